@@ -1,0 +1,286 @@
+"""Every error the runtime raises, in one tree.
+
+Your mistake (fix the file, the environment or the call) versus the world failing (a provider
+answered badly or not at all)::
+
+    LLMHubError
+    ├── ConfigError                  llmhub.yaml is missing, malformed or inconsistent
+    │   ├── EnvVarMissingError       an env_key (or ${VAR}) the config needs is not set
+    │   └── UnknownProviderError     a role names a provider that is not declared / not in any-llm
+    ├── UnknownRoleError             no such role and no `defaults` to fall back on
+    ├── ModeMismatchError            completion() on an embedding role, or the reverse
+    ├── MissingDependencyError       a provider's SDK is not installed (names the pip extra)
+    └── ProviderError                the call reached a provider and failed
+        ├── AuthenticationError      401/403: not retried
+        ├── BadRequestError          400/404/422, unsupported parameter: not retried
+        ├── ModelNotFoundError       404 on the model: not retried, fallbacks tried
+        ├── QuotaExceededError       402 out of credits / budget: not retried, fallbacks tried
+        ├── RateLimitError           429: retried, honouring Retry-After
+        ├── ProviderUnavailableError 5xx, timeouts, connection errors: retried
+        └── AllAttemptsFailedError   retries and fallbacks exhausted; lists every attempt
+
+Catch `LLMHubError` for everything, `ConfigError` for set-up problems, `ProviderError` for call
+failures::
+
+    try:
+        hub.completion(role="llm.inference", messages=messages)
+    except ProviderError as exc:
+        log.warning("LLM call failed: %s", exc)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "AllAttemptsFailedError",
+    "AttemptRecord",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigError",
+    "EnvVarMissingError",
+    "LLMHubError",
+    "MissingDependencyError",
+    "ModeMismatchError",
+    "ModelNotFoundError",
+    "ProviderError",
+    "ProviderUnavailableError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "UnknownProviderError",
+    "UnknownRoleError",
+]
+
+
+class LLMHubError(Exception):
+    """Base class of every error raised by LLM Hub (runtime and tool)."""
+
+
+class ConfigError(LLMHubError):
+    """The runtime configuration is missing, malformed or inconsistent.
+
+    The message reads ``<file>[:<line>]: <field>: <what is wrong>; <how to fix it>`` so it can be
+    printed as one line. The parts are also kept as attributes for programs.
+
+    Attributes:
+        source: The file the problem is in (or ``<dict>`` for an in-memory config), if known.
+        field: Dotted path of the offending field, e.g. ``roles["llm.inference"].mode``.
+        line: 1-based line in ``source``, when the YAML position is known.
+        detail: The message without the location prefix.
+    """
+
+    def __init__(self, detail: str, *, source: str | None = None, field: str | None = None, line: int | None = None):
+        self.detail = detail
+        self.source = source
+        self.field = field
+        self.line = line
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = ""
+        if self.source:
+            where = f"{self.source}:{self.line}: " if self.line else f"{self.source}: "
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}{field}{self.detail}"
+
+
+class EnvVarMissingError(ConfigError):
+    """One or more environment variables the configuration names are not set.
+
+    Attributes:
+        variables: Every missing variable, in a stable order.
+    """
+
+    def __init__(self, variables: Sequence[str], *, source: str | None = None, context: str | None = None):
+        self.variables = list(variables)
+        names = ", ".join(self.variables)
+        noun = "variable" if len(self.variables) == 1 else "variables"
+        detail = f"missing environment {noun} {names}"
+        if context:
+            detail += f" ({context})"
+        example = self.variables[0]
+        detail += f"; set {'it' if len(self.variables) == 1 else 'them'} (e.g. `export {example}=...`) or add to .env"
+        super().__init__(detail, source=source)
+
+
+class UnknownProviderError(ConfigError):
+    """A role or fallback names a provider that the config does not declare or any-llm does not know."""
+
+
+class UnknownRoleError(LLMHubError, KeyError):
+    """The role is not in the config and the config has no `defaults` to fall back on.
+
+    Attributes:
+        role: The role that was asked for.
+        known_roles: Every role the config defines, sorted.
+        suggestion: The closest known role, if one is close enough.
+    """
+
+    def __init__(self, role: str, known_roles: Sequence[str], suggestion: str | None = None):
+        self.role = role
+        self.known_roles = sorted(known_roles)
+        self.suggestion = suggestion
+        known = ", ".join(self.known_roles) or "(none)"
+        hint = f" Did you mean {suggestion!r}?" if suggestion else ""
+        message = f"unknown role {role!r}.{hint} Known roles: {known}. Add it to the spec, or add a `defaults` block."
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        # KeyError would wrap the message in quotes.
+        return str(self.args[0])
+
+
+class ModeMismatchError(LLMHubError, TypeError):
+    """A role was called through the wrong method (e.g. `completion` on an embedding role)."""
+
+    def __init__(self, role: str, mode: str, method: str, expected_mode: str, right_method: str):
+        self.role = role
+        self.mode = mode
+        self.method = method
+        super().__init__(
+            f"role {role!r} has mode {mode!r}, but {method}() needs a {expected_mode!r} role; "
+            f"call hub.{right_method}(role={role!r}, ...) instead, or change the role's mode"
+        )
+
+
+class MissingDependencyError(LLMHubError, ImportError):
+    """A provider needs an SDK that is not installed; the message names the pip command."""
+
+
+class ProviderError(LLMHubError):
+    """A call reached a provider (or tried to) and failed.
+
+    Attributes:
+        provider: The provider name from llmhub.yaml.
+        model: The model that was called.
+        role: The role the call was made for, when known.
+        status_code: The HTTP status, when the failure was an HTTP error.
+        original_exception: The exception any-llm or the SDK raised.
+        retryable: Whether the runtime retries the same target after this kind of failure.
+        failover: Whether the runtime moves on to the role's fallbacks after this kind of failure.
+    """
+
+    retryable: bool = False
+    failover: bool = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        model: str | None = None,
+        role: str | None = None,
+        status_code: int | None = None,
+        original_exception: BaseException | None = None,
+    ):
+        self.message = message
+        self.provider = provider
+        self.model = model
+        self.role = role
+        self.status_code = status_code
+        self.original_exception = original_exception
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = ":".join(part for part in (self.provider, self.model) if part)
+        status = f" HTTP {self.status_code}" if self.status_code else ""
+        prefix = f"[{where}{status}] " if where or status else ""
+        role = f" (role {self.role!r})" if self.role else ""
+        return f"{prefix}{self.message}{role}"
+
+
+class AuthenticationError(ProviderError):
+    """The provider rejected the credentials (401/403). Not retried: check the key in the env_key variable."""
+
+
+class BadRequestError(ProviderError):
+    """The provider rejected the request itself (400/404/422, unsupported parameter). Not retried."""
+
+
+class ModelNotFoundError(ProviderError):
+    """The provider does not serve this model (404), e.g. it was retired. Not retried; fallbacks are tried."""
+
+    failover = True
+
+
+class QuotaExceededError(ProviderError):
+    """The account is out of credits or over budget (402). Not retried; fallbacks are tried."""
+
+    failover = True
+
+
+class RateLimitError(ProviderError):
+    """The provider is rate limiting (429). Retried after `retry_after` seconds when the provider says.
+
+    Attributes:
+        retry_after: Seconds the provider asked to wait, parsed from Retry-After, if sent.
+    """
+
+    retryable = True
+    failover = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object):
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+
+
+class ProviderUnavailableError(ProviderError):
+    """The provider failed transiently: a 5xx, a timeout or a connection error. Retried."""
+
+    retryable = True
+    failover = True
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    """One attempt of a call, as listed by `AllAttemptsFailedError`.
+
+    Attributes:
+        provider: Provider of the target tried.
+        model: Model of the target tried.
+        attempt: 1-based attempt number within the whole call.
+        error: One-line description of what went wrong.
+        skipped: True when the target was not called because its circuit breaker was open.
+    """
+
+    provider: str
+    model: str
+    attempt: int
+    error: str
+    skipped: bool = False
+
+    def __str__(self) -> str:
+        verb = "skipped" if self.skipped else f"attempt {self.attempt}"
+        return f"{self.provider}:{self.model} {verb}: {self.error}"
+
+
+class AllAttemptsFailedError(ProviderError):
+    """Every retry of every target (primary, then fallbacks) failed or was skipped.
+
+    Attributes:
+        attempts: What happened at each attempt, in order.
+        last_error: The error of the last attempt made, if any attempt was made.
+    """
+
+    def __init__(
+        self,
+        role: str,
+        attempts: Sequence[AttemptRecord],
+        last_error: ProviderError | None,
+    ):
+        self.attempts = list(attempts)
+        self.last_error = last_error
+        listing = "; ".join(str(a) for a in self.attempts)
+        first = self.attempts[0] if self.attempts else None
+        super().__init__(
+            f"all {len(self.attempts)} attempt(s) failed: {listing}",
+            provider=first.provider if first else None,
+            model=first.model if first else None,
+            role=role,
+            status_code=last_error.status_code if last_error else None,
+            original_exception=last_error,
+        )
+
+    def __str__(self) -> str:
+        return f"role {self.role!r}: {self.message}"
