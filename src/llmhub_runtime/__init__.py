@@ -1,0 +1,80 @@
+"""Call LLMs by role, as configured in a generated `llmhub.yaml`.
+
+    from llmhub_runtime import LLMHub
+
+    hub = LLMHub(config_path="llmhub.yaml")
+    reply = hub.completion(role="llm.inference", messages=[{"role": "user", "content": "Hello"}])
+
+Importing this package is cheap: any-llm and the provider SDKs load on the first call.
+"""
+
+from ._version import __version__
+from .config_loader import dump_config, find_config_path, load_config, parse_config, save_config
+from .errors import (
+    AllAttemptsFailedError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigError,
+    EnvVarMissingError,
+    LLMHubError,
+    MissingDependencyError,
+    ModelNotFoundError,
+    ModeMismatchError,
+    ProviderError,
+    ProviderUnavailableError,
+    QuotaExceededError,
+    RateLimitError,
+    UnknownProviderError,
+    UnknownRoleError,
+)
+from .hub import LLMHub
+from .models import (
+    CircuitBreakerConfig,
+    FallbackConfig,
+    LLMMode,
+    PricingConfig,
+    ProviderConfig,
+    ResilienceConfig,
+    RoleConfig,
+    RoleDefaultsConfig,
+    RuntimeConfig,
+)
+from .resolver import ResolvedCall, ResolvedTarget, merge_params, resolve
+
+__all__ = [
+    "AllAttemptsFailedError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CircuitBreakerConfig",
+    "ConfigError",
+    "EnvVarMissingError",
+    "FallbackConfig",
+    "LLMHub",
+    "LLMHubError",
+    "LLMMode",
+    "MissingDependencyError",
+    "ModeMismatchError",
+    "ModelNotFoundError",
+    "PricingConfig",
+    "ProviderConfig",
+    "ProviderError",
+    "ProviderUnavailableError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "ResilienceConfig",
+    "ResolvedCall",
+    "ResolvedTarget",
+    "RoleConfig",
+    "RoleDefaultsConfig",
+    "RuntimeConfig",
+    "UnknownProviderError",
+    "UnknownRoleError",
+    "__version__",
+    "dump_config",
+    "find_config_path",
+    "load_config",
+    "merge_params",
+    "parse_config",
+    "resolve",
+    "save_config",
+]

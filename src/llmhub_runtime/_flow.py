@@ -1,0 +1,314 @@
+"""The life of one call: targets in order, retries with backoff, circuit breaker, hooks.
+
+Written once as a generator that never does I/O itself. It yields `_Invoke` (make this attempt) or
+`_Sleep` (wait this long) and receives the outcome; `run_sync` and `run_async` are the two small
+drivers that do the calling and the waiting. Hooks run in the caller's thread or event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .backends import Backend, BackendRequest
+from .errors import AllAttemptsFailedError, AttemptRecord, ConfigError, ProviderError
+from .hooks import AfterCallHook, BeforeCallHook, compute_cost, extract_usage, run_hook
+from .models import ResilienceConfig
+from .resilience import CircuitBreaker, backoff_delay
+from .resolver import ResolvedCall, ResolvedTarget
+
+logger = logging.getLogger("llmhub_runtime")
+
+_EMPTY = object()
+
+# Module-level so tests can record the waits between attempts instead of sleeping through them.
+_sleep = time.sleep
+_async_sleep: Callable[[float], Awaitable[None]] | None = None  # None: asyncio.sleep, imported on first use
+
+
+@dataclass
+class Call:
+    """Everything one call needs, settled before the first attempt."""
+
+    resolved: ResolvedCall
+    operation: str
+    arguments: dict[str, Any]
+    stream: bool
+    settings: ResilienceConfig
+    breaker: CircuitBreaker
+    build_request: Callable[[ResolvedTarget, dict[str, Any]], BackendRequest]
+    on_before: BeforeCallHook | None = None
+    on_after: AfterCallHook | None = None
+
+
+@dataclass
+class _Invoke:
+    request: BackendRequest
+
+
+@dataclass
+class _Sleep:
+    seconds: float
+
+
+@dataclass
+class _Outcome:
+    result: Any = None
+    error: BaseException | None = None
+    latency_ms: float = 0.0
+
+
+@dataclass
+class _StreamStart:
+    first: Any
+    chunks: Any
+
+
+@dataclass
+class _StreamReport:
+    """Fires the after-hook when a stream ends, since only then are latency and usage known."""
+
+    hook: AfterCallHook | None
+    payload: dict[str, Any]
+    pricing: Any
+    started: float = field(default_factory=time.perf_counter)
+    usage: dict[str, int] | None = None
+    done: bool = False
+
+    def observe(self, chunk: Any) -> None:
+        usage = extract_usage(chunk)
+        if usage is not None:
+            self.usage = usage
+
+    def finish(self, error: BaseException | None) -> None:
+        if self.done:
+            return
+        self.done = True
+        failed = error is not None and not isinstance(error, GeneratorExit)
+        run_hook(
+            self.hook,
+            {
+                **self.payload,
+                "success": not failed,
+                "error": str(error) if failed else None,
+                "error_type": type(error).__name__ if failed else None,
+                "latency_ms": (time.perf_counter() - self.started) * 1000,
+                "usage": self.usage,
+                "cost_usd": compute_cost(self.usage, self.pricing),
+                "final": True,
+            },
+        )
+
+
+def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
+    settings = call.settings
+    breaker_settings = settings.circuit_breaker
+    targets = call.resolved.targets if settings.fallbacks else call.resolved.targets[:1]
+    records: list[AttemptRecord] = []
+    last_error: ProviderError | None = None
+    attempt = 0
+
+    for index, target in enumerate(targets):
+        key = (target.provider, target.model)
+        if breaker_settings.enabled:
+            wait = call.breaker.allow(key, breaker_settings.failure_threshold, breaker_settings.cooldown_seconds)
+            if wait is not None:
+                records.append(
+                    AttemptRecord(target.provider, target.model, attempt, f"circuit open ({wait:.0f}s left)", True)
+                )
+                continue
+        try:
+            request = call.build_request(target, call.arguments)
+        except ConfigError as exc:
+            if index == 0:
+                raise
+            # A fallback that cannot even be set up must not hide why the primary failed.
+            records.append(AttemptRecord(target.provider, target.model, attempt, str(exc), True))
+            continue
+
+        retry = 0
+        is_last_target = index == len(targets) - 1
+        while True:
+            attempt += 1
+            payload: dict[str, Any] = {
+                "role": call.resolved.role,
+                "provider": target.provider,
+                "model": target.model,
+                "mode": call.resolved.mode.value,
+                "operation": call.operation,
+                "params": dict(target.params),
+                "attempt": attempt,
+                "fallback_used": index > 0,
+            }
+            run_hook(call.on_before, payload)
+            report = _StreamReport(call.on_after, payload, target.pricing) if call.stream else None
+            outcome = yield _Invoke(request)
+            assert outcome is not None
+            error = outcome.error
+            if error is None:
+                if breaker_settings.enabled:
+                    call.breaker.record_success(key)
+                if report is not None:
+                    return report, outcome.result
+                usage = extract_usage(outcome.result)
+                run_hook(
+                    call.on_after,
+                    {
+                        **payload,
+                        "success": True,
+                        "error": None,
+                        "error_type": None,
+                        "latency_ms": outcome.latency_ms,
+                        "usage": usage,
+                        "cost_usd": compute_cost(usage, target.pricing),
+                        "final": True,
+                    },
+                )
+                return outcome.result
+
+            opened = False
+            delay: float | None = None
+            if isinstance(error, ProviderError):
+                last_error = error
+                records.append(AttemptRecord(target.provider, target.model, attempt, _one_line(error)))
+                if error.retryable and breaker_settings.enabled:
+                    opened = call.breaker.record_failure(key, breaker_settings.failure_threshold)
+                elif breaker_settings.enabled:
+                    call.breaker.release(key)
+                if error.retryable and retry < settings.max_retries and not opened:
+                    delay = backoff_delay(settings, retry + 1, getattr(error, "retry_after", None))
+            elif breaker_settings.enabled:
+                call.breaker.release(key)
+
+            gives_up = not isinstance(error, ProviderError) or not error.failover
+            final = delay is None and (gives_up or is_last_target)
+            run_hook(
+                call.on_after,
+                {
+                    **payload,
+                    "success": False,
+                    "error": _one_line(error),
+                    "error_type": type(error).__name__,
+                    "latency_ms": outcome.latency_ms,
+                    "usage": None,
+                    "cost_usd": None,
+                    "final": final,
+                },
+            )
+            if delay is None and gives_up:
+                raise error
+            if delay is None:
+                if opened:
+                    logger.warning("llmhub: circuit opened for %s:%s", target.provider, target.model)
+                break
+            retry += 1
+            if delay > 0:
+                yield _Sleep(delay)
+
+    raise AllAttemptsFailedError(call.resolved.role, records, last_error)
+
+
+def run_sync(call: Call, backend: Backend) -> Any:
+    """Drive a call on the calling thread."""
+    flow = _flow(call)
+    step = next(flow)
+    while True:
+        outcome: _Outcome | None = None
+        if isinstance(step, _Sleep):
+            _sleep(step.seconds)
+        else:
+            started = time.perf_counter()
+            try:
+                if call.stream:
+                    chunks = backend.invoke_stream(step.request)
+                    # Pull the first chunk here, so a failure to connect is retried like any other call.
+                    result: Any = _StreamStart(next(iter(chunks), _EMPTY), chunks)
+                else:
+                    result = backend.invoke(step.request)
+                outcome = _Outcome(result=result, latency_ms=(time.perf_counter() - started) * 1000)
+            except Exception as exc:
+                outcome = _Outcome(error=exc, latency_ms=(time.perf_counter() - started) * 1000)
+        try:
+            step = flow.send(outcome)
+        except StopIteration as stop:
+            if call.stream:
+                report, start = stop.value
+                return _sync_stream(report, start)
+            return stop.value
+
+
+async def run_async(call: Call, backend: Backend) -> Any:
+    """Drive a call on the running event loop."""
+    import asyncio  # not at module level: sync-only apps never pay for importing asyncio
+
+    sleep = _async_sleep or asyncio.sleep
+    flow = _flow(call)
+    step = next(flow)
+    while True:
+        outcome: _Outcome | None = None
+        if isinstance(step, _Sleep):
+            await sleep(step.seconds)
+        else:
+            started = time.perf_counter()
+            try:
+                if call.stream:
+                    chunks = backend.ainvoke_stream(step.request)
+                    result: Any = _StreamStart(await anext(aiter(chunks), _EMPTY), chunks)
+                else:
+                    result = await backend.ainvoke(step.request)
+                outcome = _Outcome(result=result, latency_ms=(time.perf_counter() - started) * 1000)
+            except Exception as exc:
+                outcome = _Outcome(error=exc, latency_ms=(time.perf_counter() - started) * 1000)
+        try:
+            step = flow.send(outcome)
+        except StopIteration as stop:
+            if call.stream:
+                report, start = stop.value
+                return _async_stream(report, start)
+            return stop.value
+
+
+def _sync_stream(report: _StreamReport, start: _StreamStart) -> Iterator[Any]:
+    error: BaseException | None = None
+    try:
+        if start.first is not _EMPTY:
+            report.observe(start.first)
+            yield start.first
+        for chunk in start.chunks:
+            report.observe(chunk)
+            yield chunk
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        close = getattr(start.chunks, "close", None)
+        if close is not None:
+            close()
+        report.finish(error)
+
+
+async def _async_stream(report: _StreamReport, start: _StreamStart) -> AsyncIterator[Any]:
+    error: BaseException | None = None
+    try:
+        if start.first is not _EMPTY:
+            report.observe(start.first)
+            yield start.first
+        async for chunk in start.chunks:
+            report.observe(chunk)
+            yield chunk
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        close = getattr(start.chunks, "aclose", None)
+        if close is not None:
+            await close()
+        report.finish(error)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return " ".join(text.split())

@@ -1,0 +1,402 @@
+"""`LLMHub`: call LLMs by role.
+
+    from llmhub_runtime import LLMHub
+
+    hub = LLMHub()                                   # finds ./llmhub.yaml (or $LLMHUB_CONFIG)
+    reply = hub.completion(role="llm.inference", messages=[{"role": "user", "content": "Hi"}])
+    vectors = hub.embedding(role="llm.embedding", input=["a", "b"])
+
+The hub resolves the role, merges params, reads the provider's key from its `env_key`, and calls
+any-llm with a cached client; retryable failures are retried with backoff, then the role's
+fallbacks are tried, with a circuit breaker per target. any-llm is imported on the first call.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import AsyncIterator, Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from . import _env
+from ._flow import Call, run_async, run_sync
+from .backends import Backend, BackendRequest, Connection, Operation
+from .config_loader import check_config, config_from_dict, find_config_path, load_config
+from .errors import ConfigError, EnvVarMissingError, ModeMismatchError
+from .hooks import AfterCallHook, BeforeCallHook
+from .models import LLMMode, ProviderConfig, ResilienceConfig, RuntimeConfig
+from .resilience import CircuitBreaker, merge_resilience
+from .resolver import ResolvedCall, ResolvedTarget, resolve
+
+__all__ = ["LLMHub"]
+
+logger = logging.getLogger("llmhub_runtime")
+
+# Which mode each operation needs, and which method serves each mode (for ModeMismatchError's fix).
+_OPERATION_MODE: dict[Operation, LLMMode] = {
+    "completion": LLMMode.chat,
+    "embedding": LLMMode.embedding,
+    "image_generation": LLMMode.image,
+    "speech": LLMMode.audio,
+    "transcription": LLMMode.audio,
+}
+_MODE_METHOD = {
+    LLMMode.chat: "completion",
+    LLMMode.embedding: "embedding",
+    LLMMode.image: "image_generation",
+    LLMMode.audio: "speech or hub.transcription",
+}
+_NOT_FOR_OPERATION: dict[str, frozenset[str]] = {
+    "speech": frozenset({"language", "prompt", "timestamp_granularities", "filename", "mime_type"}),
+    "transcription": frozenset({"voice", "speed", "instructions"}),
+}
+
+
+class LLMHub:
+    """Calls LLMs by role, as configured in `llmhub.yaml`.
+
+    Args:
+        config_path: Path of the runtime config. Without it (and without `config`) the hub looks at
+            `$LLMHUB_CONFIG`, then `llmhub.$LLMHUB_ENV.yaml` when `LLMHUB_ENV` is set, then `./llmhub.yaml`.
+        config: A `RuntimeConfig` or a plain dict, instead of a file.
+        strict_env: Fail at construction, listing every missing environment variable the roles need.
+        on_before_call: Called with a dict before every attempt (see `llmhub_runtime.hooks`).
+        on_after_call: Called with a dict after every attempt, including latency, usage and cost.
+        resilience: Overrides of the retry / fallback / circuit-breaker settings, as a
+            `ResilienceConfig` or dict; they win over llmhub.yaml (e.g. `{"max_retries": 0}` in tests).
+        backend: What makes the calls; defaults to any-llm. Tests pass `llmhub_runtime.testing.FakeBackend`.
+
+    Raises:
+        ConfigError: the config is missing or invalid.
+        EnvVarMissingError: with `strict_env=True`, some variable the roles need is not set.
+    """
+
+    def __init__(
+        self,
+        config_path: str | os.PathLike[str] | None = None,
+        *,
+        config: RuntimeConfig | Mapping[str, Any] | None = None,
+        strict_env: bool = False,
+        on_before_call: BeforeCallHook | None = None,
+        on_after_call: AfterCallHook | None = None,
+        resilience: ResilienceConfig | Mapping[str, Any] | None = None,
+        backend: Backend | None = None,
+    ) -> None:
+        if config is not None and config_path is not None:
+            raise ConfigError("pass either config_path or config, not both", source=str(config_path))
+        self.config_path: Path | None = None
+        if isinstance(config, RuntimeConfig):
+            self.config = check_config(config)
+        elif isinstance(config, Mapping):
+            self.config = config_from_dict(config)
+        elif config is not None:
+            raise TypeError(f"config must be a RuntimeConfig or a dict, not {type(config).__name__}")
+        else:
+            self.config_path = Path(config_path) if config_path is not None else find_config_path()
+            self.config = load_config(self.config_path)
+        self._source = str(self.config_path) if self.config_path else "<config>"
+        self.on_before_call = on_before_call
+        self.on_after_call = on_after_call
+        try:
+            self._resilience_override = (
+                None if resilience is None else merge_resilience(resilience)  # validates a dict
+            )
+        except ValueError as exc:
+            raise ConfigError(f"invalid resilience settings: {exc}", source="LLMHub(resilience=...)") from None
+        self._backend = backend
+        self._backend_lock = threading.Lock()
+        self._breaker = CircuitBreaker()
+        self._settings: dict[str, ResilienceConfig] = {}
+        self._warned_default_roles: set[str] = set()
+        if strict_env:
+            missing = self.missing_env_vars()
+            if missing:
+                raise EnvVarMissingError(missing, source=self._source, context="strict_env=True")
+
+    @property
+    def roles(self) -> list[str]:
+        """Names of the roles the config defines."""
+        return list(self.config.roles)
+
+    def resolve(self, role: str, params_override: Mapping[str, Any] | None = None, **kwargs: Any) -> ResolvedCall:
+        """Resolve a role to its provider, model, mode, merged params and fallbacks, without calling anything."""
+        return resolve(self.config, role, params_override, kwargs)
+
+    def missing_env_vars(self) -> list[str]:
+        """Every environment variable the roles' providers need that is not set, sorted."""
+        missing: list[str] = []
+        for name in self._providers_in_use():
+            provider = self.config.providers[name]
+            if provider.env_key and _env.get(provider.env_key) is None:
+                missing.append(provider.env_key)
+            _env.expand([provider.api_base, provider.client_args], missing)
+        return sorted(set(missing))
+
+    def circuit_open(self, provider: str, model: str) -> bool:
+        """Whether calls to `provider:model` are currently being skipped by the circuit breaker."""
+        cooldown = merge_resilience(self.config.resilience, self._resilience_override).circuit_breaker
+        return self._breaker.is_open((provider, model), cooldown.cooldown_seconds)
+
+    def reset_circuits(self) -> None:
+        """Close every circuit breaker, so every target is tried again at once."""
+        self._breaker.reset()
+
+    def completion(
+        self,
+        role: str,
+        messages: list[dict[str, Any]] | list[Any],
+        params_override: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Chat completion for a `chat` role; with `stream=True` returns an iterator of chunks.
+
+        Params merge as defaults ← role ← `params_override` ← keyword arguments (tools,
+        response_format, temperature, ...). Returns any-llm's `ChatCompletion`.
+        """
+        call = self._call(role, "completion", {"messages": messages}, params_override, kwargs)
+        return run_sync(call, self._get_backend())
+
+    async def acompletion(
+        self,
+        role: str,
+        messages: list[dict[str, Any]] | list[Any],
+        params_override: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Async `completion`; with `stream=True` returns an async iterator of chunks."""
+        call = self._call(role, "completion", {"messages": messages}, params_override, kwargs)
+        return await run_async(call, self._get_backend())
+
+    def stream(
+        self,
+        role: str,
+        messages: list[dict[str, Any]] | list[Any],
+        params_override: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Iterator[Any]:
+        """Shorthand for `completion(..., stream=True)`."""
+        result: Iterator[Any] = self.completion(role, messages, params_override, **{**kwargs, "stream": True})
+        return result
+
+    async def astream(
+        self,
+        role: str,
+        messages: list[dict[str, Any]] | list[Any],
+        params_override: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[Any]:
+        """Shorthand for `await acompletion(..., stream=True)`."""
+        result: AsyncIterator[Any] = await self.acompletion(
+            role, messages, params_override, **{**kwargs, "stream": True}
+        )
+        return result
+
+    def embedding(
+        self, role: str, input: str | list[str], params_override: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> Any:
+        """Embeddings for an `embedding` role. Returns any-llm's `CreateEmbeddingResponse`."""
+        call = self._call(role, "embedding", {"input": input}, params_override, kwargs)
+        return run_sync(call, self._get_backend())
+
+    async def aembedding(
+        self, role: str, input: str | list[str], params_override: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> Any:
+        """Async `embedding`."""
+        call = self._call(role, "embedding", {"input": input}, params_override, kwargs)
+        return await run_async(call, self._get_backend())
+
+    def image_generation(
+        self, role: str, prompt: str, params_override: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> Any:
+        """Generate images for an `image` role. Returns any-llm's `ImagesResponse`."""
+        call = self._call(role, "image_generation", {"prompt": prompt}, params_override, kwargs)
+        return run_sync(call, self._get_backend())
+
+    async def aimage_generation(
+        self, role: str, prompt: str, params_override: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> Any:
+        """Async `image_generation`."""
+        call = self._call(role, "image_generation", {"prompt": prompt}, params_override, kwargs)
+        return await run_async(call, self._get_backend())
+
+    def speech(
+        self,
+        role: str,
+        input: str,
+        voice: str | None = None,
+        params_override: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Text to speech for an `audio` role; `voice` may also come from the role's params. Returns bytes."""
+        call = self._call(role, "speech", {"input": input}, params_override, _with_voice(kwargs, voice))
+        return run_sync(call, self._get_backend())
+
+    async def aspeech(
+        self,
+        role: str,
+        input: str,
+        voice: str | None = None,
+        params_override: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Async `speech`."""
+        call = self._call(role, "speech", {"input": input}, params_override, _with_voice(kwargs, voice))
+        return await run_async(call, self._get_backend())
+
+    def transcription(
+        self, role: str, file: Any, params_override: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> Any:
+        """Speech to text for an `audio` role; `file` is bytes, a binary file object or a path."""
+        call = self._call(role, "transcription", {"file": file}, params_override, kwargs)
+        return run_sync(call, self._get_backend())
+
+    async def atranscription(
+        self, role: str, file: Any, params_override: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> Any:
+        """Async `transcription`."""
+        call = self._call(role, "transcription", {"file": file}, params_override, kwargs)
+        return await run_async(call, self._get_backend())
+
+    def close(self) -> None:
+        """Close the provider clients this hub opened."""
+        if self._backend is not None:
+            self._backend.close()
+
+    async def aclose(self) -> None:
+        """Async `close`: also closes the clients bound to the running event loop."""
+        if self._backend is not None:
+            await self._backend.aclose()
+
+    def __enter__(self) -> LLMHub:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> LLMHub:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<LLMHub {self._source} roles={self.roles!r}>"
+
+    def _call(
+        self,
+        role: str,
+        operation: Operation,
+        arguments: dict[str, Any],
+        params_override: Mapping[str, Any] | None,
+        call_params: Mapping[str, Any],
+    ) -> Call:
+        resolved = resolve(self.config, role, params_override, call_params)
+        expected = _OPERATION_MODE[operation]
+        if resolved.mode != expected:
+            raise ModeMismatchError(role, resolved.mode.value, operation, expected.value, _MODE_METHOD[resolved.mode])
+        if resolved.from_defaults and role not in self._warned_default_roles:
+            self._warned_default_roles.add(role)
+            logger.warning("llmhub: role %r is not in the config; using `defaults` (%s)", role, resolved.model)
+        if operation == "speech" and "voice" not in resolved.params:
+            raise ConfigError(
+                "speech needs a voice: pass voice=... or set `params: {voice: ...}` on the role",
+                source=self._source,
+                field=f'roles["{role}"].params.voice',
+            )
+        stream = bool(resolved.params.get("stream")) and operation == "completion"
+        return Call(
+            resolved=resolved,
+            operation=operation,
+            arguments=arguments,
+            stream=stream,
+            settings=self._settings_for(role),
+            breaker=self._breaker,
+            build_request=lambda target, args: self._request(resolved, operation, target, args, stream),
+            on_before=self.on_before_call,
+            on_after=self.on_after_call,
+        )
+
+    def _request(
+        self,
+        resolved: ResolvedCall,
+        operation: Operation,
+        target: ResolvedTarget,
+        arguments: dict[str, Any],
+        stream: bool,
+    ) -> BackendRequest:
+        # An audio role's params serve both speech and transcription; each gets only what it accepts.
+        skip = _NOT_FOR_OPERATION.get(operation, frozenset()) | {"stream"}
+        params = {key: value for key, value in target.params.items() if key not in skip}
+        return BackendRequest(
+            role=resolved.role,
+            operation=operation,
+            connection=self._connection(target.provider, resolved.role),
+            model=target.model,
+            arguments={**params, **arguments},
+            stream=stream,
+        )
+
+    def _connection(self, name: str, role: str) -> Connection:
+        provider: ProviderConfig = self.config.providers[name]
+        missing: list[str] = []
+        api_key = None
+        if provider.env_key:
+            api_key = _env.get(provider.env_key)
+            if api_key is None:
+                missing.append(provider.env_key)
+        api_base, client_args = _env.expand([provider.api_base, provider.client_args], missing)
+        if missing:
+            raise EnvVarMissingError(
+                sorted(set(missing)), source=self._source, context=f"provider {name!r}, used by role {role!r}"
+            )
+        return Connection(
+            provider=name,
+            provider_type=provider.type or name,
+            api_key=api_key,
+            api_base=api_base,
+            timeout=provider.timeout,
+            client_args=client_args,
+            disable_sdk_retries=self._settings_for(role).disable_sdk_retries,
+        )
+
+    def _settings_for(self, role: str) -> ResilienceConfig:
+        settings = self._settings.get(role)
+        if settings is None:
+            role_config = self.config.roles.get(role)
+            settings = merge_resilience(
+                self.config.resilience,
+                role_config.resilience if role_config else None,
+                self._resilience_override,
+            )
+            self._settings[role] = settings
+        return settings
+
+    def _get_backend(self) -> Backend:
+        if self._backend is None:
+            with self._backend_lock:
+                if self._backend is None:
+                    # Deferred so `import llmhub_runtime` never pays for any-llm and the provider SDKs.
+                    from .backends.anyllm import AnyLLMBackend
+
+                    self._backend = AnyLLMBackend()
+        return self._backend
+
+    def _providers_in_use(self) -> list[str]:
+        names: set[str] = set()
+        for role in self.config.roles.values():
+            names.add(role.provider)
+            names.update(fallback.provider for fallback in role.fallbacks)
+        if self.config.defaults is not None and self.config.defaults.provider:
+            names.add(self.config.defaults.provider)
+        return sorted(names)
+
+
+def _with_voice(kwargs: Mapping[str, Any], voice: str | None) -> dict[str, Any]:
+    return {**kwargs, "voice": voice} if voice is not None else dict(kwargs)

@@ -1,0 +1,165 @@
+"""Retries with backoff, Retry-After handling and the per-target circuit breaker.
+
+Nothing here sleeps or calls anything: the call flow asks how long to wait and whether a target may
+be tried, and the sync or async driver does the waiting. That keeps one implementation for both.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from .models import ResilienceConfig
+
+__all__ = ["CircuitBreaker", "backoff_delay", "merge_resilience", "parse_retry_after"]
+
+
+def merge_resilience(*layers: ResilienceConfig | Mapping[str, Any] | None) -> ResilienceConfig:
+    """Merge resilience settings left to right; only fields a layer actually sets override earlier ones.
+
+    A role saying `resilience: {max_retries: 0}` changes that one knob and keeps everything else from
+    the file's top level (and from Python's `LLMHub(resilience=...)`).
+    """
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        if layer is None:
+            continue
+        model = layer if isinstance(layer, ResilienceConfig) else ResilienceConfig.model_validate(layer)
+        _deep_update(merged, _explicit(model))
+    return ResilienceConfig.model_validate(merged)
+
+
+def _explicit(model: BaseModel) -> dict[str, Any]:
+    """The fields set explicitly on `model`, recursing into nested models."""
+    out: dict[str, Any] = {}
+    for name in model.model_fields_set:
+        value = getattr(model, name)
+        out[name] = _explicit(value) if isinstance(value, BaseModel) else value
+    return out
+
+
+def _deep_update(target: dict[str, Any], update: Mapping[str, Any]) -> None:
+    for key, value in update.items():
+        if isinstance(value, Mapping) and isinstance(target.get(key), dict):
+            _deep_update(target[key], value)
+        else:
+            target[key] = dict(value) if isinstance(value, Mapping) else value
+
+
+def backoff_delay(
+    settings: ResilienceConfig,
+    retry_number: int,
+    retry_after: float | None = None,
+    rand: Callable[[], float] = random.random,
+) -> float | None:
+    """Seconds to wait before retry number `retry_number` (1-based), or None to give up on this target.
+
+    A Retry-After from the provider replaces the computed backoff when `respect_retry_after` is on;
+    one longer than `retry_after_max_seconds` returns None, so the caller moves on to a fallback
+    instead of blocking for minutes.
+    """
+    if retry_after is not None and settings.respect_retry_after:
+        if retry_after > settings.retry_after_max_seconds:
+            return None
+        return max(retry_after, 0.0)
+    base = settings.backoff_initial_seconds * settings.backoff_multiplier ** (retry_number - 1)
+    base = min(base, settings.backoff_max_seconds)
+    # Proportional jitter: spreads retries of many clients without ever waiting longer than `base`.
+    return base * (1.0 - settings.jitter * rand())
+
+
+def parse_retry_after(value: str | float | int | None, now: Callable[[], float] = time.time) -> float | None:
+    """Parse a Retry-After header value: a number of seconds or an HTTP date. None when absent or unparsable."""
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = value.strip()
+    try:
+        return max(float(text), 0.0)
+    except ValueError:
+        pass
+    import email.utils  # rare path (HTTP-date form); keeps `import llmhub_runtime` light
+
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - now(), 0.0)
+
+
+@dataclass
+class _TargetState:
+    failures: int = 0
+    opened_at: float | None = None
+    trial_in_flight: bool = False
+
+
+class CircuitBreaker:
+    """Counts consecutive retryable failures per target and skips targets whose circuit is open.
+
+    Closed: calls go through. After `failure_threshold` consecutive failures the circuit opens and
+    the target is skipped for `cooldown_seconds`. Then it is half-open: one trial call is let
+    through; success closes the circuit, failure opens it for another cool-down. Thread-safe; shared
+    by the sync and async paths of one `LLMHub`.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._states: dict[tuple[str, str], _TargetState] = {}
+
+    def allow(self, target: tuple[str, str], threshold: int, cooldown: float) -> float | None:
+        """Return None if `target` may be called now, else the seconds left until it may be tried again."""
+        with self._lock:
+            state = self._states.get(target)
+            if state is None or state.opened_at is None:
+                return None
+            elapsed = self._clock() - state.opened_at
+            if elapsed < cooldown:
+                return cooldown - elapsed
+            if state.trial_in_flight:
+                # Half-open allows exactly one trial; concurrent callers keep skipping until it reports.
+                return 0.0
+            state.trial_in_flight = True
+            return None
+
+    def record_success(self, target: tuple[str, str]) -> None:
+        """Close the target's circuit and reset its failure count."""
+        with self._lock:
+            self._states.pop(target, None)
+
+    def record_failure(self, target: tuple[str, str], threshold: int) -> bool:
+        """Count a retryable failure; return True if this failure opened (or re-opened) the circuit."""
+        with self._lock:
+            state = self._states.setdefault(target, _TargetState())
+            state.failures += 1
+            if state.trial_in_flight or state.failures >= threshold:
+                state.opened_at = self._clock()
+                state.trial_in_flight = False
+                return True
+            return False
+
+    def release(self, target: tuple[str, str]) -> None:
+        """End a half-open trial that failed for a reason unrelated to availability (e.g. a bad request)."""
+        with self._lock:
+            state = self._states.get(target)
+            if state is not None:
+                state.trial_in_flight = False
+
+    def is_open(self, target: tuple[str, str], cooldown: float) -> bool:
+        """Whether `target` is currently being skipped (for inspection and tests)."""
+        with self._lock:
+            state = self._states.get(target)
+            return bool(state and state.opened_at is not None and self._clock() - state.opened_at < cooldown)
+
+    def reset(self) -> None:
+        """Close every circuit."""
+        with self._lock:
+            self._states.clear()
