@@ -1,0 +1,95 @@
+"""Shared test set-up: no real API keys, no network beyond loopback, a local OpenAI-compatible server.
+
+Recording cassettes against a real provider needs both keys and network, so setting
+LLMHUB_VCR_RECORD_MODE to a recording mode (once, new_episodes, all) lifts the guard and keeps keys.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from llmhub_runtime.testing import FakeOpenAIServer
+
+RECORD_MODE = os.environ.get("LLMHUB_VCR_RECORD_MODE", "none")
+RECORDING = RECORD_MODE != "none"
+
+# Anything that looks like a credential, plus the variables that change where the runtime looks.
+_SECRET_VAR = re.compile(r"(_API_KEY|_API_TOKEN|_ACCESS_KEY(_ID)?|_SECRET(_ACCESS_KEY)?|_TOKEN|_BASE_URL|_API_BASE)$")
+_RUNTIME_VARS = {"LLMHUB_CONFIG", "LLMHUB_ENV", "ANY_LLM_UNIFIED_EXCEPTIONS"}
+
+
+class NetworkBlockedError(RuntimeError):
+    """A test tried to reach a non-loopback address."""
+
+
+def _is_loopback(host: object) -> bool:
+    if host is None:
+        return True
+    name = host.decode() if isinstance(host, bytes) else str(host)
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _check(address: object) -> None:
+    if isinstance(address, tuple) and address and not _is_loopback(address[0]):
+        raise NetworkBlockedError(f"network access to {address[0]!r} is blocked in tests (loopback only)")
+
+
+def _install_network_guard() -> None:
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def connect(self: socket.socket, address: object) -> None:
+        _check(address)
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        _check(address)
+        return real_connect_ex(self, address)  # type: ignore[arg-type]
+
+    def getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not _is_loopback(host):
+            raise NetworkBlockedError(f"DNS lookup of {host!r} is blocked in tests (loopback only)")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = getaddrinfo
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not RECORDING:
+        _install_network_guard()
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Strip real API keys and runtime lookup variables, so no test can use or leak them."""
+    for name in list(os.environ):
+        if name in _RUNTIME_VARS or (not RECORDING and _SECRET_VAR.search(name)):
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def fake_server() -> Iterator[FakeOpenAIServer]:
+    """An OpenAI-compatible server on 127.0.0.1 that requires the key `sk-test-local`."""
+    with FakeOpenAIServer(api_key="sk-test-local") as server:
+        yield server
+
+
+@pytest.fixture
+def local_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Set LOCAL_LLM_KEY, the env_key the integration configs name, to the fake server's key."""
+    monkeypatch.setenv("LOCAL_LLM_KEY", "sk-test-local")
+    return "sk-test-local"

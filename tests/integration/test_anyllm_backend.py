@@ -1,0 +1,261 @@
+"""The real any-llm code path against a local OpenAI-compatible server (FakeOpenAIServer on 127.0.0.1)."""
+
+import asyncio
+
+import pytest
+
+from llmhub_runtime import (
+    AllAttemptsFailedError,
+    AuthenticationError,
+    EnvVarMissingError,
+    LLMHub,
+    ProviderUnavailableError,
+    UnknownProviderError,
+)
+from llmhub_runtime.backends.anyllm import AnyLLMBackend
+from llmhub_runtime.testing import ScriptedResponse
+
+CHAT = "/v1/chat/completions"
+MESSAGES = [{"role": "user", "content": "hello there"}]
+
+
+def make_config(server, **resilience):
+    return {
+        "providers": {
+            "local": {"type": "openai", "api_base": server.base_url, "env_key": "LOCAL_LLM_KEY"},
+            "backup": {"type": "openai", "api_base": server.base_url, "env_key": "LOCAL_LLM_KEY"},
+        },
+        "roles": {
+            "chat": {
+                "provider": "local",
+                "model": "primary-model",
+                "params": {"temperature": 0.2},
+                "pricing": {"input_per_million": 1.0, "output_per_million": 2.0},
+                "fallbacks": [{"provider": "backup", "model": "backup-model"}],
+            },
+            "embed": {"provider": "local", "model": "embed-model", "mode": "embedding"},
+            "image": {"provider": "local", "model": "image-model", "mode": "image"},
+            "voice": {"provider": "local", "model": "voice-model", "mode": "audio", "params": {"voice": "alloy"}},
+        },
+        "resilience": {"backoff_initial_seconds": 0.01, "jitter": 0, **resilience},
+    }
+
+
+@pytest.fixture
+def hub(fake_server, local_key):
+    with LLMHub(config=make_config(fake_server)) as hub:
+        yield hub
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    """Record the waits between attempts instead of sleeping through them."""
+    recorded = []
+    monkeypatch.setattr("llmhub_runtime._flow._sleep", recorded.append)
+    return recorded
+
+
+def test_chat_completion(hub, fake_server):
+    response = hub.completion(role="chat", messages=MESSAGES)
+    assert response.choices[0].message.content == "[primary-model] hello there"
+    assert response.usage.prompt_tokens == 2
+    (request,) = fake_server.requests
+    assert request.body["temperature"] == 0.2
+    assert request.headers["authorization"] == "Bearer sk-test-local"  # read from env_key LOCAL_LLM_KEY
+
+
+def test_streaming_sync_and_async(hub, fake_server):
+    chunks = hub.completion(role="chat", messages=MESSAGES, stream=True)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "[primary-model] hello there"
+
+    async def main():
+        stream = await hub.acompletion(role="chat", messages=MESSAGES, stream=True)
+        return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+
+    assert asyncio.run(main()) == "[primary-model] hello there"
+    assert fake_server.count(CHAT) == 2
+    assert all(r.body["stream"] for r in fake_server.requests)
+
+
+def test_streaming_usage_reaches_the_after_hook(fake_server, local_key):
+    after = []
+    hub = LLMHub(config=make_config(fake_server), on_after_call=after.append)
+    list(hub.stream(role="chat", messages=MESSAGES, stream_options={"include_usage": True}))
+    assert after[-1]["usage"] == {"prompt_tokens": 2, "completion_tokens": 3, "total_tokens": 5}
+    assert after[-1]["cost_usd"] == pytest.approx((2 * 1.0 + 3 * 2.0) / 1e6)
+
+
+def test_embeddings_sync_and_async(hub, fake_server):
+    response = hub.embedding(role="embed", input=["one", "two"])
+    assert [len(item.embedding) for item in response.data] == [8, 8]
+
+    async def main():
+        return await hub.aembedding(role="embed", input="three", params_override={"dimensions": 4})
+
+    assert len(asyncio.run(main()).data[0].embedding) == 4
+    assert fake_server.count("/v1/embeddings") == 2
+
+
+def test_image_speech_and_transcription(hub, fake_server):
+    assert hub.image_generation(role="image", prompt="a cat").data[0].b64_json
+    assert hub.speech(role="voice", input="hi") == b"ID3fake-audio:hi"
+    assert hub.transcription(role="voice", file=b"RIFF....WAVE").text.startswith("transcribed")
+    assert [r.path for r in fake_server.requests] == [
+        "/v1/images/generations",
+        "/v1/audio/speech",
+        "/v1/audio/transcriptions",
+    ]
+
+
+def test_429_then_200_is_retried_honouring_retry_after(hub, fake_server, sleeps):
+    fake_server.enqueue(ScriptedResponse(status=429, headers={"Retry-After": "0.25"}), model="primary-model")
+    response = hub.completion(role="chat", messages=MESSAGES)
+    assert response.choices[0].message.content == "[primary-model] hello there"
+    assert fake_server.count(CHAT, model="primary-model") == 2
+    assert sleeps == [0.25]
+
+
+def test_503_on_the_primary_is_served_by_the_fallback(hub, fake_server, sleeps):
+    fake_server.enqueue(*[ScriptedResponse(status=503)] * 3, model="primary-model")
+    response = hub.completion(role="chat", messages=MESSAGES)
+    assert response.choices[0].message.content == "[backup-model] hello there"
+    # "2 retries" means exactly 3 requests: the openai SDK's own retries are off.
+    assert fake_server.count(CHAT, model="primary-model") == 3
+    assert fake_server.count(CHAT, model="backup-model") == 1
+    assert sleeps == [0.01, 0.02]
+
+
+def test_sdk_hidden_retries_would_multiply_requests(fake_server, local_key, sleeps):
+    hub = LLMHub(config=make_config(fake_server, disable_sdk_retries=False, max_retries=0, fallbacks=False))
+    fake_server.enqueue(*[ScriptedResponse(status=503, headers={"Retry-After": "0"})] * 3, model="primary-model")
+    with pytest.raises(AllAttemptsFailedError):
+        hub.completion(role="chat", messages=MESSAGES)
+    # One hub attempt, but the openai SDK quietly sent 3 requests: why disable_sdk_retries is on by default.
+    assert fake_server.count(CHAT) == 3
+
+
+def test_401_is_not_retried(fake_server, monkeypatch, sleeps):
+    monkeypatch.setenv("LOCAL_LLM_KEY", "sk-wrong")
+    hub = LLMHub(config=make_config(fake_server))
+    with pytest.raises(AuthenticationError) as info:
+        hub.completion(role="chat", messages=MESSAGES)
+    assert info.value.status_code == 401
+    assert "sk-wrong" not in str(info.value)
+    assert fake_server.count() == 1
+    assert sleeps == []
+
+
+def test_breaker_opens_and_stops_sending_to_the_failing_target(fake_server, local_key, sleeps):
+    hub = LLMHub(
+        config=make_config(
+            fake_server, max_retries=0, circuit_breaker={"failure_threshold": 2, "cooldown_seconds": 300}
+        )
+    )
+    fake_server.enqueue(*[ScriptedResponse(status=500)] * 2, model="primary-model")
+    for _ in range(5):
+        assert hub.completion(role="chat", messages=MESSAGES).choices[0].message.content.startswith("[backup-model]")
+    assert fake_server.count(CHAT, model="primary-model") == 2  # calls 3-5 skipped the open circuit
+    assert fake_server.count(CHAT, model="backup-model") == 5
+    assert hub.circuit_open("local", "primary-model")
+
+
+def test_timeout_is_retried(fake_server, local_key, sleeps):
+    config = make_config(fake_server)
+    config["providers"]["local"]["timeout"] = 0.3
+    hub = LLMHub(config=config)
+    fake_server.enqueue(ScriptedResponse(delay=1.5), model="primary-model")
+    response = hub.completion(role="chat", messages=MESSAGES)
+    assert response.choices[0].message.content == "[primary-model] hello there"
+    assert fake_server.count(CHAT, model="primary-model") == 2
+
+
+def test_connection_refused_is_retryable_then_reported(local_key, sleeps):
+    config = {
+        "providers": {"dead": {"type": "openai", "api_base": "http://127.0.0.1:9/v1", "env_key": "LOCAL_LLM_KEY"}},
+        "roles": {"chat": {"provider": "dead", "model": "m"}},
+        "resilience": {"max_retries": 1, "backoff_initial_seconds": 0, "jitter": 0},
+    }
+    with pytest.raises(AllAttemptsFailedError) as info:
+        LLMHub(config=config).completion(role="chat", messages=MESSAGES)
+    assert isinstance(info.value.last_error, ProviderUnavailableError)
+    assert len(info.value.attempts) == 2
+
+
+def test_async_calls_across_separate_event_loops_reach_the_server_exactly_once_each(hub, fake_server):
+    async def one_call(i):
+        response = await hub.acompletion(role="chat", messages=[{"role": "user", "content": f"call {i}"}])
+        return response.choices[0].message.content
+
+    results = [asyncio.run(one_call(i)) for i in range(5)]
+    assert results == [f"[primary-model] call {i}" for i in range(5)]
+    assert fake_server.count(CHAT) == 5
+
+
+def test_concurrent_async_calls(hub, fake_server):
+    async def main():
+        return await asyncio.gather(*(hub.acompletion(role="chat", messages=MESSAGES) for _ in range(32)))
+
+    assert len(asyncio.run(main())) == 32
+    assert fake_server.count(CHAT) == 32
+
+
+def test_clients_are_created_once_and_reused(fake_server, local_key):
+    backend = AnyLLMBackend()
+    hub = LLMHub(config=make_config(fake_server), backend=backend)
+    for _ in range(3):
+        hub.completion(role="chat", messages=MESSAGES)
+        hub.embedding(role="embed", input="x")
+    assert len(backend._sync_clients) == 1  # one (provider, api_base, key): chat and embeddings share it
+
+    async def main():
+        await hub.acompletion(role="chat", messages=MESSAGES)
+        await hub.acompletion(role="chat", messages=MESSAGES)
+
+    asyncio.run(main())
+    asyncio.run(main())
+    # One client per event loop; the first loop's client is dropped once that loop has closed.
+    assert len(backend._async_clients) == 1
+
+
+def test_client_args_reach_the_provider_client(fake_server, local_key):
+    config = make_config(fake_server)
+    config["providers"]["local"]["client_args"] = {"default_headers": {"X-Team": "${TEAM:-search}"}}
+    LLMHub(config=config).completion(role="chat", messages=MESSAGES)
+    assert fake_server.requests[0].headers["x-team"] == "search"
+
+
+def test_keyless_self_hosted_provider(fake_server):
+    config = {
+        "providers": {"vllm": {"api_base": fake_server.base_url}},
+        "roles": {"chat": {"provider": "vllm", "model": "served-model"}},
+    }
+    fake_server.api_key = None  # a local vLLM without --api-key
+    response = LLMHub(config=config).completion(role="chat", messages=MESSAGES)
+    assert response.choices[0].message.content == "[served-model] hello there"
+
+
+def test_unknown_provider_type_is_a_config_error_with_suggestion(fake_server, local_key):
+    config = make_config(fake_server)
+    config["providers"]["local"]["type"] = "opeani"
+    with pytest.raises(UnknownProviderError, match="did you mean 'openai'"):
+        LLMHub(config=config).completion(role="chat", messages=MESSAGES)
+    assert fake_server.count() == 0
+
+
+def test_provider_default_key_missing_names_the_variable(fake_server):
+    config = {
+        "providers": {"openai": {"api_base": fake_server.base_url}},
+        "roles": {"chat": {"provider": "openai", "model": "m"}},
+    }
+    with pytest.raises(EnvVarMissingError, match="OPENAI_API_KEY"):
+        LLMHub(config=config).completion(role="chat", messages=MESSAGES)
+
+
+def test_async_streaming_failure_before_first_chunk_falls_back(hub, fake_server):
+    fake_server.enqueue(*[ScriptedResponse(status=502)] * 3, model="primary-model")
+
+    async def main():
+        stream = await hub.astream(role="chat", messages=MESSAGES)
+        return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+
+    assert asyncio.run(main()) == "[backup-model] hello there"

@@ -1,0 +1,65 @@
+"""The runtime reference in docs/runtime.md must describe every field the models have, with true defaults."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from llmhub_runtime import (
+    CircuitBreakerConfig,
+    ProviderConfig,
+    ResilienceConfig,
+    RoleConfig,
+    RoleDefaultsConfig,
+    RuntimeConfig,
+)
+
+DOC = (Path(__file__).resolve().parent.parent / "docs" / "runtime.md").read_text()
+
+
+def _table(heading: str) -> dict[str, str]:
+    """Rows `| \\`field\\` | default | ... |` of the first table after `heading`."""
+    section = DOC.split(heading, 1)[1]
+    rows = {}
+    for line in section.splitlines()[2:]:
+        if rows and not line.startswith("|"):
+            break
+        match = re.match(r"\|\s*`([\w.]+)`\s*\|\s*([^|]*)\|", line)
+        if match:
+            rows[match.group(1)] = match.group(2).strip()
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("heading", "model"),
+    [
+        ("### Top level (`RuntimeConfig`)", RuntimeConfig),
+        ("### `providers.<name>` (`ProviderConfig`)", ProviderConfig),
+        ("### `roles.<name>` (`RoleConfig`)", RoleConfig),
+        ("### `defaults` (`RoleDefaultsConfig`)", RoleDefaultsConfig),
+    ],
+)
+def test_every_field_is_documented(heading, model):
+    assert list(_table(heading)) == list(model.model_fields)
+
+
+def test_resilience_defaults_in_the_docs_are_the_real_ones():
+    rows = _table("Settings, with their defaults")
+    expected = {name: info.default for name, info in ResilienceConfig.model_fields.items() if name != "circuit_breaker"}
+    expected |= {f"circuit_breaker.{n}": i.default for n, i in CircuitBreakerConfig.model_fields.items()}
+    assert set(rows) == set(expected)
+    for name, default in expected.items():
+        shown = rows[name].strip("`")
+        assert shown == (str(default).lower() if isinstance(default, bool) else str(default)), name
+
+
+def test_readme_opens_with_the_two_commands_that_ci_runs():
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text()
+    block = re.search(r"```(?:bash|sh)\n(.*?)```", readme, re.S)
+    assert block is not None and readme.index("```") < readme.index("\n## ")
+    commands = [line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")]
+    assert len(commands) == 2
+    ci = (root / ".ci" / "run").read_text()
+    for command in commands:
+        assert command in ci, f".ci/run does not run the README command: {command}"
