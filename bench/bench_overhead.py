@@ -1,0 +1,282 @@
+"""Per-call overhead of LLMHub against calling any-llm or openai directly, on the same local server.
+
+    python bench/bench_overhead.py [--calls 300] [--slow-calls 40]
+
+The server (FakeOpenAIServer) runs in its own process so it does not share the GIL with the client
+being measured. For each mode the script prints the median latency of:
+
+    hub      LLMHub.completion / acompletion / embedding (any-llm inside, clients cached)
+    reused   one AnyLLM.create(...) instance kept and reused
+    module   module-level any_llm.completion / embedding (builds a new client on every call)
+    openai   the raw openai client, reused
+
+hub, reused and openai calls are interleaved call by call, so drift on a busy machine affects them
+equally. The ratios hub/reused (goal <= 1.15) and module/hub (goal >= 5) are measured in the same
+run; nothing here fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+MESSAGES = [{"role": "user", "content": "benchmark"}]
+KEY = "bench-key"
+
+
+def start_server() -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "llmhub_runtime.testing"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+def interleaved(fns: list[Callable[[], object] | None], calls: int, warmup: int = 10) -> list[float | None]:
+    """Median ms of each function, calling them in turn `calls` times."""
+    samples: list[list[float]] = [[] for _ in fns]
+    for round_ in range(warmup + calls):
+        for index, fn in enumerate(fns):
+            if fn is None:
+                continue
+            started = time.perf_counter()
+            fn()
+            if round_ >= warmup:
+                samples[index].append(time.perf_counter() - started)
+    return [statistics.median(s) * 1000 if s else None for s in samples]
+
+
+def ainterleaved(fns: list[Callable[[], Awaitable[object]] | None], calls: int, warmup: int = 10) -> list[float | None]:
+    async def run() -> list[float | None]:
+        samples: list[list[float]] = [[] for _ in fns]
+        for round_ in range(warmup + calls):
+            for index, fn in enumerate(fns):
+                if fn is None:
+                    continue
+                started = time.perf_counter()
+                await fn()
+                if round_ >= warmup:
+                    samples[index].append(time.perf_counter() - started)
+        await close_loop_clients()
+        return [statistics.median(s) * 1000 if s else None for s in samples]
+
+    return asyncio.run(run())
+
+
+def aconcurrent(fns: list[Callable[[], Awaitable[object]]], batches: int, width: int = 32) -> list[float | None]:
+    """Median wall time of one batch of `width` concurrent calls, divided by `width`."""
+
+    async def run() -> list[float | None]:
+        samples: list[list[float]] = [[] for _ in fns]
+        for round_ in range(batches + 1):
+            for index, fn in enumerate(fns):
+                started = time.perf_counter()
+                await asyncio.gather(*(fn() for _ in range(width)))
+                if round_ > 0:  # the first batch opens the connections
+                    samples[index].append((time.perf_counter() - started) / width)
+        await close_loop_clients()
+        return [statistics.median(s) * 1000 for s in samples]
+
+    return asyncio.run(run())
+
+
+def median_ms(fn: Callable[[], object], calls: int, warmup: int = 3) -> float:
+    return interleaved([fn], calls, warmup)[0] or 0.0
+
+
+def amedian_ms(fn: Callable[[], Awaitable[object]], calls: int, warmup: int = 3) -> float:
+    return ainterleaved([fn], calls, warmup)[0] or 0.0
+
+
+# Async clients belong to one event loop; each measurement's asyncio.run gets its own, closed at the end.
+_loop_clients: dict[tuple[int, str], Any] = {}
+
+
+def loop_client(kind: str, factory: Callable[[], Any]) -> Any:
+    key = (id(asyncio.get_running_loop()), kind)
+    if key not in _loop_clients:
+        _loop_clients[key] = factory()
+    return _loop_clients[key]
+
+
+async def close_loop_clients() -> None:
+    loop_id = id(asyncio.get_running_loop())
+    for key in [k for k in _loop_clients if k[0] == loop_id]:
+        client = _loop_clients.pop(key)
+        sdk = getattr(client, "client", client)
+        await sdk.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=300, help="calls per measurement for fast clients")
+    parser.add_argument("--slow-calls", type=int, default=40, help="calls for module-level any_llm (slow)")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+
+    import any_llm
+    import openai
+    from any_llm import AnyLLM
+    from any_llm.utils.aio import run_async_in_sync
+
+    from llmhub_runtime import LLMHub
+
+    n, slow = args.calls, args.slow_calls
+    process, base_url = start_server()
+    rows: list[tuple[str, float, float, float, float | None]] = []
+    try:
+        os.environ["BENCH_KEY"] = KEY
+        hub = LLMHub(
+            config={
+                "providers": {"openai": {"api_base": base_url, "env_key": "BENCH_KEY"}},
+                "roles": {
+                    "chat": {"provider": "openai", "model": "fake-chat", "params": {"temperature": 0.2}},
+                    "embed": {"provider": "openai", "model": "fake-embed", "mode": "embedding"},
+                },
+            }
+        )
+        reused = AnyLLM.create("openai", api_key=KEY, api_base=base_url)
+        raw = openai.OpenAI(api_key=KEY, base_url=base_url, max_retries=0)
+        module_args: dict[str, Any] = {"provider": "openai", "api_key": KEY, "api_base": base_url}
+
+        def areused() -> Any:
+            return loop_client("anyllm", lambda: AnyLLM.create("openai", api_key=KEY, api_base=base_url))
+
+        def araw() -> Any:
+            return loop_client("openai", lambda: openai.AsyncOpenAI(api_key=KEY, base_url=base_url, max_retries=0))
+
+        def drain(iterator: Any) -> None:
+            for _ in iterator:
+                pass
+
+        async def adrain(iterator: Any) -> None:
+            async for _ in iterator:
+                pass
+
+        # --- chat, sync
+        hub_ms, reused_ms, raw_ms = interleaved(
+            [
+                lambda: hub.completion(role="chat", messages=MESSAGES),
+                lambda: reused.completion(model="fake-chat", messages=MESSAGES, temperature=0.2),
+                lambda: raw.chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2),
+            ],
+            n,
+        )
+        module_ms = median_ms(lambda: any_llm.completion("fake-chat", MESSAGES, temperature=0.2, **module_args), slow)
+        rows.append(("sync completion", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
+
+        # --- chat, async
+        async def hub_async() -> Any:
+            return await hub.acompletion(role="chat", messages=MESSAGES)
+
+        async def reused_async() -> Any:
+            return await areused().acompletion(model="fake-chat", messages=MESSAGES, temperature=0.2)
+
+        async def raw_async() -> Any:
+            return await araw().chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2)
+
+        async def module_async() -> Any:
+            return await any_llm.acompletion("fake-chat", MESSAGES, temperature=0.2, **module_args)
+
+        hub_ms, reused_ms, raw_ms = ainterleaved([hub_async, reused_async, raw_async], n)
+        rows.append(("async completion", hub_ms, reused_ms, amedian_ms(module_async, slow), raw_ms))  # type: ignore[arg-type]
+
+        batches = max(n // 20, 5)
+        hub_ms, reused_ms, raw_ms = aconcurrent([hub_async, reused_async, raw_async], batches)
+        (module_ms,) = aconcurrent([module_async], max(slow // 20, 3))
+        rows.append(("async x32 concurrent", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
+
+        # --- streaming
+        hub_ms, reused_ms, raw_ms = interleaved(
+            [
+                lambda: drain(hub.completion(role="chat", messages=MESSAGES, stream=True)),
+                lambda: drain(reused.completion(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)),
+                lambda: drain(
+                    raw.chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)
+                ),
+            ],
+            n,
+        )
+        module_ms = median_ms(
+            lambda: drain(any_llm.completion("fake-chat", MESSAGES, stream=True, **module_args)), slow
+        )
+        rows.append(("sync streaming", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
+
+        async def hub_astream() -> None:
+            await adrain(await hub.acompletion(role="chat", messages=MESSAGES, stream=True))
+
+        async def reused_astream() -> None:
+            await adrain(
+                await areused().acompletion(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)
+            )
+
+        async def raw_astream() -> None:
+            await adrain(
+                await araw().chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)
+            )
+
+        async def module_astream() -> None:
+            await adrain(await any_llm.acompletion("fake-chat", MESSAGES, stream=True, **module_args))
+
+        hub_ms, reused_ms, raw_ms = ainterleaved([hub_astream, reused_astream, raw_astream], n)
+        rows.append(("async streaming", hub_ms, reused_ms, amedian_ms(module_astream, slow), raw_ms))  # type: ignore[arg-type]
+
+        # --- embeddings (an AnyLLM instance has no public sync embedding: bridge like the hub does)
+        hub_ms, reused_ms, raw_ms = interleaved(
+            [
+                lambda: hub.embedding(role="embed", input=["a", "b"]),
+                lambda: run_async_in_sync(reused.aembedding("fake-embed", ["a", "b"])),
+                lambda: raw.embeddings.create(model="fake-embed", input=["a", "b"]),
+            ],
+            n,
+        )
+        module_ms = median_ms(lambda: any_llm.embedding("fake-embed", ["a", "b"], **module_args), slow)
+        rows.append(("sync embedding", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
+
+        async def hub_aembed() -> Any:
+            return await hub.aembedding(role="embed", input=["a", "b"])
+
+        async def reused_aembed() -> Any:
+            return await areused().aembedding("fake-embed", ["a", "b"])
+
+        async def raw_aembed() -> Any:
+            return await araw().embeddings.create(model="fake-embed", input=["a", "b"])
+
+        async def module_aembed() -> Any:
+            return await any_llm.aembedding("fake-embed", ["a", "b"], **module_args)
+
+        hub_ms, reused_ms, raw_ms = ainterleaved([hub_aembed, reused_aembed, raw_aembed], n)
+        rows.append(("async embedding", hub_ms, reused_ms, amedian_ms(module_aembed, slow), raw_ms))  # type: ignore[arg-type]
+        hub.close()
+        raw.close()
+    finally:
+        process.terminate()
+        process.wait()
+
+    print(f"median ms per call ({n} interleaved calls each; module-level any_llm: {slow})")
+    header = f"{'mode':<22}{'hub':>8}{'reused':>8}{'module':>8}{'openai':>8}   {'hub/reused':>10}  {'module/hub':>10}"
+    print(header)
+    print("-" * len(header))
+    worst_overhead, worst_speedup = 0.0, float("inf")
+    for name, hub_ms, reused_ms, module_ms, raw_ms in rows:
+        overhead = hub_ms / reused_ms
+        speedup = module_ms / hub_ms
+        worst_overhead = max(worst_overhead, overhead)
+        worst_speedup = min(worst_speedup, speedup)
+        raw_text = f"{raw_ms:8.2f}" if raw_ms is not None else f"{'-':>8}"
+        print(f"{name:<22}{hub_ms:8.2f}{reused_ms:8.2f}{module_ms:8.2f}{raw_text}   {overhead:9.2f}x  {speedup:9.1f}x")
+    print(
+        f"worst hub/reused: {worst_overhead:.2f}x (goal <= 1.15x); worst module/hub: {worst_speedup:.1f}x (goal >= 5x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
