@@ -1,6 +1,7 @@
 """The real any-llm code path against a local OpenAI-compatible server (FakeOpenAIServer on 127.0.0.1)."""
 
 import asyncio
+import os
 
 import pytest
 
@@ -182,6 +183,9 @@ def test_connection_refused_is_retryable_then_reported(local_key, sleeps):
 
 
 def test_async_calls_across_separate_event_loops_reach_the_server_exactly_once_each(hub, fake_server):
+    attempts = []
+    hub.on_after_call = attempts.append  # a hidden retry on a dead connection would show up here too
+
     async def one_call(i):
         response = await hub.acompletion(role="chat", messages=[{"role": "user", "content": f"call {i}"}])
         return response.choices[0].message.content
@@ -189,6 +193,7 @@ def test_async_calls_across_separate_event_loops_reach_the_server_exactly_once_e
     results = [asyncio.run(one_call(i)) for i in range(5)]
     assert results == [f"[primary-model] call {i}" for i in range(5)]
     assert fake_server.count(CHAT) == 5
+    assert [(a["attempt"], a["success"]) for a in attempts] == [(1, True)] * 5
 
 
 def test_concurrent_async_calls(hub, fake_server):
@@ -259,3 +264,47 @@ def test_async_streaming_failure_before_first_chunk_falls_back(hub, fake_server)
         return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
 
     assert asyncio.run(main()) == "[backup-model] hello there"
+
+
+def test_many_threads_share_one_hub(hub, fake_server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def call(i):
+        return hub.completion(role="chat", messages=[{"role": "user", "content": f"t{i}"}]).choices[0].message.content
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(call, range(40)))
+    assert results == [f"[primary-model] t{i}" for i in range(40)]
+    assert fake_server.count(CHAT) == 40
+
+
+def test_sync_call_inside_a_running_event_loop_says_to_use_the_async_api(hub, fake_server):
+    async def main():
+        return hub.completion(role="chat", messages=MESSAGES)
+
+    with pytest.raises(RuntimeError, match="async"):
+        asyncio.run(main())
+    assert fake_server.count() == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX-only")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_hub_used_before_fork_works_in_the_child(hub, fake_server):
+    assert hub.completion(role="chat", messages=MESSAGES).choices[0].message.content  # clients now cached
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report through the pipe, never return into pytest
+        try:
+            attempts = []
+            hub.on_after_call = attempts.append  # a retry would hide a client left over from the parent
+            reply = hub.completion(role="chat", messages=[{"role": "user", "content": "from the child"}])
+            os.write(write_end, f"{reply.choices[0].message.content} after {len(attempts)} attempt(s)".encode())
+        except BaseException as exc:
+            os.write(write_end, f"failed: {exc!r}".encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end) as pipe:
+        assert pipe.read() == "[primary-model] from the child after 1 attempt(s)"
+    assert hub.completion(role="chat", messages=MESSAGES).choices[0].message.content  # the parent still works

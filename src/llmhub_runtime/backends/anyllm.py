@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
@@ -65,6 +66,14 @@ class AnyLLMBackend:
         # A hub that is dropped without close() still closes its sync clients' sockets.
         finalizer = weakref.finalize(self, _close_later, self._sync_clients, self._runner_loop)
         finalizer.atexit = False
+        _BACKENDS.add(self)
+
+    def _forget_clients(self) -> None:
+        """Drop every client without closing it: in a forked child they belong to the parent's loops."""
+        self._lock = threading.Lock()
+        self._sync_clients.clear()
+        self._async_clients.clear()
+        self._runner_loop.clear()
 
     def invoke(self, request: BackendRequest) -> Any:
         """Make one call on the calling thread (any-llm runs it on its long-lived runner loop)."""
@@ -194,6 +203,20 @@ class AnyLLMBackend:
         if request.operation == "transcription":
             return client.atranscription(model, args.pop("file"), **args)
         raise ValueError(f"unknown operation {request.operation!r}")
+
+
+# Every live backend, so a forked child (gunicorn --preload, multiprocessing) can reset them all: the
+# parent's runner loop thread does not survive fork(), and any-llm starts a new one in the child.
+_BACKENDS: weakref.WeakSet[AnyLLMBackend] = weakref.WeakSet()
+
+
+def _forget_all_clients() -> None:
+    for backend in list(_BACKENDS):
+        backend._forget_clients()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_all_clients)
 
 
 async def _running_loop() -> asyncio.AbstractEventLoop:
