@@ -44,6 +44,18 @@ _KEY_HINTS = {
 
 _MAX_LISTED_PROBLEMS = 3
 
+# Params that would collide with what the role and provider blocks decide, with the fix.
+_SECRET_HINT = "never put secrets in llmhub.yaml; name the environment variable with the provider's `env_key`"
+_BLOCK_HINT = "set in the provider block (`providers:`), not in params"
+RESERVED_PARAMS = {
+    "api_key": _SECRET_HINT,
+    "model": "the role's `model:` decides the model; remove it from params",
+    "provider": "the role's `provider:` decides the provider; remove it from params",
+    "api_base": _BLOCK_HINT,
+    "client_args": _BLOCK_HINT,
+    "messages": "messages are passed per call, not set in params",
+}
+
 
 def load_config(path: str | os.PathLike[str]) -> RuntimeConfig:
     """Read and validate an `llmhub.yaml` file.
@@ -250,10 +262,16 @@ def _check_references(config: RuntimeConfig, source: str, lines: dict[Path_, int
                 )
             )
 
+    def check_params(params: Mapping[str, Any], path: Path_) -> None:
+        for key in sorted(RESERVED_PARAMS.keys() & params.keys()):
+            problems.append(((*path, key), RESERVED_PARAMS[key]))
+
     for name, role in config.roles.items():
         check(role.provider, ("roles", name, "provider"))
+        check_params(role.params, ("roles", name, "params"))
         for index, fallback in enumerate(role.fallbacks):
             check(fallback.provider, ("roles", name, "fallbacks", index, "provider"))
+            check_params(fallback.params, ("roles", name, "fallbacks", index, "params"))
     defaults = config.defaults
     if defaults is not None:
         if (defaults.provider is None) != (defaults.model is None):
@@ -261,9 +279,11 @@ def _check_references(config: RuntimeConfig, source: str, lines: dict[Path_, int
             problems.append((("defaults", missing), f"`defaults` needs both provider and model; add `{missing}:`"))
         if defaults.provider is not None:
             check(defaults.provider, ("defaults", "provider"))
+        check_params(defaults.params, ("defaults", "params"))
     if problems:
         located = [(_field_name(path), _line_for(path, lines), text) for path, text in problems]
-        raise _combine(located, source, error_type=UnknownProviderError)
+        provider_problem = problems[0][0][-1] == "provider"
+        raise _combine(located, source, error_type=UnknownProviderError if provider_problem else ConfigError)
 
 
 def _describe(error: Any, data: Any, lines: dict[Path_, int]) -> tuple[str, int | None, str]:
@@ -302,9 +322,7 @@ def _combine(
         others = "; ".join(f"{f}: {t}" for f, _, t in problems[1:_MAX_LISTED_PROBLEMS])
         more = len(problems) - _MAX_LISTED_PROBLEMS
         text += f" (also: {others}" + (f"; and {more} more" if more > 0 else "") + ")"
-    error = error_type(text, source=source, field=field, line=line)
-    error.problems = problems  # type: ignore[attr-defined]
-    return error
+    return error_type(text, source=source, field=field, line=line, problems=problems)
 
 
 def _field_name(loc: Path_) -> str:

@@ -9,6 +9,7 @@ answered badly or not at all)::
     │   └── UnknownProviderError     a role names a provider that is not declared / not in any-llm
     ├── UnknownRoleError             no such role and no `defaults` to fall back on
     ├── ModeMismatchError            completion() on an embedding role, or the reverse
+    ├── InvalidCallError             a call argument the role decides (model=, api_key=, ...)
     ├── MissingDependencyError       a provider's SDK is not installed (names the pip extra)
     └── ProviderError                the call reached a provider and failed
         ├── AuthenticationError      401/403: not retried
@@ -40,6 +41,7 @@ __all__ = [
     "BadRequestError",
     "ConfigError",
     "EnvVarMissingError",
+    "InvalidCallError",
     "LLMHubError",
     "MissingDependencyError",
     "ModeMismatchError",
@@ -68,13 +70,23 @@ class ConfigError(LLMHubError):
         field: Dotted path of the offending field, e.g. ``roles["llm.inference"].mode``.
         line: 1-based line in ``source``, when the YAML position is known.
         detail: The message without the location prefix.
+        problems: Every problem found, as (field, line, message); the message shows the first few.
     """
 
-    def __init__(self, detail: str, *, source: str | None = None, field: str | None = None, line: int | None = None):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        source: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+        problems: Sequence[tuple[str, int | None, str]] = (),
+    ):
         self.detail = detail
         self.source = source
         self.field = field
         self.line = line
+        self.problems = list(problems) or [(field or "", line, detail)]
         super().__init__(self._format())
 
     def _format(self) -> str:
@@ -142,6 +154,10 @@ class ModeMismatchError(LLMHubError, TypeError):
             f"role {role!r} has mode {mode!r}, but {method}() needs a {expected_mode!r} role; "
             f"call hub.{right_method}(role={role!r}, ...) instead, or change the role's mode"
         )
+
+
+class InvalidCallError(LLMHubError, TypeError):
+    """A call passed an argument that the role decides, such as `model=` or `api_key=`."""
 
 
 class MissingDependencyError(LLMHubError, ImportError):

@@ -24,8 +24,8 @@ from typing import Any
 from . import _env
 from ._flow import Call, run_async, run_sync
 from .backends import Backend, BackendRequest, Connection, Operation
-from .config_loader import check_config, config_from_dict, find_config_path, load_config
-from .errors import ConfigError, EnvVarMissingError, ModeMismatchError
+from .config_loader import RESERVED_PARAMS, check_config, config_from_dict, find_config_path, load_config
+from .errors import ConfigError, EnvVarMissingError, InvalidCallError, ModeMismatchError
 from .hooks import AfterCallHook, BeforeCallHook
 from .models import LLMMode, ProviderConfig, ResilienceConfig, RuntimeConfig
 from .resilience import CircuitBreaker, merge_resilience
@@ -297,6 +297,13 @@ class LLMHub:
         params_override: Mapping[str, Any] | None,
         call_params: Mapping[str, Any],
     ) -> Call:
+        for layer in (params_override or {}, call_params):
+            clash = sorted(RESERVED_PARAMS.keys() & layer.keys())
+            if clash:
+                raise InvalidCallError(
+                    f"{clash[0]}= cannot be passed to hub.{operation}(role={role!r}, ...): the role decides it; "
+                    f"change the role in llmhub.yaml (or call another role)"
+                )
         resolved = resolve(self.config, role, params_override, call_params)
         expected = _OPERATION_MODE[operation]
         if resolved.mode != expected:

@@ -262,3 +262,19 @@ def test_json_schema_documents_fields():
     schema = RuntimeConfig.model_json_schema()
     role = schema["$defs"]["RoleConfig"]["properties"]
     assert "Targets tried in order" in role["fallbacks"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("{api_key: sk-live-123}", "never put secrets in llmhub.yaml"),
+        ("{model: gpt-4o}", "the role's `model:` decides the model"),
+        ("{api_base: 'http://x'}", "set in the provider block"),
+    ],
+)
+def test_params_that_belong_elsewhere_are_refused(params, message):
+    error = _error(VALID.replace("model: gpt-4o-mini", f"model: gpt-4o-mini\n    params: {params}"))
+    assert message in str(error)
+    assert error.field.startswith('roles["llm.inference"].params.')
+    assert error.line == 7
+    assert "sk-live-123" not in str(error)

@@ -8,6 +8,7 @@ from llmhub_runtime import (
     AuthenticationError,
     ConfigError,
     EnvVarMissingError,
+    InvalidCallError,
     LLMHub,
     ModelNotFoundError,
     ModeMismatchError,
@@ -415,3 +416,12 @@ def test_context_managers_close_the_backend(keys):
 
     asyncio.run(main())
     assert closed == ["sync", "async"]
+
+
+@pytest.mark.parametrize("kwargs", [{"model": "gpt-4o"}, {"api_key": "sk-x"}, {"provider": "openai"}])
+def test_arguments_the_role_decides_are_refused_clearly(hub, fake, kwargs):
+    with pytest.raises(InvalidCallError, match=f"{next(iter(kwargs))}= cannot be passed"):
+        hub.completion(role="llm.inference", messages=MESSAGES, **kwargs)
+    with pytest.raises(InvalidCallError):
+        hub.completion(role="llm.inference", messages=MESSAGES, params_override=kwargs)
+    assert fake.calls == []
