@@ -126,7 +126,7 @@ def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
             if index == 0:
                 raise
             # A fallback that cannot even be set up must not hide why the primary failed.
-            records.append(AttemptRecord(target.provider, target.model, attempt, str(exc), True))
+            records.append(AttemptRecord(target.provider, target.model, attempt, _one_line(exc.detail), True))
             continue
 
         retry = 0
@@ -173,7 +173,7 @@ def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
             delay: float | None = None
             if isinstance(error, ProviderError):
                 last_error = error
-                records.append(AttemptRecord(target.provider, target.model, attempt, _one_line(error)))
+                records.append(AttemptRecord(target.provider, target.model, attempt, _reason(error)))
                 if error.retryable and breaker_settings.enabled:
                     opened = call.breaker.record_failure(key, breaker_settings.failure_threshold)
                 elif breaker_settings.enabled:
@@ -309,6 +309,12 @@ async def _async_stream(report: _StreamReport, start: _StreamStart) -> AsyncIter
         report.finish(error)
 
 
-def _one_line(error: BaseException) -> str:
+def _reason(error: ProviderError) -> str:
+    """Why one attempt failed, without the target and role the attempt listing already shows."""
+    status = f"HTTP {error.status_code}: " if error.status_code else ""
+    return _one_line(f"{status}{error.message}")
+
+
+def _one_line(error: BaseException | str) -> str:
     text = str(error) or type(error).__name__
     return " ".join(text.split())

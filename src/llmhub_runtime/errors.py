@@ -287,10 +287,9 @@ class AllAttemptsFailedError(ProviderError):
     ):
         self.attempts = list(attempts)
         self.last_error = last_error
-        listing = "; ".join(str(a) for a in self.attempts)
         first = self.attempts[0] if self.attempts else None
         super().__init__(
-            f"all {len(self.attempts)} attempt(s) failed: {listing}",
+            f"{_count(self.attempts)}: {_summarise(self.attempts)}",
             provider=first.provider if first else None,
             model=first.model if first else None,
             role=role,
@@ -300,3 +299,35 @@ class AllAttemptsFailedError(ProviderError):
 
     def __str__(self) -> str:
         return f"role {self.role!r}: {self.message}"
+
+
+def _count(attempts: Sequence[AttemptRecord]) -> str:
+    skipped = sum(1 for a in attempts if a.skipped)
+    made = len(attempts) - skipped
+    text = f"all {made} attempt(s) failed"
+    return text + (f", {skipped} target(s) skipped" if skipped else "")
+
+
+def _summarise(attempts: Sequence[AttemptRecord]) -> str:
+    """List attempts, merging runs of the same target failing the same way ("attempts 1-3: ...")."""
+    groups: list[list[AttemptRecord]] = []
+    for record in attempts:
+        last = groups[-1][-1] if groups else None
+        same = last is not None and (last.provider, last.model, last.error, last.skipped) == (
+            record.provider,
+            record.model,
+            record.error,
+            record.skipped,
+        )
+        if same and not record.skipped:
+            groups[-1].append(record)
+        else:
+            groups.append([record])
+    parts = []
+    for group in groups:
+        head = group[0]
+        if len(group) == 1:
+            parts.append(str(head))
+        else:
+            parts.append(f"{head.provider}:{head.model} attempts {head.attempt}-{group[-1].attempt}: {head.error}")
+    return "; ".join(parts)

@@ -61,6 +61,18 @@ def test_all_attempts_failed_lists_attempts_and_keeps_the_last_error():
         [AttemptRecord("a", "m1", 1, "503"), AttemptRecord("b", "m2", 1, "circuit open (20s left)", skipped=True)],
         last,
     )
-    assert str(error) == "role 'r': all 2 attempt(s) failed: a:m1 attempt 1: 503; b:m2 skipped: circuit open (20s left)"
+    assert str(error) == (
+        "role 'r': all 1 attempt(s) failed, 1 target(s) skipped: "
+        "a:m1 attempt 1: 503; b:m2 skipped: circuit open (20s left)"
+    )
     assert error.last_error is last and error.original_exception is last
     assert error.status_code == 503 and error.provider == "a"
+
+
+def test_repeated_identical_failures_are_merged_in_the_message():
+    records = [AttemptRecord("a", "m", n, "HTTP 503: down") for n in (1, 2, 3)] + [
+        AttemptRecord("b", "n", 4, "timeout")
+    ]
+    error = AllAttemptsFailedError("r", records, None)
+    assert str(error) == "role 'r': all 4 attempt(s) failed: a:m attempts 1-3: HTTP 503: down; b:n attempt 4: timeout"
+    assert len(error.attempts) == 4

@@ -289,7 +289,7 @@ def test_everything_failing_lists_every_attempt(hub, fake):
     ]
     assert isinstance(error.last_error, ProviderUnavailableError)
     assert "all 6 attempt(s) failed" in str(error)
-    assert "openai:gpt-4.1 attempt 6" in str(error)
+    assert "openai:gpt-4.1 attempts 4-6: HTTP 503: down" in str(error)
 
 
 def test_resilience_knobs_from_python_override_the_file(keys, fake):
