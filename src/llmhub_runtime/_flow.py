@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .backends import Backend, BackendRequest
-from .errors import AllAttemptsFailedError, AttemptRecord, ConfigError, ProviderError
+from .errors import AllAttemptsFailedError, AttemptRecord, ConfigError, MissingDependencyError, ProviderError
 from .hooks import AfterCallHook, BeforeCallHook, compute_cost, extract_usage, run_hook
 from .models import ResilienceConfig
 from .resilience import CircuitBreaker, backoff_delay
@@ -183,7 +183,11 @@ def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
             elif breaker_settings.enabled:
                 call.breaker.release(key)
 
-            gives_up = not isinstance(error, ProviderError) or not error.failover
+            setup_failed = isinstance(error, ConfigError | MissingDependencyError) and index > 0
+            if setup_failed:
+                # As above: a fallback that cannot be set up is listed, and the next target tried.
+                records.append(AttemptRecord(target.provider, target.model, attempt, _one_line(error), True))
+            gives_up = not setup_failed and (not isinstance(error, ProviderError) or not error.failover)
             final = delay is None and (gives_up or is_last_target)
             run_hook(
                 call.on_after,

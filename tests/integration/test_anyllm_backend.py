@@ -308,3 +308,15 @@ def test_hub_used_before_fork_works_in_the_child(hub, fake_server):
     with os.fdopen(read_end) as pipe:
         assert pipe.read() == "[primary-model] from the child after 1 attempt(s)"
     assert hub.completion(role="chat", messages=MESSAGES).choices[0].message.content  # the parent still works
+
+
+def test_a_fallback_that_cannot_be_set_up_does_not_hide_the_primary_failure(fake_server, local_key, sleeps):
+    config = make_config(fake_server)
+    # No env_key: any-llm itself looks for OPENAI_API_KEY, which the tests never have.
+    config["providers"]["backup"] = {"type": "openai", "api_base": fake_server.base_url}
+    fake_server.enqueue(*[ScriptedResponse(status=503)] * 3, model="primary-model")
+    with pytest.raises(AllAttemptsFailedError) as info:
+        LLMHub(config=config).completion(role="chat", messages=MESSAGES)
+    message = str(info.value)
+    assert "local:primary-model attempts 1-3: HTTP 503" in message
+    assert "backup:backup-model skipped: missing environment variable OPENAI_API_KEY" in message
