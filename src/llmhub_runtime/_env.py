@@ -51,3 +51,14 @@ def expand(value: Any, missing: list[str]) -> Any:
     if isinstance(value, list | tuple):
         return [expand(item, missing) for item in value]
     return value
+
+
+def references(value: Any) -> list[str]:
+    """Names of the variables `${VAR}` references in every string inside `value`, in order."""
+    if isinstance(value, str):
+        return [match.group(1) for match in _REFERENCE.finditer(value)]
+    if isinstance(value, Mapping):
+        return [name for item in value.values() for name in references(item)]
+    if isinstance(value, list | tuple):
+        return [name for item in value for name in references(item)]
+    return []

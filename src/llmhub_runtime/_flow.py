@@ -79,12 +79,14 @@ class _StreamReport:
     done: bool = False
 
     def observe(self, chunk: Any) -> None:
+        if self.hook is None:
+            return
         usage = extract_usage(chunk)
         if usage is not None:
             self.usage = usage
 
     def finish(self, error: BaseException | None) -> None:
-        if self.done:
+        if self.done or self.hook is None:
             return
         self.done = True
         failed = error is not None and not isinstance(error, GeneratorExit)
@@ -131,19 +133,22 @@ def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
 
         retry = 0
         is_last_target = index == len(targets) - 1
+        hooked = call.on_before is not None or call.on_after is not None
         while True:
             attempt += 1
-            payload: dict[str, Any] = {
-                "role": call.resolved.role,
-                "provider": target.provider,
-                "model": target.model,
-                "mode": call.resolved.mode.value,
-                "operation": call.operation,
-                "params": dict(target.params),
-                "attempt": attempt,
-                "fallback_used": index > 0,
-            }
-            run_hook(call.on_before, payload)
+            payload: dict[str, Any] = {}
+            if hooked:  # hot path: no payloads, usage or cost when nobody listens
+                payload = {
+                    "role": call.resolved.role,
+                    "provider": target.provider,
+                    "model": target.model,
+                    "mode": call.resolved.mode.value,
+                    "operation": call.operation,
+                    "params": dict(target.params),
+                    "attempt": attempt,
+                    "fallback_used": index > 0,
+                }
+                run_hook(call.on_before, payload)
             report = _StreamReport(call.on_after, payload, target.pricing) if call.stream else None
             outcome = yield _Invoke(request)
             assert outcome is not None
@@ -153,6 +158,8 @@ def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
                     call.breaker.record_success(key)
                 if report is not None:
                     return report, outcome.result
+                if call.on_after is None:
+                    return outcome.result
                 usage = extract_usage(outcome.result)
                 run_hook(
                     call.on_after,
@@ -188,20 +195,20 @@ def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
                 # As above: a fallback that cannot be set up is listed, and the next target tried.
                 records.append(AttemptRecord(target.provider, target.model, attempt, _one_line(error), True))
             gives_up = not setup_failed and (not isinstance(error, ProviderError) or not error.failover)
-            final = delay is None and (gives_up or is_last_target)
-            run_hook(
-                call.on_after,
-                {
-                    **payload,
-                    "success": False,
-                    "error": _one_line(error),
-                    "error_type": type(error).__name__,
-                    "latency_ms": outcome.latency_ms,
-                    "usage": None,
-                    "cost_usd": None,
-                    "final": final,
-                },
-            )
+            if call.on_after is not None:
+                run_hook(
+                    call.on_after,
+                    {
+                        **payload,
+                        "success": False,
+                        "error": _one_line(error),
+                        "error_type": type(error).__name__,
+                        "latency_ms": outcome.latency_ms,
+                        "usage": None,
+                        "cost_usd": None,
+                        "final": delay is None and (gives_up or is_last_target),
+                    },
+                )
             if delay is None and gives_up:
                 raise error
             if delay is None:

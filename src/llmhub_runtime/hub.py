@@ -49,6 +49,8 @@ _MODE_METHOD = {
     LLMMode.image: "image_generation",
     LLMMode.audio: "speech or hub.transcription",
 }
+_MAX_CACHED_CONNECTIONS = 64
+
 _NOT_FOR_OPERATION: dict[str, frozenset[str]] = {
     "speech": frozenset({"language", "prompt", "timestamp_granularities", "filename", "mime_type"}),
     "transcription": frozenset({"voice", "speed", "instructions"}),
@@ -110,6 +112,8 @@ class LLMHub:
         self._backend_lock = threading.Lock()
         self._breaker = CircuitBreaker()
         self._settings: dict[str, ResilienceConfig] = {}
+        self._provider_variables: dict[str, list[str]] = {}
+        self._connections: dict[tuple[Any, ...], Connection] = {}
         self._warned_default_roles: set[str] = set()
         if strict_env:
             missing = self.missing_env_vars()
@@ -352,6 +356,26 @@ class LLMHub:
 
     def _connection(self, name: str, role: str) -> Connection:
         provider: ProviderConfig = self.config.providers[name]
+        disable_sdk_retries = self._settings_for(role).disable_sdk_retries
+        # Cached per provider, keyed by the values of the variables it reads, so a rotated key is seen.
+        variables = self._provider_variables.get(name)
+        if variables is None:
+            variables = ([provider.env_key] if provider.env_key else []) + _env.references(
+                [provider.api_base, provider.client_args]
+            )
+            self._provider_variables[name] = variables
+        key = (name, id(provider), disable_sdk_retries, *(_env.get(variable) for variable in variables))
+        connection = self._connections.get(key)
+        if connection is None:
+            connection = self._build_connection(name, provider, role, disable_sdk_retries)
+            if len(self._connections) >= _MAX_CACHED_CONNECTIONS:  # keys rotated many times: start afresh
+                self._connections.clear()
+            self._connections[key] = connection
+        return connection
+
+    def _build_connection(
+        self, name: str, provider: ProviderConfig, role: str, disable_sdk_retries: bool
+    ) -> Connection:
         missing: list[str] = []
         api_key = None
         if provider.env_key:
@@ -370,7 +394,7 @@ class LLMHub:
             api_base=api_base,
             timeout=provider.timeout,
             client_args=client_args,
-            disable_sdk_retries=self._settings_for(role).disable_sdk_retries,
+            disable_sdk_retries=disable_sdk_retries,
         )
 
     def _settings_for(self, role: str) -> ResilienceConfig:

@@ -46,7 +46,9 @@ class ResolvedCall(BaseModel):
     @property
     def targets(self) -> tuple[ResolvedTarget, ...]:
         """The primary target followed by the fallbacks, in the order they are tried."""
-        primary = ResolvedTarget(provider=self.provider, model=self.model, params=self.params, pricing=self.pricing)
+        primary = ResolvedTarget.model_construct(
+            provider=self.provider, model=self.model, params=self.params, pricing=self.pricing
+        )
         return (primary, *self.fallbacks)
 
 
@@ -82,25 +84,28 @@ def resolve(
     Raises:
         UnknownRoleError: the role is not defined and `defaults` has no provider and model.
     """
+    # model_construct skips re-validation: every input below was validated when the config loaded,
+    # and this runs on every call.
     role_config = config.roles.get(role)
     defaults = config.defaults
     if role_config is None:
         if defaults is None or defaults.provider is None or defaults.model is None:
             raise UnknownRoleError(role, list(config.roles), closest(role, config.roles))
         params = merge_params(defaults.params, params_override, call_params)
-        return ResolvedCall(
+        return ResolvedCall.model_construct(
             role=role,
             provider=defaults.provider,
             model=defaults.model,
             mode=defaults.mode,
             params=params,
             pricing=defaults.pricing,
+            fallbacks=(),
             from_defaults=True,
         )
 
     base = defaults.params if defaults is not None and defaults.mode == role_config.mode else None
     fallbacks = tuple(
-        ResolvedTarget(
+        ResolvedTarget.model_construct(
             provider=fallback.provider,
             model=fallback.model,
             params=merge_params(base, role_config.params, fallback.params, params_override, call_params),
@@ -108,7 +113,7 @@ def resolve(
         )
         for fallback in role_config.fallbacks
     )
-    return ResolvedCall(
+    return ResolvedCall.model_construct(
         role=role,
         provider=role_config.provider,
         model=role_config.model,
@@ -116,4 +121,5 @@ def resolve(
         params=merge_params(base, role_config.params, params_override, call_params),
         pricing=role_config.pricing,
         fallbacks=fallbacks,
+        from_defaults=False,
     )

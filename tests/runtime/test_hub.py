@@ -425,3 +425,18 @@ def test_arguments_the_role_decides_are_refused_clearly(hub, fake, kwargs):
     with pytest.raises(InvalidCallError):
         hub.completion(role="llm.inference", messages=MESSAGES, params_override=kwargs)
     assert fake.calls == []
+
+
+def test_a_rotated_key_is_picked_up_without_a_new_hub(keys, monkeypatch):
+    seen = []
+
+    class Spy(FakeBackend):
+        def invoke(self, request):
+            seen.append(request.connection.api_key)
+            return super().invoke(request)
+
+    hub = LLMHub(config=CONFIG, backend=Spy())
+    hub.completion(role="llm.inference", messages=MESSAGES)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-rotated")
+    hub.completion(role="llm.inference", messages=MESSAGES)
+    assert seen == ["sk-ant-test", "sk-ant-rotated"]
