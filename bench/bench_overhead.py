@@ -10,9 +10,9 @@ being measured. For each mode the script prints the median latency of:
     module   module-level any_llm.completion / embedding (builds a new client on every call)
     openai   the raw openai client, reused
 
-hub, reused and openai calls are interleaved call by call, so drift on a busy machine affects them
-equally. The ratios hub/reused (goal <= 1.15) and module/hub (goal >= 5) are measured in the same
-run; nothing here fails on a slow machine.
+hub, reused and openai calls are interleaved call by call in a shuffled (seeded) order, so drift
+and cache effects on a busy machine affect them equally. The ratios hub/reused (goal <= 1.15) and
+module/hub (goal >= 5) are measured in the same run; nothing here fails on a slow machine.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 MESSAGES = [{"role": "user", "content": "benchmark"}]
+_rng = random.Random(20261122)  # seeded: the same call orders in every run
 KEY = "bench-key"
 
 
@@ -43,8 +45,11 @@ def start_server() -> tuple[subprocess.Popen[str], str]:
 def interleaved(fns: list[Callable[[], object] | None], calls: int, warmup: int = 10) -> list[float | None]:
     """Median ms of each function, calling them in turn `calls` times."""
     samples: list[list[float]] = [[] for _ in fns]
+    order = list(range(len(fns)))
     for round_ in range(warmup + calls):
-        for index, fn in enumerate(fns):
+        _rng.shuffle(order)  # no client always runs first, or right after the same other client
+        for index in order:
+            fn = fns[index]
             if fn is None:
                 continue
             started = time.perf_counter()
@@ -57,8 +62,11 @@ def interleaved(fns: list[Callable[[], object] | None], calls: int, warmup: int 
 def ainterleaved(fns: list[Callable[[], Awaitable[object]] | None], calls: int, warmup: int = 10) -> list[float | None]:
     async def run() -> list[float | None]:
         samples: list[list[float]] = [[] for _ in fns]
+        order = list(range(len(fns)))
         for round_ in range(warmup + calls):
-            for index, fn in enumerate(fns):
+            _rng.shuffle(order)
+            for index in order:
+                fn = fns[index]
                 if fn is None:
                     continue
                 started = time.perf_counter()
