@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from . import _env
 from ._suggest import did_you_mean
 from .errors import ConfigError, UnknownProviderError
-from .models import LLMMode, RuntimeConfig
+from .models import RuntimeConfig
+from .yamlmodel import Lines, Loc, combine, field_name, line_for, parse_yaml, read_text, validate
 
 __all__ = [
     "check_config",
@@ -30,8 +30,6 @@ __all__ = [
     "save_config",
 ]
 
-Path_ = tuple[str | int, ...]
-
 # Keys people reach for that the schema deliberately lacks, with the fix.
 _KEY_HINTS = {
     "api_key": "never put secrets in llmhub.yaml; name the environment variable with `env_key` instead",
@@ -41,8 +39,6 @@ _KEY_HINTS = {
     "temperature": "call parameters go under `params:`",
     "max_tokens": "call parameters go under `params:`",
 }
-
-_MAX_LISTED_PROBLEMS = 3
 
 # Params that would collide with what the role and provider blocks decide, with the fix.
 _SECRET_HINT = "never put secrets in llmhub.yaml; name the environment variable with the provider's `env_key`"
@@ -63,23 +59,13 @@ def load_config(path: str | os.PathLike[str]) -> RuntimeConfig:
     Raises:
         ConfigError: the file is missing, unreadable, not YAML, or does not match the schema.
     """
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            "file not found; generate it with `llmhub generate`, or pass the right path", source=source
-        ) from None
-    except IsADirectoryError:
-        raise ConfigError("is a directory, expected an llmhub.yaml file", source=source) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read file: {exc}", source=source) from None
-    return parse_config(text, source=source)
+    text = read_text(path, missing_hint="generate it with `llmhub generate`, or pass the right path")
+    return parse_config(text, source=str(path))
 
 
 def parse_config(text: str, *, source: str = "<string>") -> RuntimeConfig:
     """Validate `llmhub.yaml` content given as text; `source` names it in error messages."""
-    data, lines = _parse_yaml(text, source)
+    data, lines = parse_yaml(text, source)
     return _build(data, source, lines)
 
 
@@ -183,74 +169,25 @@ def _prune(value: Any) -> Any:
     return value
 
 
-def _parse_yaml(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML and record the line of every key, so later errors can point into the file."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise ConfigError(f"YAML syntax error: {problem}", source=source, line=line) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"YAML syntax error: {exc}", source=source) from None
-    finally:
-        loader.dispose()
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        _record_lines(node, (), lines, source)
-    return data, lines
-
-
-def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                # PyYAML keeps the last duplicate silently; a repeated role name is almost always a mistake.
-                raise ConfigError(
-                    f"duplicate key {key!r} (first defined on line {seen[key]}); remove one of them",
-                    source=source,
-                    field=_field_name((*path, key)),
-                    line=line,
-                )
-            seen[key] = line
-            lines[(*path, key)] = line
-            _record_lines(value_node, (*path, key), lines, source)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[(*path, index)] = item.start_mark.line + 1
-            _record_lines(item, (*path, index), lines, source)
-
-
-def _build(data: Any, source: str, lines: dict[Path_, int]) -> RuntimeConfig:
-    if data is None:
-        raise ConfigError("file is empty; expected a mapping with `providers:` and `roles:`", source=source)
-    if not isinstance(data, Mapping):
-        raise ConfigError(
-            f"expected a mapping with `providers:` and `roles:` at the top level, got {_type_name(data)}",
-            source=source,
-            line=1,
-        )
-    try:
-        config = RuntimeConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = [_describe(error, data, lines) for error in exc.errors()]
-        raise _combine(problems, source) from None
+def _build(data: Any, source: str, lines: Lines) -> RuntimeConfig:
+    config = validate(
+        RuntimeConfig,
+        data,
+        source,
+        lines,
+        expected="a mapping with `providers:` and `roles:`",
+        key_hints=_KEY_HINTS,
+        value_hints={"version": "this llmhub_runtime reads version 1 (upgrade llmhub to read newer files)"},
+    )
     _check_references(config, source, lines)
     return config
 
 
-def _check_references(config: RuntimeConfig, source: str, lines: dict[Path_, int]) -> None:
-    problems: list[tuple[Path_, str]] = []
+def _check_references(config: RuntimeConfig, source: str, lines: Lines) -> None:
+    problems: list[tuple[Loc, str]] = []
     declared = sorted(config.providers)
 
-    def check(provider: str, path: Path_) -> None:
+    def check(provider: str, path: Loc) -> None:
         if provider not in config.providers:
             hint = did_you_mean(provider, declared)
             listed = ", ".join(declared) or "none"
@@ -262,7 +199,7 @@ def _check_references(config: RuntimeConfig, source: str, lines: dict[Path_, int
                 )
             )
 
-    def check_params(params: Mapping[str, Any], path: Path_) -> None:
+    def check_params(params: Mapping[str, Any], path: Loc) -> None:
         for key in sorted(RESERVED_PARAMS.keys() & params.keys()):
             problems.append(((*path, key), RESERVED_PARAMS[key]))
 
@@ -281,117 +218,6 @@ def _check_references(config: RuntimeConfig, source: str, lines: dict[Path_, int
             check(defaults.provider, ("defaults", "provider"))
         check_params(defaults.params, ("defaults", "params"))
     if problems:
-        located = [(_field_name(path), _line_for(path, lines), text) for path, text in problems]
+        located = [(field_name(path, RuntimeConfig), line_for(path, lines), text) for path, text in problems]
         provider_problem = problems[0][0][-1] == "provider"
-        raise _combine(located, source, error_type=UnknownProviderError if provider_problem else ConfigError)
-
-
-def _describe(error: Any, data: Any, lines: dict[Path_, int]) -> tuple[str, int | None, str]:
-    """Turn one pydantic error into (field, line, message-with-fix)."""
-    loc: Path_ = tuple(error["loc"])
-    kind = error["type"]
-    value = error.get("input")
-    field = _field_name(loc)
-    line = _line_for(loc, lines)
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        allowed = _allowed_keys(loc[:-1], data)
-        special = _KEY_HINTS.get(key.lower())
-        hint = f": {special}" if special else did_you_mean(key, allowed)
-        return field, line, f"unknown key {key!r}{hint}; allowed keys: {', '.join(allowed)}"
-    if kind == "missing":
-        return field, line, f"required field {loc[-1]!r} is missing; add it"
-    if kind == "enum" and isinstance(value, str):
-        modes = [mode.value for mode in LLMMode]
-        return (
-            field,
-            line,
-            f"unknown mode {value!r}{did_you_mean(value, modes)}; expected one of {', '.join(modes)}",
-        )
-    if kind == "literal_error" and loc == ("version",):
-        return field, line, f"unsupported version {value!r}; this llmhub_runtime reads version 1 (upgrade llmhub?)"
-    expected = error["msg"][0].lower() + error["msg"][1:]
-    return field, line, f"{expected}, got {_type_name(value)} {_short(value)}"
-
-
-def _combine(
-    problems: list[tuple[str, int | None, str]], source: str, error_type: type[ConfigError] = ConfigError
-) -> ConfigError:
-    field, line, text = problems[0]
-    if len(problems) > 1:
-        others = "; ".join(f"{f}: {t}" for f, _, t in problems[1:_MAX_LISTED_PROBLEMS])
-        more = len(problems) - _MAX_LISTED_PROBLEMS
-        text += f" (also: {others}" + (f"; and {more} more" if more > 0 else "") + ")"
-    return error_type(text, source=source, field=field, line=line, problems=problems)
-
-
-def _field_name(loc: Path_) -> str:
-    parts: list[str] = []
-    for index, part in enumerate(loc):
-        if isinstance(part, int):
-            parts.append(f"[{part}]")
-        elif index == 1 and loc[0] in ("roles", "providers"):
-            # Role and provider names are free text (and role names contain dots): quote them.
-            parts.append(f'["{part}"]')
-        else:
-            parts.append(f".{part}" if parts else str(part))
-    return "".join(parts)
-
-
-def _line_for(loc: Path_, lines: dict[Path_, int]) -> int | None:
-    for end in range(len(loc), -1, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return None
-
-
-def _allowed_keys(parent: Path_, data: Any) -> list[str]:
-    """Field names of the model at `parent`, found by walking the schema alongside the data."""
-    model: type[BaseModel] = RuntimeConfig
-    index = 0
-    while index < len(parent):
-        part = parent[index]
-        info = model.model_fields.get(str(part))
-        if info is None:
-            return []
-        inner = _model_in(info.annotation)
-        if inner is None:
-            return []
-        model = inner
-        # dict[str, Model] and list[Model] consume the key / index that follows.
-        if _is_container(info.annotation):
-            index += 1
-        index += 1
-    return list(model.model_fields)
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _is_container(annotation: Any) -> bool:
-    origin = getattr(annotation, "__origin__", None)
-    if origin in (dict, list):
-        return True
-    return any(_is_container(arg) for arg in getattr(annotation, "__args__", ()) if arg is not type(None))
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return {str: "text", bool: "a boolean", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+        raise combine(located, source, UnknownProviderError if provider_problem else ConfigError)

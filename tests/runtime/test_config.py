@@ -275,6 +275,6 @@ def test_json_schema_documents_fields():
 def test_params_that_belong_elsewhere_are_refused(params, message):
     error = _error(VALID.replace("model: gpt-4o-mini", f"model: gpt-4o-mini\n    params: {params}"))
     assert message in str(error)
-    assert error.field.startswith('roles["llm.inference"].params.')
+    assert error.field.startswith('roles["llm.inference"].params["')
     assert error.line == 7
     assert "sk-live-123" not in str(error)
