@@ -1,0 +1,263 @@
+"""Model name normalisation: from any spelling of a model id to a comparable `NameKey`.
+
+LMArena, models.dev and the providers spell the same model differently: `claude-opus-4-5-20251101-
+thinking-32k` (arena), `claude-opus-4-5` (Anthropic), `anthropic/claude-opus-4.5` (OpenRouter),
+`anthropic.claude-opus-4-5-20251101-v1:0` (Bedrock), `claude-opus-4-5@20251101` (Vertex). `parse_name`
+reduces each to its core identity, its date or revision, and its serving variants, using the rules
+in `data/names.yaml`. Pure functions, no I/O beyond reading that file once.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from llmhub.catalog._data import load_data
+
+__all__ = ["NameKey", "base_id", "lab_of", "parse_name", "tokens"]
+
+_TOKEN = re.compile(r"[a-z]+|\d+")
+_FIREWORKS_VERSION = re.compile(r"(?<=\d)p(?=\d)")  # llama-v3p1 -> llama-v3.1
+_TRAILING_ZERO_VERSION = re.compile(r"(v\d+)\.0(?=$|[^.\d])")  # nova-pro-v1.0 -> nova-pro-v1
+_COLON_REVISION = re.compile(r":\d+$")  # bedrock ...-v1:0
+
+
+@dataclass(frozen=True)  # not slots: cached_property needs a __dict__
+class NameKey:
+    """A model name reduced to what identifies it.
+
+    Attributes:
+        core: The identity tokens, e.g. ("claude", "opus", "4", "5").
+        date: The date or revision as "YYYY-MM-DD", "YYYY-MM", "????-MM-DD" (year unknown) or "rev:002".
+        variants: Serving variants, e.g. {"thinking"} or {"high"}.
+        lab: The lab that made the model, when the first core word says ("anthropic").
+        prerelease: The name said preview, exp or beta.
+        moving: The name is a moving alias such as `-latest`.
+    """
+
+    core: tuple[str, ...]
+    date: str | None
+    variants: frozenset[str]
+    lab: str | None
+    prerelease: bool = False
+    moving: bool = False
+
+    @functools.cached_property
+    def numbers(self) -> tuple[str, ...]:
+        """The number tokens of the core, which fuzzy matching must never change."""
+        return tuple(t for t in self.core if t.isdigit())
+
+    @functools.cached_property
+    def words(self) -> tuple[str, ...]:
+        """The word tokens of the core."""
+        return tuple(t for t in self.core if not t.isdigit())
+
+
+@functools.cache
+def _rules() -> dict[str, Any]:
+    raw = load_data("names.yaml")
+    # Variants are tokenised like names ("fp8" -> fp 8) and indexed by their first token, longest
+    # first, so "no thinking" beats "thinking" and most tokens cost one dict lookup.
+    variants: dict[str, list[tuple[str, ...]]] = {}
+    for text in sorted(raw["variants"], key=lambda v: len(tokens(v)), reverse=True):
+        parts = tuple(tokens(text))
+        variants.setdefault(parts[0], []).append(parts)
+    lab_by_word = {word: lab for lab, words in raw["labs"].items() for word in words}
+    return {
+        "decorations": frozenset(raw["decorations"]),
+        "variants": variants,
+        "serving_neutral": frozenset(raw["serving_neutral"]),
+        "extendable": frozenset(raw["extendable"]),
+        "prerelease": frozenset(raw["prerelease_words"]),
+        "moving": frozenset(raw["moving_words"]),
+        "org_prefixes": frozenset(raw["org_prefixes"]),
+        "dotted": re.compile(
+            r"^(?:(?:{regions})\.)?(?:{vendors})\.".format(
+                regions="|".join(map(re.escape, raw["dotted_region_prefixes"])),
+                vendors="|".join(map(re.escape, raw["dotted_vendor_prefixes"])),
+            )
+        ),
+        "months": raw["months"],
+        "discriminating": frozenset(raw["discriminating_words"]),
+        "lab_by_word": lab_by_word,
+    }
+
+
+def serving_neutral() -> frozenset[str]:
+    """Variants that do not change a model's quality (quantisation, free/fast tiers)."""
+    return _rules()["serving_neutral"]  # type: ignore[no-any-return]
+
+
+def extendable_variants() -> frozenset[str]:
+    """Arena variants (reasoning effort) that may lend their score to the plain API model."""
+    return _rules()["extendable"]  # type: ignore[no-any-return]
+
+
+def discriminating_words() -> frozenset[str]:
+    """Words whose presence or absence always means a different model."""
+    return _rules()["discriminating"]  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=32768)
+def base_id(model_id: str) -> str:
+    """The model's own name, without host prefixes and host-specific suffixes.
+
+    `openai/gpt-5` -> `gpt-5`; `us.anthropic.claude-3-5-haiku-20241022-v1:0` -> `claude-3-5-haiku-20241022-v1`;
+    `claude-3-5-haiku@20241022` -> `claude-3-5-haiku-20241022`; `accounts/fireworks/models/llama-v3p1-8b`
+    -> `llama-v3.1-8b`.
+    """
+    name = model_id.rsplit("/", 1)[-1].lower()
+    name = _rules()["dotted"].sub("", name)
+    name = _COLON_REVISION.sub("", name)
+    name = name.replace("@", "-")
+    name = _FIREWORKS_VERSION.sub(".", name)
+    return _TRAILING_ZERO_VERSION.sub(r"\1", name)
+
+
+def tokens(name: str) -> list[str]:
+    """Word and number tokens of a name, decimals split ("gpt-4.1" -> gpt 4 1)."""
+    return _TOKEN.findall(name.lower())
+
+
+@functools.lru_cache(maxsize=32768)
+def parse_name(model_id: str) -> NameKey:
+    """Reduce a model id or arena name to its `NameKey`."""
+    rules = _rules()
+    toks = tokens(base_id(model_id))
+    variants: set[str] = set()
+    kept: list[str] = []
+    prerelease = moving = False
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        matched = next((v for v in rules["variants"].get(tok, ()) if tuple(toks[i : i + len(v)]) == v), None)
+        if matched is not None:
+            variants.add("".join(matched) if matched[-1].isdigit() else "-".join(matched))
+            i += len(matched)
+            if matched == ("thinking",) and i + 1 < len(toks) and toks[i].isdigit() and toks[i + 1] == "k":
+                i += 2  # a thinking budget: thinking-32k
+            continue
+        if tok in rules["decorations"] or tok in rules["prerelease"] or tok in rules["moving"]:
+            prerelease = prerelease or tok in rules["prerelease"]
+            moving = moving or tok in rules["moving"]
+            i += 1
+            continue
+        if tok == "v" and i + 1 < len(toks) and toks[i + 1].isdigit():
+            i += 1
+            continue
+        kept.append(tok)
+        i += 1
+    kept, found_date = _split_date(kept, rules["months"])
+    while len(kept) > 1 and kept[0] in rules["org_prefixes"]:
+        kept = kept[1:]
+    lab = rules["lab_by_word"].get(kept[0]) if kept else None
+    return NameKey(
+        core=tuple(kept),
+        date=found_date,
+        variants=frozenset(variants),
+        lab=lab,
+        prerelease=prerelease,
+        moving=moving,
+    )
+
+
+def lab_of(model_id: str) -> str | None:
+    """The lab that made a model, from its name (None when the name does not say)."""
+    return parse_name(model_id).lab
+
+
+def _split_date(toks: list[str], months: dict[str, int]) -> tuple[list[str], str | None]:
+    """Take a trailing date (in any of the styles names use) or revision off the token list."""
+    if len(toks) < 2:
+        return toks, None
+    # A revision after a date ("20241022", "2") left by Bedrock's "-v2" once "v" is dropped.
+    if len(toks) >= 3 and len(toks[-1]) == 1 and toks[-1].isdigit() and _yyyymmdd(toks[-2]):
+        toks = toks[:-1]
+    last = toks[-1]
+    if _yyyymmdd(last):
+        return toks[:-1], f"{last[:4]}-{last[4:6]}-{last[6:]}"
+    if len(last) == 6 and last.isdigit() and last.startswith("20") and 1 <= int(last[4:]) <= 12:
+        return toks[:-1], f"{last[:4]}-{last[4:]}"
+    if len(toks) >= 4 and _is_year(toks[-3]) and _is_month(toks[-2]) and _is_day(toks[-1]):
+        return toks[:-3], f"{toks[-3]}-{int(toks[-2]):02d}-{int(toks[-1]):02d}"
+    if len(toks) >= 3 and _is_month(toks[-2]) and len(toks[-2]) == 2 and _is_year(toks[-1]):
+        return toks[:-2], f"{toks[-1]}-{toks[-2]}"
+    if len(toks) >= 3 and toks[-2] in months and _is_year(toks[-1]):
+        return toks[:-2], f"{toks[-1]}-{months[toks[-2]]:02d}"
+    if (
+        len(toks) >= 3
+        and len(toks[-2]) == 2
+        and len(last) == 2
+        and toks[-2].isdigit()
+        and _is_month(toks[-2])
+        and _is_day(last)
+        and (toks[-2].startswith("0") or not toks[-3].isdigit())  # "3 02 24" is a date, "3 10 09" unclear
+    ):
+        return toks[:-2], f"????-{toks[-2]}-{last}"
+    if len(last) == 4 and last.isdigit():
+        mm, dd = int(last[:2]), int(last[2:])
+        if 1 <= mm <= 12 and 1 <= dd <= 31:
+            return toks[:-1], f"????-{last[:2]}-{last[2:]}"
+        if 23 <= mm <= 29 and 1 <= dd <= 12:
+            return toks[:-1], f"20{last[:2]}-{last[2:]}"
+    if len(last) == 3 and last.isdigit() and last.startswith("0"):
+        return toks[:-1], f"rev:{last}"
+    return toks, None
+
+
+def _yyyymmdd(tok: str) -> bool:
+    return len(tok) == 8 and tok.isdigit() and tok.startswith("20") and _is_month(tok[4:6]) and _is_day(tok[6:])
+
+
+def _is_year(tok: str) -> bool:
+    return len(tok) == 4 and tok.isdigit() and 2020 <= int(tok) <= 2039
+
+
+def _is_month(tok: str) -> bool:
+    return tok.isdigit() and 1 <= int(tok) <= 12
+
+
+def _is_day(tok: str) -> bool:
+    return tok.isdigit() and 1 <= int(tok) <= 31
+
+
+@functools.lru_cache(maxsize=8192)
+def parse_day(text: str | None) -> date | None:
+    """A models.dev `YYYY-MM-DD` or `YYYY-MM` date as a `date` (the 1st for a month), else None."""
+    if not text:
+        return None
+    parts = text.split("-")
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return None
+
+
+def date_value(text: str | None, reference: date | None = None) -> date | None:
+    """The `date` a NameKey date string stands for; a missing year is taken from `reference`.
+
+    With an unknown year ("????-05-28") the year is the one that puts the date on or before
+    `reference` (a model cannot be older than a version it names), else None.
+    """
+    if not text or text.startswith("rev:"):
+        return None
+    parts = text.split("-")
+    if parts[0] == "????":
+        if reference is None:
+            return None
+        month, day = int(parts[1]), int(parts[2])
+        for year in (reference.year, reference.year - 1):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                return None
+            if candidate <= reference:
+                return candidate
+        return None
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        return None
