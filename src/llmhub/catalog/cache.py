@@ -1,0 +1,184 @@
+"""The catalog's disk cache: the last raw copy of each source and the last good built catalog.
+
+`diskcache` (SQLite underneath) under `platformdirs.user_cache_dir("llmhub")/catalog`, or
+`$LLMHUB_CACHE_DIR/catalog`. Safe across processes: writes are transactions, and builds take a lock
+so two processes refreshing at once do not both hit the network. A corrupt cache is moved aside and
+rebuilt, never trusted and never fatal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from llmhub.catalog.models import CATALOG_VERSION, FIELD_NAMES, CanonicalModel, Catalog
+from llmhub.catalog.sources._http import RawPayload
+
+__all__ = ["CACHE_DIR_VAR", "CachedCatalog", "CatalogCache", "default_cache_dir"]
+
+CACHE_DIR_VAR = "LLMHUB_CACHE_DIR"
+logger = logging.getLogger("llmhub")
+
+_LOCK_EXPIRE = 300  # seconds: a crashed builder's lock is released after this
+
+
+def default_cache_dir() -> Path:
+    """`$LLMHUB_CACHE_DIR/catalog`, else the platform's user cache directory for llmhub."""
+    override = os.environ.get(CACHE_DIR_VAR)
+    if override:
+        return Path(override) / "catalog"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("llmhub")) / "catalog"
+
+
+@dataclass
+class CachedCatalog:
+    """A catalog read back from the cache, with what it was built from and when it was saved."""
+
+    catalog: Catalog
+    inputs: str
+    """What the catalog was built from (mode, sources directory fingerprint, overrides digest)."""
+    saved_at: float
+
+    @property
+    def age_hours(self) -> float:
+        """Hours since the catalog was saved."""
+        return (time.time() - self.saved_at) / 3600
+
+
+class CatalogCache:
+    """Raw source payloads and built catalogs, keyed by name."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = directory or default_cache_dir()
+        self._cache: Any = None
+        self.warnings: list[str] = []
+
+    def _open(self) -> Any:
+        if self._cache is None:
+            import diskcache
+
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._cache = diskcache.Cache(str(self.directory))
+            except (sqlite3.DatabaseError, OSError) as exc:
+                self._recover(exc)
+                self._cache = diskcache.Cache(str(self.directory))
+        return self._cache
+
+    def _recover(self, exc: BaseException) -> None:
+        aside = self.directory.with_name(f"{self.directory.name}.corrupt-{int(time.time())}")
+        message = f"catalog cache at {self.directory} was unreadable ({exc}); moved it to {aside} and started afresh"
+        logger.warning(message)
+        self.warnings.append(message)
+        with contextlib.suppress(OSError):
+            shutil.move(str(self.directory), str(aside))
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def _get(self, key: str) -> Any:
+        try:
+            return self._open().get(key)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            self._close()
+            self._recover(exc)
+            return None
+        except Exception:
+            # Undecodable value (written by another llmhub version): a miss, and drop it.
+            with contextlib.suppress(Exception):
+                self._open().delete(key)
+            return None
+
+    def _set(self, key: str, value: Any) -> bool:
+        try:
+            self._open().set(key, value)
+            return True
+        except (sqlite3.DatabaseError, OSError) as exc:
+            message = f"could not write the catalog cache at {self.directory}: {exc}"
+            logger.warning(message)
+            self.warnings.append(message)
+            return False
+
+    def load_raw(self, name: str) -> RawPayload | None:
+        """The last copy of a source that was fetched, if any."""
+        value = self._get(f"raw:{name}")
+        return value if isinstance(value, RawPayload) else None
+
+    def save_raw(self, name: str, payload: RawPayload) -> None:
+        """Keep a fetched source for conditional GETs and for offline fallback."""
+        self._set(f"raw:{name}", payload)
+
+    def load_catalog(self, key: str) -> CachedCatalog | None:
+        """The last good catalog built in mode `key`, or None (missing, unreadable or older format)."""
+        value = self._get(f"catalog:{key}")
+        if not isinstance(value, dict) or value.get("version") != CATALOG_VERSION or value.get("fields") != FIELD_NAMES:
+            return None
+        try:
+            models = [CanonicalModel(*row) for row in value["rows"]]
+            catalog = Catalog(
+                built_at=value["built_at"],
+                models=models,
+                sources=value["sources"],
+                arena=value["arena"],
+                warnings=value["warnings"],
+            )
+        except (KeyError, TypeError):
+            return None
+        return CachedCatalog(catalog=catalog, inputs=value["inputs"], saved_at=value["saved_at"])
+
+    def save_catalog(self, key: str, catalog: Catalog, inputs: str) -> bool:
+        """Store a catalog as the last good one for mode `key` (rows as tuples: quick to load)."""
+        value = {
+            "version": CATALOG_VERSION,
+            "fields": FIELD_NAMES,
+            "rows": [tuple(getattr(m, name) for name in FIELD_NAMES) for m in catalog.models],
+            "built_at": catalog.built_at,
+            "sources": catalog.sources,
+            "arena": catalog.arena,
+            "warnings": catalog.warnings,
+            "inputs": inputs,
+            "saved_at": time.time(),
+        }
+        return self._set(f"catalog:{key}", value)
+
+    @contextlib.contextmanager
+    def lock(self, timeout: float = 120.0) -> Iterator[None]:
+        """Hold the cross-process build lock; after `timeout` (or if the cache cannot lock), build anyway."""
+        key = "lock:build"
+        held = False
+        try:
+            cache = self._open()
+            deadline = time.monotonic() + timeout
+            # `add` only succeeds when the key is absent: an atomic test-and-set across processes. The
+            # expiry frees the lock of a builder that crashed.
+            while not (held := cache.add(key, os.getpid(), expire=_LOCK_EXPIRE, retry=True)):
+                if time.monotonic() > deadline:
+                    logger.warning("catalog build lock held for %.0fs; building without it", timeout)
+                    break
+                time.sleep(0.05)
+        except (sqlite3.DatabaseError, OSError):
+            held = False
+        try:
+            yield
+        finally:
+            if held:
+                with contextlib.suppress(Exception):
+                    self._open().delete(key)
+
+    def close(self) -> None:
+        """Close the underlying database."""
+        self._close()
+
+    def _close(self) -> None:
+        if self._cache is not None:
+            with contextlib.suppress(Exception):
+                self._cache.close()
+            self._cache = None

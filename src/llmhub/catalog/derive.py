@@ -1,0 +1,122 @@
+"""Derived fields: blended price, tiers 1-5 and tags. Pure functions over the fused catalog.
+
+Tiers are quintiles *within one kind* (chat with chat, embeddings with embeddings): tier 1 is the
+best fifth (highest score / lowest price), tier 5 the worst. A model without the underlying number
+gets no tier (None), never a made-up middle value.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from llmhub.catalog.kinds import ModelKind
+from llmhub.catalog.models import CanonicalModel
+
+__all__ = ["LONG_CONTEXT_TOKENS", "assign_tiers", "blended_price", "tags_for"]
+
+LONG_CONTEXT_TOKENS = 200_000
+_TIERS = 5
+
+
+def blended_price(kind: ModelKind, price_in: float | None, price_out: float | None) -> float | None:
+    """The price tiers rank: (3 x input + output) / 4 (a typical prompt-heavy mix); input only for embeddings."""
+    if price_in is None:
+        return None
+    if kind in (ModelKind.embedding, ModelKind.rerank) or price_out is None:
+        return price_in
+    return round((3 * price_in + price_out) / 4, 6)
+
+
+def reasoning_score(categories: Mapping[str, float]) -> float | None:
+    """Mean of the arena's math and hard-prompt ratings, the basis of reasoning_tier."""
+    values = [categories[c] for c in ("math", "hard_6") if c in categories]
+    return sum(values) / len(values) if values else None
+
+
+def assign_tiers(models: Sequence[CanonicalModel]) -> None:
+    """Set cost_tier, quality_tier, reasoning_tier and creative_tier on every model, kind by kind."""
+    by_kind: dict[ModelKind, list[CanonicalModel]] = defaultdict(list)
+    for model in models:
+        by_kind[model.kind].append(model)
+    for group in by_kind.values():
+        prices, quality, reasoning, creative = [], [], [], []
+        for model in group:
+            scores = model.arena_scores
+            prices.append(model.blended_price_per_million)
+            quality.append(model.arena_score)
+            reasoning.append(reasoning_score(scores) if scores else None)
+            creative.append(scores.get("creative_writing"))
+        arena_ids = [model.arena_id for model in group]
+        _tier(group, "cost_tier", prices, higher_is_better=False)
+        # Score populations count each arena entry once: a model served by 40 hosts must not crowd
+        # the quantiles.
+        _tier(group, "quality_tier", quality, higher_is_better=True, keys=arena_ids)
+        _tier(group, "reasoning_tier", reasoning, higher_is_better=True, keys=arena_ids)
+        _tier(group, "creative_tier", creative, higher_is_better=True, keys=arena_ids)
+
+
+def _tier(
+    models: Sequence[CanonicalModel],
+    field: str,
+    values: Sequence[float | None],
+    *,
+    higher_is_better: bool,
+    keys: Sequence[Any] | None = None,
+) -> None:
+    population = {(keys[i] if keys is not None else i): value for i, value in enumerate(values) if value is not None}
+    if not population:
+        for model in models:
+            setattr(model, field, None)
+        return
+    ordered = sorted(population.values())
+    size = len(ordered)
+    for model, number in zip(models, values, strict=True):
+        if number is None:
+            setattr(model, field, None)
+            continue
+        # Fraction of the population strictly better than this model.
+        better = (
+            size - bisect.bisect_right(ordered, number) if higher_is_better else bisect.bisect_left(ordered, number)
+        )
+        setattr(model, field, 1 + min(_TIERS - 1, int(_TIERS * better / size)))
+
+
+def tags_for(model: CanonicalModel, extra: Iterable[str] | None = None) -> list[str]:
+    """Searchable labels, sorted: capabilities, modalities, kind, price and quality standing."""
+    kind = model.kind
+    tags = [] if kind == ModelKind.chat else [_KIND_TAGS.get(kind, str(kind))]
+    inputs = model.input_modalities
+    if "image" in inputs:
+        tags.append("vision")
+    if "pdf" in inputs:
+        tags.append("pdf")
+    if "audio" in inputs and kind == ModelKind.chat:
+        tags.append("audio-input")
+    for tag, attribute in _FLAG_TAGS:
+        if getattr(model, attribute):
+            tags.append(tag)
+    if (model.context_tokens or 0) >= LONG_CONTEXT_TOKENS:
+        tags.append("long-context")
+    if model.cost_tier == 1:
+        tags.append("cheap")
+    if model.blended_price_per_million == 0:
+        tags.append("free")
+    if model.quality_tier == 1:
+        tags.append("top-quality")
+    if extra:
+        tags.extend(extra)
+    return sorted(set(tags))
+
+
+_KIND_TAGS = {ModelKind.image: "image-generation"}
+_FLAG_TAGS = (
+    ("reasoning", "supports_reasoning"),
+    ("tools", "supports_tool_call"),
+    ("structured-output", "supports_structured_output"),
+    ("open-weights", "open_weights"),
+    ("deprecated", "deprecated"),
+    ("available", "available"),
+)

@@ -1,0 +1,325 @@
+"""Fuse the parsed sources into catalog models. Pure: no I/O, the same inputs give the same catalog.
+
+Order of authority: models.dev facts, then any-llm discovery (availability, unknown ids), then the
+user's overrides (which win), then LMArena scores matched by name, then derived tiers and tags.
+Every field group records which source (and which snapshot of it) it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmhub.catalog.derive import assign_tiers, blended_price, tags_for
+from llmhub.catalog.kinds import ModelKind, infer_kind
+from llmhub.catalog.mapper import ArenaOverrides, CatalogName, MappingResult, match_arena
+from llmhub.catalog.models import TASK_CATEGORIES, ArenaMapping, ArenaMatchRef, CanonicalModel, FieldSource, PriceTier
+from llmhub.catalog.names import lab_of, parse_day
+from llmhub.catalog.overrides import CatalogOverrides
+from llmhub.catalog.providers import anyllm_name_for, is_anyllm_provider
+from llmhub.catalog.sources.anyllm import Discovery
+from llmhub.catalog.sources.arena import ArenaBoard
+from llmhub.catalog.sources.modelsdev import ModelsDevModel, iter_tiers, number
+
+__all__ = ["FusionInput", "fuse"]
+
+# Which provenance group each overridable field belongs to.
+_GROUP = {
+    **dict.fromkeys(("display_name", "family", "kind", "callable", "deprecated"), "identity"),
+    **dict.fromkeys(("context_tokens", "max_input_tokens", "max_output_tokens"), "limits"),
+    **dict.fromkeys(
+        (
+            "price_input_per_million",
+            "price_output_per_million",
+            "price_cache_read_per_million",
+            "price_cache_write_per_million",
+            "price_reasoning_per_million",
+        ),
+        "pricing",
+    ),
+    **dict.fromkeys(
+        (
+            "supports_tool_call",
+            "supports_reasoning",
+            "supports_structured_output",
+            "supports_attachments",
+            "supports_temperature",
+            "input_modalities",
+            "output_modalities",
+            "open_weights",
+        ),
+        "capabilities",
+    ),
+    **dict.fromkeys(("knowledge_cutoff", "release_date"), "dates"),
+}
+
+
+@dataclass
+class FusionInput:
+    """Everything the fusion needs, already loaded and parsed."""
+
+    modelsdev: Sequence[ModelsDevModel]
+    text: ArenaBoard | None = None
+    vision: ArenaBoard | None = None
+    discovery: Discovery | None = None
+    overrides: CatalogOverrides | None = None
+    snapshots: Mapping[str, str | None] = field(default_factory=dict)
+    """Source name -> snapshot identifier, recorded in provenance."""
+
+
+def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], list[str]]:
+    """Build every catalog model, the arena mapping listing, and warnings."""
+    warnings: list[str] = []
+    models: dict[str, CanonicalModel] = {}
+    modelsdev_source = FieldSource(source="models.dev", snapshot=data.snapshots.get("models.dev"))
+    # One provenance map shared by every models.dev model; _set_source copies it before changing it.
+    base_provenance = dict.fromkeys(("identity", "limits", "pricing", "capabilities", "dates"), modelsdev_source)
+    for entry in data.modelsdev:
+        model = _from_modelsdev(entry, base_provenance)
+        # Two models.dev providers never map to one any-llm name; if the data ever does, the first wins.
+        models.setdefault(model.canonical_id, model)
+    if data.discovery is not None:
+        _apply_discovery(models, data.discovery, data.snapshots.get("any-llm"))
+    arena_overrides = ArenaOverrides.shipped()
+    extra_tags: dict[str, list[str]] = {}
+    if data.overrides is not None:
+        arena_overrides = arena_overrides.merged(_apply_overrides(models, data.overrides, extra_tags))
+
+    ordered = sorted(models.values(), key=lambda m: m.canonical_id)
+    names = [
+        CatalogName(index, m.model_id, parse_day(m.release_date), parse_day(m.last_updated))
+        for index, m in enumerate(ordered)
+    ]
+    catalog_ids = {index: m.canonical_id for index, m in enumerate(ordered)}
+    listing: list[ArenaMapping] = []
+    for board in (data.text, data.vision):
+        if board is None:
+            continue
+        result = _match_board(board, ordered, names, catalog_ids, arena_overrides)
+        _apply_scores(board, result, ordered, data.snapshots.get(f"lmarena-{board.board}"))
+        listing.extend(_listing(board, result, ordered))
+
+    for model in ordered:
+        model.blended_price_per_million = blended_price(
+            model.kind, model.price_input_per_million, model.price_output_per_million
+        )
+    assign_tiers(ordered)
+    derived = FieldSource(source="derived", detail="quintiles within the model's kind")
+    # Most models end with equal provenance maps and tag lists: share one object for each, which
+    # keeps the catalog small in memory and quick to unpickle from the cache.
+    shared = _Interner()
+    for model in ordered:
+        model.tags = shared(tuple(tags_for(model, extra_tags.get(model.canonical_id))))
+        model.provenance = shared({**model.provenance, "tiers": derived})
+    return ordered, listing, warnings
+
+
+_NO_SCORES: Mapping[str, float] = {}
+
+
+class _Interner:
+    """Returns one shared object for every equal value given to it (dicts by their items)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        # Dict values here are shared FieldSource instances, so their identity is their key.
+        key = tuple((k, id(v)) for k, v in value.items()) if isinstance(value, dict) else value
+        return self._seen.setdefault(key, value)
+
+
+def _from_modelsdev(entry: ModelsDevModel, provenance: Mapping[str, FieldSource]) -> CanonicalModel:
+    anyllm = anyllm_name_for(entry.provider)
+    provider = anyllm or entry.provider
+    cost = entry.cost
+    return CanonicalModel(
+        canonical_id=f"{provider}:{entry.model_id}",
+        provider=provider,
+        model_id=entry.model_id,
+        display_name=entry.name,
+        family=entry.family,
+        lab=lab_of(entry.model_id),
+        kind=infer_kind(entry.model_id, entry.family, entry.inputs, entry.outputs),
+        callable=anyllm is not None,
+        status=entry.status,
+        deprecated=entry.status == "deprecated",
+        modelsdev_provider=entry.provider,
+        modelsdev_id=entry.model_id,
+        anyllm_id=entry.model_id if anyllm is not None else None,
+        context_tokens=entry.context,
+        max_input_tokens=entry.max_input,
+        max_output_tokens=entry.max_output,
+        price_input_per_million=number(cost.get("input")) if cost else None,
+        price_output_per_million=number(cost.get("output")) if cost else None,
+        price_cache_read_per_million=number(cost.get("cache_read")) if cost else None,
+        price_cache_write_per_million=number(cost.get("cache_write")) if cost else None,
+        price_reasoning_per_million=number(cost.get("reasoning")) if cost else None,
+        price_input_audio_per_million=number(cost.get("input_audio")) if cost else None,
+        price_output_audio_per_million=number(cost.get("output_audio")) if cost else None,
+        price_tiers=_price_tiers(cost) if cost and ("tiers" in cost or "context_over_200k" in cost) else (),
+        supports_tool_call=entry.tool_call,
+        supports_reasoning=entry.reasoning,
+        supports_structured_output=entry.structured_output,
+        supports_attachments=entry.attachment,
+        supports_temperature=entry.temperature,
+        input_modalities=entry.inputs,
+        output_modalities=entry.outputs,
+        open_weights=entry.open_weights,
+        knowledge_cutoff=entry.knowledge,
+        release_date=entry.release_date,
+        last_updated=entry.last_updated,
+        arena_scores=_NO_SCORES,
+        provenance=provenance,
+    )
+
+
+def _price_tiers(cost: Mapping[str, Any]) -> tuple[PriceTier, ...]:
+    return tuple(
+        PriceTier(
+            above_tokens=int(tier["above_tokens"]),
+            input=number(tier.get("input")),
+            output=number(tier.get("output")),
+            cache_read=number(tier.get("cache_read")),
+            cache_write=number(tier.get("cache_write")),
+        )
+        for tier in iter_tiers(dict(cost))
+    )
+
+
+def _bare(provider: str, model_id: str, source: FieldSource, kind: ModelKind | None = None) -> CanonicalModel:
+    """A model known only by name (discovered, or added by overrides): every fact unknown."""
+    callable_ = is_anyllm_provider(provider)
+    return CanonicalModel(
+        canonical_id=f"{provider}:{model_id}",
+        provider=provider,
+        model_id=model_id,
+        display_name=model_id,
+        lab=lab_of(model_id),
+        kind=kind or infer_kind(model_id),
+        callable=callable_,
+        anyllm_id=model_id if callable_ else None,
+        arena_scores=_NO_SCORES,
+        provenance={"identity": source},
+    )
+
+
+def _set_source(model: CanonicalModel, group: str, source: FieldSource) -> None:
+    """Record where a field group came from; provenance maps are shared, so copy before writing."""
+    model.provenance = {**model.provenance, group: source}
+
+
+def _apply_discovery(models: dict[str, CanonicalModel], discovery: Discovery, snapshot: str | None) -> None:
+    for provider, ids in discovery.models.items():
+        listed = set(ids)
+        source = FieldSource(source="any-llm", snapshot=snapshot, detail=f"list_models of {provider}")
+        for model in models.values():
+            if model.provider == provider:
+                # The provider answered, so a model it did not list is not callable with this key.
+                model.available = model.model_id in listed
+                _set_source(model, "availability", source)
+        for model_id in ids:
+            canonical_id = f"{provider}:{model_id}"
+            if canonical_id not in models:
+                model = models[canonical_id] = _bare(provider, model_id, source)
+                model.available = True
+                _set_source(model, "availability", source)
+
+
+def _apply_overrides(
+    models: dict[str, CanonicalModel], overrides: CatalogOverrides, extra_tags: dict[str, list[str]]
+) -> ArenaOverrides:
+    source = FieldSource(source="overrides", snapshot=overrides.digest, detail=overrides.source)
+    pins: dict[str, list[str]] = {}
+    for entry in overrides.models:
+        canonical_id = f"{entry.provider}:{entry.model_id}"
+        model = models.get(canonical_id)
+        if model is None:
+            model = models[canonical_id] = _bare(entry.provider, entry.model_id, source, entry.kind)
+        values = entry.model_dump(exclude_unset=True, exclude={"provider", "model_id", "arena_id", "tags"})
+        for name, value in values.items():
+            setattr(model, name, tuple(value) if isinstance(value, list) else value)
+            _set_source(model, _GROUP[name], source)
+        if "deprecated" in values:
+            model.status = "deprecated" if values["deprecated"] else None
+        if entry.tags:
+            extra_tags[canonical_id] = list(entry.tags)
+        if entry.arena_id:
+            pins.setdefault(entry.arena_id, []).append(canonical_id)
+    never: dict[str, str] = {}
+    for name, targets in overrides.arena.items():
+        if targets:
+            pins.setdefault(name, []).extend(targets)
+        else:
+            never[name] = f"the overrides file ({overrides.source}) says never match it"
+    return ArenaOverrides(match=pins, never=never)
+
+
+def _match_board(
+    board: ArenaBoard,
+    ordered: Sequence[CanonicalModel],
+    names: Sequence[CatalogName],
+    catalog_ids: Mapping[int, str],
+    overrides: ArenaOverrides,
+) -> MappingResult:
+    # Scores go to models that generate or understand text; an image or embedding model never takes
+    # a chat score because its name resembles a chat model's.
+    eligible = (ModelKind.chat,) if board.board == "text" else (ModelKind.chat, ModelKind.image)
+    candidates = [name for name in names if ordered[name.index].kind in eligible]
+    return match_arena(board.ratings, candidates, overrides, catalog_ids)
+
+
+def _apply_scores(
+    board: ArenaBoard, result: MappingResult, ordered: Sequence[CanonicalModel], snapshot: str | None
+) -> None:
+    source = FieldSource(source=f"lmarena-{board.board}", snapshot=snapshot)
+    tables: dict[str, Mapping[str, float]] = {}
+    for index, match in result.chosen.items():
+        model = ordered[index]
+        rating = board.ratings[match.arena_name]
+        if board.board == "vision":
+            model.vision_arena_id = match.arena_name
+            model.vision_score = round(rating.rating, 2)
+            _set_source(model, "vision", source)
+            continue
+        model.arena_id = match.arena_name
+        model.arena_match = match.method
+        model.arena_score = round(rating.rating, 2)
+        model.arena_ci_low = round(rating.ci_low, 2) if rating.ci_low is not None else None
+        model.arena_ci_high = round(rating.ci_high, 2) if rating.ci_high is not None else None
+        if match.arena_name not in tables:
+            tables[match.arena_name] = {
+                c: round(rating.categories[c], 2) for c in TASK_CATEGORIES if c in rating.categories
+            }
+        model.arena_scores = tables[match.arena_name]
+        coding = rating.categories.get("coding")
+        model.coding_score = round(coding, 2) if coding is not None else None
+        _set_source(model, "quality", source)
+
+
+def _listing(board: ArenaBoard, result: MappingResult, ordered: Sequence[CanonicalModel]) -> list[ArenaMapping]:
+    listing = []
+    for name, rating in board.ratings.items():
+        refs = [
+            ArenaMatchRef(
+                provider=ordered[i].provider,
+                model_id=ordered[i].model_id,
+                modelsdev=(
+                    f"{ordered[i].modelsdev_provider}/{ordered[i].modelsdev_id}"
+                    if ordered[i].modelsdev_provider
+                    else None
+                ),
+            )
+            for i in sorted(result.matches.get(name, []), key=lambda i: ordered[i].canonical_id)
+        ]
+        listing.append(
+            ArenaMapping(
+                arena_name=name,
+                board=board.board,
+                score=round(rating.rating, 2),
+                matches=tuple(refs),
+                reason=None if refs else result.reasons.get(name, "no match"),
+            )
+        )
+    return listing

@@ -1,0 +1,1 @@
+"""Catalog sources: models.dev, LMArena leaderboards, any-llm discovery."""

@@ -1,0 +1,106 @@
+"""LMArena leaderboards (lmarena/arena-catalog): crowd-sourced quality ratings per model and category.
+
+Format of `data/leaderboard-*.json`: `{category: {model name: {rating, rating_q025, rating_q975}}}`.
+Category `full` is the overall board; the others (coding, math, creative_writing, hard_6, ...) are
+slices of it. The style-controlled files are LMArena's default view and the ones used here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from llmhub.catalog.sources._http import RawPayload, fetch, load_json, now_iso
+from llmhub.errors import SourceError
+
+__all__ = ["BOARDS", "ArenaBoard", "ArenaRating", "fetch_live", "load_local", "parse"]
+
+Board = Literal["text", "vision"]
+_RAW = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/"
+BOARDS: dict[Board, str] = {
+    "text": "leaderboard-text-style-control.json",
+    "vision": "leaderboard-vision-style-control.json",
+}
+
+
+def source_name(board: Board) -> str:
+    """The name this board appears under in catalog sources and provenance."""
+    return f"lmarena-{board}"
+
+
+@dataclass(frozen=True)
+class ArenaRating:
+    """One model's overall rating with its 95% interval, and its rating in each category."""
+
+    rating: float
+    ci_low: float | None = None
+    ci_high: float | None = None
+    categories: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArenaBoard:
+    """A parsed leaderboard: model name -> ArenaRating (from category `full`)."""
+
+    board: Board
+    ratings: dict[str, ArenaRating]
+    categories: tuple[str, ...]
+
+
+def load_local(directory: Path, board: Board) -> RawPayload:
+    """Read `<directory>/arena-catalog/data/<board file>` (SOURCE.json beside it dates it, when present)."""
+    path = directory / "arena-catalog" / "data" / BOARDS[board]
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(source_name(board), f"cannot read {path}: {exc.strerror or exc}") from None
+    payload = RawPayload(body=body, origin=str(path), fetched_at=now_iso())
+    snapshot = payload.digest
+    info_path = directory / "arena-catalog" / "SOURCE.json"
+    if info_path.is_file():
+        try:
+            info = json.loads(info_path.read_text(encoding="utf-8"))
+            snapshot = f"{str(info.get('commit_date', ''))[:10]} ({str(info.get('commit', ''))[:7]})"
+        except (OSError, ValueError):
+            pass
+    return RawPayload(body=body, origin=str(path), fetched_at=payload.fetched_at, snapshot=snapshot)
+
+
+def fetch_live(board: Board, previous: RawPayload | None, timeout: float) -> tuple[RawPayload, bool]:
+    """GET the board from the arena-catalog repository's raw files (conditional on `previous`)."""
+    return fetch(source_name(board), _RAW + BOARDS[board], previous, timeout)
+
+
+def parse(payload: RawPayload, board: Board) -> ArenaBoard:
+    """Ratings by model name; entries without a numeric rating are skipped."""
+    name = source_name(board)
+    data: Any = load_json(name, payload)
+    if not isinstance(data, dict) or not isinstance(data.get("full"), dict):
+        raise SourceError(name, f"{payload.origin}: expected an object with a `full` category")
+    per_category: dict[str, dict[str, float]] = {}
+    for category, entries in data.items():
+        if category == "full" or not isinstance(entries, dict):
+            continue
+        per_category[category] = {
+            model: float(entry["rating"])
+            for model, entry in entries.items()
+            if isinstance(entry, dict) and _is_number(entry.get("rating"))
+        }
+    ratings: dict[str, ArenaRating] = {}
+    for model, entry in data["full"].items():
+        if not isinstance(entry, dict) or not _is_number(entry.get("rating")):
+            continue
+        ratings[str(model)] = ArenaRating(
+            rating=float(entry["rating"]),
+            ci_low=float(entry["rating_q025"]) if _is_number(entry.get("rating_q025")) else None,
+            ci_high=float(entry["rating_q975"]) if _is_number(entry.get("rating_q975")) else None,
+            categories={c: scores[model] for c, scores in per_category.items() if model in scores},
+        )
+    return ArenaBoard(board=board, ratings=ratings, categories=tuple(sorted(per_category)))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

