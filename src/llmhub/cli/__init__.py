@@ -1,0 +1,97 @@
+"""The `llmhub` command line: the root app, global options and the one error boundary.
+
+Every command group lives in its own module and is joined here with `add_typer`. Commands stay thin:
+they parse options, call the library, and print through `_output`.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from llmhub import __version__
+from llmhub.cli._state import options
+from llmhub.errors import LLMHubError
+
+
+def _fail(message: str, exc: BaseException, code: int = 1) -> typer.Exit:
+    """Print one line (and the traceback with --verbose), and return the Exit to raise."""
+    if options.verbose:
+        traceback.print_exception(exc)
+    typer.echo(f"llmhub: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+class _BoundaryGroup(TyperGroup):
+    """Turns every failure into one line on stderr and an exit code: 1 for errors, 130 for Ctrl-C.
+
+    Usage errors (exit 2) and explicit exits are typer's own and pass through untouched.
+    """
+
+    def invoke(self, ctx: Any) -> Any:  # Any: the base class takes typer's private click Context
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.TyperException):
+            raise
+        except (KeyboardInterrupt, typer.Abort):
+            typer.echo("llmhub: interrupted", err=True)
+            raise typer.Exit(130) from None
+        except LLMHubError as exc:
+            raise _fail(str(exc), exc) from None
+        except (OSError, ValueError) as exc:
+            raise _fail(f"{type(exc).__name__}: {exc}", exc) from None
+        except Exception as exc:
+            raise _fail(
+                f"internal error: {type(exc).__name__}: {exc} (run with --verbose for details, and please report it)",
+                exc,
+            ) from None
+
+
+app = typer.Typer(
+    name="llmhub",
+    cls=_BoundaryGroup,
+    help="Call LLMs by role: compile llmhub.spec.yaml into llmhub.yaml, from a catalog of every model.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # the boundary above prints errors; tracebacks only with --verbose
+    rich_markup_mode=None,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"llmhub {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks and more detail.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only results and errors.")] = False,
+) -> None:
+    """Call LLMs by role: compile llmhub.spec.yaml into llmhub.yaml, from a catalog of every model."""
+    options.verbose = verbose
+    options.quiet = quiet
+
+
+@app.command("version")
+def version_command() -> None:
+    """Print the version."""
+    typer.echo(f"llmhub {__version__}")
+
+
+def _register() -> None:
+    from llmhub.cli.catalog import app as catalog_app
+
+    app.add_typer(catalog_app, name="catalog")
+
+
+_register()
+
+__all__ = ["app"]

@@ -1,0 +1,73 @@
+"""Everything the CLI prints goes through here: plain lines, JSON, tables, progress, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+
+from llmhub.cli._state import options
+
+
+def line(text: str = "") -> None:
+    """Print a line to stdout (suppressed by --quiet)."""
+    if not options.quiet:
+        typer.echo(text)
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON to stdout; never suppressed (it is the requested output)."""
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def warn(text: str) -> None:
+    """A warning on stderr (kept under --quiet: warnings are not chatter)."""
+    typer.echo(f"llmhub: warning: {text}", err=True)
+
+
+def is_terminal() -> bool:
+    """Whether stdout is an interactive terminal (progress and colour only then)."""
+    return sys.stdout.isatty()
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """A table: rich on a terminal, tab-separated when piped (easy to grep and cut)."""
+    if options.quiet:
+        return
+    if not is_terminal():
+        typer.echo("\t".join(headers))
+        for row in rows:
+            typer.echo("\t".join("" if cell is None else str(cell) for cell in row))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    rendered = Table(title=title, show_lines=False, header_style="bold")
+    for header in headers:
+        rendered.add_column(header, overflow="fold")
+    for row in rows:
+        rendered.add_row(*("" if cell is None else str(cell) for cell in row))
+    Console().print(rendered)
+
+
+@contextmanager
+def progress(title: str) -> Iterator[Any]:
+    """A live status line on a terminal; silent when piped. Yields `update(source, message)`."""
+    if options.quiet or not is_terminal():
+        yield lambda source, message: None
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status(title) as status:
+
+        def update(source: str, message: str) -> None:
+            status.update(f"{title} [bold]{source}[/]: {message}")
+            if message != "loading":
+                console.log(f"{source}: {message}")
+
+        yield update

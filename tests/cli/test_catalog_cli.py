@@ -1,0 +1,130 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from llmhub.cli import app
+
+MINI = Path(__file__).resolve().parent.parent / "fixtures" / "catalog" / "mini"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("LLMHUB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))
+    monkeypatch.chdir(tmp_path)
+
+
+def run(*args):
+    return CliRunner().invoke(app, list(args))
+
+
+def test_refresh_summarises_sources_and_mapping():
+    result = run("catalog", "refresh")
+    assert result.exit_code == 0, result.output
+    assert "models.dev\tlocal" in result.output
+    assert "LMArena text: 8 of 14 entries matched" in result.output
+
+
+def test_refresh_json():
+    result = run("catalog", "refresh", "--json")
+    summary = json.loads(result.stdout)
+    assert summary["arena"]["text"]["matched"] == 8
+    assert [s["name"] for s in summary["sources"]][:3] == ["models.dev", "lmarena-text", "lmarena-vision"]
+
+
+def test_show_sorts_by_quality_then_cost():
+    result = run("catalog", "show", "--provider", "openai", "--json")
+    ids = [m["canonical_id"] for m in json.loads(result.stdout)]
+    assert ids[:4] == ["openai:gpt-5", "openai:gpt-4.1", "openai:o1", "openai:gpt-4.1-mini"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--kind", "embedding"], {"openai:text-embedding-3-small", "openai:text-embedding-3-large"}),
+        (["--tag", "free"], {"openrouter:meta-llama/llama-3.3-70b-instruct:free"}),
+    ],
+)
+def test_show_filters(args, expected):
+    result = run("catalog", "show", "--json", *args)
+    assert {m["canonical_id"] for m in json.loads(result.stdout)} == expected
+
+
+def test_show_table_and_limit():
+    result = run("catalog", "show", "--limit", "2", "--details")
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t")[:3] == ["model", "kind", "quality"]
+    assert len([line for line in lines if line.startswith(("openai:", "gemini:", "anthropic:", "openrouter:"))]) == 2
+    assert "(2 of " in result.output
+
+
+def test_show_hides_uncallable_unless_all():
+    assert "somehost:odd-model" not in run("catalog", "show", "--limit", "0").output
+    assert "somehost:odd-model" in run("catalog", "show", "--all", "--limit", "0").output
+
+
+def test_model_shows_every_field_with_provenance():
+    result = run("catalog", "model", "openai:gpt-4.1", "--json")
+    data = json.loads(result.stdout)
+    assert data["arena_id"] == "gpt-4.1-2025-04-14"
+    assert data["provenance"]["pricing"] == {
+        "source": "models.dev",
+        "snapshot": data["provenance"]["pricing"]["snapshot"],
+        "detail": "openai/gpt-4.1",
+    }
+    assert data["provenance"]["quality"]["detail"] == "arena entry gpt-4.1-2025-04-14 (alias match)"
+    table = run("catalog", "model", "openai:gpt-4.1").output
+    assert "price_input_per_million\t2.0" in table and "quality\tlmarena-text" in table
+
+
+def test_arena_json_shape():
+    result = run("catalog", "arena", "--json")
+    entries = json.loads(result.stdout)
+    assert all(set(e) == {"arena_name", "matches", "reason"} for e in entries)
+    gpt = next(e for e in entries if e["arena_name"] == "gpt-4.1-2025-04-14")
+    assert {"provider": "openai", "model_id": "gpt-4.1", "modelsdev": "openai/gpt-4.1"} in gpt["matches"]
+    assert {"provider": "openrouter", "model_id": "openai/gpt-4.1", "modelsdev": "openrouter/openai/gpt-4.1"} in gpt[
+        "matches"
+    ]
+    vicuna = next(e for e in entries if e["arena_name"] == "vicuna-13b")
+    assert vicuna["matches"] == [] and "no catalog model is named like it" in vicuna["reason"]
+    advanced = next(e for e in entries if e["arena_name"] == "gemini-advanced-0514")
+    assert advanced["reason"].startswith("never matched:")
+
+
+def test_arena_honours_sources_option(tmp_path, monkeypatch):
+    monkeypatch.delenv("LLMHUB_CATALOG_SOURCES")
+    result = run("catalog", "arena", "--unmatched", "--json", "--sources", str(MINI))
+    assert result.exit_code == 0, result.output
+    assert all(e["matches"] == [] for e in json.loads(result.stdout))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["catalog", "model", "openai:gpt-4.2"], "'openai:gpt-4.2' is not in the catalog; did you mean"),
+        (["catalog", "model", "gpt-4.1"], "give PROVIDER:MODEL"),
+        (["catalog", "show", "--kind", "chatt"], "--kind 'chatt': no such kind"),
+        (["catalog", "arena", "--board", "audio"], "--board 'audio': use text or vision"),
+        (["catalog", "show", "--sources", "/"], "is not a catalog sources directory"),
+    ],
+)
+def test_errors_are_one_line_exit_1(args, message):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_subprocess_error_has_no_traceback_and_verbose_shows_one(tmp_path):
+    command = [sys.executable, "-m", "llmhub", "catalog", "model", "nope:nothing"]
+    quiet = subprocess.run(command, capture_output=True, text=True)
+    assert quiet.returncode == 1
+    assert quiet.stderr.strip().splitlines()[-1] == "llmhub: error: 'nope:nothing' is not in the catalog"
+    assert "Traceback" not in quiet.stderr
+    loud = subprocess.run([sys.executable, "-m", "llmhub", "--verbose", *command[3:]], capture_output=True, text=True)
+    assert loud.returncode == 1 and "Traceback" in loud.stderr
