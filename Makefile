@@ -27,6 +27,7 @@ check: lint typecheck test
 bench:
 	$(PY) bench/bench_overhead.py
 	$(PY) bench/bench_import.py
+	$(PY) bench/bench_catalog.py
 
 record-cassettes:
 	LLMHUB_VCR_RECORD_MODE=all $(PY) -m pytest tests/cassette

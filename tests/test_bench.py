@@ -32,3 +32,17 @@ def test_overhead_benchmark_reports_every_mode():
 def test_import_benchmark_reports_the_ratio():
     out = run("bench_import.py", "--runs", "1")
     assert re.search(r"import llmhub_runtime / import any_llm \(start-up subtracted\): [\d.]+%", out)
+
+
+def test_catalog_benchmark_reports_ratios_and_mapping(tmp_path):
+    import os
+
+    import pytest
+
+    snapshots = os.environ.get("LLMHUB_TEST_SNAPSHOTS")
+    if not snapshots:
+        pytest.skip("LLMHUB_TEST_SNAPSHOTS is not set (.ci/run sets it to ../shared/catalog-snapshots)")
+    out = run("bench_catalog.py", "--runs", "1", "--sources", snapshots)
+    for label in ("cold build", "warm load", "catalog show --json", "peak RSS"):
+        assert label in out
+    assert re.search(r"arena text: \d+ of \d+ entries matched", out)

@@ -110,11 +110,17 @@ def base_id(model_id: str) -> str:
     -> `llama-v3.1-8b`.
     """
     name = model_id.rsplit("/", 1)[-1].lower()
-    name = _rules()["dotted"].sub("", name)
-    name = _COLON_REVISION.sub("", name)
-    name = name.replace("@", "-")
-    name = _FIREWORKS_VERSION.sub(".", name)
-    return _TRAILING_ZERO_VERSION.sub(r"\1", name)
+    # Each rewrite only runs when its trigger character is present: most ids need none of them.
+    if "p" in name:
+        name = _FIREWORKS_VERSION.sub(".", name)  # first: it creates the dots trimmed below
+    if "." in name:
+        name = _rules()["dotted"].sub("", name)
+        name = _TRAILING_ZERO_VERSION.sub(r"\1", name)
+    if ":" in name:
+        name = _COLON_REVISION.sub("", name)
+    if "@" in name:
+        name = name.replace("@", "-")
+    return name
 
 
 def tokens(name: str) -> list[str]:
@@ -131,9 +137,14 @@ def parse_name(model_id: str) -> NameKey:
     kept: list[str] = []
     prerelease = moving = False
     i = 0
+    variant_index = rules["variants"]
     while i < len(toks):
         tok = toks[i]
-        matched = next((v for v in rules["variants"].get(tok, ()) if tuple(toks[i : i + len(v)]) == v), None)
+        matched = None
+        for variant in variant_index.get(tok, ()):  # most tokens start no variant: no loop at all
+            if tuple(toks[i : i + len(variant)]) == variant:
+                matched = variant
+                break
         if matched is not None:
             variants.add("".join(matched) if matched[-1].isdigit() else "-".join(matched))
             i += len(matched)

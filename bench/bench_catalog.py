@@ -1,0 +1,130 @@
+"""Catalog build, cached load and `llmhub catalog show --json`, against merely parsing the same sources.
+
+    python bench/bench_catalog.py [--sources DIR] [--runs 5]
+
+DIR defaults to $LLMHUB_TEST_SNAPSHOTS or ../shared/catalog-snapshots. Every measurement runs in a
+fresh Python process (so "cold" includes cold caches and loading the rules data) and times only the
+work itself, except `catalog show --json`, which is the whole command's wall time. Printed:
+
+    parse     json.load of models.dev/api.json and the two LMArena boards the build reads
+    cold      build_catalog(force_refresh=True) with an empty cache          goal: <= 4x parse
+    warm      build_catalog() served from the cache                          goal: <  parse
+    show      `llmhub catalog show --json` wall time (interpreter start-up included)
+    memory    peak RSS of the cold-build process                             goal: < 200 MB
+
+plus the arena mapping statistics. Medians of --runs runs; ratios only, nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCES = os.environ.get("LLMHUB_TEST_SNAPSHOTS") or str(REPO.parent / "shared" / "catalog-snapshots")
+
+PARSE = """
+import json, sys, time, resource
+from pathlib import Path
+d = Path(sys.argv[1])
+files = ["models.dev/api.json", "arena-catalog/data/leaderboard-text-style-control.json",
+         "arena-catalog/data/leaderboard-vision-style-control.json"]
+t = time.perf_counter()
+for f in files:
+    with open(d / f, "rb") as handle:
+        json.load(handle)
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+BUILD = """
+import json, sys, time, resource
+from llmhub.catalog import build_catalog
+t = time.perf_counter()
+catalog = build_catalog(sources_dir=sys.argv[1], force_refresh=sys.argv[2] == "cold", overrides=False)
+seconds = time.perf_counter() - t
+rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "rss_mb": rss_kb / 1024, "models": len(catalog)}))
+"""
+
+
+def run_child(code: str, *args: str, env: dict[str, str]) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True, cwd=REPO
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sources", default=DEFAULT_SOURCES)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    sources = str(Path(args.sources).resolve())
+    cache = tempfile.mkdtemp(prefix="llmhub-bench-cache-")
+    env = {**os.environ, "LLMHUB_CACHE_DIR": cache, "LLMHUB_CATALOG_SOURCES": sources}
+
+    parse, cold, warm, show, rss = [], [], [], [], []
+    models = 0
+    for _ in range(args.runs):
+        parse.append(run_child(PARSE, sources, env=env)["seconds"])
+        result = run_child(BUILD, sources, "cold", env=env)
+        cold.append(result["seconds"])
+        rss.append(result["rss_mb"])
+        models = int(result["models"])
+        warm.append(run_child(BUILD, sources, "warm", env=env)["seconds"])
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "llmhub", "catalog", "show", "--json"],
+            env=env,
+            capture_output=True,
+            check=True,
+            cwd=REPO,
+        )
+        show.append(time.perf_counter() - started)
+
+    p, c, w, s = (statistics.median(v) * 1000 for v in (parse, cold, warm, show))
+    print(f"catalog from {sources}: {models} models; medians of {args.runs} runs, each in a fresh process")
+    print(f"  parse (json.load of the 3 source files)   {p:8.1f} ms")
+    print(f"  cold build (empty cache)                   {c:8.1f} ms   {c / p:5.2f}x parse   (goal <= 4x)")
+    print(f"  warm load (from the cache)                 {w:8.1f} ms   {w / p:5.2f}x parse   (goal < 1x)")
+    print(f"  llmhub catalog show --json (whole command) {s:8.1f} ms   {s / p:5.2f}x parse")
+    print(f"  peak RSS of the cold build                 {max(rss):8.1f} MB            (goal < 200 MB)")
+
+    sys.path.insert(0, str(REPO / "src"))
+    os.environ.update(env)
+    from llmhub.catalog import build_catalog
+
+    catalog = build_catalog(sources_dir=sources)
+    for board in ("text", "vision"):
+        entries = [e for e in catalog.arena if e.board == board]
+        matched = [e for e in entries if e.matches]
+        reasons = Counter(_reason_kind(e.reason or "") for e in entries if not e.matches)
+        field = "arena_match" if board == "text" else None
+        methods = Counter(getattr(m, field) for m in catalog if field and getattr(m, field))
+        scored = sum(1 for m in catalog if (m.arena_id if board == "text" else m.vision_arena_id))
+        print(f"arena {board}: {len(matched)} of {len(entries)} entries matched, {scored} catalog models scored")
+        if methods:
+            print("  models scored by method: " + ", ".join(f"{k} {v}" for k, v in methods.most_common()))
+        print("  unmatched, why: " + ", ".join(f"{k} {v}" for k, v in reasons.most_common()))
+
+
+def _reason_kind(reason: str) -> str:
+    if reason.startswith("never matched"):
+        return "excluded by overrides"
+    if "dates or variants differ" in reason:
+        return "same name, different date/variant (refused)"
+    if "no catalog model is named like it" in reason:
+        return "no such model in models.dev"
+    return reason[:40]
+
+
+if __name__ == "__main__":
+    main()
