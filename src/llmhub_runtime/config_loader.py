@@ -124,10 +124,12 @@ def dump_config(config: RuntimeConfig, *, header: str | None = None) -> str:
     Output is deterministic: the same config always gives the same text.
     """
     data = _prune(config.model_dump(mode="json", exclude_none=True, exclude_unset=False))
-    if isinstance(data, dict) and data.get("resilience") == _prune(
-        RuntimeConfig().resilience.model_dump(mode="json", exclude_none=True)
-    ):
-        del data["resilience"]
+    # Resilience blocks list only what differs from the defaults: the file shows what was chosen.
+    data["resilience"] = config.resilience.model_dump(mode="json", exclude_defaults=True)
+    for name, role in config.roles.items():
+        if role.resilience is not None:
+            data["roles"][name]["resilience"] = role.resilience.model_dump(mode="json", exclude_defaults=True)
+    data = _prune(data)
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     prefix = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines()) if header else ""
     return prefix + body

@@ -30,6 +30,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 ErrorT = type[ConfigError]
 
 _MAX_LISTED_PROBLEMS = 3
+# libyaml's loader parses ~10x faster and keeps the same node marks; PyYAML without it still works.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_text(path: str | os.PathLike[str], error: ErrorT = ConfigError, missing_hint: str = "") -> str:
@@ -48,7 +50,7 @@ def read_text(path: str | os.PathLike[str], error: ErrorT = ConfigError, missing
 
 def parse_yaml(text: str, source: str, error: ErrorT = ConfigError) -> tuple[Any, Lines]:
     """Parse YAML and record the line of every key, so later errors can point into the file."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
