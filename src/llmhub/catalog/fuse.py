@@ -52,6 +52,7 @@ _GROUP = {
         "capabilities",
     ),
     **dict.fromkeys(("knowledge_cutoff", "release_date"), "dates"),
+    **dict.fromkeys(("arena_score", "arena_scores"), "quality"),
 }
 
 
@@ -239,7 +240,9 @@ def _apply_overrides(
             model = models[canonical_id] = _bare(entry.provider, entry.model_id, source, entry.kind)
         values = entry.model_dump(exclude_unset=True, exclude={"provider", "model_id", "arena_id", "tags"})
         for name, value in values.items():
-            setattr(model, name, tuple(value) if isinstance(value, list) else value)
+            if isinstance(value, list):
+                value = tuple(value)
+            setattr(model, name, value)
             _set_source(model, _GROUP[name], source)
         if "deprecated" in values:
             model.status = "deprecated" if values["deprecated"] else None

@@ -248,6 +248,7 @@ class Catalog:
     warnings: list[str] = field(default_factory=list)
     catalog_version: int = CATALOG_VERSION
     _by_id: dict[str, CanonicalModel] | None = field(default=None, repr=False, compare=False)
+    _groups: dict[tuple[str, bool, str], list[CanonicalModel]] | None = field(default=None, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[CanonicalModel]:
         return iter(self.models)
@@ -305,7 +306,32 @@ class Catalog:
         """The status of one source in this catalog's build."""
         return next((s for s in self.sources if s.name == name), None)
 
+    def grouped(self) -> dict[tuple[str, bool, str], list[CanonicalModel]]:
+        """Models by (kind, callable, provider), each group best arena score first (then by id).
+
+        Computed once per catalog: choosing models for a spec starts from these groups instead of
+        scanning all ~5,000 models for every role.
+        """
+        if self._groups is None:
+            self._groups = group_models(self.models)
+        return self._groups
+
     def _index(self) -> dict[str, CanonicalModel]:
         if self._by_id is None:
             self._by_id = {m.canonical_id: m for m in self.models}
         return self._by_id
+
+
+def best_first(model: CanonicalModel) -> tuple[float, str]:
+    """Sort key: highest overall arena score first, then by id (deterministic)."""
+    return (-(model.arena_score or 0.0), model.canonical_id)
+
+
+def group_models(models: Iterable[CanonicalModel]) -> dict[tuple[str, bool, str], list[CanonicalModel]]:
+    """Models by (kind, callable, provider), each group sorted `best_first`."""
+    groups: dict[tuple[str, bool, str], list[CanonicalModel]] = {}
+    for model in models:
+        groups.setdefault((str(model.kind), model.callable, model.provider), []).append(model)
+    for members in groups.values():
+        members.sort(key=best_first)
+    return groups

@@ -80,6 +80,11 @@ class ModelOverride(BaseModel):
     release_date: str | None = None
     arena_id: str | None = None
     """Take this LMArena entry's scores (the name as on the leaderboard)."""
+    arena_score: float | None = Field(default=None, gt=0)
+    """A quality rating on the LMArena scale, for a model the arena does not rate (your own evals);
+    a matched arena entry replaces it."""
+    arena_scores: dict[str, float] | None = None
+    """Task ratings on the same scale: coding, math, creative_writing, hard_6, if, multiturn..."""
     tags: list[str] | None = None
     """Extra tags to add."""
 
