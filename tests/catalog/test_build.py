@@ -120,6 +120,38 @@ def test_offline_first_run_falls_back_to_bundled_data(live_sources):
     assert any("quality scores from it are missing" in w for w in catalog.warnings)
 
 
+def test_offline_mode_never_touches_the_network(live_sources, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("offline mode tried the network")
+
+    monkeypatch.setattr(modelsdev, "fetch_live", no_network)
+    monkeypatch.setattr(arena, "fetch_live", no_network)
+    monkeypatch.setenv("LLMHUB_OFFLINE", "1")
+    catalog = build_catalog()
+    statuses = {s.name: (s.status, s.detail) for s in catalog.sources}
+    assert statuses["models.dev"][0] == "bundled" and "offline" in statuses["models.dev"][1]
+    assert statuses["lmarena-text"] == ("missing", "offline, and never fetched on this machine")
+    assert statuses["any-llm"] == ("skipped", "offline")
+
+
+def test_offline_mode_prefers_the_last_fetched_copies(live_sources):
+    live = build_catalog(discover=False)
+    offline = build_catalog(offline=True)
+    statuses = {s.name: s.status for s in offline.sources}
+    assert statuses["models.dev"] == statuses["lmarena-text"] == "cached"
+    assert offline["openai:gpt-4.1"].arena_score == live["openai:gpt-4.1"].arena_score == 1412.2
+    assert build_catalog(discover=False).built_at == live.built_at  # the live slot is left alone
+
+
+def test_cached_catalog_reads_without_building(live_sources, mini_dir):
+    from llmhub.catalog.build import cached_catalog
+
+    assert cached_catalog(mini_dir) is None
+    built = build_catalog(sources_dir=mini_dir)
+    assert cached_catalog(mini_dir).built_at == built.built_at
+    assert cached_catalog() is None  # the live slot is a different one
+
+
 def test_failed_refresh_uses_the_last_fetched_copy(live_sources):
     first = build_catalog(discover=False)
     live_sources["modelsdev"] = False

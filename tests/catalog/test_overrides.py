@@ -48,6 +48,18 @@ def test_overrides_add_correct_and_pin(tmp_path, mini_dir):
     assert catalog.source("overrides").snapshot.startswith("sha256:")
 
 
+def test_overrides_rate_private_models(tmp_path, mini_dir):
+    path = tmp_path / "overrides.yaml"
+    path.write_text(
+        "models:\n  - {provider: vllm, model_id: house-model, kind: chat, arena_score: 1390,"
+        " arena_scores: {coding: 1410}}\n"
+    )
+    model = build_catalog(sources_dir=mini_dir, overrides=path)["vllm:house-model"]
+    assert (model.arena_score, dict(model.arena_scores)) == (1390, {"coding": 1410})
+    assert model.quality_tier is not None  # ranked among the rated chat models
+    assert model.source_of("quality")["source"] == "overrides"
+
+
 def test_overrides_change_invalidates_the_cache(tmp_path, mini_dir):
     path = tmp_path / "overrides.yaml"
     path.write_text(OVERRIDES)
