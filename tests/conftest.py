@@ -21,7 +21,14 @@ RECORDING = RECORD_MODE != "none"
 
 # Anything that looks like a credential, plus the variables that change where the runtime looks.
 _SECRET_VAR = re.compile(r"(_API_KEY|_API_TOKEN|_ACCESS_KEY(_ID)?|_SECRET(_ACCESS_KEY)?|_TOKEN|_BASE_URL|_API_BASE)$")
-_RUNTIME_VARS = {"LLMHUB_CONFIG", "LLMHUB_ENV", "ANY_LLM_UNIFIED_EXCEPTIONS"}
+_RUNTIME_VARS = {
+    "LLMHUB_CONFIG",
+    "LLMHUB_ENV",
+    "ANY_LLM_UNIFIED_EXCEPTIONS",
+    "LLMHUB_GENERATOR_MODEL",
+    "LLMHUB_CATALOG_SOURCES",
+    "LLMHUB_CATALOG_OVERRIDES",
+}
 
 
 class NetworkBlockedError(RuntimeError):
@@ -74,8 +81,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Strip real API keys and runtime lookup variables, so no test can use or leak them."""
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Strip real API keys and lookup variables, and give every test an empty catalog cache.
+
+    So no test can use or leak a key, or read (or write) the user's catalog.
+    """
+    monkeypatch.setenv("LLMHUB_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     for name in list(os.environ):
         if name in _RUNTIME_VARS or (not RECORDING and _SECRET_VAR.search(name)):
             monkeypatch.delenv(name, raising=False)

@@ -1,0 +1,210 @@
+"""Choosing the primary and fallbacks from a ranking, and explaining the choice in numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from llmhub.catalog.models import CanonicalModel
+from llmhub.catalog.names import parse_name
+from llmhub.generator.candidates import Elimination
+from llmhub.generator.needs import RoleNeeds
+from llmhub.generator.rules import RuleSet
+from llmhub.generator.scoring import Scored
+
+__all__ = ["DecidedBy", "RoleExplanation", "choose", "explain", "facts", "same_model", "why_lost"]
+
+DecidedBy = Literal["rules", "llm", "forced"]
+_LATENCY_NOTE = (
+    "latency is estimated (no source measures it): from size words in the model's name, its price, "
+    "and whether it reasons before answering"
+)
+
+
+def same_model(a: CanonicalModel, b: CanonicalModel) -> bool:
+    """Whether two entries are the same model at the same provider (an alias and its dated id)."""
+    if a.provider != b.provider:
+        return False
+    if a.arena_id is not None and a.arena_id == b.arena_id:
+        return True
+    return parse_name(a.model_id).core == parse_name(b.model_id).core
+
+
+def choose(ranked: Sequence[Scored], count: int) -> tuple[Scored, list[Scored]]:
+    """The best candidate, and up to `count` fallbacks: other providers first, never the same model twice."""
+    primary = ranked[0]
+    pool = [s for s in ranked[1:] if not same_model(s.model, primary.model)]
+    fallbacks: list[Scored] = []
+    providers = {primary.model.provider}
+    # A fallback on another provider survives that provider's outage; take those first.
+    for item in pool:
+        if len(fallbacks) == count:
+            break
+        if item.model.provider not in providers:
+            fallbacks.append(item)
+            providers.add(item.model.provider)
+    for item in pool:
+        if len(fallbacks) == count:
+            break
+        if item not in fallbacks and not any(same_model(item.model, f.model) for f in fallbacks):
+            fallbacks.append(item)
+    return primary, fallbacks
+
+
+@dataclass
+class RoleExplanation:
+    """Why a role got its model: the facts, the runner-ups and why they lost, what constraints removed."""
+
+    role: str
+    decided_by: DecidedBy
+    choice: str | None
+    task: str = "general"
+    task_reason: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+    score: float | None = None
+    fallbacks: list[str] = field(default_factory=list)
+    runner_ups: list[dict[str, Any]] = field(default_factory=list)
+    eliminations: list[dict[str, Any]] = field(default_factory=list)
+    candidates: int = 0
+    weights: dict[str, float] = field(default_factory=dict)
+    rationale: str | None = None
+    """The LLM's reasoning, when it decided."""
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for `--json`."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        lines = [f"{self.role}: {self.choice or '(none)'}  [decided by {self.decided_by}]"]
+        if self.facts:
+            lines.append("  why: " + "; ".join(f"{k} {v}" for k, v in self.facts.items() if v not in (None, "", [])))
+        lines.append(f"  task: {self.task} ({self.task_reason})")
+        if self.weights:
+            lines.append("  weights: " + ", ".join(f"{k} {v:g}" for k, v in self.weights.items()))
+        if self.rationale:
+            lines.append(f"  LLM rationale: {self.rationale}")
+        if self.fallbacks:
+            lines.append("  fallbacks: " + ", ".join(self.fallbacks))
+        for runner in self.runner_ups:
+            lines.append(f"  runner-up {runner['model']} (score {runner['score']:.3f}): {runner['why']}")
+        cuts = [e for e in self.eliminations if e["removed"]]
+        if cuts:
+            lines.append(f"  constraints ({self.candidates} candidates left):")
+            for cut in cuts:
+                examples = f", e.g. {', '.join(cut['examples'])}" if cut["examples"] else ""
+                lines.append(f"    {cut['constraint']}: removed {cut['removed']}{examples}")
+        lines.extend(f"  note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+
+def explain(
+    needs: RoleNeeds,
+    rules: RuleSet,
+    ranked: Sequence[Scored],
+    primary: Scored | None,
+    fallbacks: Sequence[Scored],
+    eliminations: Sequence[Elimination],
+    decided_by: DecidedBy,
+) -> RoleExplanation:
+    """Build the explanation of a rules (or LLM) decision from the ranking that supported it."""
+    weights = {
+        "quality": rules.weights.quality.of(needs.quality),
+        "cost": rules.weights.cost.of(needs.cost),
+        "latency": rules.weights.latency.of(needs.latency),
+        "recency": rules.weights.recency,
+    }
+    explanation = RoleExplanation(
+        role=needs.role,
+        decided_by=decided_by,
+        choice=primary.model.canonical_id if primary else None,
+        task=needs.task,
+        task_reason=needs.task_reason,
+        fallbacks=[f.model.canonical_id for f in fallbacks],
+        eliminations=[
+            {"constraint": e.constraint, "removed": e.removed, "examples": list(e.examples)} for e in eliminations
+        ],
+        candidates=len(ranked),
+        weights=weights,
+    )
+    if primary is None:
+        return explanation
+    explanation.score = primary.score
+    explanation.facts = facts(primary)
+    others: list[Scored] = []
+    for item in ranked:
+        if len(others) == 3:
+            break
+        # One line per model: an alias and its dated id are the same runner-up.
+        if item is not primary and not any(same_model(item.model, o.model) for o in [primary, *others]):
+            others.append(item)
+    explanation.runner_ups = [
+        {"model": s.model.canonical_id, "score": s.score, "why": why_lost(s, primary, weights)} for s in others
+    ]
+    explanation.notes = list(dict.fromkeys([*primary.notes, _LATENCY_NOTE, *needs.notes]))
+    return explanation
+
+
+def facts(item: Scored) -> dict[str, Any]:
+    """The numbers behind a pick: price, rating and category, context, capabilities, tiers."""
+    model = item.model
+    if model.price_input_per_million is None:
+        price = "unknown"
+    elif model.price_output_per_million is None:
+        price = f"${model.price_input_per_million:g} per M input"
+    else:
+        price = f"${model.price_input_per_million:g}/${model.price_output_per_million:g} per M in/out"
+    rating = f"{item.quality_value:.0f} ({item.quality_basis})" if item.quality_value is not None else "none"
+    return {
+        "price": price,
+        "arena": rating,
+        "quality tier": model.quality_tier,
+        "cost tier": model.cost_tier,
+        "context": model.context_tokens,
+        "capabilities": ", ".join(t for t in model.tags if t in _CAPABILITY_TAGS),
+        "score": f"{item.score:.3f}",
+    }
+
+
+_CAPABILITY_TAGS = {
+    "tools",
+    "vision",
+    "reasoning",
+    "structured-output",
+    "pdf",
+    "audio-input",
+    "open-weights",
+    "long-context",
+}
+
+
+def why_lost(runner: Scored, winner: Scored, weights: dict[str, float]) -> str:
+    """The criterion that cost a runner-up the most against the winner, in numbers."""
+    if runner.score > winner.score:
+        return (
+            f"ranked higher by the rules ({runner.score:.3f} vs {winner.score:.3f}), "
+            "but the LLM chose otherwise (see its rationale)"
+        )
+    deficits = {
+        k: weights[k] * (getattr(winner, k) - getattr(runner, k)) for k in ("quality", "cost", "latency", "recency")
+    }
+    criterion = max(deficits, key=lambda k: deficits[k])
+    if deficits[criterion] <= 0:
+        return "tie on every criterion; lost the tie-break" if runner.score == winner.score else "soft-target penalty"
+    if criterion == "quality":
+        if runner.quality_value is None:
+            return "no arena rating"
+        if winner.quality_value is None:
+            # The winner is unrated and scored as an estimate, which beat this model's low rating.
+            return f"lowest quality here ({runner.quality_value:.0f}, below the estimate for unrated models)"
+        return f"lower quality ({runner.quality_value:.0f} vs {winner.quality_value:.0f})"
+    if criterion == "cost":
+        a, b = runner.model.blended_price_per_million, winner.model.blended_price_per_million
+        if a is None:
+            return "no known price"
+        ratio = f"{a / b:.1f}x" if b else "more"
+        return f"costs {ratio} as much (${a:g} vs ${b:g} per M, blended)"
+    if criterion == "latency":
+        return "estimated slower (larger or reasoning model)"
+    return f"older (released {runner.model.release_date or 'unknown'} vs {winner.model.release_date})"

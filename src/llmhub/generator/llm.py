@@ -1,0 +1,284 @@
+"""LLM-assisted generation, through `LLMHub` itself with instructor structured outputs.
+
+Per role: (1) the LLM reads the description into structured needs (task, capabilities, context);
+(2) the rule engine shortlists candidates under those needs; (3) the LLM picks the primary and
+fallbacks from the shortlist with a rationale; (4) the pick is validated: an id outside the
+shortlist is sent back to the LLM once with the error (instructor's re-ask), then the rules decide.
+Any failure (timeout, auth, malformed output) falls back to the rules for that role, with a warning.
+Prompts are files in `prompts/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from dataclasses import replace
+from string import Template
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
+
+from llmhub._resources import data_dir
+from llmhub.catalog.models import Catalog
+from llmhub.generator.candidates import filter_candidates, satisfies
+from llmhub.generator.explain import choose, same_model
+from llmhub.generator.needs import RoleNeeds
+from llmhub.generator.rules import RuleSet
+from llmhub.generator.scoring import Scored
+from llmhub.spec.models import Capability, SpecConfig
+from llmhub_runtime import LLMHub
+
+__all__ = ["GENERATOR_ROLE", "LLMAssistant", "unusable_reason"]
+
+GENERATOR_ROLE = "llmhub.generator"
+ReplyT = TypeVar("ReplyT", bound=BaseModel)
+
+
+class RoleReading(BaseModel):
+    """What the LLM read from a role's description."""
+
+    task: str
+    requires: list[Capability] = Field(default_factory=list)
+    min_context: int | None = None
+    summary: str = ""
+
+    @field_validator("task")
+    @classmethod
+    def _known_task(cls, value: str, info: ValidationInfo) -> str:
+        tasks = (info.context or {}).get("tasks", [])
+        if tasks and value not in tasks:
+            raise ValueError(f"task {value!r} is not one of {', '.join(tasks)}")
+        return value
+
+
+class ModelPick(BaseModel):
+    """The LLM's choice for a role: ids from the shortlist only."""
+
+    primary: str
+    fallbacks: list[str] = Field(default_factory=list)
+    rationale: str
+
+    @field_validator("primary", "fallbacks")
+    @classmethod
+    def _from_shortlist(cls, value: Any, info: ValidationInfo) -> Any:
+        allowed = (info.context or {}).get("allowed", [])
+        for item in [value] if isinstance(value, str) else value:
+            if allowed and item not in allowed:
+                raise ValueError(
+                    f"{item!r} is not on the shortlist; choose ids exactly as listed: {', '.join(allowed)}"
+                )
+        return value
+
+
+def _parse_reference(reference: str) -> tuple[str, str]:
+    if ":" not in reference:
+        raise ValueError(f"generator model {reference!r} must be provider:model, e.g. openai:gpt-4.1-mini")
+    provider, model = reference.split(":", 1)
+    return provider, model
+
+
+def unusable_reason(spec: SpecConfig, reference: str) -> str | None:
+    """Why the generator model cannot be used (bad reference, provider disabled, key missing), or None."""
+    try:
+        provider, _ = _parse_reference(reference)
+    except ValueError as exc:
+        return str(exc)
+    config = spec.providers.get(provider)
+    if config is not None and not config.enabled:
+        return f"provider {provider!r} of the generator model is disabled in the spec"
+    if config is not None and config.env_key:
+        variable: str | None = config.env_key
+    else:
+        served_by = config.type if config is not None and config.type else provider
+        try:
+            variable = _default_key_variable(served_by)
+        except ImportError:
+            from llmhub.catalog.providers import is_anyllm_provider
+
+            if is_anyllm_provider(served_by):
+                return f"any-llm's {served_by} support is not installed (pip install 'any-llm-sdk[{served_by}]')"
+            return f"any-llm has no provider {served_by!r} (the generator model is provider:model)"
+    if variable and not os.environ.get(variable):
+        return f"{variable} is not set"
+    return None
+
+
+def _default_key_variable(provider: str) -> str | None:
+    """The variable any-llm requires a provider's key in, when the spec names none.
+
+    None when no key is needed or the provider finds its own credentials (local servers, cloud SDKs).
+    """
+    from any_llm import AnyLLM
+
+    cls = AnyLLM.get_provider_class(provider)
+    if cls._verify_and_set_api_key is not AnyLLM._verify_and_set_api_key:
+        return None
+    name = getattr(cls, "ENV_API_KEY_NAME", None)
+    return name if isinstance(name, str) and name and name != "None" else None
+
+
+class LLMAssistant:
+    """Calls the generator model through an `LLMHub` built from the spec's own provider settings."""
+
+    def __init__(self, spec: SpecConfig, reference: str):
+        import instructor
+
+        provider, model = _parse_reference(reference)
+        settings = spec.generator
+        timeout = settings.timeout if settings else 60.0
+        self.shortlist_size = settings.shortlist if settings else 8
+        source = spec.providers.get(provider)
+        provider_config: dict[str, Any] = {"timeout": timeout}
+        if source is not None:
+            provider_config.update(source.model_dump(exclude={"enabled"}, exclude_none=True, exclude_defaults=True))
+            provider_config.setdefault("timeout", timeout)
+        self.reference = reference
+        self.stopped: str | None = None
+        """Why the LLM was given up on for the rest of the run (None while it is in use)."""
+        # instructor logs every failed attempt; the warnings here already say what matters. A
+        # NullHandler keeps Python's last-resort handler from printing them, while an app that
+        # configured logging still receives them.
+        logging.getLogger("instructor").addHandler(logging.NullHandler())
+        self.hub = LLMHub(
+            config={
+                "providers": {provider: provider_config},
+                "roles": {GENERATOR_ROLE: {"provider": provider, "model": model, "params": {"temperature": 0}}},
+                # One attempt per call: instructor re-asks on bad output, and the rules are the fallback.
+                "resilience": {"max_retries": 1, "backoff_initial_seconds": 1.0, "fallbacks": False},
+            }
+        )
+        mode = instructor.Mode.TOOLS if settings is not None and settings.mode == "tools" else instructor.Mode.JSON
+        self.client = instructor.from_litellm(functools.partial(self.hub.completion, GENERATOR_ROLE), mode=mode)
+        self.prompts = {
+            name: Template((data_dir("prompts") / f"{name}.md").read_text()) for name in ("interpret", "pick")
+        }
+
+    def _ask(
+        self,
+        response_model: type[ReplyT],
+        prompt: str,
+        context: dict[str, Any],
+        role: str,
+        step: str,
+        warnings: list[str],
+    ) -> ReplyT | None:
+        """One structured question, or None (with a warning) when the answer is unusable.
+
+        A reply that fails validation is sent back once with the error (instructor's re-ask). A
+        failure of the call itself (auth, timeout, connection) stops the LLM for the rest of the run:
+        every later role would wait for the same failure.
+        """
+        if self.stopped is not None:
+            return None
+        try:
+            return self.client.chat.completions.create(
+                response_model=response_model,
+                messages=[{"role": "user", "content": prompt}],
+                max_retries=1,  # one re-ask with the validation error, then the rules decide
+                context=context,
+            )
+        except Exception as exc:
+            cause = _root_cause(exc)
+            if isinstance(cause, ValidationError):
+                problem = cause.errors()[0]["msg"] if cause.errors() else str(cause)
+                warnings.append(
+                    f"role {role!r}: the LLM's {step} was unusable twice ({_short(problem)}); the rules decided"
+                )
+                return None
+            self.stopped = f"{type(cause).__name__}: {_short(str(cause))}"
+            warnings.append(
+                f"LLM-assisted generation stopped at role {role!r} ({self.stopped}); "
+                "the rules chose this role and the rest"
+            )
+            return None
+
+    def refine(self, needs: RoleNeeds, catalog: Catalog, rules: RuleSet, warnings: list[str]) -> RoleNeeds:
+        """Needs with what the LLM read from the description; unchanged when the LLM fails."""
+        prompt = self.prompts["interpret"].substitute(
+            tasks=", ".join(rules.tasks),
+            capabilities="tools, vision, structured_output, reasoning, audio_input, pdf",
+            role=needs.role,
+            kind=needs.kind.value,
+            description=needs.description or "(none)",
+            quality=needs.quality.value,
+            cost=needs.cost.value,
+            latency=needs.latency.value,
+        )
+        reading = self._ask(RoleReading, prompt, {"tasks": list(rules.tasks)}, needs.role, "reading", warnings)
+        if reading is None:
+            return needs
+        refined = needs.with_llm(
+            task=reading.task,
+            task_reason=f"the LLM's reading: {reading.summary}".strip(),
+            categories=tuple(rules.tasks[reading.task].categories),
+            requires=needs.requires | frozenset(reading.requires),
+            min_context=max(filter(None, (needs.min_context, reading.min_context)), default=None),
+        )
+        if not filter_candidates(catalog, refined, rules).models:
+            # What the LLM read must not make a role impossible: keep its task, drop what it added.
+            warnings.append(f"role {needs.role!r}: no model meets the needs the LLM read; using the spec's own")
+            return replace(refined, requires=needs.requires, min_context=needs.min_context)
+        return refined
+
+    def pick(
+        self, needs: RoleNeeds, ranked: list[Scored], rules: RuleSet, warnings: list[str]
+    ) -> tuple[Scored, list[Scored], str] | None:
+        """The LLM's primary and fallbacks from the shortlist, or None (with a warning) to use the rules' pick."""
+        shortlist = ranked[: self.shortlist_size]
+        if len(shortlist) == 1:
+            return None  # nothing to choose between
+        by_id = {s.model.canonical_id: s for s in shortlist}
+        lines = [
+            f"- {s.model.canonical_id}: quality {s.quality_value if s.quality_value is not None else 'unrated'}"
+            f" ({s.quality_basis}); price "
+            f"{s.model.price_input_per_million if s.model.price_input_per_million is not None else '?'} in / "
+            f"{s.model.price_output_per_million if s.model.price_output_per_million is not None else '?'} out; "
+            f"context {s.model.context_tokens or '?'}; tags {', '.join(s.model.tags) or '-'}; score {s.score:.3f}"
+            for s in shortlist
+        ]
+        prompt = self.prompts["pick"].substitute(
+            fallbacks=needs.fallbacks,
+            role=needs.role,
+            kind=needs.kind.value,
+            description=needs.description or "(none)",
+            task=needs.task,
+            quality=needs.quality.value,
+            cost=needs.cost.value,
+            latency=needs.latency.value,
+            shortlist="\n".join(lines),
+        )
+        pick = self._ask(ModelPick, prompt, {"allowed": list(by_id)}, needs.role, "pick", warnings)
+        if pick is None:
+            return None
+        primary = by_id[pick.primary]
+        # The shortlist passed every hard constraint already; re-check anyway, as the last word.
+        broken = satisfies(primary.model, needs, rules)
+        if broken:
+            warnings.append(
+                f"role {needs.role!r}: the LLM's pick {pick.primary} breaks {'; '.join(broken)}; the rules chose"
+            )
+            return None
+        fallbacks = [by_id[f] for f in dict.fromkeys(pick.fallbacks) if f != pick.primary]
+        fallbacks = [f for f in fallbacks if not satisfies(f.model, needs, rules)]
+        fallbacks = [f for f in fallbacks if not same_model(f.model, primary.model)][: needs.fallbacks]
+        if len(fallbacks) < needs.fallbacks:
+            # Top up from the rules' ranking, so every role gets the fallbacks the spec asked for.
+            chosen = [primary, *fallbacks]
+            rest = [s for s in ranked if not any(same_model(s.model, c.model) for c in chosen)]
+            _, extra = choose([primary, *rest], needs.fallbacks - len(fallbacks))
+            fallbacks.extend(extra)
+        return primary, fallbacks, pick.rationale
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The error behind instructor's retry wrapper: a validation error, or the call's own failure."""
+    attempts = getattr(exc, "failed_attempts", None)
+    if attempts:
+        return attempts[-1].exception  # type: ignore[no-any-return]
+    return exc.__cause__ if exc.__cause__ is not None and type(exc).__name__.startswith("Instructor") else exc
+
+
+def _short(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."

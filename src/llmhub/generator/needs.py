@@ -1,0 +1,108 @@
+"""What a role needs, settled from its spec entry, the spec's defaults and the rules (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from llmhub.generator.rules import RuleSet
+from llmhub.spec.models import Capability, MaxPrice, PreferenceLevel, RoleKind, RoleSpec, SpecConfig
+
+__all__ = ["RoleNeeds", "infer_task", "needs_for"]
+
+
+@dataclass(frozen=True)
+class RoleNeeds:
+    """Everything that decides a role's model: hard constraints and soft preferences."""
+
+    role: str
+    kind: RoleKind
+    description: str
+    task: str
+    task_reason: str
+    """Why this task: the words that matched, the role's `task:` field, or the LLM's reading."""
+    categories: tuple[str, ...]
+    """Arena categories that measure quality for this task (empty: the overall score)."""
+    requires: frozenset[Capability]
+    min_context: int | None
+    max_price: MaxPrice | None
+    open_weights_only: bool
+    exclude: tuple[str, ...]
+    providers: tuple[str, ...]
+    """Providers the role may use: enabled in the spec, and allowed by its preferences."""
+    force_provider: str | None
+    force_model: str | None
+    quality: PreferenceLevel
+    cost: PreferenceLevel
+    latency: PreferenceLevel
+    fallbacks: int
+    notes: tuple[str, ...] = field(default=())
+
+    def with_llm(self, **changes: object) -> RoleNeeds:
+        """A copy with needs the LLM read from the description."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def infer_task(description: str, rules: RuleSet) -> tuple[str, str]:
+    """The task a description implies (first task in rule order with a matching word), and why."""
+    text = f" {description.lower()} "
+    for name, task in rules.tasks.items():
+        for word in task.words:
+            if re.search(rf"(?<![a-z0-9]){re.escape(word.lower())}(?![a-z0-9])", text):
+                return name, f"the description says {word!r}"
+    return "general", "no task words in the description: the overall arena score measures quality"
+
+
+def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> RoleNeeds:
+    """Settle a role's needs: role fields win over `defaults`, which win over the rules' levels."""
+    defaults = spec.defaults
+    default_prefs = defaults.preferences if defaults and defaults.preferences else None
+    prefs = role.preferences
+
+    def level(criterion: str) -> PreferenceLevel:
+        own = getattr(prefs, criterion)
+        if own is not None:
+            return own  # type: ignore[no-any-return]
+        inherited = getattr(default_prefs, criterion) if default_prefs is not None else None
+        return inherited if inherited is not None else getattr(rules.levels, criterion)  # type: ignore[no-any-return]
+
+    enabled = [p for p, config in spec.providers.items() if config.enabled]
+    allowed = prefs.providers or (defaults.providers if defaults and defaults.providers else None)
+    providers = tuple(p for p in (allowed or enabled) if p in enabled)
+    if role.force_provider:
+        providers = tuple(p for p in providers if p == role.force_provider) or (role.force_provider,)
+
+    if role.task is not None:
+        task, reason = role.task, "the role's `task:` field"
+    elif role.kind in (RoleKind.chat, RoleKind.tool):
+        task, reason = infer_task(role.description, rules)
+    else:
+        task, reason = "general", f"{role.kind.value} roles are not ranked by task"
+    kind_rule = rules.kinds[role.kind]
+    requires = frozenset(role.requires) | frozenset(kind_rule.requires)
+    if task == "general" and role.task is None and "vision" in requires and "vision" in rules.tasks:
+        task, reason = "vision", "the role requires vision, so the vision leaderboard measures quality"
+    categories = tuple(rules.tasks[task].categories) if task in rules.tasks else ()
+    fallbacks = role.fallbacks
+    if fallbacks is None:
+        fallbacks = defaults.fallbacks if defaults and defaults.fallbacks is not None else rules.policy.fallbacks
+    return RoleNeeds(
+        role=name,
+        kind=role.kind,
+        description=role.description,
+        task=task,
+        task_reason=reason,
+        categories=categories,
+        requires=requires,
+        min_context=role.min_context,
+        max_price=role.max_price,
+        open_weights_only=role.open_weights_only,
+        exclude=tuple(role.exclude),
+        providers=providers,
+        force_provider=role.force_provider,
+        force_model=role.force_model,
+        quality=level("quality"),
+        cost=level("cost"),
+        latency=level("latency"),
+        fallbacks=fallbacks,
+    )

@@ -1,0 +1,282 @@
+"""Compile a spec into a RuntimeConfig: needs -> candidates -> ranking -> (LLM pick) -> llmhub.yaml."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from llmhub.catalog.models import CanonicalModel, Catalog
+from llmhub.errors import NoCandidateError
+from llmhub.generator.candidates import filter_candidates, satisfies
+from llmhub.generator.emit import Choice, build_runtime, header_for
+from llmhub.generator.explain import DecidedBy, RoleExplanation, choose, explain, facts
+from llmhub.generator.needs import RoleNeeds, needs_for
+from llmhub.generator.rules import RuleSet, load_rules
+from llmhub.generator.scoring import Predecessors, Scored, rank
+from llmhub.spec.load import apply_environment
+from llmhub.spec.models import RoleKind, RoleSpec, SpecConfig
+from llmhub_runtime import __version__
+from llmhub_runtime.config_loader import dump_config
+from llmhub_runtime.models import RuntimeConfig
+
+__all__ = ["GENERATOR_MODEL_VAR", "GenerationResult", "GeneratorOptions", "generate_runtime_from_spec"]
+
+GENERATOR_MODEL_VAR = "LLMHUB_GENERATOR_MODEL"
+Progress = Callable[[str, str], None]
+
+
+@dataclass
+class GeneratorOptions:
+    """How to generate: which rules and catalog, and whether an LLM helps."""
+
+    no_llm: bool = False
+    """Use the rules only, even when a generator model is configured."""
+    explain: bool = True
+    """Kept for compatibility: explanations are always built (they cost nothing extra)."""
+    env: str | None = None
+    """Merge the spec's `environments.<env>` overlay first."""
+    rules: RuleSet | str | os.PathLike[str] | None = None
+    """A rule set, or a directory of rules/*.yaml (default: the shipped rules)."""
+    catalog: Catalog | None = None
+    """The catalog to choose from (default: `build_catalog(sources_dir=...)`, cached)."""
+    sources_dir: str | os.PathLike[str] | None = None
+    spec_name: str = "llmhub.spec.yaml"
+    """How the header names the spec."""
+    generator_model: str | None = None
+    """`provider:model` for the LLM path; default $LLMHUB_GENERATOR_MODEL, then the spec's generator block."""
+    progress: Progress | None = None
+
+
+@dataclass
+class GenerationResult:
+    """A generated llmhub.yaml, with why each role got its model."""
+
+    runtime: RuntimeConfig
+    explanations: dict[str, RoleExplanation]
+    header: str
+    warnings: list[str] = field(default_factory=list)
+    decided_by: dict[str, DecidedBy] = field(default_factory=dict)
+    catalog_snapshot: dict[str, str] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """The llmhub.yaml text, header included: byte-identical for the same spec, catalog and rules."""
+        return dump_config(self.runtime, header=self.header)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for `llmhub generate --json`."""
+        return {
+            "runtime": self.runtime.model_dump(mode="json", exclude_none=True),
+            "explanations": {name: e.to_dict() for name, e in self.explanations.items()},
+            "decided_by": self.decided_by,
+            "warnings": self.warnings,
+            "catalog": self.catalog_snapshot,
+        }
+
+
+def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | None = None) -> GenerationResult:
+    """Choose a model (and fallbacks) for every role of `spec`, and return the llmhub.yaml to write.
+
+    Raises:
+        NoCandidateError: a role has no model meeting its constraints (the message says which removed the last).
+        RuleError, CatalogError, SpecError: invalid rules, no catalog, or an unknown --env.
+    """
+    options = options or GeneratorOptions()
+    report = options.progress or (lambda stage, message: None)
+    if options.env:
+        spec = apply_environment(spec, options.env, source=options.spec_name)
+    rules = options.rules if isinstance(options.rules, RuleSet) else load_rules(options.rules)
+    catalog = options.catalog
+    if catalog is None:
+        from llmhub.catalog import build_catalog
+
+        report("catalog", "loading")
+        catalog = build_catalog(sources_dir=options.sources_dir)
+    warnings: list[str] = []
+    predecessors = Predecessors(catalog)
+    assistant = None if options.no_llm else _assistant(spec, options, warnings)
+
+    choices: dict[str, Choice] = {}
+    explanations: dict[str, RoleExplanation] = {}
+    failures: list[NoCandidateError] = []
+    for name, role in spec.roles.items():
+        report(name, "choosing")
+        needs = needs_for(name, role, spec, rules)
+        try:
+            if role.force_model:
+                choice, explanation = _forced(catalog, needs, rules, role, predecessors, warnings)
+            else:
+                choice, explanation = _chosen(catalog, needs, rules, predecessors, assistant, warnings)
+        except NoCandidateError as exc:
+            failures.append(exc)
+            continue
+        choices[name] = choice
+        explanations[name] = explanation
+        report(name, f"{choice.provider}:{choice.model_id} ({explanation.decided_by})")
+    if failures:
+        first = failures[0]
+        more = f" (and {len(failures) - 1} more roles)" if len(failures) > 1 else ""
+        raise NoCandidateError(f"{first}{more}")
+
+    defaults_choice = _defaults(spec, catalog, rules, predecessors)
+    snapshot = catalog.snapshot()
+    decided = {name: e.decided_by for name, e in explanations.items()}
+    meta = {
+        "generated_by": f"llmhub {__version__}",
+        "spec": options.spec_name,
+        "catalog": snapshot,
+        "decided_by": decided,
+    }
+    runtime = build_runtime(spec, rules, choices, defaults_choice, meta, warnings)
+    return GenerationResult(
+        runtime=runtime,
+        explanations=explanations,
+        header=header_for(options.spec_name, snapshot),
+        warnings=warnings,
+        decided_by=decided,
+        catalog_snapshot=snapshot,
+    )
+
+
+def _chosen(
+    catalog: Catalog,
+    needs: RoleNeeds,
+    rules: RuleSet,
+    predecessors: Predecessors,
+    assistant: Any,
+    warnings: list[str],
+) -> tuple[Choice, RoleExplanation]:
+    if assistant is not None:
+        needs = assistant.refine(needs, catalog, rules, warnings)
+    candidates = filter_candidates(catalog, needs, rules)
+    if not candidates.models:
+        raise NoCandidateError(_no_candidate_message(needs, candidates.last_cut))
+    ranked = rank(candidates.models, needs, rules, predecessors)
+    primary, fallbacks = choose(ranked, needs.fallbacks)
+    decided_by: DecidedBy = "rules"
+    rationale = None
+    if assistant is not None:
+        picked = assistant.pick(needs, ranked, rules, warnings)
+        if picked is not None:
+            primary, fallbacks, rationale = picked
+            decided_by = "llm"
+    explanation = explain(needs, rules, ranked, primary, fallbacks, candidates.eliminations, decided_by)
+    explanation.rationale = rationale
+    choice = Choice(
+        provider=primary.model.provider,
+        model_id=primary.model.model_id,
+        model=primary.model,
+        fallbacks=tuple(f.model for f in fallbacks),
+        task=needs.task,
+    )
+    return choice, explanation
+
+
+def _forced(
+    catalog: Catalog,
+    needs: RoleNeeds,
+    rules: RuleSet,
+    role: RoleSpec,
+    predecessors: Predecessors,
+    warnings: list[str],
+) -> tuple[Choice, RoleExplanation]:
+    """A `force_model` role: that model, even unknown to the catalog; fallbacks still chosen by the rules."""
+    assert role.force_model is not None
+    provider = role.force_provider or (needs.providers[0] if len(needs.providers) == 1 else None)
+    if provider is None:
+        matches = sorted(
+            m.provider for m in catalog if m.model_id == role.force_model and m.provider in needs.providers
+        )
+        provider = matches[0] if matches else (needs.providers[0] if needs.providers else "openai")
+    model = catalog.get(provider, role.force_model)
+    notes: list[str] = []
+    if model is None:
+        warnings.append(
+            f"role {needs.role!r}: forced model {provider}:{role.force_model} is not in the catalog; "
+            "using it as given (its price, limits and quality are unknown)"
+        )
+        notes.append("not in the catalog: facts unknown")
+    else:
+        broken = satisfies(model, replace(needs, force_model=None), rules)
+        if broken:
+            warnings.append(f"role {needs.role!r}: forced model {model.canonical_id} breaks: {'; '.join(broken)}")
+            notes.append("breaks: " + "; ".join(broken))
+    unforced = replace(needs, force_model=None)
+    others = filter_candidates(catalog, unforced, rules)
+    forced_id = f"{provider}:{role.force_model}"
+    # Rank the forced model among the others, so its facts read like any other pick's.
+    pool = others.models if model is None or model in others.models else [model, *others.models]
+    ranked = rank(pool, unforced, rules, predecessors)
+    head = next((s for s in ranked if s.model.canonical_id == forced_id), None)
+    stand_in = head or Scored(
+        model=CanonicalModel(
+            canonical_id=forced_id, provider=provider, model_id=role.force_model, display_name=role.force_model
+        )
+    )
+    rest = [s for s in ranked if s is not head]
+    _, fallbacks = choose([stand_in, *rest], needs.fallbacks) if rest and needs.fallbacks else (stand_in, [])
+    explanation = RoleExplanation(
+        role=needs.role,
+        decided_by="forced",
+        choice=forced_id,
+        task=needs.task,
+        task_reason=needs.task_reason,
+        facts=facts(head) if head is not None else {},
+        score=head.score if head is not None else None,
+        fallbacks=[f.model.canonical_id for f in fallbacks],
+        candidates=len(ranked),
+        notes=["force_model in the spec decided this role; the rules chose its fallbacks", *notes],
+    )
+    choice = Choice(provider, role.force_model, model, tuple(f.model for f in fallbacks), task=needs.task)
+    return choice, explanation
+
+
+def _defaults(spec: SpecConfig, catalog: Catalog, rules: RuleSet, predecessors: Predecessors) -> Choice | None:
+    """llmhub.yaml's `defaults` role (for roles the file lacks): a general chat model per `defaults:`."""
+    if spec.defaults is None:
+        return None
+    prefs = spec.defaults.preferences
+    role = RoleSpec(
+        kind=RoleKind.chat, description="general purpose default", preferences=prefs or RoleSpec().preferences
+    )
+    needs = needs_for("defaults", role, spec, rules)
+    candidates = filter_candidates(catalog, needs, rules)
+    if not candidates.models:
+        return None
+    best = rank(candidates.models, needs, rules, predecessors)[0]
+    return Choice(best.model.provider, best.model.model_id, best.model)
+
+
+def _no_candidate_message(needs: RoleNeeds, cut: Any) -> str:
+    if cut is None:
+        return f"role {needs.role!r}: the catalog has no models at all; run `llmhub catalog refresh`"
+    examples = f" (e.g. {', '.join(cut.examples)})" if cut.examples else ""
+    return (
+        f"role {needs.role!r}: no model satisfies every constraint; the last {cut.removed} candidates were "
+        f"removed by `{cut.constraint}`{examples}. Relax that constraint in the spec, or enable more providers"
+    )
+
+
+def _assistant(spec: SpecConfig, options: GeneratorOptions, warnings: list[str]) -> Any:
+    """The LLM helper when a generator model is configured and usable, else None (with a warning why)."""
+    reference = (
+        options.generator_model
+        or os.environ.get(GENERATOR_MODEL_VAR)
+        or (spec.generator.model if spec.generator is not None else None)
+    )
+    if reference is None or (spec.generator is not None and not spec.generator.enabled and not options.generator_model):
+        return None
+    from llmhub.generator.llm import LLMAssistant, unusable_reason
+
+    problem = unusable_reason(spec, reference)
+    if problem is not None:
+        warnings.append(f"LLM-assisted generation skipped ({problem}); the rules chose every role")
+        return None
+    return LLMAssistant(spec, reference)
+
+
+def spec_name_for(path: str | os.PathLike[str]) -> str:
+    """How a generated header names the spec (its file name, not a machine-specific path)."""
+    return Path(path).name

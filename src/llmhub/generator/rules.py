@@ -1,0 +1,185 @@
+"""The rule set (`rules/*.yaml`): its schema, and loading it with errors that name the file and field."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PositiveInt
+
+from llmhub._resources import data_dir
+from llmhub.errors import RuleError
+from llmhub.spec.models import Capability, PreferenceLevel, RoleKind
+from llmhub_runtime.models import LLMMode
+from llmhub_runtime.yamlmodel import parse_yaml, read_text, validate
+
+__all__ = ["RuleSet", "load_rules"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class KindRule(_Model):
+    """What serves one role kind."""
+
+    catalog_kinds: list[str]
+    """Catalog kinds a model may have for this role (chat, embedding, image...)."""
+    mode: LLMMode
+    """The runtime mode written into llmhub.yaml."""
+    requires: list[Capability] = Field(default_factory=list)
+    params: dict[str, Any] = Field(default_factory=dict)
+    """Default call params, under the role's own `mode_params`."""
+
+
+class LevelWeights(_Model):
+    """A weight per preference level."""
+
+    low: NonNegativeFloat
+    medium: NonNegativeFloat
+    high: NonNegativeFloat
+
+    def of(self, level: PreferenceLevel) -> float:
+        """The weight for `level`."""
+        return float(getattr(self, level.value))
+
+
+class Weights(_Model):
+    """How much each criterion counts."""
+
+    quality: LevelWeights
+    cost: LevelWeights
+    latency: LevelWeights
+    recency: NonNegativeFloat = 0.0
+
+
+class Levels(_Model):
+    """Levels used when a role and the spec's defaults say nothing."""
+
+    quality: PreferenceLevel = PreferenceLevel.medium
+    cost: PreferenceLevel = PreferenceLevel.medium
+    latency: PreferenceLevel = PreferenceLevel.medium
+
+
+class Target(_Model):
+    """A soft target: models with a worse tier than `max_tier` lose `penalty` from their score."""
+
+    max_tier: PositiveInt
+    penalty: NonNegativeFloat
+
+
+class Targets(_Model):
+    """Soft targets per criterion and level."""
+
+    quality: dict[PreferenceLevel, Target] = Field(default_factory=dict)
+    cost: dict[PreferenceLevel, Target] = Field(default_factory=dict)
+
+
+class TaskRule(_Model):
+    """A task: the words that imply it, the arena categories that measure it, and its default params."""
+
+    words: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    params: dict[str, Any] = Field(default_factory=dict)
+    """Call params for roles of this task, over the kind's params and under the role's mode_params."""
+
+
+class LatencyRule(_Model):
+    """How speed is estimated without latency data."""
+
+    size_words: dict[Literal["fast", "slow"], list[str]]
+    scores: dict[Literal["fast", "neutral", "slow"], float]
+    price_weight: NonNegativeFloat = 0.3
+    reasoning_penalty: NonNegativeFloat = 0.25
+
+
+class Policy(_Model):
+    """What is excluded by default, and how many fallbacks and shortlisted candidates."""
+
+    exclude_deprecated: bool = True
+    exclude_status: list[str] = Field(default_factory=list)
+    available_bonus: NonNegativeFloat = 0.0
+    fallbacks: NonNegativeInt = 2
+    shortlist: PositiveInt = 8
+
+
+class Estimates(_Model):
+    """Scores given, and labelled as estimates, where the catalog has no number."""
+
+    unscored_quality: float = Field(default=0.35, ge=0, le=1)
+    """Quality (0..1 among the candidates) of a recent model the arena has not rated yet."""
+    stale_unscored_quality: float = Field(default=0.1, ge=0, le=1)
+    """Quality of an unrated model released long before the newest rated one."""
+    stale_after_days: NonNegativeInt = 180
+    """How long before the arena's newest rated release an unrated model counts as old."""
+    unpriced_cost: float = Field(default=0.2, ge=0, le=1)
+
+
+TieKey = Literal["score", "quality", "cost", "latency", "recency", "canonical_id"]
+
+
+class RuleSet(_Model):
+    """Every rule the engine uses, merged from the rules directory."""
+
+    kinds: dict[RoleKind, KindRule]
+    weights: Weights
+    levels: Levels = Field(default_factory=Levels)
+    targets: Targets = Field(default_factory=Targets)
+    tasks: dict[str, TaskRule]
+    latency: LatencyRule
+    policy: Policy = Field(default_factory=Policy)
+    estimates: Estimates = Field(default_factory=Estimates)
+    tie_break: list[TieKey] = Field(default_factory=lambda: list[TieKey](["score", "canonical_id"]))
+    source: str = Field(default="", exclude=True)
+    """Where the rules were read from (for explanations and errors)."""
+
+
+def load_rules(directory: str | os.PathLike[str] | None = None) -> RuleSet:
+    """Read every `*.yaml` in `directory` (default: the shipped rules) into one RuleSet.
+
+    Raises:
+        RuleError: a file is invalid, a section appears twice, or a required section is missing.
+    """
+    folder = Path(directory) if directory is not None else data_dir("rules")
+    if not folder.is_dir():
+        raise RuleError(f"rules directory {folder} does not exist; pass a directory of rules/*.yaml files")
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise RuleError(f"no *.yaml files in {folder}; copy llmhub's rules/ directory and edit it")
+    merged: dict[str, Any] = {}
+    origin: dict[str, Path] = {}
+    all_lines: dict[Any, int] = {}
+    for path in files:
+        text = read_text(path, RuleError)
+        data, lines = parse_yaml(text, str(path), RuleError)
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            raise RuleError("expected a mapping of sections (kinds:, weights:, ...)", source=str(path), line=1)
+        for section, value in data.items():
+            if section in merged:
+                raise RuleError(
+                    f"section {section!r} is also defined in {origin[section].name}; keep one",
+                    source=str(path),
+                    field=str(section),
+                    line=lines.get((section,)),
+                )
+            merged[section] = value
+            origin[section] = path
+        # Sections are unique across files, so their key positions can share one map.
+        all_lines.update({loc: line for loc, line in lines.items() if loc})
+    source = str(folder)
+    try:
+        rules = validate(RuleSet, merged, source, all_lines, RuleError, expected="rule sections")
+    except RuleError as exc:
+        section = (exc.field or "").split(".")[0].split("[")[0]
+        where = str(origin[section]) if section in origin else source
+        raise RuleError(exc.detail, source=where, field=exc.field, line=exc.line, problems=exc.problems) from None
+    missing = [kind.value for kind in RoleKind if kind not in rules.kinds]
+    if missing:
+        raise RuleError(f"no rule for role kinds {', '.join(missing)}; add them under `kinds:`", source=source)
+    if "general" not in rules.tasks:
+        raise RuleError("`tasks:` needs a `general` task (the fallback when no words match)", source=source)
+    rules.source = source
+    return rules

@@ -1,0 +1,169 @@
+"""The `llmhub.spec.yaml` schema: what people write to describe the roles their app needs.
+
+Every model forbids unknown keys, so a typo is an error with a "did you mean", not a silently
+ignored preference. `llmhub generate` compiles a spec into `llmhub.yaml`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+
+from llmhub_runtime.models import ResilienceConfig
+
+__all__ = [
+    "Capability",
+    "GeneratorSpec",
+    "MaxPrice",
+    "PreferenceLevel",
+    "Preferences",
+    "PreferencesSpec",
+    "RoleKind",
+    "RoleSpec",
+    "SpecConfig",
+    "SpecDefaults",
+    "SpecProviderConfig",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, validate_assignment=True)
+
+
+class RoleKind(StrEnum):
+    """What a role does; decides which kind of model it gets and its runtime mode."""
+
+    chat = "chat"
+    """Conversation, reasoning, writing: a chat model."""
+    tool = "tool"
+    """A chat model that calls tools (function calling is required)."""
+    embedding = "embedding"
+    """Vector embeddings."""
+    image = "image"
+    """Image generation."""
+    audio = "audio"
+    """Speech synthesis or transcription."""
+
+
+class PreferenceLevel(StrEnum):
+    """How much something matters: for cost and latency, `low` asks for little of it; for quality, much."""
+
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+Capability = Literal["tools", "vision", "structured_output", "reasoning", "audio_input", "pdf"]
+
+
+class PreferencesSpec(_Model):
+    """Soft preferences: they weigh candidates against each other, never exclude one."""
+
+    cost: PreferenceLevel | None = None
+    """`low`: keep cost low (cheap models weigh heavily); `high`: cost hardly matters."""
+    latency: PreferenceLevel | None = None
+    """`low`: answers must come fast; `high`: slow is fine."""
+    quality: PreferenceLevel | None = None
+    """`high`: the best models; `low`: good enough is fine."""
+    providers: list[str] | None = None
+    """Providers this role may use, in order of preference (a hard limit: others are excluded)."""
+
+
+Preferences = PreferencesSpec
+
+
+class MaxPrice(_Model):
+    """Price ceilings in USD per million tokens; a model above either is excluded."""
+
+    input: NonNegativeFloat | None = None
+    output: NonNegativeFloat | None = None
+
+
+class SpecProviderConfig(_Model):
+    """A provider the project may use, and how to reach it."""
+
+    enabled: bool = True
+    """Disabled providers are never chosen."""
+    env_key: str | None = None
+    """Environment variable holding the API key (written into llmhub.yaml, never the key itself)."""
+    api_base: str | None = None
+    """Base URL for self-hosted or proxied endpoints (vLLM, llama.cpp, Ollama, a gateway)."""
+    timeout: PositiveFloat | None = None
+    """Per-request timeout in seconds."""
+    client_args: dict[str, Any] = Field(default_factory=dict)
+    """Extra arguments for the provider's client."""
+    type: str | None = None
+    """The any-llm provider serving this entry, when its name is not one (e.g. two vLLM servers)."""
+
+
+class RoleSpec(_Model):
+    """One role: what it is for, what it must have, what it should favour."""
+
+    kind: RoleKind = RoleKind.chat
+    description: str = ""
+    """What the role does, in plain words; read by the task rules and by the LLM generator."""
+    preferences: PreferencesSpec = Field(default_factory=PreferencesSpec)
+    requires: list[Capability] = Field(default_factory=list)
+    """Capabilities the model must have."""
+    min_context: PositiveInt | None = None
+    """Smallest acceptable context window, in tokens."""
+    max_price: MaxPrice | None = None
+    open_weights_only: bool = False
+    """Only models with open weights."""
+    exclude: list[str] = Field(default_factory=list)
+    """Glob patterns of models never to pick, matched against `provider:model` and the model id."""
+    fallbacks: NonNegativeInt | None = None
+    """How many fallback models to add (default: `defaults.fallbacks`, else 2)."""
+    force_provider: str | None = None
+    """Only this provider."""
+    force_model: str | None = None
+    """This model, as the provider spells it (used even if the catalog does not know it)."""
+    task: str | None = None
+    """Override the task the description implies (coding, reasoning, creative, extraction, ...)."""
+    mode_params: dict[str, Any] = Field(default_factory=dict)
+    """Call parameters for llmhub.yaml (temperature, max_tokens, dimensions...)."""
+    resilience: ResilienceConfig | None = None
+    """Retries, backoff and circuit breaker for this role, copied into llmhub.yaml as written."""
+
+
+class SpecDefaults(_Model):
+    """What every role inherits unless it says otherwise."""
+
+    providers: list[str] | None = None
+    """Providers roles may use when their preferences do not say."""
+    preferences: PreferencesSpec | None = None
+    """Preferences for roles that give none (and for llmhub.yaml's `defaults` role)."""
+    fallbacks: NonNegativeInt | None = None
+
+
+class GeneratorSpec(_Model):
+    """The model the LLM-assisted generator uses ($LLMHUB_GENERATOR_MODEL overrides it)."""
+
+    model: str | None = None
+    """`provider:model`, e.g. `openai:gpt-4.1-mini`; the provider's settings come from `providers:`."""
+    enabled: bool = True
+    """`false` always uses the rules (like `llmhub generate --no-llm`)."""
+    timeout: PositiveFloat = 60.0
+    """Seconds allowed per LLM call."""
+    shortlist: PositiveInt = 8
+    """Candidates the rules put before the LLM per role."""
+    mode: Literal["json", "tools"] = "json"
+    """How the LLM returns structured answers: JSON content, or a tool call."""
+
+
+class SpecConfig(_Model):
+    """The whole `llmhub.spec.yaml`."""
+
+    version: Literal[1] = 1
+    project: str = "my-app"
+    env: str = "dev"
+    providers: dict[str, SpecProviderConfig] = Field(default_factory=dict)
+    roles: dict[str, RoleSpec] = Field(default_factory=dict)
+    defaults: SpecDefaults | None = None
+    generator: GeneratorSpec | None = None
+    resilience: ResilienceConfig | None = None
+    """Retries, backoff, fallbacks and circuit breaker for every role, copied into llmhub.yaml as written."""
+    environments: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Per-environment overlays merged over this file by `llmhub generate --env NAME` (same shape)."""
