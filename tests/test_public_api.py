@@ -69,3 +69,27 @@ def test_optional_modules_import_without_any_llm(module):
     code = f"import sys, {module}; print('any_llm' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_llmhub_all_is_sorted_and_every_name_resolves():
+    names = [n for n in llmhub.__all__ if n != "__version__"]
+    assert names == sorted(names)
+    for name in names:
+        assert getattr(llmhub, name) is not None, name
+    for name in (
+        "load_spec",
+        "validate_spec",
+        "generate_runtime_from_spec",
+        "GeneratorOptions",
+        "load_runtime",
+        "save_runtime",
+    ):
+        assert name in llmhub.__all__  # the programmatic API the generator issue promised
+
+
+def test_import_llmhub_is_lazy():
+    code = (
+        "import json, sys; import llmhub; print(json.dumps(sorted(m for m in sys.modules if m.startswith('llmhub.'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == []

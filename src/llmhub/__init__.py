@@ -1,5 +1,6 @@
 """LLM Hub, the tool: turns `llmhub.spec.yaml` into `llmhub.yaml` (spec, catalog, generator, CLI).
 
+    from llmhub import load_spec, validate_spec, generate_runtime_from_spec, GeneratorOptions, save_runtime
     from llmhub import build_catalog, get_catalog, Catalog, CanonicalModel, CatalogError
 
 The runtime that applications import is the separate, light `llmhub_runtime` package. Names here are
@@ -24,7 +25,26 @@ if TYPE_CHECKING:
         get_catalog,
         load_overrides,
     )
-    from llmhub.errors import CatalogError, GenerationError, LLMHubError, SourceError, SpecError
+    from llmhub.errors import (
+        CatalogError,
+        GenerationError,
+        LLMHubError,
+        NoCandidateError,
+        RuleError,
+        SourceError,
+        SpecError,
+    )
+    from llmhub.generator import (
+        GenerationResult,
+        GeneratorOptions,
+        RoleExplanation,
+        RuleSet,
+        generate_runtime_from_spec,
+        load_rules,
+    )
+    from llmhub.runtime_files import load_runtime, save_runtime
+    from llmhub.spec import SpecConfig, load_spec, save_spec
+    from llmhub.spec.validate import SpecIssue, ValidationResult, validate_spec
 
 __all__ = [
     "CanonicalModel",
@@ -32,15 +52,31 @@ __all__ = [
     "CatalogError",
     "CatalogOverrides",
     "GenerationError",
+    "GenerationResult",
+    "GeneratorOptions",
     "LLMHubError",
     "ModelKind",
+    "NoCandidateError",
+    "RoleExplanation",
+    "RuleError",
+    "RuleSet",
     "SourceError",
+    "SpecConfig",
     "SpecError",
+    "SpecIssue",
+    "ValidationResult",
     "__version__",
     "arena_mapping",
     "build_catalog",
+    "generate_runtime_from_spec",
     "get_catalog",
     "load_overrides",
+    "load_rules",
+    "load_runtime",
+    "load_spec",
+    "save_runtime",
+    "save_spec",
+    "validate_spec",
 ]
 
 _LAZY = {
@@ -57,6 +93,22 @@ _LAZY = {
     "LLMHubError": "llmhub.errors",
     "SourceError": "llmhub.errors",
     "SpecError": "llmhub.errors",
+    "NoCandidateError": "llmhub.errors",
+    "RuleError": "llmhub.errors",
+    "GenerationResult": "llmhub.generator",
+    "GeneratorOptions": "llmhub.generator",
+    "RoleExplanation": "llmhub.generator",
+    "RuleSet": "llmhub.generator",
+    "generate_runtime_from_spec": "llmhub.generator",
+    "load_rules": "llmhub.generator",
+    "load_runtime": "llmhub.runtime_files",
+    "save_runtime": "llmhub.runtime_files",
+    "SpecConfig": "llmhub.spec",
+    "load_spec": "llmhub.spec",
+    "save_spec": "llmhub.spec",
+    "SpecIssue": "llmhub.spec.validate",
+    "ValidationResult": "llmhub.spec.validate",
+    "validate_spec": "llmhub.spec.validate",
 }
 
 

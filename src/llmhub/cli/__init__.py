@@ -6,6 +6,7 @@ they parse options, call the library, and print through `_output`.
 
 from __future__ import annotations
 
+import os
 import traceback
 from typing import Annotated, Any
 
@@ -74,10 +75,20 @@ def main(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks and more detail.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only results and errors.")] = False,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="Never touch the network: the catalog comes from the cache or bundled data ($LLMHUB_OFFLINE=1).",
+        ),
+    ] = False,
 ) -> None:
     """Call LLMs by role: compile llmhub.spec.yaml into llmhub.yaml, from a catalog of every model."""
     options.verbose = verbose
     options.quiet = quiet
+    if offline:
+        # Through the environment, so every part that could reach the network sees it.
+        os.environ["LLMHUB_OFFLINE"] = "1"
 
 
 @app.command("version")
@@ -88,8 +99,14 @@ def version_command() -> None:
 
 def _register() -> None:
     from llmhub.cli.catalog import app as catalog_app
+    from llmhub.cli.generate import generate
+    from llmhub.cli.schema import schema
+    from llmhub.cli.spec import app as spec_app
 
+    app.command("generate")(generate)
+    app.add_typer(spec_app, name="spec")
     app.add_typer(catalog_app, name="catalog")
+    app.command("schema")(schema)
 
 
 _register()

@@ -29,6 +29,11 @@ def warn(text: str) -> None:
     typer.echo(f"llmhub: warning: {text}", err=True)
 
 
+def error_line(text: str) -> None:
+    """One error line on stderr, for commands that report several problems before exiting non-zero."""
+    typer.echo(f"llmhub: error: {text}", err=True)
+
+
 def is_terminal() -> bool:
     """Whether stdout is an interactive terminal (progress and colour only then)."""
     return sys.stdout.isatty()

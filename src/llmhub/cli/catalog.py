@@ -10,19 +10,11 @@ import typer
 
 from llmhub.catalog import CanonicalModel, Catalog, arena_mapping, build_catalog
 from llmhub.cli import _output as out
+from llmhub.cli._options import SourcesOption
 from llmhub.errors import CatalogError
 
 app = typer.Typer(help="Build, browse and audit the model catalog.", no_args_is_help=True)
 
-SourcesOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--sources",
-        help="Build from this local mirror of the sources (laid out like the catalog snapshots); no network. "
-        "Default: $LLMHUB_CATALOG_SOURCES, else the live sources.",
-        file_okay=False,
-    ),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 _DEFAULT_LIMIT = 40
 

@@ -1,0 +1,28 @@
+"""Options several commands share, declared once so their names and help stay the same everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sources",
+        help="Build the catalog from this local mirror of the sources (laid out like the catalog snapshots); "
+        "no network. Default: $LLMHUB_CATALOG_SOURCES, else the cached catalog or the live sources.",
+        file_okay=False,
+    ),
+]
+SpecOption = Annotated[
+    Path | None,
+    typer.Option("--spec", "-s", help="The spec (default: the nearest llmhub.spec.yaml).", dir_okay=False),
+]
+EnvOption = Annotated[str | None, typer.Option("--env", "-e", help="Apply the spec's environments.<env> overlay.")]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", help="A directory of rules/*.yaml to use instead of the shipped rules.", file_okay=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
