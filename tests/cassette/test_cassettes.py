@@ -15,59 +15,26 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import vcr
 
 from llmhub_runtime import LLMHub
 from llmhub_runtime.testing import FakeOpenAIServer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CASSETTES = REPO_ROOT / "cassettes" / "test_cassettes"
-RECORD_MODE = os.environ.get("LLMHUB_VCR_RECORD_MODE", "none")
+from ._recording import (
+    CASSETTES,
+    CLOSED_PORT_BASE,
+    RECORD_MODE,
+    RECORDING_KEY,
+    REPO_ROOT,
+    SECRET_PATTERNS,
+    make_vcr,
+)
+
+LIBRARY = CASSETTES / "test_cassettes"
 MODEL = os.environ.get("LLMHUB_CASSETTE_MODEL", "fake-chat")
 EMBED_MODEL = os.environ.get("LLMHUB_CASSETTE_EMBED_MODEL", "fake-embed")
-RECORDING_KEY = "sk-cassette-recording-key-0123456789abcdef"
-
-SENSITIVE_HEADERS = [
-    "authorization",
-    "x-api-key",
-    "api-key",
-    "x-goog-api-key",
-    "openai-organization",
-    "openai-project",
-    "cookie",
-]
-SECRET_PATTERNS = [
-    re.compile(r"(?im)^\s*-?\s*['\"]?(authorization|x-api-key|api-key|x-goog-api-key)['\"]?\s*:"),
-    re.compile(r"Bearer\s+\S+"),
-    re.compile(r"sk-[A-Za-z0-9_\-]{16,}"),
-    re.compile(r"AIza[0-9A-Za-z_\-]{30,}"),
-]
-
-
-def _scrub_response(response: dict) -> dict:
-    headers = response.get("headers", {})
-    for name in list(headers):
-        if name.lower() in {"set-cookie", "openai-organization", "openai-project"}:
-            del headers[name]
-    return response
-
-
-def make_vcr(library: Path, record_mode: str) -> vcr.VCR:
-    return vcr.VCR(
-        cassette_library_dir=str(library),
-        record_mode=record_mode,
-        # Host and port differ between the recording server and replay, so they are not matched on.
-        match_on=["method", "path", "query", "body"],
-        filter_headers=SENSITIVE_HEADERS,
-        filter_query_parameters=["key", "api_key"],
-        before_record_response=_scrub_response,
-        decode_compressed_response=True,
-    )
 
 
 @pytest.fixture
@@ -76,7 +43,7 @@ def cassette_hub(monkeypatch) -> Iterator[LLMHub]:
     server = None
     api_base = os.environ.get("LLMHUB_CASSETTE_API_BASE")
     if RECORD_MODE == "none":
-        api_base = "http://127.0.0.1:9/v1"  # nothing listens on the discard port
+        api_base = CLOSED_PORT_BASE
     elif api_base is None:
         server = FakeOpenAIServer().start()
         api_base = server.base_url
@@ -96,7 +63,7 @@ def cassette_hub(monkeypatch) -> Iterator[LLMHub]:
 
 
 def cassette(name: str):
-    return make_vcr(CASSETTES, RECORD_MODE).use_cassette(f"{name}.yaml", allow_playback_repeats=False)
+    return make_vcr(LIBRARY).use_cassette(f"{name}.yaml", allow_playback_repeats=False)
 
 
 def test_two_turn_conversation_replays(cassette_hub):
