@@ -46,3 +46,16 @@ def test_catalog_benchmark_reports_ratios_and_mapping(tmp_path):
     for label in ("cold build", "warm load", "catalog show --json", "peak RSS"):
         assert label in out
     assert re.search(r"arena text: \d+ of \d+ entries matched", out)
+
+
+def test_generate_benchmark_reports_the_ratio():
+    import os
+
+    import pytest
+
+    snapshots = os.environ.get("LLMHUB_TEST_SNAPSHOTS")
+    if not snapshots:
+        pytest.skip("LLMHUB_TEST_SNAPSHOTS is not set (.ci/run sets it to ../shared/catalog-snapshots)")
+    out = run("bench_generate.py", "--runs", "1", "--sources", snapshots)
+    assert "12 roles written" in out
+    assert re.search(r"generate / help: [\d.]+x \(goal < 2x\)", out)

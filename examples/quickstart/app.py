@@ -1,9 +1,15 @@
-"""Call roles through LLMHub against a local OpenAI-compatible server: no API key, no network.
+"""LLM Hub end to end: compile llmhub.spec.yaml into llmhub.yaml, then call its roles. No key, no network.
 
     python examples/quickstart/app.py
 
-The fake server (llmhub_runtime.testing.FakeOpenAIServer) echoes the last user message back. Set
-LLMHUB_EXAMPLE_API_BASE to a real server (e.g. Ollama's http://127.0.0.1:11434/v1) to use that instead.
+1. `generate`: the rule engine reads the roles in llmhub.spec.yaml and picks a model and fallbacks
+   for each from the catalog (offline: cached or bundled models.dev data, plus the local server's
+   models from llmhub.catalog-overrides.yaml), explains why, and writes llmhub.yaml (the same as
+   `llmhub generate --no-llm --spec examples/quickstart/llmhub.spec.yaml`).
+2. `call`: LLMHub loads that llmhub.yaml and calls the roles through any-llm against a local
+   OpenAI-compatible server (llmhub_runtime.testing.FakeOpenAIServer), which echoes the last user
+   message back. Set LLMHUB_EXAMPLE_API_BASE to a real server (e.g. Ollama's
+   http://127.0.0.1:11434/v1) and list its models in the overrides file to use that instead.
 """
 
 from __future__ import annotations
@@ -12,10 +18,30 @@ import asyncio
 import os
 from pathlib import Path
 
+from llmhub import GeneratorOptions, build_catalog, generate_runtime_from_spec, load_spec, save_runtime
+from llmhub.schemas import write_schema
 from llmhub_runtime import LLMHub
 from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 
 HERE = Path(__file__).resolve().parent
+SPEC = HERE / "llmhub.spec.yaml"
+OUTPUT = HERE / "llmhub.yaml"
+
+
+def generate() -> None:
+    print(f"1. Generating {OUTPUT.name} from {SPEC.name} (rules only, offline catalog)")
+    catalog = build_catalog(offline=True, overrides=HERE / "llmhub.catalog-overrides.yaml")
+    result = generate_runtime_from_spec(load_spec(SPEC), GeneratorOptions(catalog=catalog, no_llm=True))
+    for explanation in result.explanations.values():
+        role = result.runtime.roles[explanation.role]
+        fallbacks = ", ".join(f"{f.provider}:{f.model}" for f in role.fallbacks) or "none"
+        print(f"   {explanation.role}: {explanation.choice} (fallbacks: {fallbacks})")
+        print(f"      why: {explanation.facts.get('price')}; arena {explanation.facts.get('arena')}")
+        for runner in explanation.runner_ups[:1]:
+            print(f"      {runner['model']} lost: {runner['why']}")
+    # Written only when the roles or the catalog changed; the replaced file is kept under .llmhub/backup/.
+    save_runtime(OUTPUT, result.runtime, text=result.text())
+    write_schema("spec", SPEC)  # what the spec's `yaml-language-server` line points editors at
 
 
 def log_after(result: dict) -> None:
@@ -28,14 +54,15 @@ def log_after(result: dict) -> None:
 
 
 def main() -> None:
+    generate()
     server = None
     if "LLMHUB_EXAMPLE_API_BASE" not in os.environ:
         server = FakeOpenAIServer().start()
         os.environ["LLMHUB_EXAMPLE_API_BASE"] = server.base_url
     os.environ.setdefault("LLMHUB_EXAMPLE_API_KEY", "not-needed-locally")
-    print(f"Serving roles from {HERE / 'llmhub.yaml'} via {os.environ['LLMHUB_EXAMPLE_API_BASE']}")
+    print(f"2. Calling the roles in {OUTPUT.name} via {os.environ['LLMHUB_EXAMPLE_API_BASE']}")
 
-    with LLMHub(config_path=HERE / "llmhub.yaml", strict_env=True, on_after_call=log_after) as hub:
+    with LLMHub(config_path=OUTPUT, strict_env=True, on_after_call=log_after) as hub:
         reply = hub.completion(
             role="llm.inference",
             messages=[{"role": "user", "content": "Explain LLM Hub in one line."}],
@@ -70,7 +97,10 @@ def main() -> None:
 
     if server is not None:
         server.stop()
-    print("Done. Next: write llmhub.yaml for your providers and call hub.completion(role=...) from your app.")
+    print(
+        "Done. Next: describe your roles in llmhub.spec.yaml (`llmhub init`), run `llmhub generate`, "
+        "and call hub.completion(role=...) from your app."
+    )
 
 
 if __name__ == "__main__":
