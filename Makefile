@@ -28,6 +28,7 @@ bench:
 	$(PY) bench/bench_overhead.py
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_catalog.py
+	$(PY) bench/bench_generate.py
 
 record-cassettes:
 	LLMHUB_VCR_RECORD_MODE=all $(PY) -m pytest tests/cassette

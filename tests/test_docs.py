@@ -63,3 +63,38 @@ def test_readme_opens_with_the_two_commands_that_ci_runs():
     ci = (root / ".ci" / "run").read_text()
     for command in commands:
         assert command in ci, f".ci/run does not run the README command: {command}"
+
+
+SPEC_DOC = (Path(__file__).resolve().parent.parent / "docs" / "spec.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("heading", "model_name"),
+    [
+        ("### Top level (`SpecConfig`)", "SpecConfig"),
+        ("### `providers.<name>` (`SpecProviderConfig`)", "SpecProviderConfig"),
+        ("### `roles.<name>` (`RoleSpec`)", "RoleSpec"),
+        ("### `preferences` (`PreferencesSpec`)", "PreferencesSpec"),
+        ("### `defaults` (`SpecDefaults`)", "SpecDefaults"),
+        ("### `generator` (`GeneratorSpec`)", "GeneratorSpec"),
+    ],
+)
+def test_every_spec_field_is_documented(heading, model_name):
+    from llmhub.spec import models
+
+    section = SPEC_DOC.split(heading, 1)[1]
+    rows = []
+    for line in section.splitlines()[2:]:
+        if rows and not line.startswith("|"):
+            break
+        match = re.match(r"\|\s*`([\w.]+)`\s*\|", line)
+        if match:
+            rows.append(match.group(1))
+    assert rows == list(getattr(models, model_name).model_fields)
+
+
+def test_every_rules_file_is_described_in_the_rules_readme():
+    root = Path(__file__).resolve().parent.parent / "rules"
+    readme = (root / "README.md").read_text()
+    for path in root.glob("*.yaml"):
+        assert f"`{path.name}`" in readme, path.name

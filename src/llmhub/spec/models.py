@@ -68,7 +68,7 @@ class PreferencesSpec(_Model):
     quality: PreferenceLevel | None = None
     """`high`: the best models; `low`: good enough is fine."""
     providers: list[str] | None = None
-    """Providers this role may use, in order of preference (a hard limit: others are excluded)."""
+    """Providers this role may use (a hard limit: others are never picked, fallbacks included)."""
 
 
 Preferences = PreferencesSpec
@@ -78,7 +78,9 @@ class MaxPrice(_Model):
     """Price ceilings in USD per million tokens; a model above either is excluded."""
 
     input: NonNegativeFloat | None = None
+    """Highest input price, USD per million tokens."""
     output: NonNegativeFloat | None = None
+    """Highest output price, USD per million tokens."""
 
 
 class SpecProviderConfig(_Model):
@@ -102,14 +104,17 @@ class RoleSpec(_Model):
     """One role: what it is for, what it must have, what it should favour."""
 
     kind: RoleKind = RoleKind.chat
+    """chat, tool, embedding, image or audio: which kind of model, and the runtime mode."""
     description: str = ""
     """What the role does, in plain words; read by the task rules and by the LLM generator."""
     preferences: PreferencesSpec = Field(default_factory=PreferencesSpec)
+    """How much cost, latency and quality matter, and which providers are allowed."""
     requires: list[Capability] = Field(default_factory=list)
     """Capabilities the model must have."""
     min_context: PositiveInt | None = None
     """Smallest acceptable context window, in tokens."""
     max_price: MaxPrice | None = None
+    """Price ceilings; models above them, or without a known price, are excluded."""
     open_weights_only: bool = False
     """Only models with open weights."""
     exclude: list[str] = Field(default_factory=list)
@@ -134,8 +139,9 @@ class SpecDefaults(_Model):
     providers: list[str] | None = None
     """Providers roles may use when their preferences do not say."""
     preferences: PreferencesSpec | None = None
-    """Preferences for roles that give none (and for llmhub.yaml's `defaults` role)."""
+    """Levels every role inherits for the criteria it does not set (and llmhub.yaml's `defaults` role)."""
     fallbacks: NonNegativeInt | None = None
+    """How many fallbacks roles get unless they say (default 2, from the rules)."""
 
 
 class GeneratorSpec(_Model):
@@ -157,12 +163,19 @@ class SpecConfig(_Model):
     """The whole `llmhub.spec.yaml`."""
 
     version: Literal[1] = 1
+    """Format version of this file."""
     project: str = "my-app"
+    """The project's name, copied into llmhub.yaml."""
     env: str = "dev"
+    """The environment this file describes (`--env NAME` applies `environments.NAME` and sets it)."""
     providers: dict[str, SpecProviderConfig] = Field(default_factory=dict)
+    """Providers the project may use, by any-llm name (or any name with `type:`)."""
     roles: dict[str, RoleSpec] = Field(default_factory=dict)
+    """The roles the app calls, by name (e.g. `llm.inference`)."""
     defaults: SpecDefaults | None = None
+    """What roles inherit; with it, llmhub.yaml also gets a `defaults` role for unknown role names."""
     generator: GeneratorSpec | None = None
+    """The LLM that helps choose (optional: without it, the rules choose)."""
     resilience: ResilienceConfig | None = None
     """Retries, backoff, fallbacks and circuit breaker for every role, copied into llmhub.yaml as written."""
     environments: dict[str, dict[str, Any]] = Field(default_factory=dict)
