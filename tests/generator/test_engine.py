@@ -342,3 +342,18 @@ def test_every_seed_role_description_lands_in_the_output(catalog, rules):
     result = generate("  llm.inference: {description: Main reasoning model}", catalog, rules)
     assert result.runtime.roles["llm.inference"].description == "Main reasoning model"
     assert result.decided_by == {"llm.inference": "rules"}
+
+
+def test_soft_targets_penalise_but_do_not_exclude(catalog, rules):
+    from llmhub.generator.needs import needs_for
+    from llmhub.generator.scoring import Predecessors, rank
+
+    spec = spec_with("  r: {preferences: {quality: high}, force_provider: openai}")
+    needs = needs_for("r", spec.roles["r"], spec, rules)
+    pool = [m for m in catalog if m.provider == "openai" and m.kind == "chat" and not m.deprecated]
+    scored = {s.model.canonical_id: s for s in rank(pool, needs, rules, Predecessors(catalog))}
+    nano = scored["openai:gpt-nano"]
+    assert catalog["openai:gpt-nano"].quality_tier > 2
+    assert any("quality high targets quality tier <= 2" in note for note in nano.notes)
+    assert not any("targets" in note for note in scored["openai:gpt-big"].notes)
+    assert "openai:gpt-nano" in scored  # still a candidate

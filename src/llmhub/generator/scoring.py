@@ -277,25 +277,21 @@ def _score_recency(scored: list[Scored]) -> None:
 
 
 def _penalties(item: Scored, needs: RoleNeeds, rules: RuleSet) -> float:
+    """Soft targets missed: e.g. `quality: high` wants quality tier <= 2, `cost: low` cost tier <= 2."""
     total = 0.0
-    quality_target = rules.targets.quality.get(needs.quality)
-    if quality_target is not None:
-        tier = item.model.quality_tier
-        if tier is None or tier > quality_target.max_tier:
-            total += quality_target.penalty
-            item.notes.append(
-                f"quality {needs.quality.value} targets tier <= {quality_target.max_tier}; "
-                f"this model is {'unrated' if tier is None else f'tier {tier}'} (-{quality_target.penalty:g})"
-            )
-    cost_target = rules.targets.cost.get(needs.cost)
-    if cost_target is not None:
-        tier = item.model.cost_tier
-        if tier is None or tier > cost_target.max_tier:
-            total += cost_target.penalty
-            item.notes.append(
-                f"cost {needs.cost.value} targets cost tier <= {cost_target.max_tier}; "
-                f"this model is {'unpriced' if tier is None else f'tier {tier}'} (-{cost_target.penalty:g})"
-            )
+    for criterion, targets, tier, missing in (
+        ("quality", rules.targets.quality, item.model.quality_tier, "unrated"),
+        ("cost", rules.targets.cost, item.model.cost_tier, "unpriced"),
+    ):
+        level = getattr(needs, criterion)
+        target = targets.get(level)
+        if target is None or (tier is not None and tier <= target.max_tier):
+            continue
+        total += target.penalty
+        item.notes.append(
+            f"{criterion} {level.value} targets {criterion} tier <= {target.max_tier}; "
+            f"this model is {missing if tier is None else f'tier {tier}'} (-{target.penalty:g})"
+        )
     return total
 
 
