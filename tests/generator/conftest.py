@@ -193,7 +193,10 @@ def fixture_catalog(models: list[CanonicalModel] | None = None) -> Catalog:
     return Catalog(
         built_at="2026-01-01T00:00:00Z",
         models=models if models is not None else fixture_models(),
-        sources=[SourceStatus(name="models.dev", status="local", snapshot="fixture-1")],
+        sources=[
+            SourceStatus(name="models.dev", status="local", snapshot="fixture-1"),
+            SourceStatus(name="lmarena-text", status="local", snapshot="fixture-arena"),
+        ],
     )
 
 

@@ -357,3 +357,17 @@ def test_soft_targets_penalise_but_do_not_exclude(catalog, rules):
     assert any("quality high targets quality tier <= 2" in note for note in nano.notes)
     assert not any("targets" in note for note in scored["openai:gpt-big"].notes)
     assert "openai:gpt-nano" in scored  # still a candidate
+
+
+def test_without_arena_data_quality_comes_from_price_and_date_and_it_says_so(rules):
+    models = fixture_models()
+    for model in models:
+        model.arena_score, model.arena_scores = None, {}
+    catalog = fixture_catalog(models)
+    catalog.sources = [s for s in catalog.sources if s.name != "lmarena-text"]
+    result = generate("  r: {preferences: {quality: high, cost: high}, force_provider: openai}", catalog, rules)
+    assert any("no LMArena quality ratings" in w for w in result.warnings)
+    explanation = result.explanations["r"]
+    assert explanation.facts["arena"] == "none (estimated from price and release date)"
+    # Not the cheapest, nor the old and pricey deprecated one: the newest strong line-up member.
+    assert target(result) in {"openai:gpt-big", "openai:gpt-5-mini"}

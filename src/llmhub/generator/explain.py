@@ -155,7 +155,10 @@ def facts(item: Scored) -> dict[str, Any]:
         price = f"${model.price_input_per_million:g} per M input"
     else:
         price = f"${model.price_input_per_million:g}/${model.price_output_per_million:g} per M in/out"
-    rating = f"{item.quality_value:.0f} ({item.quality_basis})" if item.quality_value is not None else "none"
+    if item.quality_value is not None:
+        rating = f"{item.quality_value:.0f} ({item.quality_basis})"
+    else:
+        rating = f"none ({item.quality_basis})" if item.quality_basis not in ("", "unscored") else "none"
     return {
         "price": price,
         "arena": rating,
@@ -193,6 +196,8 @@ def why_lost(runner: Scored, winner: Scored, weights: dict[str, float]) -> str:
     if deficits[criterion] <= 0:
         return "tie on every criterion; lost the tie-break" if runner.score == winner.score else "soft-target penalty"
     if criterion == "quality":
+        if winner.quality_basis == "estimated from price and release date":
+            return "estimated weaker: cheaper or older (no arena ratings here to compare)"
         if runner.quality_value is None:
             return "no arena rating"
         if winner.quality_value is None:

@@ -95,6 +95,13 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
         report("catalog", "loading")
         catalog = build_catalog(sources_dir=options.sources_dir)
     warnings: list[str] = []
+    arena = catalog.source("lmarena-text")
+    if arena is None or not arena.usable:
+        why = f" ({arena.detail})" if arena is not None and arena.detail else ""
+        warnings.append(
+            f"the catalog has no LMArena quality ratings{why}: quality is estimated from price and release "
+            "date for every role. Run `llmhub catalog refresh` with network access, or pass --sources DIR"
+        )
     predecessors = Predecessors(catalog)
     assistant = None if options.no_llm else _assistant(spec, options, warnings)
 

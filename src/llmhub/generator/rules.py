@@ -114,6 +114,8 @@ class Estimates(_Model):
     stale_after_days: NonNegativeInt = 180
     """How long before the arena's newest rated release an unrated model counts as old."""
     unpriced_cost: float = Field(default=0.2, ge=0, le=1)
+    price_stands_in_for_quality: bool = True
+    """When no candidate has an arena rating, estimate quality from price and release date."""
 
 
 TieKey = Literal["score", "quality", "cost", "latency", "recency", "canonical_id"]

@@ -191,11 +191,7 @@ def _score_quality(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, prede
         item.quality_basis = basis
     values = [s.quality_value for s in scored if s.quality_value is not None]
     if not values:
-        # Nothing here is rated (embedding, image and audio models never are): quality cannot
-        # separate the candidates, so it counts the same for all of them.
-        for item in scored:
-            item.quality = rules.estimates.unscored_quality
-            item.notes.append("no candidate has an arena rating: quality does not separate them")
+        _quality_from_price(scored, rules)
         return
     low, high = min(values), max(values)
     estimates = rules.estimates
@@ -215,6 +211,32 @@ def _score_quality(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, prede
             item.quality = estimates.unscored_quality
             item.quality_basis = "unrated (new)"
             item.notes.append("no arena rating yet and no rated predecessor: quality assumed below the middle")
+
+
+def _quality_from_price(scored: list[Scored], rules: RuleSet) -> None:
+    """Estimate quality where no candidate is rated, from price and release date, labelled as such.
+
+    Embedding and image models are never rated, and without arena data no model is. What is left:
+    within a line-up the stronger model costs more, and a newer generation beats an older one.
+    Either alone misleads (the priciest model is often an old one), so they count half each.
+    """
+    prices = [p for s in scored if (p := s.model.blended_price_per_million) is not None and p > 0]
+    if not rules.estimates.price_stands_in_for_quality or len(set(prices)) < 2:
+        for item in scored:
+            item.quality = rules.estimates.unscored_quality
+            item.notes.append("no candidate has an arena rating: quality does not separate them")
+        return
+    low, high = math.log(min(prices)), math.log(max(prices))
+    _score_recency(scored)
+    for item in scored:
+        price = item.model.blended_price_per_million
+        by_price = (math.log(price) - low) / (high - low) if price is not None and price > 0 else 0.0
+        item.quality = (by_price + item.recency) / 2
+        item.quality_basis = "estimated from price and release date"
+        item.notes.append(
+            "no candidate has an arena rating: quality estimated from price and release date "
+            "(stronger models cost more; newer generations beat older ones)"
+        )
 
 
 def _category_offset(scored: Sequence[Scored], categories: Sequence[str]) -> float | None:
