@@ -287,3 +287,17 @@ def test_schema_command(project, which, title):
 def test_schema_rejects_unknown_names(project):
     result = run("schema", "nope")
     assert result.exit_code == 2
+
+
+def test_json_mode_keeps_stdout_pure_and_never_prompts(project, monkeypatch):
+    monkeypatch.setattr("llmhub.cli.generate._interactive", lambda: True)
+    assert run("generate", "--no-llm").exit_code == 0
+    (project / "llmhub.spec.yaml").write_text(SPEC.replace("{quality: high}", "{quality: low, cost: low}"))
+    refused = run("generate", "--no-llm", "--json")
+    assert refused.exit_code == 1
+    assert refused.stdout == ""
+    assert "~ llm.inference:" in refused.stderr and "rerun with --force" in refused.stderr
+    forced = run("generate", "--no-llm", "--json", "--force")
+    data = json.loads(forced.stdout)
+    assert data["written"] is True and data["backup"]
+    assert {c["role"]: c["change"] for c in data["changes"]} == {"llm.inference": "changed"}

@@ -109,7 +109,7 @@ def generate(
         return
 
     if previous_text is not None and not force:
-        _review(target, changes, previous_problem)
+        _review(target, changes, previous_problem, as_json)
     backup = save_runtime(target, result.runtime, text=text)
     if as_json:
         out.emit_json({**report, "written": True, "backup": str(backup) if backup else None})
@@ -119,19 +119,21 @@ def generate(
     out.line(f"Wrote {target}{kept}")
 
 
-def _review(target: Path, changes: list[Any], previous_problem: str | None) -> None:
-    """Show what would change and ask; refuse when nobody can answer."""
+def _review(target: Path, changes: list[Any], previous_problem: str | None, as_json: bool) -> None:
+    """Show what would change and ask; refuse when nobody can answer (or stdout is JSON for a program)."""
+    # With --json, stdout carries only the JSON: the review goes to stderr.
+    say = (lambda text: typer.echo(text, err=True)) if as_json else out.line
     if previous_problem is not None:
-        out.line(f"{target} is not a valid llmhub.yaml ({previous_problem}); it will be replaced (a backup is kept)")
+        say(f"{target} is not a valid llmhub.yaml ({previous_problem}); it will be replaced (a backup is kept)")
     elif changes:
-        out.line(f"Role changes in {target}:")
+        say(f"Role changes in {target}:")
         for change in changes:
-            out.line(f"  {change}")
+            say(f"  {change}")
     else:
-        out.line(f"No role changes in {target}; only its header or metadata differ")
+        say(f"No role changes in {target}; only its header or metadata differ")
     if not changes and previous_problem is None:
         return  # nothing a reviewer needs to approve
-    if not _interactive():
+    if as_json or not _interactive():
         out.error_line(
             f"{target} exists and would change; rerun with --force to overwrite it, or --dry-run to see the result"
         )
