@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from llmhub.catalog.models import CanonicalModel, Catalog
@@ -34,8 +33,6 @@ class GeneratorOptions:
 
     no_llm: bool = False
     """Use the rules only, even when a generator model is configured."""
-    explain: bool = True
-    """Kept for compatibility: explanations are always built (they cost nothing extra)."""
     env: str | None = None
     """Merge the spec's `environments.<env>` overlay first."""
     rules: RuleSet | str | os.PathLike[str] | None = None
@@ -282,8 +279,3 @@ def _assistant(spec: SpecConfig, options: GeneratorOptions, warnings: list[str])
         warnings.append(f"LLM-assisted generation skipped ({problem}); the rules chose every role")
         return None
     return LLMAssistant(spec, reference)
-
-
-def spec_name_for(path: str | os.PathLike[str]) -> str:
-    """How a generated header names the spec (its file name, not a machine-specific path)."""
-    return Path(path).name
