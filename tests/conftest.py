@@ -81,15 +81,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Strip real API keys and lookup variables, and give every test an empty catalog cache.
 
-    So no test can use or leak a key, or read (or write) the user's catalog.
+    So no test can use or leak a key, or read (or write) the user's catalog. The whole environment
+    is restored afterwards, since the CLI loads `.env` files into it (python-dotenv) in-process.
     """
+    saved = dict(os.environ)
     monkeypatch.setenv("LLMHUB_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     for name in list(os.environ):
         if name in _RUNTIME_VARS or (not RECORDING and _SECRET_VAR.search(name)):
             monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LLMHUB_NO_DOTENV", "1")  # tests that load .env files turn it back on
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture

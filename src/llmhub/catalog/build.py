@@ -127,16 +127,22 @@ def build_catalog(
 
 
 def cached_catalog(
-    sources_dir: str | os.PathLike[str] | None = None, *, cache_dir: str | os.PathLike[str] | None = None
+    sources_dir: str | os.PathLike[str] | None = None,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    offline: bool | None = None,
 ) -> Catalog | None:
     """The last catalog built (from `sources_dir`, else live), however old, without any network; None if none.
 
-    For checks that must stay offline and quick, such as `llmhub spec validate`.
+    For checks that must stay offline and quick, such as `llmhub spec validate`. In offline mode
+    (`offline`, default $LLMHUB_OFFLINE) the offline build's catalog is used when there is no live one.
     """
     directory = resolve_sources_dir(sources_dir)
     cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else None)
     try:
         found = cache.load_catalog(_slot(directory))
+        if found is None and directory is None and (offline if offline is not None else offline_from_env()):
+            found = cache.load_catalog("offline")
     finally:
         cache.close()
     return found.catalog if found is not None else None

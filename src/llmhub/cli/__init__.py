@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import traceback
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import yaml
 from typer.core import TyperGroup
 
 from llmhub import __version__
+from llmhub.cli._output import error_line, redact
 from llmhub.cli._state import options
 from llmhub.errors import LLMHubError
 
@@ -21,8 +24,8 @@ from llmhub.errors import LLMHubError
 def _fail(message: str, exc: BaseException, code: int = 1) -> typer.Exit:
     """Print one line (and the traceback with --verbose), and return the Exit to raise."""
     if options.verbose:
-        traceback.print_exception(exc)
-    typer.echo(f"llmhub: error: {message}", err=True)
+        typer.echo(redact("".join(traceback.format_exception(exc))), err=True, nl=False)
+    error_line(message)
     return typer.Exit(code)
 
 
@@ -42,7 +45,13 @@ class _BoundaryGroup(TyperGroup):
             raise typer.Exit(130) from None
         except LLMHubError as exc:
             raise _fail(str(exc), exc) from None
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            # The message already names the file (strerror + filename); say what to check.
+            raise _fail(f"{exc.strerror or type(exc).__name__}: {exc.filename or exc}", exc) from None
+        except yaml.YAMLError as exc:
+            where = " ".join(str(exc).split())
+            raise _fail(f"invalid YAML: {where}", exc) from None
+        except ValueError as exc:
             raise _fail(f"{type(exc).__name__}: {exc}", exc) from None
         except Exception as exc:
             raise _fail(
@@ -75,6 +84,17 @@ def main(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks and more detail.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only results and errors.")] = False,
+    env_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--env-file",
+            help="Load API keys from this file (default: the project's .env; variables already set win).",
+            dir_okay=False,
+        ),
+    ] = None,
+    no_dotenv: Annotated[
+        bool, typer.Option("--no-dotenv", help="Do not load any .env file ($LLMHUB_NO_DOTENV=1).")
+    ] = False,
     offline: Annotated[
         bool,
         typer.Option(
@@ -86,6 +106,12 @@ def main(
     """Call LLMs by role: compile llmhub.spec.yaml into llmhub.yaml, from a catalog of every model."""
     options.verbose = verbose
     options.quiet = quiet
+    if not no_dotenv:
+        from llmhub.env_manager import load_dotenv_file
+
+        if env_file is not None and not env_file.is_file():
+            raise typer.BadParameter(f"{env_file} does not exist", param_hint="--env-file")
+        options.dotenv = load_dotenv_file(env_file)
     if offline:
         # Through the environment, so every part that could reach the network sees it.
         os.environ["LLMHUB_OFFLINE"] = "1"
@@ -98,13 +124,25 @@ def version_command() -> None:
 
 
 def _register() -> None:
+    from llmhub.cli.call import test
     from llmhub.cli.catalog import app as catalog_app
+    from llmhub.cli.doctor import doctor
+    from llmhub.cli.env import app as env_app
     from llmhub.cli.generate import generate
+    from llmhub.cli.init import init, setup
+    from llmhub.cli.runtime import app as runtime_app
     from llmhub.cli.schema import schema
     from llmhub.cli.spec import app as spec_app
 
-    app.command("generate")(generate)
+    # In the order a new user meets them (`llmhub --help` lists them so).
+    app.command("init")(init)
+    app.command("setup")(setup)
     app.add_typer(spec_app, name="spec")
+    app.command("generate")(generate)
+    app.command("test")(test)
+    app.command("doctor")(doctor)
+    app.add_typer(env_app, name="env")
+    app.add_typer(runtime_app, name="runtime")
     app.add_typer(catalog_app, name="catalog")
     app.command("schema")(schema)
 

@@ -26,3 +26,12 @@ RulesOption = Annotated[
     typer.Option("--rules", help="A directory of rules/*.yaml to use instead of the shipped rules.", file_okay=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="The llmhub.yaml (default: the one beside the nearest spec, llmhub.<env>.yaml with --env).",
+        dir_okay=False,
+    ),
+]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,6 +13,17 @@ from typing import Any
 import typer
 
 from llmhub.cli._state import options
+
+# Variables whose values are secrets: never echoed, even inside a provider's error message.
+_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|CREDENTIALS?)(_ID)?$", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """`text` with the value of every secret-looking environment variable replaced by `***`."""
+    for name, value in os.environ.items():
+        if len(value) >= 6 and value in text and _SECRET_NAME.search(name):
+            text = text.replace(value, "***")
+    return text
 
 
 def line(text: str = "") -> None:
@@ -26,12 +39,12 @@ def emit_json(data: Any) -> None:
 
 def warn(text: str) -> None:
     """A warning on stderr (kept under --quiet: warnings are not chatter)."""
-    typer.echo(f"llmhub: warning: {text}", err=True)
+    typer.echo(f"llmhub: warning: {redact(text)}", err=True)
 
 
 def error_line(text: str) -> None:
     """One error line on stderr, for commands that report several problems before exiting non-zero."""
-    typer.echo(f"llmhub: error: {text}", err=True)
+    typer.echo(f"llmhub: error: {redact(text)}", err=True)
 
 
 def is_terminal() -> bool:

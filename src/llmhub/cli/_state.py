@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -11,6 +12,8 @@ class GlobalOptions:
 
     verbose: bool = False
     quiet: bool = False
+    dotenv: Path | None = None
+    """The .env file the CLI loaded, if any (doctor reports it)."""
 
 
 options = GlobalOptions()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +10,7 @@ import typer
 
 from llmhub.cli import _output as out
 from llmhub.cli._options import EnvOption, RulesOption, SourcesOption, SpecOption
+from llmhub.cli._project import project_overrides
 from llmhub_runtime.errors import ConfigError
 
 
@@ -51,7 +51,7 @@ def generate(
         load_spec(spec_path)  # raises the error that names the file and the fix
     rule_set = load_rules(rules)
     with out.progress("Generating") as show:
-        catalog = build_catalog(sources_dir=sources, progress=show, overrides=_project_overrides(spec_path))
+        catalog = build_catalog(sources_dir=sources, progress=show, overrides=project_overrides(spec_path))
         # Every problem at once, before any choosing: the same checks as `llmhub spec validate`.
         checked = validate_spec(spec_path, env=env, catalog=catalog, rules=rule_set, check_env_keys=False)
         if not checked.valid:
@@ -146,17 +146,6 @@ def _review(target: Path, changes: list[Any], previous_problem: str | None, as_j
 def _interactive() -> bool:
     """Whether someone can answer a question (stdin is a terminal)."""
     return sys.stdin.isatty()
-
-
-def _project_overrides(spec_path: Path) -> Path | None:
-    """A catalog overrides file beside the spec (private models of the project), unless one is set explicitly.
-
-    None lets the catalog find one the usual way ($LLMHUB_CATALOG_OVERRIDES, ./, the user config dir).
-    """
-    from llmhub.catalog.overrides import ENV_VAR, FILE_NAME
-
-    beside = spec_path.resolve().parent / FILE_NAME
-    return beside if beside.is_file() and not os.environ.get(ENV_VAR) else None
 
 
 def _summary(result: Any, explain: bool) -> None:

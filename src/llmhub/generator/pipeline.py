@@ -15,7 +15,7 @@ from llmhub.generator.explain import DecidedBy, RoleExplanation, choose, explain
 from llmhub.generator.needs import RoleNeeds, needs_for
 from llmhub.generator.rules import RuleSet, load_rules
 from llmhub.generator.scoring import Predecessors, Scored, rank
-from llmhub.spec.load import apply_environment
+from llmhub.spec.load import apply_environment, spec_fingerprint
 from llmhub.spec.models import RoleKind, RoleSpec, SpecConfig
 from llmhub_runtime import __version__
 from llmhub_runtime.config_loader import dump_config
@@ -130,6 +130,7 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
     meta = {
         "generated_by": f"llmhub {__version__}",
         "spec": options.spec_name,
+        "spec_hash": spec_fingerprint(spec),
         "catalog": snapshot,
         "decided_by": decided,
     }

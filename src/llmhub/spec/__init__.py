@@ -8,6 +8,7 @@ from llmhub.spec.load import (
     load_spec,
     parse_spec,
     save_spec,
+    spec_fingerprint,
 )
 from llmhub.spec.models import (
     Capability,
@@ -42,4 +43,5 @@ __all__ = [
     "load_spec",
     "parse_spec",
     "save_spec",
+    "spec_fingerprint",
 ]

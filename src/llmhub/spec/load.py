@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +27,7 @@ __all__ = [
     "parse_spec",
     "read_spec_with_lines",
     "save_spec",
+    "spec_fingerprint",
 ]
 
 DEFAULT_SPEC_NAME = "llmhub.spec.yaml"
@@ -119,6 +122,17 @@ def save_spec(path: str | os.PathLike[str], spec: SpecConfig, *, header: str | N
     write_schema("spec", target)
     atomic_write_text(target, text)
     return target
+
+
+def spec_fingerprint(spec: SpecConfig) -> str:
+    """A short hash of what the spec says (not how it is written): comments and key order do not change it.
+
+    `llmhub generate` records it in llmhub.yaml's `meta.spec_hash`, so `llmhub doctor` can tell
+    whether the file was generated from the spec as it is now.
+    """
+    data = spec.model_dump(mode="json", exclude_none=True)
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return f"sha256:{digest[:12]}"
 
 
 def _validate(data: Any, source: str, lines: Lines) -> SpecConfig:

@@ -1,0 +1,211 @@
+"""API-key variables a project needs: which ones, whether they are set, `.env.example` and `.env` files.
+
+Values are never returned, printed or written: only variable names and whether each is set. The
+runtime never reads `.env` files; the command line loads the nearest one (python-dotenv), without
+overriding variables already set in the process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llmhub.spec.models import SpecConfig
+from llmhub_runtime.config_loader import atomic_write_text
+from llmhub_runtime.models import RuntimeConfig
+
+__all__ = [
+    "DOTENV_NAME",
+    "ENV_EXAMPLE_NAME",
+    "NO_DOTENV_VAR",
+    "EnvCheck",
+    "SyncResult",
+    "check_env",
+    "default_env_key",
+    "find_dotenv_file",
+    "generate_env_example",
+    "load_dotenv_file",
+    "required_env_keys",
+    "sync_env_example",
+]
+
+DOTENV_NAME = ".env"
+ENV_EXAMPLE_NAME = ".env.example"
+NO_DOTENV_VAR = "LLMHUB_NO_DOTENV"
+"""Set to 1 to keep the command line from loading any `.env` file."""
+
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}")
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
+
+
+def default_env_key(provider: str) -> str:
+    """The variable any-llm reads a provider's key from when no `env_key` is given (OPENAI_API_KEY, ...)."""
+    try:
+        from any_llm import AnyLLM
+
+        variable = getattr(AnyLLM.get_provider_class(provider), "ENV_API_KEY_NAME", None)
+    except Exception:  # an unknown provider, or one whose SDK extra is not installed
+        variable = None
+    return variable if isinstance(variable, str) and variable else f"{provider.upper()}_API_KEY"
+
+
+def required_env_keys(spec: SpecConfig | None = None, runtime: RuntimeConfig | None = None) -> dict[str, list[str]]:
+    """Variable name -> the providers that need it, from a spec's providers and/or a runtime config's.
+
+    A provider with `env_key` needs that variable; one without it needs any-llm's default variable,
+    unless it has an `api_base` (a self-hosted server usually takes no key). `${VAR}` references in
+    `api_base` or `client_args` are needed too, except those with a `:-default`.
+    """
+    needed: dict[str, list[str]] = {}
+
+    def need(variable: str, provider: str) -> None:
+        users = needed.setdefault(variable, [])
+        if provider not in users:
+            users.append(provider)
+
+    entries: list[tuple[str, str | None, str | None, str | None, object]] = []
+    if spec is not None:
+        entries.extend(
+            (name, p.env_key, p.api_base, p.type, p.client_args) for name, p in spec.providers.items() if p.enabled
+        )
+    if runtime is not None:
+        in_use = {r.provider for r in runtime.roles.values()}
+        in_use |= {f.provider for r in runtime.roles.values() for f in r.fallbacks}
+        if runtime.defaults is not None and runtime.defaults.provider:
+            in_use.add(runtime.defaults.provider)
+        for name in sorted(in_use):
+            p = runtime.providers.get(name)
+            if p is None:
+                entries.append((name, None, None, None, {}))
+            else:
+                entries.append((name, p.env_key, p.api_base, p.type, p.client_args))
+    for name, env_key, api_base, provider_type, client_args in entries:
+        if env_key:
+            need(env_key, name)
+        elif not api_base:
+            need(default_env_key(provider_type or name), name)
+        for variable in _references([api_base, client_args]):
+            need(variable, name)
+    return dict(sorted(needed.items()))
+
+
+def _references(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [m.group(1) for m in _REFERENCE.finditer(value) if ":-" not in m.group(0)]
+    if isinstance(value, Mapping):
+        return [name for item in value.values() for name in _references(item)]
+    if isinstance(value, list | tuple):
+        return [name for item in value for name in _references(item)]
+    return []
+
+
+@dataclass(frozen=True)
+class EnvCheck:
+    """Which needed variables are set and which are missing (names only, never values)."""
+
+    present: dict[str, list[str]] = field(default_factory=dict)
+    missing: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every needed variable is set."""
+        return not self.missing
+
+
+def check_env(needed: Mapping[str, list[str]], environ: Mapping[str, str] | None = None) -> EnvCheck:
+    """Split `needed` into set and missing variables; an empty value counts as missing."""
+    env = os.environ if environ is None else environ
+    present = {name: list(users) for name, users in needed.items() if env.get(name)}
+    missing = {name: list(users) for name, users in needed.items() if not env.get(name)}
+    return EnvCheck(present=present, missing=missing)
+
+
+def generate_env_example(needed: Mapping[str, list[str]], source: str = "llmhub.spec.yaml") -> str:
+    """The text of a `.env.example`: every needed variable, empty, with the providers that use it."""
+    lines = [
+        f"# API keys {source} needs. Copy this file to .env and fill in the values;",
+        "# never commit .env. `llmhub env check` says which are still missing.",
+    ]
+    for name, users in needed.items():
+        lines += ["", f"# {', '.join(users)}", f"{name}="]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What `sync_env_example` did to the file."""
+
+    path: Path
+    added: list[str]
+    """Variables appended (the file now lists every needed one)."""
+    unused: list[str]
+    """Variables the file lists that nothing needs any more (kept: they may be the app's own)."""
+    created: bool
+
+
+def sync_env_example(path: str | os.PathLike[str], needed: Mapping[str, list[str]]) -> SyncResult:
+    """Add every needed variable missing from `path` (creating it if absent); never removes or edits a line.
+
+    Values already in the file are kept as they are, so running it on a `.env` adds empty entries
+    for new keys without touching the ones filled in.
+    """
+    target = Path(path)
+    if not target.exists():
+        atomic_write_text(target, generate_env_example(needed))
+        return SyncResult(target, added=list(needed), unused=[], created=True)
+    text = target.read_text(encoding="utf-8")
+    listed = _assigned(text.splitlines())
+    added = [name for name in needed if name not in listed]
+    unused = [name for name in listed if name not in needed]
+    if added:
+        block = "".join(f"\n# {', '.join(needed[name])}\n{name}=\n" for name in added)
+        atomic_write_text(target, text + ("" if text.endswith("\n") or not text else "\n") + block)
+    return SyncResult(target, added=added, unused=unused, created=False)
+
+
+def _assigned(lines: Iterable[str]) -> list[str]:
+    names = []
+    for line in lines:
+        match = _ASSIGNMENT.match(line)
+        if match and match.group(1) not in names:
+            names.append(match.group(1))
+    return names
+
+
+def find_dotenv_file(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The `.env` that belongs to the project around `start` (default: the working directory).
+
+    Walks up from `start` and stops at the first directory holding a `.env` or a `llmhub.spec.yaml`,
+    so a `.env` above the project (a home directory's, say) is never picked up by accident.
+    """
+    from llmhub.spec.load import DEFAULT_SPEC_NAME
+
+    here = Path(start) if start is not None else Path.cwd()
+    for directory in (here.resolve(), *here.resolve().parents):
+        candidate = directory / DOTENV_NAME
+        if candidate.is_file():
+            return candidate
+        if (directory / DEFAULT_SPEC_NAME).is_file():
+            return None
+    return None
+
+
+def load_dotenv_file(path: str | os.PathLike[str] | None = None) -> Path | None:
+    """Load `path` (default: the project's `.env`) into the environment without overriding set variables.
+
+    Returns the file loaded, or None (no file, or `$LLMHUB_NO_DOTENV` set).
+    """
+    if path is None:
+        if os.environ.get(NO_DOTENV_VAR, "").lower() in ("1", "true", "yes"):
+            return None
+        found = find_dotenv_file()
+        if found is None:
+            return None
+        path = found
+    from dotenv import load_dotenv
+
+    load_dotenv(path, override=False)
+    return Path(path)
