@@ -1,0 +1,167 @@
+"""`llmhub doctor` and `llmhub runtime show|diff` on a project built from the mini catalog mirror."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from llmhub.cli import app
+
+MINI = Path(__file__).resolve().parent.parent / "fixtures" / "catalog" / "mini"
+
+SPEC = """\
+project: demo
+providers:
+  openai: {env_key: OPENAI_API_KEY}
+  anthropic: {env_key: ANTHROPIC_API_KEY}
+roles:
+  llm.inference:
+    description: Main reasoning model for answering questions
+    preferences: {quality: high}
+  llm.embedding:
+    kind: embedding
+"""
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(app, list(args), input=input)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "llmhub.spec.yaml").write_text(SPEC)
+    return tmp_path
+
+
+@pytest.fixture
+def generated(project) -> Path:
+    result = run("generate", "--no-llm")
+    assert result.exit_code == 0, result.output
+    return project / "llmhub.yaml"
+
+
+def checks(result) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for check in json.loads(result.stdout)["checks"]:
+        found.setdefault(check["name"], []).append(check)
+    return found
+
+
+def test_doctor_in_an_empty_directory_says_to_run_init(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("doctor", "--no-network")
+    assert result.exit_code == 1
+    assert "✗ spec: no llmhub.spec.yaml" in result.stdout
+    assert "fix: run `llmhub init`" in result.stdout
+    assert "- ping: --no-network" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_doctor_on_a_healthy_project(generated, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-1")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-doctor-secret-2")
+    result = run("doctor", "--no-network", "--json")
+    assert result.exit_code == 0, result.output
+    found = checks(result)
+    assert [c["status"] for c in found["spec"]] == ["ok"]
+    assert [c["status"] for c in found["runtime"]] == ["ok"]
+    assert [c["status"] for c in found["in sync"]] == ["ok"]
+    assert {c["status"] for c in found["env keys"]} == {"ok"}
+    assert found["catalog"][0]["status"] == "ok"  # built by generate, from the mirror
+    assert "models.dev (local" in found["catalog"][0]["message"]
+    assert [c["status"] for c in found["models"]] == ["ok"]
+    assert "secret" not in result.stdout
+
+
+def test_doctor_finds_a_missing_key_a_changed_spec_and_a_deprecated_model(generated, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-1")
+    text = generated.read_text()
+    generated.write_text(
+        text.replace("fallbacks:\n", "fallbacks:\n    - provider: anthropic\n      model: claude-3-opus-20240229\n", 1)
+    )
+    (generated.parent / "llmhub.spec.yaml").write_text(SPEC.replace("quality: high", "quality: low"))
+    result = run("doctor", "--no-network")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "✗ env keys: ANTHROPIC_API_KEY is not set (anthropic)" in out
+    assert "✓ env keys: OPENAI_API_KEY is set" in out
+    assert "✗ in sync: the spec changed since" in out
+    assert "claude-3-opus-20240229 is deprecated" in out
+    assert "fix: run `llmhub generate`" in out
+    assert "sk-doctor-secret-1" not in result.output
+
+
+def test_doctor_reports_a_malformed_spec_and_runtime_without_a_traceback(project):
+    (project / "llmhub.spec.yaml").write_text("roles:\n  x:\n    preferences: {qualty: high}\n")
+    (project / "llmhub.yaml").write_text("roles: [not, a, mapping]\n")
+    result = run("doctor", "--no-network")
+    assert result.exit_code == 1
+    assert "✗ spec:" in result.stdout and "qualty" in result.stdout
+    assert "✗ runtime:" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_doctor_pings_each_provider_once(tmp_path, monkeypatch, fake_server, local_key):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "llmhub.yaml").write_text(
+        "providers:\n"
+        f"  local: {{type: openai, api_base: '{fake_server.base_url}', env_key: LOCAL_LLM_KEY}}\n"
+        "roles:\n"
+        "  llm.a: {provider: local, model: fake-chat}\n"
+        "  llm.b: {provider: local, model: fake-chat-small}\n"
+        "  llm.e: {provider: local, model: fake-embed, mode: embedding}\n"
+    )
+    result = run("doctor")
+    assert "✓ ping: local (fake-chat, from llm.a) answered" in result.stdout, result.output
+    assert fake_server.count() == 1
+    body = fake_server.requests[0].body
+    assert body.get("max_completion_tokens", body.get("max_tokens")) == 1  # any-llm renames it for OpenAI
+    monkeypatch.setenv("LOCAL_LLM_KEY", "sk-wrong-key-for-ping")
+    result = run("doctor")
+    assert "✗ ping: local" in result.stdout
+    assert "sk-wrong-key-for-ping" not in result.output
+
+
+def test_runtime_show(generated):
+    result = run("runtime", "show")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].split("\t") == ["role", "model", "mode", "fallbacks", "params"]
+    assert any(line.startswith("llm.embedding\topenai:text-embedding") for line in lines)
+    as_json = json.loads(run("runtime", "show", "--json").stdout)
+    assert set(as_json["roles"]) == {"llm.inference", "llm.embedding"}
+
+
+def test_runtime_diff_against_the_spec_and_between_files(generated, project):
+    same = run("runtime", "diff", "--no-llm", "--exit-code")
+    assert same.exit_code == 0, same.output
+    assert "No role differences" in same.stdout
+    (project / "llmhub.spec.yaml").write_text(SPEC.replace("quality: high", "cost: low, latency: low"))
+    changed = run("runtime", "diff", "--no-llm", "--exit-code", "--json")
+    assert changed.exit_code == 1
+    report = json.loads(changed.stdout)
+    assert [c["role"] for c in report["changes"]] == ["llm.inference"]
+    assert report["changes"][0]["before"] != report["changes"][0]["after"]
+    assert generated.read_text() == (project / "llmhub.yaml").read_text()  # nothing written
+
+    other = project / "other.yaml"
+    other.write_text(
+        generated.read_text().replace("temperature: 0.3", "temperature: 0.9").replace("llm.embedding:", "llm.vec:")
+    )
+    result = run("runtime", "diff", str(generated), str(other))
+    assert result.exit_code == 0
+    assert "params.temperature: 0.3 -> 0.9" in result.stdout
+    assert "+ llm.vec:" in result.stdout and "- llm.embedding:" in result.stdout
+
+
+def test_runtime_commands_without_a_file_fail_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for args in (("runtime", "show"), ("runtime", "diff")):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1 and "llmhub.yaml" in result.stderr
