@@ -97,7 +97,7 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path):
         while "Project name" not in seen and time.monotonic() < deadline:
             seen += process.stdout.read(1)  # waits at the first question
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=30)
+        _, stderr = process.communicate(timeout=30)
     finally:
         process.kill()
     assert process.returncode == 130
