@@ -1,6 +1,6 @@
 PY := .venv/bin/python
 
-.PHONY: install example test lint format typecheck check bench record-cassettes
+.PHONY: install example test test-report lint format typecheck check bench record-cassettes release-dry-run
 
 install:
 	python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'
@@ -10,6 +10,10 @@ example:
 
 test:
 	$(PY) -m pytest
+
+# The suite, plus a Test Execution Report in reports/test-execution/ (exit code = pytest's).
+test-report:
+	$(PY) -m llmhub.tools.run_tests_with_report
 
 lint:
 	.venv/bin/ruff check .
@@ -32,3 +36,7 @@ bench:
 
 record-cassettes:
 	LLMHUB_VCR_RECORD_MODE=all $(PY) -m pytest tests/cassette
+
+# Everything a release does except uploading: bump (in a copy), build, twine check, print the tag commands.
+release-dry-run:
+	$(PY) scripts/release.py patch --dry-run --yes
