@@ -55,7 +55,8 @@ class ReportCollector:
     def pytest_collection_modifyitems(self, items: list[Any]) -> None:
         """Note every collected test, with its tags, so tests that never run still appear."""
         for item in items:
-            tags = [_area(item.nodeid)] if _area(item.nodeid) else []
+            area = _area(item.nodeid)
+            tags = [area] if area else []
             tags += sorted({m.name for m in item.iter_markers()} - _PLUMBING_MARKERS)
             self.results[item.nodeid] = TestResult(id=item.nodeid, tags=tags)
 
