@@ -65,7 +65,8 @@ def test_dry_run_builds_and_checks_the_bumped_package_and_changes_nothing(tmp_pa
     assert f"-> {bumped} (dry run" in output
     assert f"llmhub-{bumped}-py3-none-any.whl" in output and f"llmhub-{bumped}.tar.gz" in output
     assert output.count("PASSED") == 2  # twine check, both files
-    assert "would upload to TestPyPI with $PYPI_TEST_API_TOKEN (NOT set)" in output
+    if not (REPO / ".env").exists():  # a maintainer's .env may hold the TestPyPI token
+        assert "would upload to TestPyPI with $PYPI_TEST_API_TOKEN (NOT set)" in output
     assert "would upload to PyPI with $PYPI_API_TOKEN (set)" in output
     assert f"git tag -a v{bumped}" in output
     assert secret not in output
