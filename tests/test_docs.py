@@ -98,3 +98,21 @@ def test_every_rules_file_is_described_in_the_rules_readme():
     readme = (root / "README.md").read_text()
     for path in root.glob("*.yaml"):
         assert f"`{path.name}`" in readme, path.name
+
+
+def test_every_cli_command_is_in_the_cli_reference():
+    from typer.main import get_command
+
+    from llmhub.cli import app
+
+    cli_doc = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
+    # Groups are documented as `llmhub env check\|sync`: expand those into one name per command.
+    documented = set(re.findall(r"`(llmhub [a-z]+)", cli_doc))
+    for group, subs in re.findall(r"`llmhub ([a-z]+) ([a-z]+(?:\\\|[a-z]+)+)`", cli_doc):
+        documented |= {f"llmhub {group} {sub}" for sub in subs.split("\\|")}
+    names = []
+    for name, command in get_command(app).commands.items():
+        subcommands = getattr(command, "commands", None)
+        names += [f"llmhub {name} {sub}" for sub in subcommands] if subcommands else [f"llmhub {name}"]
+    assert len(names) > 15
+    assert [name for name in names if name not in documented] == []

@@ -71,7 +71,8 @@ def jsonable(value: Any) -> Any:
 
 def test(
     role: Annotated[
-        list[str] | None, typer.Option("--role", "-r", help="A role to call (repeat for several; default: all).")
+        list[str] | None,
+        typer.Option("--role", "-r", metavar="ROLE", help="A role to call (repeat for several; default: all)."),
     ] = None,
     prompt: Annotated[str, typer.Option("--prompt", "-P", help="What to send (embedding roles embed it).")] = (
         DEFAULT_PROMPT

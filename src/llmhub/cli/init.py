@@ -15,6 +15,7 @@ ProvidersOption = Annotated[
     typer.Option(
         "--provider",
         "-p",
+        metavar="NAME",
         help="A provider the project may use, by any-llm name (repeat for several; default: openai).",
     ),
 ]
@@ -48,6 +49,7 @@ def setup(
         typer.Option(
             "--role",
             "-r",
+            metavar="ROLE",
             help="A role to define: preprocess, inference, embedding, tools (the standard ones) or any name; "
             "repeat for several (default: preprocess, inference, embedding).",
         ),
@@ -56,6 +58,7 @@ def setup(
         list[str] | None,
         typer.Option(
             "--pref",
+            metavar="ROLE:KEY=LEVEL",
             help="A role's preference as ROLE:KEY=LEVEL, KEY cost|latency|quality, LEVEL low|medium|high "
             "(e.g. inference:quality=high); repeat as needed.",
         ),
