@@ -47,7 +47,8 @@ class _BoundaryGroup(TyperGroup):
             raise _fail(str(exc), exc) from None
         except OSError as exc:
             # The message already names the file (strerror + filename); say what to check.
-            raise _fail(f"{exc.strerror or type(exc).__name__}: {exc.filename or exc}", exc) from None
+            fix = "check the permissions" if isinstance(exc, PermissionError) else "check the path"
+            raise _fail(f"{exc.filename or exc}: {exc.strerror or type(exc).__name__}; {fix}", exc) from None
         except yaml.YAMLError as exc:
             where = " ".join(str(exc).split())
             raise _fail(f"invalid YAML: {where}", exc) from None

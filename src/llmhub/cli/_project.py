@@ -16,7 +16,8 @@ class ProjectFiles:
     spec: Path | None
     """The spec given or found walking up from the working directory; None when there is none."""
     runtime: Path
-    """The llmhub.yaml given, else the one beside the spec (`llmhub.<env>.yaml` with an env), else ./llmhub.yaml."""
+    """The llmhub.yaml given, else the one beside the spec (`llmhub.<env>.yaml` with an env), else
+    $LLMHUB_CONFIG, else ./llmhub.yaml."""
 
 
 def locate(spec: Path | None = None, config: Path | None = None, env: str | None = None) -> ProjectFiles:
@@ -31,6 +32,8 @@ def locate(spec: Path | None = None, config: Path | None = None, env: str | None
             found = None
     if config is not None:
         runtime = config
+    elif found is None and not env and os.environ.get("LLMHUB_CONFIG"):
+        runtime = Path(os.environ["LLMHUB_CONFIG"])  # outside a project, the file the app's LLMHub() would load
     else:
         name = f"llmhub.{env}.yaml" if env else "llmhub.yaml"
         runtime = (found.parent if found is not None else Path(".")) / name
