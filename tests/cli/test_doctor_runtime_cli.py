@@ -165,3 +165,13 @@ def test_runtime_commands_without_a_file_fail_in_one_line(tmp_path, monkeypatch)
         result = run(*args)
         assert result.exit_code == 1
         assert result.stderr.count("\n") == 1 and "llmhub.yaml" in result.stderr
+
+
+def test_outside_a_project_llmhub_config_is_used_like_the_app_would(generated, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("LLMHUB_CONFIG", str(generated))
+    result = run("runtime", "show", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["path"] == str(generated)

@@ -17,11 +17,12 @@ keeps serving the last good catalog and says so, instead of overwriting it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from llmhub.catalog.cache import CachedCatalog, CatalogCache
@@ -96,34 +97,70 @@ def build_catalog(
     cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else None)
     slot = "offline" if offline else _slot(directory)
     try:
-        mode = f"dir:{_fingerprint(directory)}" if directory is not None else ("offline" if offline else "live")
-        inputs = f"{mode}|overrides:{user_overrides.digest if user_overrides else 'none'}"
+        with _no_cyclic_gc():
+            return _build_or_load(
+                directory, cache, slot, user_overrides, force_refresh, ttl_hours, discover, timeout, progress, offline
+            )
+    finally:
+        cache.close()
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the catalog is parsed, fused, pickled or unpickled.
+
+    Those steps allocate ~100,000 long-lived objects and free almost none: the collector's passes
+    over them find nothing and cost a fifth of a cold build (and of a cached load). Reference
+    counting still frees everything else as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_or_load(
+    directory: Path | None,
+    cache: CatalogCache,
+    slot: str,
+    user_overrides: CatalogOverrides | None,
+    force_refresh: bool,
+    ttl_hours: float,
+    discover: bool | None,
+    timeout: float,
+    progress: Progress | None,
+    offline: bool,
+) -> Catalog:
+    mode = f"dir:{_fingerprint(directory)}" if directory is not None else ("offline" if offline else "live")
+    inputs = f"{mode}|overrides:{user_overrides.digest if user_overrides else 'none'}"
+    if not force_refresh:
+        previous = cache.load_catalog(slot)
+        if _fresh(previous, inputs, directory is not None, ttl_hours):
+            assert previous is not None
+            return previous.catalog
+    with cache.lock():
+        # Another process may have built it while this one waited for the lock.
         previous = cache.load_catalog(slot)
         if not force_refresh and _fresh(previous, inputs, directory is not None, ttl_hours):
             assert previous is not None
             return previous.catalog
-        with cache.lock():
-            # Another process may have built it while this one waited for the lock.
-            previous = cache.load_catalog(slot)
-            if not force_refresh and _fresh(previous, inputs, directory is not None, ttl_hours):
-                assert previous is not None
-                return previous.catalog
-            use_discovery = not offline and (discover if discover is not None else directory is None)
-            catalog = _build(directory, cache, user_overrides, use_discovery, timeout, progress, offline)
-            catalog.warnings.extend(cache.warnings)
-            degraded = _degradation(catalog, previous.catalog if previous else None)
-            if degraded and previous is not None:
-                note = (
-                    f"refresh came out degraded ({degraded}); keeping the catalog built at "
-                    f"{previous.catalog.built_at}. Retry with `llmhub catalog refresh` when the sources are back"
-                )
-                logger.warning(note)
-                previous.catalog.warnings.append(note)
-                return previous.catalog
-            cache.save_catalog(slot, catalog, inputs)
-            return catalog
-    finally:
-        cache.close()
+        use_discovery = not offline and (discover if discover is not None else directory is None)
+        catalog = _build(directory, cache, user_overrides, use_discovery, timeout, progress, offline)
+        catalog.warnings.extend(cache.warnings)
+        degraded = _degradation(catalog, previous.catalog if previous else None)
+        if degraded and previous is not None:
+            note = (
+                f"refresh came out degraded ({degraded}); keeping the catalog built at "
+                f"{previous.catalog.built_at}. Retry with `llmhub catalog refresh` when the sources are back"
+            )
+            logger.warning(note)
+            previous.catalog.warnings.append(note)
+            return previous.catalog
+        cache.save_catalog(slot, catalog, inputs)
+        return catalog
 
 
 def cached_catalog(
@@ -272,24 +309,16 @@ def _build(
 
     report("fusion", "matching and deriving tiers")
     snapshots = {s.name: s.snapshot for s in statuses}
-    # The fusion allocates ~100,000 objects and frees none of them: the cyclic garbage collector's
-    # passes over them find nothing and cost a fifth of the build.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        models, listing, fuse_warnings = fuse(
-            FusionInput(
-                modelsdev=md_models,
-                text=boards.get("text"),
-                vision=boards.get("vision"),
-                discovery=discovery,
-                overrides=user_overrides,
-                snapshots=snapshots,
-            )
+    models, listing, fuse_warnings = fuse(
+        FusionInput(
+            modelsdev=md_models,
+            text=boards.get("text"),
+            vision=boards.get("vision"),
+            discovery=discovery,
+            overrides=user_overrides,
+            snapshots=snapshots,
         )
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    )
     warnings.extend(fuse_warnings)
     report("fusion", f"{len(models)} models")
     return Catalog(built_at=now_iso(), models=models, sources=statuses, arena=listing, warnings=warnings)
