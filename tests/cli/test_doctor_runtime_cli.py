@@ -175,3 +175,12 @@ def test_outside_a_project_llmhub_config_is_used_like_the_app_would(generated, t
     result = run("runtime", "show", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["path"] == str(generated)
+
+
+def test_quiet_doctor_prints_only_what_needs_attention(generated, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-1")
+    result = run("--quiet", "doctor", "--no-network")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "✗ env keys: ANTHROPIC_API_KEY is not set (anthropic)"
+    assert not any(line.startswith("✓") for line in lines)

@@ -32,6 +32,11 @@ def line(text: str = "") -> None:
         typer.echo(text)
 
 
+def result(text: str = "") -> None:
+    """Print a line that is the command's answer (a test reply, a failed check): kept under --quiet."""
+    typer.echo(text)
+
+
 def emit_json(data: Any) -> None:
     """Print JSON to stdout; never suppressed (it is the requested output)."""
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))

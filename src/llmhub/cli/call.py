@@ -194,10 +194,10 @@ def _dimensions(response: Any) -> int | None:
 def _print(outcome: RoleTest) -> None:
     target = f"{outcome.provider}:{outcome.model}" + (" (fallback)" if outcome.fallback_used else "")
     if outcome.status == "skipped":
-        out.line(f"- {outcome.role}: {target}: skipped: {outcome.error}")
+        out.result(f"- {outcome.role}: {target}: skipped: {outcome.error}")
         return
     if outcome.status == "failed":
-        out.line(f"✗ {outcome.role}: {target}: {outcome.error}")
+        out.result(f"✗ {outcome.role}: {target}: {outcome.error}")
         return
     facts = [f"{outcome.latency_ms:.0f} ms" if outcome.latency_ms is not None else "latency unknown"]
     if outcome.usage:
@@ -207,8 +207,8 @@ def _print(outcome: RoleTest) -> None:
     facts.append(f"${outcome.cost_usd:.6f}" if outcome.cost_usd is not None else "cost unknown (no pricing)")
     if outcome.dimensions is not None:
         facts.append(f"{outcome.dimensions} dimensions")
-    out.line(f"✓ {outcome.role}: {target}: {', '.join(facts)}")
+    out.result(f"✓ {outcome.role}: {target}: {', '.join(facts)}")
     if outcome.reply:
         text = outcome.reply if len(outcome.reply) <= _REPLY_PREVIEW else outcome.reply[:_REPLY_PREVIEW] + "…"
         for reply_line in text.splitlines():
-            out.line(f"    {reply_line}")
+            out.result(f"    {reply_line}")

@@ -305,9 +305,11 @@ def doctor(
         out.emit_json({"ok": not failed, "checks": [asdict(c) for c in doc.checks]})
     else:
         for check in doc.checks:
-            out.line(f"{_MARKS[check.status]} {check.name}: {check.message}")
+            # Under --quiet only what needs attention is printed.
+            say = out.line if check.status in ("ok", "skip") else out.result
+            say(f"{_MARKS[check.status]} {check.name}: {check.message}")
             if check.fix and check.status in ("fail", "warn"):
-                out.line(f"    fix: {check.fix}")
+                say(f"    fix: {check.fix}")
         passed = sum(1 for c in doc.checks if c.status == "ok")
         out.line(f"{passed} ok, {len(warned)} to look at, {len(failed)} to fix")
     if failed:

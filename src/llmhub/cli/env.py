@@ -54,7 +54,7 @@ def env_check(
         for name, users in needed.items():
             mark = "✓" if name in result.present else "✗"
             state = "set" if name in result.present else "not set"
-            out.line(f"{mark} {name} ({', '.join(users)}): {state}")
+            out.result(f"{mark} {name} ({', '.join(users)}): {state}")
         if not needed:
             out.line(f"No API keys needed by {', '.join(map(str, sources))}")
     if not result.ok:
