@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from llmhub.cli import _output as out
+
+if TYPE_CHECKING:
+    from llmhub.spec.models import SpecConfig
 
 ProvidersOption = Annotated[
     list[str] | None,
@@ -171,12 +174,10 @@ def _refuse(target: Path) -> None:
     raise typer.Exit(1)
 
 
-def _write(directory: Path, spec: object, force: bool, command: str) -> None:
+def _write(directory: Path, spec: SpecConfig, force: bool, command: str) -> None:
     from llmhub.env_manager import ENV_EXAMPLE_NAME, required_env_keys, sync_env_example
     from llmhub.spec import save_spec
-    from llmhub.spec.models import SpecConfig
 
-    assert isinstance(spec, SpecConfig)
     target = directory / "llmhub.spec.yaml"
     if target.exists() and not force:
         _refuse(target)
