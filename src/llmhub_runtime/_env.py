@@ -62,3 +62,28 @@ def references(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [name for item in value for name in references(item)]
     return []
+
+
+def load_dotenv(path: str | os.PathLike[str] | None) -> None:
+    """Load a `.env` file into the environment without overriding set variables (only when asked).
+
+    Raises:
+        ConfigError: python-dotenv is not installed, or the named file does not exist.
+    """
+    from .errors import ConfigError
+
+    try:
+        import dotenv
+    except ImportError:
+        raise ConfigError(
+            "LLMHub(dotenv=...) needs python-dotenv; install it with `pip install python-dotenv`",
+            source=".env",
+        ) from None
+    if path is None:
+        found = dotenv.find_dotenv(usecwd=True)
+        if found:
+            dotenv.load_dotenv(found, override=False)
+        return
+    if not os.path.isfile(path):
+        raise ConfigError("file not found; fix the path passed as LLMHub(dotenv=...)", source=str(path))
+    dotenv.load_dotenv(path, override=False)

@@ -70,6 +70,9 @@ class LLMHub:
         resilience: Overrides of the retry / fallback / circuit-breaker settings, as a
             `ResilienceConfig` or dict; they win over llmhub.yaml (e.g. `{"max_retries": 0}` in tests).
         backend: What makes the calls; defaults to any-llm. Tests pass `llmhub_runtime.testing.FakeBackend`.
+        dotenv: Load a `.env` file first (variables already set win): True finds the nearest one from
+            the working directory up, a path names it. Off by default: the runtime reads only the
+            process environment unless asked. Needs python-dotenv.
 
     Raises:
         ConfigError: the config is missing or invalid.
@@ -86,7 +89,11 @@ class LLMHub:
         on_after_call: AfterCallHook | None = None,
         resilience: ResilienceConfig | Mapping[str, Any] | None = None,
         backend: Backend | None = None,
+        dotenv: bool | str | os.PathLike[str] = False,
     ) -> None:
+        if dotenv is not False:
+            # First, so the file can also set LLMHUB_CONFIG / LLMHUB_ENV and the keys strict_env checks.
+            _env.load_dotenv(None if dotenv is True else dotenv)
         if config is not None and config_path is not None:
             raise ConfigError("pass either config_path or config, not both", source=str(config_path))
         self.config_path: Path | None = None

@@ -278,3 +278,20 @@ def test_params_that_belong_elsewhere_are_refused(params, message):
     assert error.field.startswith('roles["llm.inference"].params["')
     assert error.line == 7
     assert "sk-live-123" not in str(error)
+
+
+def test_the_runtime_reads_dotenv_only_when_asked(tmp_path, monkeypatch):
+    from llmhub_runtime import LLMHub
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "llmhub.yaml").write_text(
+        "providers:\n  p: {env_key: DOTENV_ONLY_KEY}\nroles:\n  r: {provider: p, model: m}\n"
+    )
+    (tmp_path / ".env").write_text("DOTENV_ONLY_KEY=from-the-file\n")
+    assert LLMHub().missing_env_vars() == ["DOTENV_ONLY_KEY"]  # not read by default
+    assert LLMHub(dotenv=True, strict_env=True).missing_env_vars() == []
+    monkeypatch.setenv("DOTENV_ONLY_KEY", "exported")
+    LLMHub(dotenv=tmp_path / ".env")
+    assert os.environ["DOTENV_ONLY_KEY"] == "exported"  # variables already set win
+    with pytest.raises(ConfigError, match=re.escape("LLMHub(dotenv=...)")):
+        LLMHub(dotenv=tmp_path / "missing.env")
