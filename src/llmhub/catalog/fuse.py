@@ -1,4 +1,4 @@
-"""Fuse the parsed sources into catalog models. Pure: no I/O, the same inputs give the same catalog.
+"""Fuse the parsed sources into catalog models. No I/O: the same inputs give the same catalog.
 
 Order of authority: models.dev facts, then any-llm discovery (availability, unknown ids), then the
 user's overrides (which win), then LMArena scores matched by name, then derived tiers and tags.
@@ -7,22 +7,23 @@ Every field group records which source (and which snapshot of it) it came from.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from llmhub.catalog.derive import assign_tiers, blended_price, tags_for
 from llmhub.catalog.kinds import ModelKind, infer_kind
 from llmhub.catalog.mapper import ArenaOverrides, CatalogName, MappingResult, match_arena
-from llmhub.catalog.models import TASK_CATEGORIES, ArenaMapping, ArenaMatchRef, CanonicalModel, FieldSource, PriceTier
+from llmhub.catalog.models import TASK_CATEGORIES, ArenaMapping, ArenaMatchRef, CanonicalModel, FieldSource
 from llmhub.catalog.names import lab_of, parse_day
 from llmhub.catalog.overrides import CatalogOverrides
-from llmhub.catalog.providers import anyllm_name_for, is_anyllm_provider
+from llmhub.catalog.providers import is_anyllm_provider
 from llmhub.catalog.sources.anyllm import Discovery
 from llmhub.catalog.sources.arena import ArenaBoard
-from llmhub.catalog.sources.modelsdev import ModelsDevModel, iter_tiers, number
 
 __all__ = ["FusionInput", "fuse"]
+
+_BY_ID = operator.attrgetter("canonical_id")
 
 # Which provenance group each overridable field belongs to.
 _GROUP = {
@@ -60,7 +61,9 @@ _GROUP = {
 class FusionInput:
     """Everything the fusion needs, already loaded and parsed."""
 
-    modelsdev: Sequence[ModelsDevModel]
+    modelsdev: Sequence[CanonicalModel]
+    """The base models, as `sources.modelsdev.parse` makes them. The fusion fills in the rest of
+    their fields in place (it owns them from here on)."""
     text: ArenaBoard | None = None
     vision: ArenaBoard | None = None
     discovery: Discovery | None = None
@@ -73,11 +76,7 @@ def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], l
     """Build every catalog model, the arena mapping listing, and warnings."""
     warnings: list[str] = []
     models: dict[str, CanonicalModel] = {}
-    modelsdev_source = FieldSource(source="models.dev", snapshot=data.snapshots.get("models.dev"))
-    # One provenance map shared by every models.dev model; _set_source copies it before changing it.
-    base_provenance = dict.fromkeys(("identity", "limits", "pricing", "capabilities", "dates"), modelsdev_source)
-    for entry in data.modelsdev:
-        model = _from_modelsdev(entry, base_provenance)
+    for model in data.modelsdev:
         # Two models.dev providers never map to one any-llm name; if the data ever does, the first wins.
         models.setdefault(model.canonical_id, model)
     if data.discovery is not None:
@@ -87,7 +86,7 @@ def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], l
     if data.overrides is not None:
         arena_overrides = arena_overrides.merged(_apply_overrides(models, data.overrides, extra_tags))
 
-    ordered = sorted(models.values(), key=lambda m: m.canonical_id)
+    ordered = sorted(models.values(), key=_BY_ID)
     names = [
         CatalogName(index, m.model_id, parse_day(m.release_date), parse_day(m.last_updated))
         for index, m in enumerate(ordered)
@@ -109,84 +108,28 @@ def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], l
     derived = FieldSource(source="derived", detail="quintiles within the model's kind")
     # Most models end with equal provenance maps and tag lists: share one object for each, which
     # keeps the catalog small in memory and quick to unpickle from the cache.
-    shared = _Interner()
+    shared_tags: dict[tuple[str, ...], tuple[str, ...]] = {}
+    shared_sources: dict[tuple[tuple[str, int], ...], Mapping[str, FieldSource]] = {}
+    # Provenance maps are themselves shared (by every models.dev model, by the models one arena
+    # entry scored): look each up once. The map is kept in the value so its id stays its own.
+    with_tiers: dict[int, tuple[Mapping[str, FieldSource], Mapping[str, FieldSource]]] = {}
     for model in ordered:
-        model.tags = shared(tuple(tags_for(model, extra_tags.get(model.canonical_id))))
-        model.provenance = shared({**model.provenance, "tiers": derived})
+        tags = tuple(tags_for(model, extra_tags.get(model.canonical_id)))
+        model.tags = shared_tags.setdefault(tags, tags)
+        before = model.provenance
+        known = with_tiers.get(id(before))
+        if known is None:
+            # FieldSource values are shared instances, so their identities tell equal maps apart.
+            key = tuple((group, id(source)) for group, source in before.items())
+            after = shared_sources.get(key)
+            if after is None:
+                after = shared_sources[key] = {**before, "tiers": derived}
+            known = with_tiers[id(before)] = (before, after)
+        model.provenance = known[1]
     return ordered, listing, warnings
 
 
 _NO_SCORES: Mapping[str, float] = {}
-
-
-class _Interner:
-    """Returns one shared object for every equal value given to it (dicts by their items)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[Any, Any] = {}
-
-    def __call__(self, value: Any) -> Any:
-        # Dict values here are shared FieldSource instances, so their identity is their key.
-        key = tuple((k, id(v)) for k, v in value.items()) if isinstance(value, dict) else value
-        return self._seen.setdefault(key, value)
-
-
-def _from_modelsdev(entry: ModelsDevModel, provenance: Mapping[str, FieldSource]) -> CanonicalModel:
-    anyllm = anyllm_name_for(entry.provider)
-    provider = anyllm or entry.provider
-    cost = entry.cost
-    return CanonicalModel(
-        canonical_id=f"{provider}:{entry.model_id}",
-        provider=provider,
-        model_id=entry.model_id,
-        display_name=entry.name,
-        family=entry.family,
-        lab=lab_of(entry.model_id),
-        kind=infer_kind(entry.model_id, entry.family, entry.inputs, entry.outputs),
-        callable=anyllm is not None,
-        status=entry.status,
-        deprecated=entry.status == "deprecated",
-        modelsdev_provider=entry.provider,
-        modelsdev_id=entry.model_id,
-        anyllm_id=entry.model_id if anyllm is not None else None,
-        context_tokens=entry.context,
-        max_input_tokens=entry.max_input,
-        max_output_tokens=entry.max_output,
-        price_input_per_million=number(cost.get("input")) if cost else None,
-        price_output_per_million=number(cost.get("output")) if cost else None,
-        price_cache_read_per_million=number(cost.get("cache_read")) if cost else None,
-        price_cache_write_per_million=number(cost.get("cache_write")) if cost else None,
-        price_reasoning_per_million=number(cost.get("reasoning")) if cost else None,
-        price_input_audio_per_million=number(cost.get("input_audio")) if cost else None,
-        price_output_audio_per_million=number(cost.get("output_audio")) if cost else None,
-        price_tiers=_price_tiers(cost) if cost and ("tiers" in cost or "context_over_200k" in cost) else (),
-        supports_tool_call=entry.tool_call,
-        supports_reasoning=entry.reasoning,
-        supports_structured_output=entry.structured_output,
-        supports_attachments=entry.attachment,
-        supports_temperature=entry.temperature,
-        input_modalities=entry.inputs,
-        output_modalities=entry.outputs,
-        open_weights=entry.open_weights,
-        knowledge_cutoff=entry.knowledge,
-        release_date=entry.release_date,
-        last_updated=entry.last_updated,
-        arena_scores=_NO_SCORES,
-        provenance=provenance,
-    )
-
-
-def _price_tiers(cost: Mapping[str, Any]) -> tuple[PriceTier, ...]:
-    return tuple(
-        PriceTier(
-            above_tokens=int(tier["above_tokens"]),
-            input=number(tier.get("input")),
-            output=number(tier.get("output")),
-            cache_read=number(tier.get("cache_read")),
-            cache_write=number(tier.get("cache_write")),
-        )
-        for tier in iter_tiers(dict(cost))
-    )
 
 
 def _bare(provider: str, model_id: str, source: FieldSource, kind: ModelKind | None = None) -> CanonicalModel:

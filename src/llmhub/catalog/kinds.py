@@ -25,26 +25,41 @@ class ModelKind(StrEnum):
     moderation = "moderation"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Rule:
     kind: ModelKind
     ids: re.Pattern[str] | None
+    segments: tuple[str, ...]
     families: frozenset[str]
     output: frozenset[str]
     output_excludes: frozenset[str]
     input_only: frozenset[str]
+    by_name: bool
+    """The rule names ids, segments or families, one of which must match."""
 
     def matches(self, model_id: str, family: str | None, inputs: frozenset[str], outputs: frozenset[str]) -> bool:
-        named = (self.ids is not None and self.ids.search(model_id) is not None) or (
-            family is not None and family in self.families
-        )
-        if (self.ids is not None or self.families) and not named:
+        if self.by_name and not (
+            (family is not None and family in self.families)
+            or (self.ids is not None and self.ids.search(model_id) is not None)
+            or (self.segments and _has_segment(model_id, self.segments))
+        ):
             return False
         if self.output and not (outputs & self.output):
             return False
         if outputs & self.output_excludes:
             return False
         return not (self.input_only and inputs != self.input_only)
+
+
+def _has_segment(model_id: str, segments: tuple[str, ...]) -> bool:
+    # Substring tests, not a regular expression: one anchored like (^|[/._-])bge- has no literal
+    # prefix for the engine to skip ahead with, and searching every id with it was slow.
+    for segment in segments:
+        if segment in model_id and (
+            model_id.startswith(segment) or any(separator + segment in model_id for separator in "/._-")
+        ):
+            return True
+    return False
 
 
 @functools.cache
@@ -56,10 +71,12 @@ def _rules() -> tuple[_Rule, ...]:
             _Rule(
                 kind=ModelKind(raw["kind"]),
                 ids=re.compile("|".join(patterns)) if patterns else None,
+                segments=tuple(raw.get("id_segment") or ()),
                 families=frozenset(raw.get("family") or ()),
                 output=frozenset(raw.get("output") or ()),
                 output_excludes=frozenset(raw.get("output_excludes") or ()),
                 input_only=frozenset(raw.get("input_only") or ()),
+                by_name=bool(patterns or raw.get("id_segment") or raw.get("family")),
             )
         )
     return tuple(rules)

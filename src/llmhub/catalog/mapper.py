@@ -49,7 +49,7 @@ _ALIAS_AFTER_UPDATE = timedelta(days=45)
 _ALIAS_MAX_STALENESS = timedelta(days=180)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and one is made per model per build
 class CatalogName:
     """What the mapper needs to know about one catalog model."""
 
@@ -165,67 +165,89 @@ def match_arena(
         if key.date is not None:
             dated_cores.add((key.core, key.variants))
 
+    # The same model id with the same dates (one model at many hosts) always matches the same way:
+    # solve each such signature once, for the first model that has it, and share the answer.
+    hosts: dict[tuple[str, date | None, date | None], list[int]] = defaultdict(list)
+    first: list[CatalogName] = []
+    for model in models:
+        same = hosts[(model.model_id, model.release_date, model.last_updated)]
+        if not same:
+            first.append(model)
+        same.append(model.index)
     candidates: dict[int, list[_Candidate]] = {}
     fuzzy_cache: dict[tuple[str, ...], list[str]] = {}
-    # The same model id with the same dates (one model at many hosts) always matches the same way.
-    solved: dict[tuple[str, date | None, date | None], list[_Candidate]] = {}
-    for model in models:
-        signature = (model.model_id, model.release_date, model.last_updated)
-        if signature in solved:
-            if solved[signature]:
-                candidates[model.index] = list(solved[signature])
-            continue
-        key = parse_name(model.model_id)
-        found: list[_Candidate] = []
-        solved[signature] = found
-        for name in by_core.get(key.core, ()):
-            candidate = _structured(model, key, name, arena_keys[name], dated_cores)
-            if candidate is not None:
-                found.append(candidate)
-        if not found and key.lab is not None:
-            if key.core not in fuzzy_cache:
-                pool = by_lab_numbers.get((key.lab, key.numbers), ())
-                fuzzy_cache[key.core] = _fuzzy_names(key, pool, arena_keys)
-            for name in fuzzy_cache[key.core]:
-                other = arena_keys[name]
-                if _fuzzy_compatible(key, other):
-                    score = fuzz.ratio(_words(key), _words(other))
-                    match = ModelMatch(name, "fuzzy", f"similarity {score:.0f} within lab {key.lab}")
-                    found.append(_Candidate(_LEVELS.index("fuzzy"), name, match))
+    for model in first:
+        found = _candidates(model, by_core, by_lab_numbers, arena_keys, dated_cores, fuzzy_cache)
         if found:
-            candidates[model.index] = found
+            for index in hosts[(model.model_id, model.release_date, model.last_updated)]:
+                candidates[index] = found
 
     if overrides.match or overrides.never:
-        _apply_overrides(overrides, models, candidates, catalog_ids or {})
+        _apply_overrides(overrides, first, hosts, candidates, catalog_ids or {})
 
     model_ids = {m.index: m.model_id for m in models if m.index in candidates}
     chosen: dict[int, ModelMatch] = {}
     matches: dict[str, list[int]] = {name: [] for name in names}
+    # Models that share a candidate list share its ranking too.
+    ranked_by_list: dict[int, tuple[_Candidate, list[_Candidate]]] = {}
     for index, found in candidates.items():
         if not found:
             continue
-        variants = parse_name(model_ids[index]).variants
-        ranked = sorted(found, key=lambda c: c.sort_key(len(variants ^ arena_keys[c.name].variants)))
-        best = ranked[0]
+        known = ranked_by_list.get(id(found))
+        if known is None:
+            variants = parse_name(model_ids[index]).variants
+            ranked = sorted(found, key=lambda c: c.sort_key(len(variants ^ arena_keys[c.name].variants)))
+            best = ranked[0]
+            # The relation shown by `llmhub catalog arena`: the entry the score came from, equally
+            # precise exact ties, and effort variants of the same API model (gpt-5-high for gpt-5).
+            # Other dated versions an alias could have stood for are not matches.
+            related = [
+                c
+                for c in ranked
+                if c is best or (c.rank == best.rank and c.match.method in ("exact", "override")) or c.effort_only
+            ]
+            known = ranked_by_list[id(found)] = (best, related)
+        best, related = known
         chosen[index] = best.match
-        # The relation shown by `llmhub catalog arena`: the entry the score came from, equally precise
-        # exact ties, and effort variants of the same API model (gpt-5-high for gpt-5). Other dated
-        # versions an alias could have stood for are not matches.
-        for candidate in ranked:
-            related = (
-                candidate is best
-                or (candidate.rank == best.rank and candidate.match.method in ("exact", "override"))
-                or candidate.effort_only
-            )
-            if related and index not in matches.setdefault(candidate.name, []):
-                matches[candidate.name].append(index)
+        for candidate in related:
+            listed = matches.setdefault(candidate.name, [])
+            if index not in listed:
+                listed.append(index)
     unmatched = [name for name in names if not matches.get(name)]
     model_cores: dict[tuple[str, ...], list[str]] = defaultdict(list)
     if unmatched:
-        for model in models:
+        for model in first:
             model_cores[parse_name(model.model_id).core].append(model.model_id)
     reasons = {name: _why_unmatched(name, arena_keys[name], overrides, model_cores) for name in unmatched}
     return MappingResult(chosen=chosen, matches=matches, reasons=reasons)
+
+
+def _candidates(
+    model: CatalogName,
+    by_core: Mapping[tuple[str, ...], list[str]],
+    by_lab_numbers: Mapping[tuple[str | None, tuple[str, ...]], list[str]],
+    arena_keys: Mapping[str, NameKey],
+    dated_cores: set[tuple[tuple[str, ...], frozenset[str]]],
+    fuzzy_cache: dict[tuple[str, ...], list[str]],
+) -> list[_Candidate]:
+    """Every arena entry one model could take its score from: structured matches, else fuzzy ones."""
+    key = parse_name(model.model_id)
+    found: list[_Candidate] = []
+    for name in by_core.get(key.core, ()):
+        candidate = _structured(model, key, name, arena_keys[name], dated_cores)
+        if candidate is not None:
+            found.append(candidate)
+    if not found and key.lab is not None:
+        if key.core not in fuzzy_cache:
+            pool = by_lab_numbers.get((key.lab, key.numbers), ())
+            fuzzy_cache[key.core] = _fuzzy_names(key, pool, arena_keys)
+        for name in fuzzy_cache[key.core]:
+            other = arena_keys[name]
+            if _fuzzy_compatible(key, other):
+                score = fuzz.ratio(_words(key), _words(other))
+                match = ModelMatch(name, "fuzzy", f"similarity {score:.0f} within lab {key.lab}")
+                found.append(_Candidate(_LEVELS.index("fuzzy"), name, match))
+    return found
 
 
 def _structured(
@@ -332,25 +354,30 @@ def _fuzzy_names(key: NameKey, pool: Iterable[str], arena_keys: Mapping[str, Nam
 
 def _apply_overrides(
     overrides: ArenaOverrides,
-    models: Sequence[CatalogName],
+    first: Sequence[CatalogName],
+    hosts: Mapping[tuple[str, date | None, date | None], list[int]],
     candidates: dict[int, list[_Candidate]],
     catalog_ids: Mapping[int, str],
 ) -> None:
     by_base: dict[str, list[int]] = defaultdict(list)
-    for model in models:
-        by_base[base_id(model.model_id)].append(model.index)  # base_id is memoised
+    for model in first:
+        by_base[base_id(model.model_id)].extend(hosts[(model.model_id, model.release_date, model.last_updated)])
     pinned = any(":" in target for targets in overrides.match.values() for target in targets)
     by_catalog_id = {cid.lower(): index for index, cid in catalog_ids.items()} if pinned else {}
     for name, targets in overrides.match.items():
         for target in targets:
             lowered = target.lower()
             indexes = [by_catalog_id[lowered]] if lowered in by_catalog_id else by_base.get(base_id(lowered), [])
+            match = ModelMatch(name, "override", f"arena overrides: {target}")
+            pinned_to = [_Candidate(_LEVELS.index("override"), name, match)]
             for index in indexes:
-                match = ModelMatch(name, "override", f"arena overrides: {target}")
-                candidates[index] = [_Candidate(_LEVELS.index("override"), name, match)]
+                candidates[index] = pinned_to
     if overrides.never:
-        for index, found in list(candidates.items()):
-            candidates[index] = [c for c in found if c.name not in overrides.never]
+        kept: dict[int, list[_Candidate]] = {}  # one filtered list per shared list, so rankings stay shared
+        for index, found in candidates.items():
+            if id(found) not in kept:
+                kept[id(found)] = [c for c in found if c.name not in overrides.never]
+            candidates[index] = kept[id(found)]
 
 
 def _why_unmatched(

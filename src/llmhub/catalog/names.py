@@ -68,6 +68,8 @@ def _rules() -> dict[str, Any]:
     lab_by_word = {word: lab for lab, words in raw["labs"].items() for word in words}
     return {
         "decorations": frozenset(raw["decorations"]),
+        # Words dropped from a name's core (recording preview or moving alias on the way).
+        "dropped": frozenset(raw["decorations"]) | frozenset(raw["prerelease_words"]) | frozenset(raw["moving_words"]),
         "variants": variants,
         "serving_neutral": frozenset(raw["serving_neutral"]),
         "extendable": frozenset(raw["extendable"]),
@@ -133,30 +135,34 @@ def parse_name(model_id: str) -> NameKey:
     """Reduce a model id or arena name to its `NameKey`."""
     rules = _rules()
     toks = tokens(base_id(model_id))
+    count = len(toks)
     variants: set[str] = set()
     kept: list[str] = []
     prerelease = moving = False
     i = 0
-    variant_index = rules["variants"]
-    while i < len(toks):
+    # Locals, not rules[...] lookups per token: this runs for every distinct id of every build.
+    variant_index, dropped = rules["variants"], rules["dropped"]
+    prerelease_words, moving_words = rules["prerelease"], rules["moving"]
+    while i < count:
         tok = toks[i]
-        matched = None
-        for variant in variant_index.get(tok, ()):  # most tokens start no variant: no loop at all
-            if tuple(toks[i : i + len(variant)]) == variant:
-                matched = variant
-                break
-        if matched is not None:
-            variants.add("".join(matched) if matched[-1].isdigit() else "-".join(matched))
-            i += len(matched)
-            if matched == ("thinking",) and i + 1 < len(toks) and toks[i].isdigit() and toks[i + 1] == "k":
-                i += 2  # a thinking budget: thinking-32k
-            continue
-        if tok in rules["decorations"] or tok in rules["prerelease"] or tok in rules["moving"]:
-            prerelease = prerelease or tok in rules["prerelease"]
-            moving = moving or tok in rules["moving"]
+        if tok in variant_index:  # most tokens start no variant
+            matched = None
+            for variant in variant_index[tok]:
+                if tuple(toks[i : i + len(variant)]) == variant:
+                    matched = variant
+                    break
+            if matched is not None:
+                variants.add("".join(matched) if matched[-1].isdigit() else "-".join(matched))
+                i += len(matched)
+                if matched == ("thinking",) and i + 1 < count and toks[i].isdigit() and toks[i + 1] == "k":
+                    i += 2  # a thinking budget: thinking-32k
+                continue
+        if tok in dropped:
+            prerelease = prerelease or tok in prerelease_words
+            moving = moving or tok in moving_words
             i += 1
             continue
-        if tok == "v" and i + 1 < len(toks) and toks[i + 1].isdigit():
+        if tok == "v" and i + 1 < count and toks[i + 1].isdigit():
             i += 1
             continue
         kept.append(tok)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from llmhub.errors import SourceError
@@ -84,6 +85,33 @@ def _snapshot(payload: RawPayload) -> str:
         except ValueError:
             pass
     return payload.digest
+
+
+def read_local(name: str, path: Path, source_info: Path) -> RawPayload:
+    """Read a source file of a local mirror, dated by the mirror's SOURCE.json when it has one.
+
+    The snapshot is "<commit date> (<commit>)" from SOURCE.json, else the content hash (only
+    computed then: hashing megabytes of JSON is a noticeable part of a build).
+
+    Raises:
+        SourceError: the file cannot be read.
+    """
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(name, f"cannot read {path}: {exc.strerror or exc}") from None
+    payload = RawPayload(body=body, origin=str(path), fetched_at=now_iso())
+    snapshot = None
+    if source_info.is_file():
+        import json
+
+        try:
+            info = json.loads(source_info.read_text(encoding="utf-8"))
+            day = str(info.get("commit_date", ""))[:10]
+            snapshot = f"{day} ({str(info.get('commit', ''))[:7]})" if day else None
+        except (OSError, ValueError, AttributeError):
+            pass  # an unreadable SOURCE.json only costs the date: the content hash stands in
+    return replace(payload, snapshot=snapshot or payload.digest)
 
 
 def load_json(name: str, payload: RawPayload) -> Any:

@@ -7,13 +7,12 @@ slices of it. The style-controlled files are LMArena's default view and the ones
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from llmhub.catalog.sources._http import RawPayload, fetch, load_json, now_iso
+from llmhub.catalog.sources._http import RawPayload, fetch, load_json, read_local
 from llmhub.errors import SourceError
 
 __all__ = ["BOARDS", "ArenaBoard", "ArenaRating", "fetch_live", "load_local", "parse"]
@@ -53,20 +52,7 @@ class ArenaBoard:
 def load_local(directory: Path, board: Board) -> RawPayload:
     """Read `<directory>/arena-catalog/data/<board file>` (SOURCE.json beside it dates it, when present)."""
     path = directory / "arena-catalog" / "data" / BOARDS[board]
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(source_name(board), f"cannot read {path}: {exc.strerror or exc}") from None
-    payload = RawPayload(body=body, origin=str(path), fetched_at=now_iso())
-    snapshot = payload.digest
-    info_path = directory / "arena-catalog" / "SOURCE.json"
-    if info_path.is_file():
-        try:
-            info = json.loads(info_path.read_text(encoding="utf-8"))
-            snapshot = f"{str(info.get('commit_date', ''))[:10]} ({str(info.get('commit', ''))[:7]})"
-        except (OSError, ValueError):
-            pass
-    return RawPayload(body=body, origin=str(path), fetched_at=payload.fetched_at, snapshot=snapshot)
+    return read_local(source_name(board), path, directory / "arena-catalog" / "SOURCE.json")
 
 
 def fetch_live(board: Board, previous: RawPayload | None, timeout: float) -> tuple[RawPayload, bool]:

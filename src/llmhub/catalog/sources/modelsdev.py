@@ -7,69 +7,34 @@ model id. Three places serve it: the live site, a local mirror laid out like the
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from llmhub.catalog.sources._http import RawPayload, fetch, load_json, now_iso
+from llmhub.catalog.kinds import ModelKind, infer_kind
+from llmhub.catalog.models import CanonicalModel, FieldSource, PriceTier
+from llmhub.catalog.names import lab_of
+from llmhub.catalog.providers import anyllm_name_for
+from llmhub.catalog.sources._http import RawPayload, fetch, load_json, now_iso, read_local
 from llmhub.errors import SourceError
 
-__all__ = ["NAME", "URL", "ModelsDevModel", "fetch_live", "load_bundled", "load_local", "parse"]
+__all__ = ["NAME", "URL", "fetch_live", "iter_tiers", "load_bundled", "load_local", "number", "parse", "price_tiers"]
 
 NAME = "models.dev"
 URL = "https://models.dev/api.json"
 LOCAL_PATH = Path("models.dev") / "api.json"
-
-
-@dataclass(slots=True)  # not frozen: frozen dataclasses are several times slower to build, x5,000
-class ModelsDevModel:
-    """One provider-model entry of api.json, with types checked and odd values dropped."""
-
-    provider: str
-    model_id: str
-    name: str
-    family: str | None = None
-    attachment: bool | None = None
-    reasoning: bool | None = None
-    tool_call: bool | None = None
-    structured_output: bool | None = None
-    temperature: bool | None = None
-    open_weights: bool | None = None
-    knowledge: str | None = None
-    release_date: str | None = None
-    last_updated: str | None = None
-    status: str | None = None
-    inputs: tuple[str, ...] = ()
-    outputs: tuple[str, ...] = ()
-    context: int | None = None
-    max_input: int | None = None
-    max_output: int | None = None
-    cost: dict[str, Any] = field(default_factory=dict)
+_NUMBER_TYPES = (int, float)
+_TOO_BIG = 1e15  # JSON allows Infinity; no real price or token limit comes near this
+_NO_SCORES: Mapping[str, float] = {}  # shared by every model until the arena scores one
 
 
 def load_local(directory: Path) -> RawPayload:
-    """Read `<directory>/models.dev/api.json` (and SOURCE.json for its snapshot date, when present)."""
+    """Read `<directory>/models.dev/api.json` (and SOURCE.json beside it for its snapshot date, when present)."""
     path = directory / LOCAL_PATH
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(NAME, f"cannot read {path}: {exc.strerror or exc}") from None
-    payload = RawPayload(body=body, origin=str(path), fetched_at=now_iso())
-    snapshot = payload.digest
-    source_info = path.parent / "SOURCE.json"
-    if source_info.is_file():
-        try:
-            info = json.loads(source_info.read_text(encoding="utf-8"))
-            commit = str(info.get("commit", ""))[:7]
-            day = str(info.get("commit_date", ""))[:10]
-            snapshot = f"{day} ({commit})" if day else snapshot
-        except (OSError, ValueError):
-            pass
-    return RawPayload(body=body, origin=str(path), fetched_at=payload.fetched_at, snapshot=snapshot)
+    return read_local(NAME, path, path.parent / "SOURCE.json")
 
 
 def load_bundled() -> RawPayload:
@@ -94,61 +59,130 @@ def fetch_live(previous: RawPayload | None, timeout: float) -> tuple[RawPayload,
     return fetch(NAME, URL, previous, timeout)
 
 
-def parse(payload: RawPayload) -> tuple[list[ModelsDevModel], list[str]]:
-    """Every model of every provider, plus warnings about entries that had to be skipped."""
+def parse(payload: RawPayload) -> tuple[list[CanonicalModel], list[str]]:
+    """Every model of every provider as a catalog model, plus warnings about entries that had to be skipped.
+
+    These are the catalog's base layer: models.dev's facts, filed under the any-llm provider that
+    serves them (models.dev's own provider id when none does), with `lab` and `kind` from the name
+    rules and provenance pointing at this payload. The fusion layers the other sources on top.
+    """
     data = load_json(NAME, payload)
     if not isinstance(data, dict):
         raise SourceError(NAME, f"{payload.origin}: expected an object of providers, got {type(data).__name__}")
-    models: list[ModelsDevModel] = []
+    reader = _Reader(FieldSource(source=NAME, snapshot=payload.snapshot))
+    models: list[CanonicalModel] = []
     skipped: list[str] = []
-    # A few dozen distinct modality lists cover thousands of models: share one tuple per list.
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for provider_id, provider in data.items():
         entries = provider.get("models") if isinstance(provider, dict) else None
         if not isinstance(entries, dict):
             skipped.append(f"{provider_id}: no models object")
             continue
+        provider_id = str(provider_id)
+        anyllm = anyllm_name_for(provider_id)
         for model_id, raw in entries.items():
             if not isinstance(raw, dict):
                 skipped.append(f"{provider_id}/{model_id}: not an object")
                 continue
-            models.append(_model(str(provider_id), str(model_id), raw, shared))
+            models.append(reader.model(provider_id, anyllm, str(model_id), raw))
     warnings = [f"models.dev: skipped {len(skipped)} malformed entries ({'; '.join(skipped[:3])})"] if skipped else []
     return models, warnings
 
 
-def _model(
-    provider: str, model_id: str, raw: dict[str, Any], shared: dict[tuple[str, ...], tuple[str, ...]]
-) -> ModelsDevModel:
-    # Inlined type checks: this runs ~5,000 times per build, and helper calls dominated its cost.
-    get = raw.get
-    modalities = _mapping(get("modalities"))
-    limit = _mapping(get("limit"))
-    status = get("status")
-    name = get("name")
-    family = get("family")
-    return ModelsDevModel(
-        provider=provider,
-        model_id=model_id,
-        name=name if isinstance(name, str) and name else model_id,
-        family=family if isinstance(family, str) and family else None,
-        attachment=_bool(get("attachment")),
-        reasoning=_bool(get("reasoning")),
-        tool_call=_bool(get("tool_call")),
-        structured_output=_bool(get("structured_output")),
-        temperature=_bool(get("temperature")),
-        open_weights=_bool(get("open_weights")),
-        knowledge=_date(get("knowledge")),
-        release_date=_date(get("release_date")),
-        last_updated=_date(get("last_updated")),
-        status=status if status in ("alpha", "beta", "deprecated") else None,
-        inputs=_shared(shared, modalities.get("input")),
-        outputs=_shared(shared, modalities.get("output")),
-        # 0 means "unknown" on models.dev (audio and video models list it that way).
-        context=_positive_int(limit.get("context")),
-        max_input=_positive_int(limit.get("input")),
-        max_output=_positive_int(limit.get("output")),
-        cost=_mapping(get("cost")),
+class _Reader:
+    """Turns api.json entries into catalog models, sharing what thousands of them have in common.
+
+    This runs ~5,000 times per build, so type checks are inlined and per-name work is memoised: the
+    same model id recurs at many hosts, and a few dozen modality lists cover every model.
+    """
+
+    def __init__(self, source: FieldSource):
+        # One provenance map for every model; the fusion copies it before changing it.
+        self.provenance = dict.fromkeys(("identity", "limits", "pricing", "capabilities", "dates"), source)
+        self.modalities: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.derived: dict[tuple[str, str | None, tuple[str, ...], tuple[str, ...]], tuple[str | None, ModelKind]] = {}
+
+    def model(self, provider_id: str, anyllm: str | None, model_id: str, raw: dict[str, Any]) -> CanonicalModel:
+        get = raw.get
+        modalities = _mapping(get("modalities"))
+        limit = _mapping(get("limit"))
+        cost = _mapping(get("cost"))
+        status = get("status")
+        name = get("name")
+        family = get("family")
+        family = family if isinstance(family, str) and family else None
+        inputs = self._modalities(modalities.get("input"))
+        outputs = self._modalities(modalities.get("output"))
+        key = (model_id, family, inputs, outputs)
+        derived = self.derived.get(key)
+        if derived is None:
+            derived = self.derived[key] = (lab_of(model_id), infer_kind(model_id, family, inputs, outputs))
+        provider = anyllm or provider_id
+        return CanonicalModel(
+            canonical_id=f"{provider}:{model_id}",
+            provider=provider,
+            model_id=model_id,
+            display_name=name if isinstance(name, str) and name else model_id,
+            family=family,
+            lab=derived[0],
+            kind=derived[1],
+            callable=anyllm is not None,
+            status=status if status in ("alpha", "beta", "deprecated") else None,
+            deprecated=status == "deprecated",
+            modelsdev_provider=provider_id,
+            modelsdev_id=model_id,
+            anyllm_id=model_id if anyllm is not None else None,
+            # 0 means "unknown" on models.dev (audio and video models list it that way).
+            context_tokens=_positive_int(limit.get("context")),
+            max_input_tokens=_positive_int(limit.get("input")),
+            max_output_tokens=_positive_int(limit.get("output")),
+            price_input_per_million=number(cost.get("input")),
+            price_output_per_million=number(cost.get("output")),
+            price_cache_read_per_million=number(cost.get("cache_read")),
+            price_cache_write_per_million=number(cost.get("cache_write")),
+            price_reasoning_per_million=number(cost.get("reasoning")),
+            price_input_audio_per_million=number(cost.get("input_audio")),
+            price_output_audio_per_million=number(cost.get("output_audio")),
+            price_tiers=price_tiers(cost) if "tiers" in cost or "context_over_200k" in cost else (),
+            supports_tool_call=_bool(get("tool_call")),
+            supports_reasoning=_bool(get("reasoning")),
+            supports_structured_output=_bool(get("structured_output")),
+            supports_attachments=_bool(get("attachment")),
+            supports_temperature=_bool(get("temperature")),
+            input_modalities=inputs,
+            output_modalities=outputs,
+            open_weights=_bool(get("open_weights")),
+            knowledge_cutoff=_date(get("knowledge")),
+            release_date=_date(get("release_date")),
+            last_updated=_date(get("last_updated")),
+            arena_scores=_NO_SCORES,
+            provenance=self.provenance,
+        )
+
+    def _modalities(self, value: Any) -> tuple[str, ...]:
+        if value.__class__ is not list:
+            return ()
+        try:
+            # Almost always a list seen before: one C-level hash lookup, no per-item checks.
+            return self.modalities[tuple(value)]
+        except (KeyError, TypeError):  # new, or holding something unhashable
+            strings = tuple(v for v in value if isinstance(v, str))
+            shared = self.modalities.setdefault(strings, strings)
+            with contextlib.suppress(TypeError):
+                self.modalities[tuple(value)] = shared
+            return shared
+
+
+def price_tiers(cost: dict[str, Any]) -> tuple[PriceTier, ...]:
+    """The context-tier prices of a models.dev `cost` object."""
+    return tuple(
+        PriceTier(
+            above_tokens=int(tier["above_tokens"]),
+            input=number(tier.get("input")),
+            output=number(tier.get("output")),
+            cache_read=number(tier.get("cache_read")),
+            cache_write=number(tier.get("cache_write")),
+        )
+        for tier in iter_tiers(cost)
     )
 
 
@@ -169,10 +203,11 @@ def iter_tiers(cost: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def number(value: Any) -> float | None:
-    """A price as a float, or None for anything that is not a non-negative number."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        return None
-    return float(value)
+    """A price as a float, or None for anything that is not a non-negative number (booleans included)."""
+    # An exact type check: bool is an int subclass, and this runs ~40,000 times per build.
+    if value.__class__ in _NUMBER_TYPES and 0 <= value < _TOO_BIG:
+        return float(value)
+    return None
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -183,15 +218,10 @@ def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _shared(shared: dict[tuple[str, ...], tuple[str, ...]], value: Any) -> tuple[str, ...]:
-    strings = tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
-    return shared.setdefault(strings, strings)
-
-
 def _positive_int(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        return None
-    return int(value)
+    if value.__class__ in _NUMBER_TYPES and 0 < value < _TOO_BIG:
+        return int(value)
+    return None
 
 
 @functools.lru_cache(maxsize=4096)  # a few hundred distinct dates cover every model
