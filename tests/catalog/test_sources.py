@@ -5,8 +5,10 @@ from typing import ClassVar
 
 import pytest
 
+from llmhub.catalog.kinds import ModelKind
+from llmhub.catalog.models import FIELD_NAMES, CanonicalModel, PriceTier
 from llmhub.catalog.sources import arena, modelsdev
-from llmhub.catalog.sources._http import fetch
+from llmhub.catalog.sources._http import RawPayload, fetch
 from llmhub.errors import SourceError
 
 
@@ -24,6 +26,80 @@ def test_modelsdev_parses_the_real_format(mini_dir):
     assert claude.status == "deprecated" and claude.deprecated is True
     assert "openrouter" in {m.provider for m in models}
     assert warnings == ["models.dev: skipped 1 malformed entries (somehost/broken: not an object)"]
+
+
+# Two models whose values differ field by field (and the flags of one pair differ in at least one of
+# them), so a value landing in the wrong field always shows.
+_FLAG_PATTERNS = {"a": (True, False, None, True, False, None), "b": (True, True, False, False, None, None)}
+_FLAGS = ("tool_call", "reasoning", "structured_output", "attachment", "temperature", "open_weights")
+
+
+@pytest.mark.parametrize("model_id", sorted(_FLAG_PATTERNS))
+def test_modelsdev_fills_every_field_in_its_place(model_id):
+    # parse builds models positionally for speed: a reordered CanonicalModel field must fail here.
+    flags = dict(zip(_FLAGS, _FLAG_PATTERNS[model_id], strict=True))
+    raw = {
+        "name": f"Model {model_id}",
+        "family": f"family-{model_id}",
+        **{k: v for k, v in flags.items() if v is not None},
+        "knowledge": "2024-01",
+        "release_date": "2024-02-03",
+        "last_updated": "2024-04-05",
+        "status": "beta",
+        "modalities": {"input": ["text", "image"], "output": ["text"]},
+        "limit": {"context": 1000, "input": 900, "output": 800},
+        "cost": {
+            "input": 1, "output": 2, "cache_read": 3, "cache_write": 4, "reasoning": 5,
+            "input_audio": 6, "output_audio": 7, "context_over_200k": {"input": 8, "output": 9},
+        },
+    }  # fmt: skip
+    body = json.dumps({"google": {"models": {f"gpt-{model_id}": raw}}}).encode()
+    models, _ = modelsdev.parse(RawPayload(body=body, origin="test", fetched_at="now", snapshot="s1"))
+    parsed = models[0]
+    expected = CanonicalModel(
+        canonical_id=f"gemini:gpt-{model_id}",
+        provider="gemini",
+        model_id=f"gpt-{model_id}",
+        display_name=f"Model {model_id}",
+        family=f"family-{model_id}",
+        lab="openai",
+        kind=ModelKind.chat,
+        callable=True,
+        status="beta",
+        modelsdev_provider="google",
+        modelsdev_id=f"gpt-{model_id}",
+        anyllm_id=f"gpt-{model_id}",
+        context_tokens=1000,
+        max_input_tokens=900,
+        max_output_tokens=800,
+        price_input_per_million=1.0,
+        price_output_per_million=2.0,
+        price_cache_read_per_million=3.0,
+        price_cache_write_per_million=4.0,
+        price_reasoning_per_million=5.0,
+        price_input_audio_per_million=6.0,
+        price_output_audio_per_million=7.0,
+        price_tiers=(PriceTier(above_tokens=200000, input=8.0, output=9.0),),
+        supports_tool_call=flags["tool_call"],
+        supports_reasoning=flags["reasoning"],
+        supports_structured_output=flags["structured_output"],
+        supports_attachments=flags["attachment"],
+        supports_temperature=flags["temperature"],
+        input_modalities=("text", "image"),
+        output_modalities=("text",),
+        open_weights=flags["open_weights"],
+        knowledge_cutoff="2024-01",
+        release_date="2024-02-03",
+        last_updated="2024-04-05",
+        provenance=parsed.provenance,
+    )
+    wrong = {
+        f: (getattr(parsed, f), getattr(expected, f)) for f in FIELD_NAMES if getattr(parsed, f) != getattr(expected, f)
+    }
+    assert wrong == {}
+    assert {group: source.snapshot for group, source in parsed.provenance.items()} == dict.fromkeys(
+        ("identity", "limits", "pricing", "capabilities", "dates"), "s1"
+    )
 
 
 def test_modelsdev_files_models_under_the_anyllm_provider(mini_dir):

@@ -37,13 +37,16 @@ class _Rule:
     by_name: bool
     """The rule names ids, segments or families, one of which must match."""
 
-    def matches(self, model_id: str, family: str | None, inputs: frozenset[str], outputs: frozenset[str]) -> bool:
-        if self.by_name and not (
+    def named(self, model_id: str, family: str | None) -> bool:
+        """The id or family is one this rule names."""
+        return (
             (family is not None and family in self.families)
             or (self.ids is not None and self.ids.search(model_id) is not None)
-            or (self.segments and _has_segment(model_id, self.segments))
-        ):
-            return False
+            or (bool(self.segments) and _has_segment(model_id, self.segments))
+        )
+
+    def allows(self, inputs: frozenset[str], outputs: frozenset[str]) -> bool:
+        """The modalities fit this rule."""
         if self.output and not (outputs & self.output):
             return False
         if outputs & self.output_excludes:
@@ -91,9 +94,17 @@ def infer_kind(
 
 @functools.lru_cache(maxsize=16384)  # the same model id recurs at many hosts
 def _infer(model_id: str, family: str | None, inputs: tuple[str, ...], outputs: tuple[str, ...]) -> ModelKind:
+    # The first rule both named by the id (or family) and allowed by the modalities wins. Thousands
+    # of ids share a few dozen modality pairs, so each pair's verdicts are worked out once.
+    allowed = _allowed_by_modalities(inputs, outputs)
     lowered = model_id.lower()
-    ins, outs = frozenset(inputs), frozenset(outputs)
-    for rule in _rules():
-        if rule.matches(lowered, family, ins, outs):
+    for rule, ok in zip(_rules(), allowed, strict=True):
+        if ok and (not rule.by_name or rule.named(lowered, family)):
             return rule.kind
     return ModelKind.chat
+
+
+@functools.lru_cache(maxsize=1024)
+def _allowed_by_modalities(inputs: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[bool, ...]:
+    ins, outs = frozenset(inputs), frozenset(outputs)
+    return tuple(rule.allows(ins, outs) for rule in _rules())

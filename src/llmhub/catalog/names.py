@@ -188,7 +188,7 @@ def lab_of(model_id: str) -> str | None:
 
 def _split_date(toks: list[str], months: dict[str, int]) -> tuple[list[str], str | None]:
     """Take a trailing date (in any of the styles names use) or revision off the token list."""
-    if len(toks) < 2:
+    if len(toks) < 2 or not toks[-1].isdigit():  # every style below ends in a number
         return toks, None
     # A revision after a date ("20241022", "2") left by Bedrock's "-v2" once "v" is dropped.
     if len(toks) >= 3 and len(toks[-1]) == 1 and toks[-1].isdigit() and _yyyymmdd(toks[-2]):
