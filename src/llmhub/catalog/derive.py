@@ -41,14 +41,22 @@ def assign_tiers(models: Sequence[CanonicalModel]) -> None:
     by_kind: dict[ModelKind, list[CanonicalModel]] = defaultdict(list)
     for model in models:
         by_kind[model.kind].append(model)
+    # Score tables are shared by every model scored from one arena entry: read each table once.
+    from_table: dict[int, tuple[float | None, float | None]] = {}
     for group in by_kind.values():
         prices, quality, reasoning, creative = [], [], [], []
         for model in group:
             scores = model.arena_scores
+            derived = from_table.get(id(scores))
+            if derived is None:
+                derived = from_table[id(scores)] = (
+                    reasoning_score(scores) if scores else None,
+                    scores.get("creative_writing"),
+                )
             prices.append(model.blended_price_per_million)
             quality.append(model.arena_score)
-            reasoning.append(reasoning_score(scores) if scores else None)
-            creative.append(scores.get("creative_writing"))
+            reasoning.append(derived[0])
+            creative.append(derived[1])
         arena_ids = [model.arena_id for model in group]
         _tier(group, "cost_tier", prices, higher_is_better=False)
         # Score populations count each arena entry once: a model served by 40 hosts must not crowd
@@ -66,22 +74,25 @@ def _tier(
     higher_is_better: bool,
     keys: Sequence[Any] | None = None,
 ) -> None:
-    population = {(keys[i] if keys is not None else i): value for i, value in enumerate(values) if value is not None}
-    if not population:
-        for model in models:
-            setattr(model, field, None)
-        return
-    ordered = sorted(population.values())
-    size = len(ordered)
+    if keys is None:
+        population = [value for value in values if value is not None]
+    else:
+        population = list({key: value for key, value in zip(keys, values, strict=True) if value is not None}.values())
+    population.sort()
+    size = len(population)
+    # Thousands of models share a few hundred prices and scores: rank each distinct value once.
+    tiers: dict[float | None, int | None] = {None: None}
+    for number in set(values):
+        if number is not None:
+            # Fraction of the population strictly better than this value.
+            better = (
+                size - bisect.bisect_right(population, number)
+                if higher_is_better
+                else bisect.bisect_left(population, number)
+            )
+            tiers[number] = 1 + min(_TIERS - 1, int(_TIERS * better / size))
     for model, number in zip(models, values, strict=True):
-        if number is None:
-            setattr(model, field, None)
-            continue
-        # Fraction of the population strictly better than this model.
-        better = (
-            size - bisect.bisect_right(ordered, number) if higher_is_better else bisect.bisect_left(ordered, number)
-        )
-        setattr(model, field, 1 + min(_TIERS - 1, int(_TIERS * better / size)))
+        setattr(model, field, tiers[number])
 
 
 def tags_for(model: CanonicalModel, extra: Iterable[str] | None = None) -> list[str]:
@@ -95,9 +106,19 @@ def tags_for(model: CanonicalModel, extra: Iterable[str] | None = None) -> list[
         tags.append("pdf")
     if "audio" in inputs and kind == ModelKind.chat:
         tags.append("audio-input")
-    for tag, attribute in _FLAG_TAGS:
-        if getattr(model, attribute):
-            tags.append(tag)
+    # Plain attribute reads, not a loop of getattr: this runs for every model of every build.
+    if model.supports_reasoning:
+        tags.append("reasoning")
+    if model.supports_tool_call:
+        tags.append("tools")
+    if model.supports_structured_output:
+        tags.append("structured-output")
+    if model.open_weights:
+        tags.append("open-weights")
+    if model.deprecated:
+        tags.append("deprecated")
+    if model.available:
+        tags.append("available")
     if (model.context_tokens or 0) >= LONG_CONTEXT_TOKENS:
         tags.append("long-context")
     if model.cost_tier == 1:
@@ -112,11 +133,3 @@ def tags_for(model: CanonicalModel, extra: Iterable[str] | None = None) -> list[
 
 
 _KIND_TAGS = {ModelKind.image: "image-generation"}
-_FLAG_TAGS = (
-    ("reasoning", "supports_reasoning"),
-    ("tools", "supports_tool_call"),
-    ("structured-output", "supports_structured_output"),
-    ("open-weights", "open_weights"),
-    ("deprecated", "deprecated"),
-    ("available", "available"),
-)

@@ -24,6 +24,7 @@ from llmhub.catalog.sources.arena import ArenaBoard
 __all__ = ["FusionInput", "fuse"]
 
 _BY_ID = operator.attrgetter("canonical_id")
+_SCORED_KINDS = (ModelKind.chat, ModelKind.image)
 
 # Which provenance group each overridable field belongs to.
 _GROUP = {
@@ -87,9 +88,11 @@ def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], l
         arena_overrides = arena_overrides.merged(_apply_overrides(models, data.overrides, extra_tags))
 
     ordered = sorted(models.values(), key=_BY_ID)
+    # Only models that generate or understand text can take an arena score (see _match_board).
     names = [
         CatalogName(index, m.model_id, parse_day(m.release_date), parse_day(m.last_updated))
         for index, m in enumerate(ordered)
+        if m.kind in _SCORED_KINDS
     ]
     catalog_ids = {index: m.canonical_id for index, m in enumerate(ordered)}
     listing: list[ArenaMapping] = []
@@ -209,39 +212,47 @@ def _match_board(
     catalog_ids: Mapping[int, str],
     overrides: ArenaOverrides,
 ) -> MappingResult:
-    # Scores go to models that generate or understand text; an image or embedding model never takes
-    # a chat score because its name resembles a chat model's.
-    eligible = (ModelKind.chat,) if board.board == "text" else (ModelKind.chat, ModelKind.image)
-    candidates = [name for name in names if ordered[name.index].kind in eligible]
-    return match_arena(board.ratings, candidates, overrides, catalog_ids)
+    # Scores go to models that generate or understand text (`names` holds chat and image models);
+    # an image or embedding model never takes a chat score because its name resembles a chat model's.
+    if board.board == "text":
+        names = [name for name in names if ordered[name.index].kind == ModelKind.chat]
+    return match_arena(board.ratings, names, overrides, catalog_ids)
 
 
 def _apply_scores(
     board: ArenaBoard, result: MappingResult, ordered: Sequence[CanonicalModel], snapshot: str | None
 ) -> None:
     source = FieldSource(source=f"lmarena-{board.board}", snapshot=snapshot)
-    tables: dict[str, Mapping[str, float]] = {}
+    group = "vision" if board.board == "vision" else "quality"
+    # One arena entry scores every host of its model: work out its rounded values once, and give
+    # the models that had one provenance map one shared successor.
+    scored: dict[str, tuple[float, float | None, float | None, Mapping[str, float], float | None]] = {}
+    provenance: dict[int, tuple[Mapping[str, FieldSource], Mapping[str, FieldSource]]] = {}
     for index, match in result.chosen.items():
         model = ordered[index]
-        rating = board.ratings[match.arena_name]
+        before = model.provenance
+        known = provenance.get(id(before))
+        if known is None:
+            known = provenance[id(before)] = (before, {**before, group: source})
+        model.provenance = known[1]
+        values = scored.get(match.arena_name)
+        if values is None:
+            rating = board.ratings[match.arena_name]
+            coding = rating.categories.get("coding")
+            values = scored[match.arena_name] = (
+                round(rating.rating, 2),
+                round(rating.ci_low, 2) if rating.ci_low is not None else None,
+                round(rating.ci_high, 2) if rating.ci_high is not None else None,
+                {c: round(rating.categories[c], 2) for c in TASK_CATEGORIES if c in rating.categories},
+                round(coding, 2) if coding is not None else None,
+            )
         if board.board == "vision":
             model.vision_arena_id = match.arena_name
-            model.vision_score = round(rating.rating, 2)
-            _set_source(model, "vision", source)
+            model.vision_score = values[0]
             continue
         model.arena_id = match.arena_name
         model.arena_match = match.method
-        model.arena_score = round(rating.rating, 2)
-        model.arena_ci_low = round(rating.ci_low, 2) if rating.ci_low is not None else None
-        model.arena_ci_high = round(rating.ci_high, 2) if rating.ci_high is not None else None
-        if match.arena_name not in tables:
-            tables[match.arena_name] = {
-                c: round(rating.categories[c], 2) for c in TASK_CATEGORIES if c in rating.categories
-            }
-        model.arena_scores = tables[match.arena_name]
-        coding = rating.categories.get("coding")
-        model.coding_score = round(coding, 2) if coding is not None else None
-        _set_source(model, "quality", source)
+        model.arena_score, model.arena_ci_low, model.arena_ci_high, model.arena_scores, model.coding_score = values
 
 
 def _listing(board: ArenaBoard, result: MappingResult, ordered: Sequence[CanonicalModel]) -> list[ArenaMapping]:

@@ -153,37 +153,33 @@ def match_arena(
         match={k: v for k, v in overrides.match.items() if k in arena_keys},
         never={k: v for k, v in overrides.never.items() if k in arena_keys},
     )
-    by_core: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    by_lab_numbers: dict[tuple[str | None, tuple[str, ...]], list[str]] = defaultdict(list)
-    dated_cores: set[tuple[tuple[str, ...], frozenset[str]]] = set()
-    for name in names:
-        if name in overrides.never or name in overrides.match:
-            continue
-        key = arena_keys[name]
-        by_core[key.core].append(name)
-        by_lab_numbers[(key.lab, key.numbers)].append(name)
-        if key.date is not None:
-            dated_cores.add((key.core, key.variants))
+    board = _Leaderboard(names, arena_keys, excluded=overrides.never.keys() | overrides.match.keys())
 
-    # The same model id with the same dates (one model at many hosts) always matches the same way:
-    # solve each such signature once, for the first model that has it, and share the answer.
-    hosts: dict[tuple[str, date | None, date | None], list[int]] = defaultdict(list)
-    first: list[CatalogName] = []
+    # The same model id (one model at many hosts) is named the same way everywhere: most ids share
+    # no name with any entry and are dismissed once, not once per host. The rest are solved once
+    # per distinct pair of dates (which decide alias matches) and the answer shared.
+    by_id: dict[str, list[CatalogName]] = defaultdict(list)
     for model in models:
-        same = hosts[(model.model_id, model.release_date, model.last_updated)]
-        if not same:
-            first.append(model)
-        same.append(model.index)
+        by_id[model.model_id].append(model)
     candidates: dict[int, list[_Candidate]] = {}
-    fuzzy_cache: dict[tuple[str, ...], list[str]] = {}
-    for model in first:
-        found = _candidates(model, by_core, by_lab_numbers, arena_keys, dated_cores, fuzzy_cache)
-        if found:
-            for index in hosts[(model.model_id, model.release_date, model.last_updated)]:
-                candidates[index] = found
+    ids_by_core: dict[tuple[str, ...], set[str]] = defaultdict(set)  # for explaining misses
+    for model_id, hosts in by_id.items():
+        key = parse_name(model_id)
+        if not board.could_match(key):
+            continue
+        if key.core in board.by_core:
+            ids_by_core[key.core].add(model_id)
+        solved: dict[tuple[date | None, date | None], list[_Candidate]] = {}
+        for model in hosts:
+            dates = (model.release_date, model.last_updated)
+            found = solved.get(dates)
+            if found is None:
+                found = solved[dates] = board.candidates(model, key)
+            if found:
+                candidates[model.index] = found
 
     if overrides.match or overrides.never:
-        _apply_overrides(overrides, first, hosts, candidates, catalog_ids or {})
+        _apply_overrides(overrides, by_id, candidates, catalog_ids or {})
 
     model_ids = {m.index: m.model_id for m in models if m.index in candidates}
     chosen: dict[int, ModelMatch] = {}
@@ -214,40 +210,56 @@ def match_arena(
             if index not in listed:
                 listed.append(index)
     unmatched = [name for name in names if not matches.get(name)]
-    model_cores: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    if unmatched:
-        for model in first:
-            model_cores[parse_name(model.model_id).core].append(model.model_id)
-    reasons = {name: _why_unmatched(name, arena_keys[name], overrides, model_cores) for name in unmatched}
+    reasons = {name: _why_unmatched(name, arena_keys[name], overrides, ids_by_core) for name in unmatched}
     return MappingResult(chosen=chosen, matches=matches, reasons=reasons)
 
 
-def _candidates(
-    model: CatalogName,
-    by_core: Mapping[tuple[str, ...], list[str]],
-    by_lab_numbers: Mapping[tuple[str | None, tuple[str, ...]], list[str]],
-    arena_keys: Mapping[str, NameKey],
-    dated_cores: set[tuple[tuple[str, ...], frozenset[str]]],
-    fuzzy_cache: dict[tuple[str, ...], list[str]],
-) -> list[_Candidate]:
-    """Every arena entry one model could take its score from: structured matches, else fuzzy ones."""
-    key = parse_name(model.model_id)
-    found: list[_Candidate] = []
-    for name in by_core.get(key.core, ()):
-        candidate = _structured(model, key, name, arena_keys[name], dated_cores)
-        if candidate is not None:
-            found.append(candidate)
-    if not found and key.lab is not None:
-        if key.core not in fuzzy_cache:
-            pool = by_lab_numbers.get((key.lab, key.numbers), ())
-            fuzzy_cache[key.core] = _fuzzy_names(key, pool, arena_keys)
-        for name in fuzzy_cache[key.core]:
-            other = arena_keys[name]
-            if _fuzzy_compatible(key, other):
-                score = fuzz.ratio(_words(key), _words(other))
-                match = ModelMatch(name, "fuzzy", f"similarity {score:.0f} within lab {key.lab}")
-                found.append(_Candidate(_LEVELS.index("fuzzy"), name, match))
-    return found
+class _Leaderboard:
+    """One leaderboard's names indexed for matching: by core name, and by lab and version numbers."""
+
+    def __init__(self, names: Iterable[str], arena_keys: Mapping[str, NameKey], excluded: Iterable[str]):
+        self.keys = arena_keys
+        skip = set(excluded)
+        self.by_core: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        self.by_lab_numbers: dict[tuple[str | None, tuple[str, ...]], list[str]] = defaultdict(list)
+        self.dated_cores: set[tuple[tuple[str, ...], frozenset[str]]] = set()
+        for name in names:
+            if name in skip:  # overrides decide these
+                continue
+            key = arena_keys[name]
+            self.by_core[key.core].append(name)
+            self.by_lab_numbers[(key.lab, key.numbers)].append(name)
+            if key.date is not None:
+                self.dated_cores.add((key.core, key.variants))
+        self._fuzzy: dict[tuple[str, ...], list[str]] = {}
+
+    def could_match(self, key: NameKey) -> bool:
+        """Whether any entry shares the model's core name or is a fuzzy candidate for it."""
+        return key.core in self.by_core or (key.lab is not None and bool(self.fuzzy_names(key)))
+
+    def fuzzy_names(self, key: NameKey) -> list[str]:
+        """Entries of the same lab and version numbers whose words are near-identical (per core name)."""
+        found = self._fuzzy.get(key.core)
+        if found is None:
+            pool = self.by_lab_numbers.get((key.lab, key.numbers), ())
+            found = self._fuzzy[key.core] = _fuzzy_names(key, pool, self.keys)
+        return found
+
+    def candidates(self, model: CatalogName, key: NameKey) -> list[_Candidate]:
+        """Every entry the model could take its score from: structured matches, else fuzzy ones."""
+        found: list[_Candidate] = []
+        for name in self.by_core.get(key.core, ()):
+            candidate = _structured(model, key, name, self.keys[name], self.dated_cores)
+            if candidate is not None:
+                found.append(candidate)
+        if not found and key.lab is not None:
+            for name in self.fuzzy_names(key):
+                other = self.keys[name]
+                if _fuzzy_compatible(key, other):
+                    score = fuzz.ratio(_words(key), _words(other))
+                    match = ModelMatch(name, "fuzzy", f"similarity {score:.0f} within lab {key.lab}")
+                    found.append(_Candidate(_LEVELS.index("fuzzy"), name, match))
+        return found
 
 
 def _structured(
@@ -354,17 +366,25 @@ def _fuzzy_names(key: NameKey, pool: Iterable[str], arena_keys: Mapping[str, Nam
 
 def _apply_overrides(
     overrides: ArenaOverrides,
-    first: Sequence[CatalogName],
-    hosts: Mapping[tuple[str, date | None, date | None], list[int]],
+    by_id: Mapping[str, list[CatalogName]],
     candidates: dict[int, list[_Candidate]],
     catalog_ids: Mapping[int, str],
 ) -> None:
+    """Pin the overrides' matches.
+
+    Names never to match are already out of every candidate list: `_Leaderboard` leaves them out.
+    """
+    wanted = {base_id(target.lower()) for targets in overrides.match.values() for target in targets}
     by_base: dict[str, list[int]] = defaultdict(list)
-    for model in first:
-        by_base[base_id(model.model_id)].extend(hosts[(model.model_id, model.release_date, model.last_updated)])
+    for model_id, hosts in by_id.items():
+        base = base_id(model_id)  # memoised
+        if base in wanted:
+            by_base[base].extend(model.index for model in hosts)
     pinned = any(":" in target for targets in overrides.match.values() for target in targets)
     by_catalog_id = {cid.lower(): index for index, cid in catalog_ids.items()} if pinned else {}
     for name, targets in overrides.match.items():
+        if name in overrides.never:
+            continue
         for target in targets:
             lowered = target.lower()
             indexes = [by_catalog_id[lowered]] if lowered in by_catalog_id else by_base.get(base_id(lowered), [])
@@ -372,19 +392,13 @@ def _apply_overrides(
             pinned_to = [_Candidate(_LEVELS.index("override"), name, match)]
             for index in indexes:
                 candidates[index] = pinned_to
-    if overrides.never:
-        kept: dict[int, list[_Candidate]] = {}  # one filtered list per shared list, so rankings stay shared
-        for index, found in candidates.items():
-            if id(found) not in kept:
-                kept[id(found)] = [c for c in found if c.name not in overrides.never]
-            candidates[index] = kept[id(found)]
 
 
 def _why_unmatched(
     name: str,
     key: NameKey,
     overrides: ArenaOverrides,
-    model_cores: Mapping[tuple[str, ...], list[str]],
+    model_cores: Mapping[tuple[str, ...], Iterable[str]],
 ) -> str:
     if name in overrides.never:
         return f"never matched: {overrides.never[name]}"
