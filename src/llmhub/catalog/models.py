@@ -60,6 +60,10 @@ class FieldSource:
     detail: str | None = None
     """What else identifies it: the overrides file, the discovery run."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as a plain tuple: dataclasses' slot-state pickling is several times slower.
+        return (FieldSource, (self.source, self.snapshot, self.detail))
+
 
 @dataclass(frozen=True, slots=True)
 class PriceTier:
@@ -70,6 +74,9 @@ class PriceTier:
     output: float | None = None
     cache_read: float | None = None
     cache_write: float | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PriceTier, (self.above_tokens, self.input, self.output, self.cache_read, self.cache_write))
 
 
 @dataclass(slots=True)
@@ -214,6 +221,10 @@ class ArenaMatchRef:
     modelsdev: str | None = None
     """`<models.dev provider>/<model id>`, when the model came from models.dev."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as a plain tuple (thousands of these are cached with every catalog).
+        return (ArenaMatchRef, (self.provider, self.model_id, self.modelsdev))
+
 
 @dataclass(slots=True)
 class ArenaMapping:
@@ -224,6 +235,9 @@ class ArenaMapping:
     score: float | None = None
     matches: tuple[ArenaMatchRef, ...] = ()
     reason: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ArenaMapping, (self.arena_name, self.board, self.score, self.matches, self.reason))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `llmhub catalog arena --json`."""

@@ -19,6 +19,7 @@ __all__ = ["BOARDS", "ArenaBoard", "ArenaRating", "fetch_live", "load_local", "p
 
 Board = Literal["text", "vision"]
 _RAW = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/"
+_NUMBER_TYPES = (int, float)
 BOARDS: dict[Board, str] = {
     "text": "leaderboard-text-style-control.json",
     "vision": "leaderboard-vision-style-control.json",
@@ -70,10 +71,11 @@ def parse(payload: RawPayload, board: Board) -> ArenaBoard:
     for category, entries in data.items():
         if category == "full" or not isinstance(entries, dict):
             continue
+        # Inlined checks (no helper call): the categories hold ~7,000 entries.
         per_category[category] = {
-            model: float(entry["rating"])
+            model: float(rating)
             for model, entry in entries.items()
-            if isinstance(entry, dict) and _is_number(entry.get("rating"))
+            if entry.__class__ is dict and (rating := entry.get("rating")).__class__ in _NUMBER_TYPES
         }
     ratings: dict[str, ArenaRating] = {}
     for model, entry in data["full"].items():
@@ -89,4 +91,4 @@ def parse(payload: RawPayload, board: Board) -> ArenaBoard:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return value.__class__ in _NUMBER_TYPES  # exactly: bool is an int subclass
