@@ -177,6 +177,30 @@ def test_degraded_refresh_keeps_the_last_good_catalog(live_sources):
     assert build_catalog(discover=False).built_at == good.built_at
 
 
+def test_degraded_refresh_keeps_a_catalog_cached_before_summaries(live_sources):
+    # Caches written by an older llmhub hold the catalog but no summary of it.
+    good = build_catalog(discover=False)
+    cache = CatalogCache(default_cache_dir())
+    for key in [k for k in cache._open().iterkeys() if str(k).startswith(("summary:", "raw:lmarena-text"))]:
+        cache._open().delete(key)
+    cache.close()
+    live_sources["arena"] = False
+    kept = build_catalog(discover=False, force_refresh=True)
+    assert kept.built_at == good.built_at
+    assert kept["openai:gpt-4.1"].arena_score == 1412.2
+
+
+def test_refresh_reads_only_the_summary_of_the_last_catalog(mini_dir, monkeypatch):
+    build_catalog(sources_dir=mini_dir)
+    loads = []
+    original = CatalogCache.load_catalog
+    monkeypatch.setattr(CatalogCache, "load_catalog", lambda self, key: loads.append(key) or original(self, key))
+    refreshed = build_catalog(sources_dir=mini_dir, force_refresh=True)
+    assert loads == []  # its thousands of models are not unpickled just to be replaced
+    assert build_catalog(sources_dir=mini_dir).built_at == refreshed.built_at
+    assert len(loads) == 1
+
+
 def test_corrupt_cache_is_moved_aside_and_rebuilt(mini_dir):
     build_catalog(sources_dir=mini_dir)
     directory = default_cache_dir()

@@ -25,7 +25,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from llmhub.catalog.cache import CachedCatalog, CatalogCache
+from llmhub.catalog.cache import CatalogCache
 from llmhub.catalog.fuse import FusionInput, fuse
 from llmhub.catalog.models import Catalog, SourceStatus
 from llmhub.catalog.overrides import CatalogOverrides, find_overrides_path, load_overrides
@@ -136,21 +136,29 @@ def _build_or_load(
 ) -> Catalog:
     mode = f"dir:{_fingerprint(directory)}" if directory is not None else ("offline" if offline else "live")
     inputs = f"{mode}|overrides:{user_overrides.digest if user_overrides else 'none'}"
+    local = directory is not None
     if not force_refresh:
         previous = cache.load_catalog(slot)
-        if _fresh(previous, inputs, directory is not None, ttl_hours):
-            assert previous is not None
+        if previous is not None and _fresh(previous.inputs, previous.age_hours, inputs, local, ttl_hours):
             return previous.catalog
     with cache.lock():
-        # Another process may have built it while this one waited for the lock.
-        previous = cache.load_catalog(slot)
-        if not force_refresh and _fresh(previous, inputs, directory is not None, ttl_hours):
-            assert previous is not None
-            return previous.catalog
+        # Only the last good catalog's summary is read here (not its thousands of models): enough
+        # to see whether another process built it while this one waited for the lock, and whether
+        # this refresh is worse than it.
+        summary = cache.load_summary(slot)
+        if (
+            not force_refresh
+            and summary is not None
+            and _fresh(summary.inputs, summary.age_hours, inputs, local, ttl_hours)
+        ):
+            previous = cache.load_catalog(slot)
+            if previous is not None:
+                return previous.catalog
         use_discovery = not offline and (discover if discover is not None else directory is None)
         catalog = _build(directory, cache, user_overrides, use_discovery, timeout, progress, offline)
         catalog.warnings.extend(cache.warnings)
-        degraded = _degradation(catalog, previous.catalog if previous else None)
+        degraded = _degradation(catalog, summary.sources if summary is not None else None)
+        previous = cache.load_catalog(slot) if degraded else None
         if degraded and previous is not None:
             note = (
                 f"refresh came out degraded ({degraded}); keeping the catalog built at "
@@ -189,11 +197,11 @@ def _slot(directory: Path | None) -> str:
     return "live" if directory is None else "dir:" + hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:12]
 
 
-def _fresh(previous: CachedCatalog | None, inputs: str, local: bool, ttl_hours: float) -> bool:
-    if previous is None or previous.inputs != inputs:
+def _fresh(saved_inputs: str, age_hours: float, inputs: str, local: bool, ttl_hours: float) -> bool:
+    if saved_inputs != inputs:
         return False
     # A local mirror's catalog is fresh as long as the files are unchanged (its fingerprint is in `inputs`).
-    return local or previous.age_hours < ttl_hours
+    return local or age_hours < ttl_hours
 
 
 def _fingerprint(directory: Path) -> str:
@@ -397,12 +405,15 @@ def _status(name: str, status: str, payload: RawPayload, detail: str | None = No
     )
 
 
-def _degradation(new: Catalog, old: Catalog | None) -> str | None:
-    """Why `new` is worse than `old` (a source lost, or fallen back to older data), or None."""
-    if old is None:
+def _degradation(new: Catalog, old_sources: list[SourceStatus] | None) -> str | None:
+    """Why `new` is worse than the catalog that had `old_sources`, or None.
+
+    Worse means a source lost, or fallen back to older data.
+    """
+    if old_sources is None:
         return None
     problems = []
-    for before in old.sources:
+    for before in old_sources:
         after = new.source(before.name)
         if before.name in ("any-llm", "overrides") or not before.usable:
             continue

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from llmhub.catalog.models import CATALOG_VERSION, FIELD_NAMES, CanonicalModel, Catalog
+from llmhub.catalog.models import CATALOG_VERSION, FIELD_NAMES, CanonicalModel, Catalog, SourceStatus
 from llmhub.catalog.sources._http import RawPayload
 
-__all__ = ["CACHE_DIR_VAR", "CachedCatalog", "CatalogCache", "default_cache_dir"]
+__all__ = ["CACHE_DIR_VAR", "CachedCatalog", "CatalogCache", "CatalogSummary", "default_cache_dir"]
 
 CACHE_DIR_VAR = "LLMHUB_CACHE_DIR"
 logger = logging.getLogger("llmhub")
@@ -41,6 +41,22 @@ def default_cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("llmhub")) / "catalog"
+
+
+@dataclass
+class CatalogSummary:
+    """What a refresh needs to know about the last good catalog, without loading its models."""
+
+    inputs: str
+    """What the catalog was built from (mode, sources directory fingerprint, overrides digest)."""
+    saved_at: float
+    built_at: str
+    sources: list[SourceStatus]
+
+    @property
+    def age_hours(self) -> float:
+        """Hours since the catalog was saved."""
+        return (time.time() - self.saved_at) / 3600
 
 
 @dataclass
@@ -101,8 +117,15 @@ class CatalogCache:
             return None
 
     def _set(self, key: str, value: Any) -> bool:
+        return self._set_all({key: value})
+
+    def _set_all(self, items: dict[str, Any]) -> bool:
+        """Write every item in one transaction: readers see all of them or none."""
         try:
-            self._open().set(key, value)
+            cache = self._open()
+            with cache.transact():
+                for key, value in items.items():
+                    cache.set(key, value)
             return True
         except (sqlite3.DatabaseError, OSError) as exc:
             message = f"could not write the catalog cache at {self.directory}: {exc}"
@@ -137,8 +160,25 @@ class CatalogCache:
             return None
         return CachedCatalog(catalog=catalog, inputs=value["inputs"], saved_at=value["saved_at"])
 
+    def load_summary(self, key: str) -> CatalogSummary | None:
+        """The summary of the last good catalog built in mode `key`, or None (missing or unreadable)."""
+        value = self._get(f"summary:{key}")
+        if isinstance(value, CatalogSummary):
+            return value
+        # A catalog saved before summaries existed: read it whole, this once.
+        full = self.load_catalog(key)
+        if full is None:
+            return None
+        return CatalogSummary(
+            inputs=full.inputs, saved_at=full.saved_at, built_at=full.catalog.built_at, sources=full.catalog.sources
+        )
+
     def save_catalog(self, key: str, catalog: Catalog, inputs: str) -> bool:
-        """Store a catalog as the last good one for mode `key` (rows as tuples: quick to load)."""
+        """Store a catalog as the last good one for mode `key` (rows as tuples: quick to load).
+
+        Its summary is written in the same transaction, so the two always describe the same build.
+        """
+        saved_at = time.time()
         value = {
             "version": CATALOG_VERSION,
             "fields": FIELD_NAMES,
@@ -148,9 +188,10 @@ class CatalogCache:
             "arena": catalog.arena,
             "warnings": catalog.warnings,
             "inputs": inputs,
-            "saved_at": time.time(),
+            "saved_at": saved_at,
         }
-        return self._set(f"catalog:{key}", value)
+        summary = CatalogSummary(inputs=inputs, saved_at=saved_at, built_at=catalog.built_at, sources=catalog.sources)
+        return self._set_all({f"catalog:{key}": value, f"summary:{key}": summary})
 
     @contextlib.contextmanager
     def lock(self, timeout: float = 120.0) -> Iterator[None]:
