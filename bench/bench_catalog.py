@@ -13,7 +13,7 @@ work itself, except `catalog show --json`, which is the whole command's wall tim
     show      `llmhub catalog show --json` wall time (interpreter start-up included)
     memory    peak RSS of the cold-build process                             goal: < 200 MB
 
-plus the arena mapping statistics. Medians of --runs runs; ratios only, nothing is asserted.
+plus the arena mapping statistics. Medians and bests of --runs runs; ratios only, nothing is asserted.
 """
 
 from __future__ import annotations
@@ -94,12 +94,17 @@ def main() -> None:
         show.append(time.perf_counter() - started)
 
     p, c, r, w, s = (statistics.median(v) * 1000 for v in (parse, cold, refresh, warm, show))
-    print(f"catalog from {sources}: {models} models; medians of {args.runs} runs, each in a fresh process")
-    print(f"  parse (json.load of the 3 source files)   {p:8.1f} ms")
-    print(f"  cold build (empty cache)                   {c:8.1f} ms   {c / p:5.2f}x parse   (goal <= 4x)")
-    print(f"  forced refresh (over a cached catalog)     {r:8.1f} ms   {r / p:5.2f}x parse")
-    print(f"  warm load (from the cache)                 {w:8.1f} ms   {w / p:5.2f}x parse   (goal < 1x)")
-    print(f"  llmhub catalog show --json (whole command) {s:8.1f} ms   {s / p:5.2f}x parse")
+    bp, bc, br, bw = (min(v) * 1000 for v in (parse, cold, refresh, warm))
+    print(f"catalog from {sources}: {models} models; {args.runs} runs, each in a fresh process")
+    print("  (median, then best of the runs: on a busy machine the best is the steadier measure of the code)")
+    print(f"  parse (json.load of the 3 source files)   {p:8.1f} ms              best {bp:7.1f} ms")
+    for label, median, best, goal in (
+        ("cold build (empty cache)                  ", c, bc, "(goal <= 4x)"),
+        ("forced refresh (over a cached catalog)    ", r, br, ""),
+        ("warm load (from the cache)                ", w, bw, "(goal < 1x)"),
+    ):
+        print(f"  {label} {median:8.1f} ms {median / p:5.2f}x parse  best {best / bp:5.2f}x  {goal}".rstrip())
+    print(f"  llmhub catalog show --json (whole command) {s:8.1f} ms {s / p:5.2f}x parse")
     print(f"  peak RSS of the cold build                 {max(rss):8.1f} MB            (goal < 200 MB)")
 
     sys.path.insert(0, str(REPO / "src"))
