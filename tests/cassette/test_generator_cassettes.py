@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -32,11 +31,11 @@ from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
 from llmhub.generator.pipeline import GenerationResult
 from llmhub.spec import parse_spec
 from llmhub_runtime.testing import FakeOpenAIServer
+from tests.paths import MINI
 
 from ._recording import CASSETTES, CLOSED_PORT_BASE, RECORD_MODE, RECORDING_KEY, make_vcr
 
 LIBRARY = CASSETTES / "generator"
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "catalog" / "mini"
 MODEL = os.environ.get("LLMHUB_GENERATOR_CASSETTE_MODEL", "fake-generator")
 REAL_PROVIDER = RECORD_MODE != "none" and "LLMHUB_CASSETTE_API_BASE" in os.environ
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "catalog" / "mini"
+from tests.paths import MINI
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "catalog" / "mini"
+from tests.paths import MINI
 
 
 def llmhub(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60):

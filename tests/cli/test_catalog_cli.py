@@ -1,14 +1,12 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from llmhub.cli import app
-
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "catalog" / "mini"
+from tests.paths import MINI
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from llmhub.cli import app
-
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "catalog" / "mini"
+from tests.paths import MINI
 
 SPEC = """\
 project: demo

@@ -13,8 +13,7 @@ from llmhub._resources import data_dir
 from llmhub.cli import app
 from llmhub.schemas import schema_for
 from llmhub_runtime.config_loader import load_config
-
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "catalog" / "mini"
+from tests.paths import MINI
 
 SPEC = """\
 project: demo

@@ -16,8 +16,8 @@ from llmhub.cli import app
 from llmhub_runtime import LLMHub
 from llmhub_runtime.config_loader import load_config
 from llmhub_runtime.testing import ScriptedResponse
+from tests.paths import MINI
 
-MINI = Path(__file__).resolve().parent.parent / "fixtures" / "catalog" / "mini"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
 
 SPEC = """\

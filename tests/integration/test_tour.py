@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from llmhub.cli import app
 from llmhub_runtime import LLMHub
+from tests.paths import MINI
 
 ROOT = Path(__file__).resolve().parents[2]
-MINI = ROOT / "tests" / "fixtures" / "catalog" / "mini"
 
 
 def run(*args: str):

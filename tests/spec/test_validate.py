@@ -9,8 +9,7 @@ import pytest
 from llmhub.spec import parse_spec
 from llmhub.spec.validate import validate_spec
 from tests.generator.conftest import fixture_catalog
-
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "catalog" / "mini"
+from tests.paths import MINI
 
 GOOD = """\
 providers:

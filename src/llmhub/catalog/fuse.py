@@ -112,23 +112,11 @@ def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], l
     # Most models end with equal provenance maps and tag lists: share one object for each, which
     # keeps the catalog small in memory and quick to unpickle from the cache.
     shared_tags: dict[tuple[str, ...], tuple[str, ...]] = {}
-    shared_sources: dict[tuple[tuple[str, int], ...], Mapping[str, FieldSource]] = {}
-    # Provenance maps are themselves shared (by every models.dev model, by the models one arena
-    # entry scored): look each up once. The map is kept in the value so its id stays its own.
-    with_tiers: dict[int, tuple[Mapping[str, FieldSource], Mapping[str, FieldSource]]] = {}
+    with_tiers = _ProvenanceExtender("tiers", derived)
     for model in ordered:
         tags = tuple(tags_for(model, extra_tags.get(model.canonical_id)))
         model.tags = shared_tags.setdefault(tags, tags)
-        before = model.provenance
-        known = with_tiers.get(id(before))
-        if known is None:
-            # FieldSource values are shared instances, so their identities tell equal maps apart.
-            key = tuple((group, id(source)) for group, source in before.items())
-            after = shared_sources.get(key)
-            if after is None:
-                after = shared_sources[key] = {**before, "tiers": derived}
-            known = with_tiers[id(before)] = (before, after)
-        model.provenance = known[1]
+        model.provenance = with_tiers(model.provenance)
     return ordered, listing, warnings
 
 
@@ -150,6 +138,31 @@ def _bare(provider: str, model_id: str, source: FieldSource, kind: ModelKind | N
         arena_scores=_NO_SCORES,
         provenance={"identity": source},
     )
+
+
+class _ProvenanceExtender:
+    """Adds one field group's source to provenance maps, giving equal maps one shared result.
+
+    Maps are already shared by many models (every models.dev model starts with the same one), so
+    each is extended once, looked up by identity; results are interned by content.
+    """
+
+    def __init__(self, group: str, source: FieldSource):
+        self.group, self.source = group, source
+        self._by_content: dict[tuple[tuple[str, int], ...], Mapping[str, FieldSource]] = {}
+        # The map is kept in the value so that its id cannot be reused while it is a key.
+        self._by_id: dict[int, tuple[Mapping[str, FieldSource], Mapping[str, FieldSource]]] = {}
+
+    def __call__(self, before: Mapping[str, FieldSource]) -> Mapping[str, FieldSource]:
+        known = self._by_id.get(id(before))
+        if known is None:
+            # FieldSource values are shared instances, so their identities tell equal maps apart.
+            key = tuple((group, id(source)) for group, source in before.items())
+            after = self._by_content.get(key)
+            if after is None:
+                after = self._by_content[key] = {**before, self.group: self.source}
+            known = self._by_id[id(before)] = (before, after)
+        return known[1]
 
 
 def _set_source(model: CanonicalModel, group: str, source: FieldSource) -> None:
@@ -224,17 +237,13 @@ def _apply_scores(
 ) -> None:
     source = FieldSource(source=f"lmarena-{board.board}", snapshot=snapshot)
     group = "vision" if board.board == "vision" else "quality"
-    # One arena entry scores every host of its model: work out its rounded values once, and give
-    # the models that had one provenance map one shared successor.
+    # One arena entry scores every host of its model: work out its rounded values once, and share
+    # the extended provenance maps.
     scored: dict[str, tuple[float, float | None, float | None, Mapping[str, float], float | None]] = {}
-    provenance: dict[int, tuple[Mapping[str, FieldSource], Mapping[str, FieldSource]]] = {}
+    with_source = _ProvenanceExtender(group, source)
     for index, match in result.chosen.items():
         model = ordered[index]
-        before = model.provenance
-        known = provenance.get(id(before))
-        if known is None:
-            known = provenance[id(before)] = (before, {**before, group: source})
-        model.provenance = known[1]
+        model.provenance = with_source(model.provenance)
         values = scored.get(match.arena_name)
         if values is None:
             rating = board.ratings[match.arena_name]
