@@ -95,16 +95,25 @@ def infer_kind(
 @functools.lru_cache(maxsize=16384)  # the same model id recurs at many hosts
 def _infer(model_id: str, family: str | None, inputs: tuple[str, ...], outputs: tuple[str, ...]) -> ModelKind:
     # The first rule both named by the id (or family) and allowed by the modalities wins. Thousands
-    # of ids share a few dozen modality pairs, so each pair's verdicts are worked out once.
-    allowed = _allowed_by_modalities(inputs, outputs)
-    lowered = model_id.lower()
-    for rule, ok in zip(_rules(), allowed, strict=True):
-        if ok and (not rule.by_name or rule.named(lowered, family)):
-            return rule.kind
-    return ModelKind.chat
+    # of ids share a few dozen modality pairs, so each pair's rules are sorted out once: most ids
+    # are then tested against three or four names, not every rule.
+    to_test, otherwise = _by_modalities(inputs, outputs)
+    if to_test:
+        lowered = model_id.lower()
+        for rule in to_test:
+            if rule.named(lowered, family):
+                return rule.kind
+    return otherwise
 
 
 @functools.lru_cache(maxsize=1024)
-def _allowed_by_modalities(inputs: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[bool, ...]:
+def _by_modalities(inputs: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[tuple[_Rule, ...], ModelKind]:
+    """The rules these modalities allow that need a name, up to the first that needs none, and its kind."""
     ins, outs = frozenset(inputs), frozenset(outputs)
-    return tuple(rule.allows(ins, outs) for rule in _rules())
+    to_test: list[_Rule] = []
+    for rule in _rules():
+        if rule.allows(ins, outs):
+            if not rule.by_name:
+                return tuple(to_test), rule.kind
+            to_test.append(rule)
+    return tuple(to_test), ModelKind.chat

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from llmhub.catalog._data import load_data
 
@@ -23,11 +22,14 @@ _TOKEN = re.compile(r"[a-z]+|\d+")
 _FIREWORKS_VERSION = re.compile(r"(?<=\d)p(?=\d)")  # llama-v3p1 -> llama-v3.1
 _TRAILING_ZERO_VERSION = re.compile(r"(v\d+)\.0(?=$|[^.\d])")  # nova-pro-v1.0 -> nova-pro-v1
 _COLON_REVISION = re.compile(r":\d+$")  # bedrock ...-v1:0
+_NO_VARIANTS: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)  # not slots: cached_property needs a __dict__
-class NameKey:
+class NameKey(NamedTuple):
     """A model name reduced to what identifies it.
+
+    A named tuple rather than a dataclass: one is made for every distinct id in every build, and
+    a tuple is the cheapest immutable record to make.
 
     Attributes:
         core: The identity tokens, e.g. ("claude", "opus", "4", "5").
@@ -45,12 +47,12 @@ class NameKey:
     prerelease: bool = False
     moving: bool = False
 
-    @functools.cached_property
+    @property
     def numbers(self) -> tuple[str, ...]:
         """The number tokens of the core, which fuzzy matching must never change."""
         return tuple(t for t in self.core if t.isdigit())
 
-    @functools.cached_property
+    @property
     def words(self) -> tuple[str, ...]:
         """The word tokens of the core."""
         return tuple(t for t in self.core if not t.isdigit())
@@ -66,11 +68,14 @@ def _rules() -> dict[str, Any]:
         parts = tuple(tokens(text))
         variants.setdefault(parts[0], []).append(parts)
     lab_by_word = {word: lab for lab, words in raw["labs"].items() for word in words}
+    dropped = frozenset(raw["decorations"]) | frozenset(raw["prerelease_words"]) | frozenset(raw["moving_words"])
     return {
         "decorations": frozenset(raw["decorations"]),
         # Words dropped from a name's core (recording preview or moving alias on the way).
-        "dropped": frozenset(raw["decorations"]) | frozenset(raw["prerelease_words"]) | frozenset(raw["moving_words"]),
+        "dropped": dropped,
         "variants": variants,
+        # Tokens that are not simply kept: most names have none and skip the token-by-token pass.
+        "special": dropped | variants.keys() | {"v"},
         "serving_neutral": frozenset(raw["serving_neutral"]),
         "extendable": frozenset(raw["extendable"]),
         "prerelease": frozenset(raw["prerelease_words"]),
@@ -117,7 +122,8 @@ def base_id(model_id: str) -> str:
         name = _FIREWORKS_VERSION.sub(".", name)  # first: it creates the dots trimmed below
     if "." in name:
         name = _rules()["dotted"].sub("", name)
-        name = _TRAILING_ZERO_VERSION.sub(r"\1", name)
+        if ".0" in name:  # a substitution with a group reference is slow even when nothing matches
+            name = _TRAILING_ZERO_VERSION.sub(r"\1", name)
     if ":" in name:
         name = _COLON_REVISION.sub("", name)
     if "@" in name:
@@ -134,13 +140,29 @@ def tokens(name: str) -> list[str]:
 def parse_name(model_id: str) -> NameKey:
     """Reduce a model id or arena name to its `NameKey`."""
     rules = _rules()
-    toks = tokens(base_id(model_id))
+    toks = _TOKEN.findall(base_id(model_id))  # base_id lower-cases
+    if rules["special"].isdisjoint(toks):
+        kept, variants, prerelease, moving = toks, _NO_VARIANTS, False, False
+    else:
+        kept, variants, prerelease, moving = _strip(toks, rules)
+    kept, found_date = _split_date(kept, rules["months"])
+    while len(kept) > 1 and kept[0] in rules["org_prefixes"]:
+        kept = kept[1:]
+    lab = rules["lab_by_word"].get(kept[0]) if kept else None
+    return NameKey(tuple(kept), found_date, variants, lab, prerelease, moving)
+
+
+def _strip(toks: list[str], rules: dict[str, Any]) -> tuple[list[str], frozenset[str], bool, bool]:
+    """Take serving variants and dropped words out of a name's tokens.
+
+    Returns the tokens kept, the variants, and whether a prerelease word and a moving-alias word
+    were among the dropped ones.
+    """
     count = len(toks)
-    variants: set[str] = set()
     kept: list[str] = []
+    variants: set[str] = set()
     prerelease = moving = False
     i = 0
-    # Locals, not rules[...] lookups per token: this runs for every distinct id of every build.
     variant_index, dropped = rules["variants"], rules["dropped"]
     prerelease_words, moving_words = rules["prerelease"], rules["moving"]
     while i < count:
@@ -167,18 +189,7 @@ def parse_name(model_id: str) -> NameKey:
             continue
         kept.append(tok)
         i += 1
-    kept, found_date = _split_date(kept, rules["months"])
-    while len(kept) > 1 and kept[0] in rules["org_prefixes"]:
-        kept = kept[1:]
-    lab = rules["lab_by_word"].get(kept[0]) if kept else None
-    return NameKey(
-        core=tuple(kept),
-        date=found_date,
-        variants=frozenset(variants),
-        lab=lab,
-        prerelease=prerelease,
-        moving=moving,
-    )
+    return kept, frozenset(variants), prerelease, moving
 
 
 def lab_of(model_id: str) -> str | None:
