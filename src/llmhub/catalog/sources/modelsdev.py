@@ -29,6 +29,7 @@ LOCAL_PATH = Path("models.dev") / "api.json"
 _NUMBER_TYPES = (int, float)
 _TOO_BIG = 1e15  # JSON allows Infinity; no real price or token limit comes near this
 _NO_SCORES: Mapping[str, float] = {}  # shared by every model until the arena scores one
+_EMPTY: dict[str, Any] = {}  # stands in for a missing or malformed object; never written to
 
 
 def load_local(directory: Path) -> RawPayload:
@@ -103,9 +104,13 @@ class _Reader:
 
     def model(self, provider_id: str, anyllm: str | None, model_id: str, raw: dict[str, Any]) -> CanonicalModel:
         get = raw.get
-        modalities = _mapping(get("modalities"))
-        limit = _mapping(get("limit"))
-        cost = _mapping(get("cost"))
+        modalities, limit, cost = get("modalities"), get("limit"), get("cost")
+        if modalities.__class__ is not dict:
+            modalities = _EMPTY
+        if limit.__class__ is not dict:
+            limit = _EMPTY
+        if cost.__class__ is not dict:
+            cost = _EMPTY
         status = get("status")
         name = get("name")
         family = get("family")
@@ -119,6 +124,9 @@ class _Reader:
         provider = anyllm or provider_id
         # Positional, in field order: binding ~50 keyword arguments cost a fifth of this method.
         # tests/catalog/test_sources.py checks every field of a parsed model against a keyword-built one.
+        # The checks are inlined where a helper call would cost more than the check: booleans are
+        # tested in place (`v` is only a scratch name), and keys most models lack are looked for
+        # before anything is called for them.
         return CanonicalModel(
             f"{provider}:{model_id}",  # canonical_id
             provider,  # provider
@@ -139,28 +147,28 @@ class _Reader:
             None,  # vision_arena_id
             # 0 means "unknown" on models.dev (audio and video models list it that way).
             _positive_int(limit.get("context")),  # context_tokens
-            _positive_int(limit.get("input")),  # max_input_tokens
+            _positive_int(limit["input"]) if "input" in limit else None,  # max_input_tokens
             _positive_int(limit.get("output")),  # max_output_tokens
             number(cost.get("input")),  # price_input_per_million
             number(cost.get("output")),  # price_output_per_million
             number(cost.get("cache_read")),  # price_cache_read_per_million
-            number(cost.get("cache_write")),  # price_cache_write_per_million
-            number(cost.get("reasoning")),  # price_reasoning_per_million
-            number(cost.get("input_audio")),  # price_input_audio_per_million
-            number(cost.get("output_audio")),  # price_output_audio_per_million
+            number(cost["cache_write"]) if "cache_write" in cost else None,  # price_cache_write_per_million
+            number(cost["reasoning"]) if "reasoning" in cost else None,  # price_reasoning_per_million
+            number(cost["input_audio"]) if "input_audio" in cost else None,  # price_input_audio_per_million
+            number(cost["output_audio"]) if "output_audio" in cost else None,  # price_output_audio_per_million
             price_tiers(cost) if "tiers" in cost or "context_over_200k" in cost else (),  # price_tiers
             None,  # blended_price_per_million (the fusion sets it, after the user's overrides)
-            _bool(get("tool_call")),  # supports_tool_call
-            _bool(get("reasoning")),  # supports_reasoning
-            _bool(get("structured_output")),  # supports_structured_output
-            _bool(get("attachment")),  # supports_attachments
-            _bool(get("temperature")),  # supports_temperature
+            v if (v := get("tool_call")).__class__ is bool else None,  # supports_tool_call
+            v if (v := get("reasoning")).__class__ is bool else None,  # supports_reasoning
+            v if (v := get("structured_output")).__class__ is bool else None,  # supports_structured_output
+            v if (v := get("attachment")).__class__ is bool else None,  # supports_attachments
+            v if (v := get("temperature")).__class__ is bool else None,  # supports_temperature
             inputs,  # input_modalities
             outputs,  # output_modalities
-            _bool(get("open_weights")),  # open_weights
-            _date(get("knowledge")),  # knowledge_cutoff
-            _date(get("release_date")),  # release_date
-            _date(get("last_updated")),  # last_updated
+            v if (v := get("open_weights")).__class__ is bool else None,  # open_weights
+            _date(v) if (v := get("knowledge")).__class__ is str else None,  # knowledge_cutoff
+            _date(v) if (v := get("release_date")).__class__ is str else None,  # release_date
+            _date(v) if (v := get("last_updated")).__class__ is str else None,  # last_updated
             None,  # arena_score
             None,  # arena_ci_low
             None,  # arena_ci_high
@@ -227,14 +235,6 @@ def number(value: Any) -> float | None:
     return None
 
 
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _bool(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
 def _positive_int(value: Any) -> int | None:
     if value.__class__ in _NUMBER_TYPES and 0 < value < _TOO_BIG:
         return int(value)
@@ -242,7 +242,8 @@ def _positive_int(value: Any) -> int | None:
 
 
 @functools.lru_cache(maxsize=4096)  # a few hundred distinct dates cover every model
-def _checked_date(value: str) -> str | None:
+def _date(value: str) -> str | None:
+    """`YYYY-MM` or `YYYY-MM-DD` with a real month and day, else None (models.dev has a few typos)."""
     parts = value.split("-")
     try:
         year, month = int(parts[0]), int(parts[1])
@@ -252,8 +253,3 @@ def _checked_date(value: str) -> str | None:
     if not (1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31) or len(parts) > 3:
         return None
     return value
-
-
-def _date(value: Any) -> str | None:
-    """`YYYY-MM` or `YYYY-MM-DD` with a real month and day, else None (models.dev has a few typos)."""
-    return _checked_date(value) if isinstance(value, str) else None
