@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -59,8 +60,7 @@ class CatalogName:
     last_updated: date | None = None
 
 
-@dataclass(frozen=True)
-class ModelMatch:
+class ModelMatch(NamedTuple):
     """The arena entry a catalog model takes its score from, and how the match was made."""
 
     arena_name: str
@@ -110,8 +110,9 @@ class MappingResult:
     reasons: dict[str, str]
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    # Named tuples, like ModelMatch: about a thousand are made per build, and frozen dataclasses
+    # are several times slower to make.
     rank: int
     name: str
     match: ModelMatch
@@ -232,10 +233,17 @@ class _Leaderboard:
             if key.date is not None:
                 self.dated_cores.add((key.core, key.variants))
         self._fuzzy: dict[tuple[str, ...], list[str]] = {}
+        self._could: dict[tuple[str, ...], bool] = {}
 
     def could_match(self, key: NameKey) -> bool:
         """Whether any entry shares the model's core name or is a fuzzy candidate for it."""
-        return key.core in self.by_core or (key.lab is not None and bool(self.fuzzy_names(key)))
+        # The answer depends on the core name and the lab, which the core's first word decides.
+        could = self._could.get(key.core)
+        if could is None:
+            could = self._could[key.core] = key.core in self.by_core or (
+                key.lab is not None and bool(self.fuzzy_names(key))
+            )
+        return could
 
     def fuzzy_names(self, key: NameKey) -> list[str]:
         """Entries of the same lab and version numbers whose words are near-identical (per core name)."""
@@ -305,6 +313,8 @@ def _structured(
 
 def _variants_compatible(key: NameKey, arena: NameKey) -> bool:
     """The model may add quality-neutral variants (fp8, :free); the arena entry may add effort (high)."""
+    if key.variants == arena.variants:  # usually both none
+        return True
     return (key.variants - arena.variants) <= serving_neutral() and (arena.variants - key.variants) <= (
         extendable_variants()
     )
@@ -349,15 +359,19 @@ def _words(key: NameKey) -> str:
 
 def _fuzzy_names(key: NameKey, pool: Iterable[str], arena_keys: Mapping[str, NameKey]) -> list[str]:
     """Arena names of the same lab and version numbers whose words are near-identical to the model's."""
-    words = set(key.words)
+    mine = key.words
+    if not mine:
+        return []
+    words = set(mine)
     found = []
     for name in pool:
         other = arena_keys[name]
+        theirs = other.words
         # The family word stays fixed (magistral-small is not mistral-small), and no discriminating
         # word may differ (gpt-4o is not gpt-4o-mini).
-        if not key.words or not other.words or key.words[0] != other.words[0]:
+        if not theirs or mine[0] != theirs[0]:
             continue
-        if (words ^ set(other.words)) & discriminating_words():
+        if (words ^ set(theirs)) & discriminating_words():
             continue
         if fuzz.ratio(_words(key), _words(other)) >= _FUZZY_THRESHOLD:
             found.append(name)

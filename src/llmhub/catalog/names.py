@@ -10,6 +10,7 @@ in `data/names.yaml`. Pure functions, no I/O beyond reading that file once.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from datetime import date
 from typing import Any, NamedTuple
@@ -50,12 +51,12 @@ class NameKey(NamedTuple):
     @property
     def numbers(self) -> tuple[str, ...]:
         """The number tokens of the core, which fuzzy matching must never change."""
-        return tuple(t for t in self.core if t.isdigit())
+        return tuple(filter(str.isdigit, self.core))
 
     @property
     def words(self) -> tuple[str, ...]:
         """The word tokens of the core."""
-        return tuple(t for t in self.core if not t.isdigit())
+        return tuple(itertools.filterfalse(str.isdigit, self.core))
 
 
 @functools.cache
