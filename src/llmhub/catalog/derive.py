@@ -8,6 +8,7 @@ gets no tier (None), never a made-up middle value.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -23,10 +24,19 @@ _TIERS = 5
 
 def blended_price(kind: ModelKind, price_in: float | None, price_out: float | None) -> float | None:
     """The price tiers rank: (3 x input + output) / 4 (a typical prompt-heavy mix); input only for embeddings."""
+    return _blend(price_in, None if kind in _INPUT_PRICED else price_out)
+
+
+_INPUT_PRICED = (ModelKind.embedding, ModelKind.rerank)
+
+
+@functools.lru_cache(maxsize=8192)  # thousands of models share a few hundred price pairs
+def _blend(price_in: float | None, price_out: float | None) -> float | None:
     if price_in is None:
         return None
-    if kind in (ModelKind.embedding, ModelKind.rerank) or price_out is None:
+    if price_out is None:
         return price_in
+    # Rounded so that equal mixes compare equal; round() to a number of digits is slow, hence the cache.
     return round((3 * price_in + price_out) / 4, 6)
 
 
@@ -58,22 +68,26 @@ def assign_tiers(models: Sequence[CanonicalModel]) -> None:
             reasoning.append(derived[0])
             creative.append(derived[1])
         arena_ids = [model.arena_id for model in group]
-        _tier(group, "cost_tier", prices, higher_is_better=False)
+        cost = _tiers(prices, higher_is_better=False)
         # Score populations count each arena entry once: a model served by 40 hosts must not crowd
         # the quantiles.
-        _tier(group, "quality_tier", quality, higher_is_better=True, keys=arena_ids)
-        _tier(group, "reasoning_tier", reasoning, higher_is_better=True, keys=arena_ids)
-        _tier(group, "creative_tier", creative, higher_is_better=True, keys=arena_ids)
+        by_quality = _tiers(quality, higher_is_better=True, keys=arena_ids)
+        by_reasoning = _tiers(reasoning, higher_is_better=True, keys=arena_ids)
+        by_creative = _tiers(creative, higher_is_better=True, keys=arena_ids)
+        # One pass setting all four: plain attribute stores, not a setattr() per model per tier.
+        for model, price, score, reasoning_value, creative_value in zip(
+            group, prices, quality, reasoning, creative, strict=True
+        ):
+            model.cost_tier = cost[price]
+            model.quality_tier = by_quality[score]
+            model.reasoning_tier = by_reasoning[reasoning_value]
+            model.creative_tier = by_creative[creative_value]
 
 
-def _tier(
-    models: Sequence[CanonicalModel],
-    field: str,
-    values: Sequence[float | None],
-    *,
-    higher_is_better: bool,
-    keys: Sequence[Any] | None = None,
-) -> None:
+def _tiers(
+    values: Sequence[float | None], *, higher_is_better: bool, keys: Sequence[Any] | None = None
+) -> dict[float | None, int | None]:
+    """Each value's tier (None for None): its quintile in the population of values (one per key, if given)."""
     if keys is None:
         population = [value for value in values if value is not None]
     else:
@@ -91,8 +105,7 @@ def _tier(
                 else bisect.bisect_left(population, number)
             )
             tiers[number] = 1 + min(_TIERS - 1, int(_TIERS * better / size))
-    for model, number in zip(models, values, strict=True):
-        setattr(model, field, tiers[number])
+    return tiers
 
 
 def tags_for(model: CanonicalModel, extra: Iterable[str] | None = None) -> list[str]:
