@@ -27,3 +27,27 @@ from llmhub.catalog.kinds import ModelKind, infer_kind
 )
 def test_infer_kind(model_id, family, inputs, outputs, kind):
     assert infer_kind(model_id, family, inputs, outputs) is kind
+
+
+def test_id_patterns_are_regular_expressions_and_plain_ones_substrings(monkeypatch):
+    # Plain-text patterns are tested as substrings (quicker); the rest must still work as regexes.
+    from llmhub.catalog import kinds
+
+    rules = {
+        "rules": [
+            {"kind": "rerank", "id": ["^rr-\\d+$", "rerank"]},
+            {"kind": "embedding", "id_segment": ["bge-"]},
+        ]
+    }
+    monkeypatch.setattr(kinds, "load_data", lambda name: rules)
+    for cached in (kinds._rules, kinds._infer, kinds._by_modalities):
+        cached.cache_clear()
+    try:
+        assert infer_kind("rr-12") == ModelKind.rerank
+        assert infer_kind("rr-12x") == ModelKind.chat  # the regex is anchored
+        assert infer_kind("acme/my-reranker") == ModelKind.rerank
+        assert infer_kind("baai/bge-m3") == ModelKind.embedding
+        assert infer_kind("xbge-m3") == ModelKind.chat  # a segment starts the id or follows / . _ -
+    finally:
+        for cached in (kinds._rules, kinds._infer, kinds._by_modalities):
+            cached.cache_clear()
