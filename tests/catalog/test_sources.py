@@ -168,6 +168,12 @@ def test_arena_parses_overall_and_categories(mini_dir):
     assert board.categories == ("coding", "creative_writing", "hard_6", "math")
 
 
+def test_arena_keeps_only_the_categories_asked_for(mini_dir):
+    board = arena.parse(arena.load_local(mini_dir, "text"), "text", categories=("coding", "math", "not-there"))
+    assert board.categories == ("coding", "math")
+    assert board.ratings["gpt-4.1-2025-04-14"].categories == {"coding": 1453.5, "math": 1375.2}
+
+
 def test_arena_without_full_category_is_a_source_error(tmp_path):
     (tmp_path / "arena-catalog" / "data").mkdir(parents=True)
     (tmp_path / "arena-catalog" / "data" / arena.BOARDS["text"]).write_text('{"coding": {}}')

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from llmhub.catalog.cache import CatalogCache
 from llmhub.catalog.fuse import FusionInput, fuse
-from llmhub.catalog.models import Catalog, SourceStatus
+from llmhub.catalog.models import TASK_CATEGORIES, Catalog, SourceStatus
 from llmhub.catalog.overrides import CatalogOverrides, find_overrides_path, load_overrides
 from llmhub.catalog.sources import anyllm as anyllm_source
 from llmhub.catalog.sources import arena, modelsdev
@@ -269,7 +269,7 @@ def _build(
         parsed = None
         if payload is not None:
             try:
-                parsed = arena.parse(payload, board)
+                parsed = arena.parse(payload, board, TASK_CATEGORIES)
                 status.entries = len(parsed.ratings)
             except SourceError as exc:
                 status = SourceStatus(name=name, status="failed", origin=payload.origin, detail=str(exc))
