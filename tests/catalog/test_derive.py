@@ -72,7 +72,7 @@ def test_tags():
         cost_tier=1,
         quality_tier=1,
     )
-    assert tags_for(m, ["mine"]) == [
+    assert tags_for(m, ["mine"]) == (
         "cheap",
         "free",
         "long-context",
@@ -83,6 +83,6 @@ def test_tags():
         "tools",
         "top-quality",
         "vision",
-    ]
-    assert tags_for(model("e", kind=ModelKind.embedding)) == ["embedding"]
-    assert tags_for(model("i", kind=ModelKind.image)) == ["image-generation"]
+    )
+    assert tags_for(model("e", kind=ModelKind.embedding)) == ("embedding",)
+    assert tags_for(model("i", kind=ModelKind.image)) == ("image-generation",)

@@ -185,7 +185,7 @@ def fixture_models() -> list[CanonicalModel]:
     ]
     assign_tiers(models)
     for model in models:
-        model.tags = tuple(tags_for(model))
+        model.tags = tags_for(model)
     return models
 
 

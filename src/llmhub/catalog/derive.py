@@ -108,41 +108,63 @@ def _tiers(
     return tiers
 
 
-def tags_for(model: CanonicalModel, extra: Iterable[str] | None = None) -> list[str]:
+def tags_for(model: CanonicalModel, extra: Iterable[str] | None = None) -> tuple[str, ...]:
     """Searchable labels, sorted: capabilities, modalities, kind, price and quality standing."""
-    kind = model.kind
+    # Everything the tags depend on, read here and only here; thousands of models share a few
+    # hundred combinations, each worked out once.
+    tags = _tags(
+        model.kind,
+        model.input_modalities,
+        bool(model.supports_reasoning),
+        bool(model.supports_tool_call),
+        bool(model.supports_structured_output),
+        bool(model.open_weights),
+        bool(model.deprecated),
+        bool(model.available),
+        (model.context_tokens or 0) >= LONG_CONTEXT_TOKENS,
+        model.cost_tier == 1,
+        model.blended_price_per_million == 0,
+        model.quality_tier == 1,
+    )
+    return tuple(sorted({*tags, *extra})) if extra else tags
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags(
+    kind: ModelKind,
+    inputs: tuple[str, ...],
+    reasoning: bool,
+    tools: bool,
+    structured_output: bool,
+    open_weights: bool,
+    deprecated: bool,
+    available: bool,
+    long_context: bool,
+    cheap: bool,
+    free: bool,
+    top_quality: bool,
+) -> tuple[str, ...]:
     tags = [] if kind == ModelKind.chat else [_KIND_TAGS.get(kind, str(kind))]
-    inputs = model.input_modalities
     if "image" in inputs:
         tags.append("vision")
     if "pdf" in inputs:
         tags.append("pdf")
     if "audio" in inputs and kind == ModelKind.chat:
         tags.append("audio-input")
-    # Plain attribute reads, not a loop of getattr: this runs for every model of every build.
-    if model.supports_reasoning:
-        tags.append("reasoning")
-    if model.supports_tool_call:
-        tags.append("tools")
-    if model.supports_structured_output:
-        tags.append("structured-output")
-    if model.open_weights:
-        tags.append("open-weights")
-    if model.deprecated:
-        tags.append("deprecated")
-    if model.available:
-        tags.append("available")
-    if (model.context_tokens or 0) >= LONG_CONTEXT_TOKENS:
-        tags.append("long-context")
-    if model.cost_tier == 1:
-        tags.append("cheap")
-    if model.blended_price_per_million == 0:
-        tags.append("free")
-    if model.quality_tier == 1:
-        tags.append("top-quality")
-    if extra:
-        tags.extend(extra)
-    return sorted(set(tags))
+    flags = (
+        (reasoning, "reasoning"),
+        (tools, "tools"),
+        (structured_output, "structured-output"),
+        (open_weights, "open-weights"),
+        (deprecated, "deprecated"),
+        (available, "available"),
+        (long_context, "long-context"),
+        (cheap, "cheap"),
+        (free, "free"),
+        (top_quality, "top-quality"),
+    )
+    tags.extend(tag for flag, tag in flags if flag)
+    return tuple(sorted(set(tags)))
 
 
 _KIND_TAGS = {ModelKind.image: "image-generation"}

@@ -109,13 +109,12 @@ def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], l
         )
     assign_tiers(ordered)
     derived = FieldSource(source="derived", detail="quintiles within the model's kind")
-    # Most models end with equal provenance maps and tag lists: share one object for each, which
-    # keeps the catalog small in memory and quick to unpickle from the cache.
-    shared_tags: dict[tuple[str, ...], tuple[str, ...]] = {}
+    # Most models end with equal provenance maps and tag lists: they share one object for each
+    # (tags_for returns shared tuples), which keeps the catalog small in memory and quick to
+    # unpickle from the cache.
     with_tiers = _ProvenanceExtender("tiers", derived)
     for model in ordered:
-        tags = tuple(tags_for(model, extra_tags.get(model.canonical_id)))
-        model.tags = shared_tags.setdefault(tags, tags)
+        model.tags = tags_for(model, extra_tags.get(model.canonical_id))
         model.provenance = with_tiers(model.provenance)
     return ordered, listing, warnings
 
