@@ -29,6 +29,10 @@ CACHE_DIR_VAR = "LLMHUB_CACHE_DIR"
 logger = logging.getLogger("llmhub")
 
 _LOCK_EXPIRE = 300  # seconds: a crashed builder's lock is released after this
+# No fsync: SQLite's locking still keeps concurrent processes safe, and only an OS crash or power
+# loss could then corrupt the cache, which is moved aside and rebuilt like any unreadable cache.
+# Syncing cost a dozen fdatasync calls to create the cache and several more on every open.
+_SETTINGS = {"sqlite_synchronous": 0}
 # One C-level call per model turns it into a tuple in field order: the cached form, quick to load.
 _row = operator.attrgetter(*FIELD_NAMES)
 
@@ -88,10 +92,10 @@ class CatalogCache:
 
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
-                self._cache = diskcache.Cache(str(self.directory))
+                self._cache = diskcache.Cache(str(self.directory), **_SETTINGS)
             except (sqlite3.DatabaseError, OSError) as exc:
                 self._recover(exc)
-                self._cache = diskcache.Cache(str(self.directory))
+                self._cache = diskcache.Cache(str(self.directory), **_SETTINGS)
         return self._cache
 
     def _recover(self, exc: BaseException) -> None:
