@@ -256,3 +256,28 @@ def test_discovery_marks_availability_and_adds_unknown_ids(mini_dir, monkeypatch
     assert catalog["anthropic:claude-opus-4-5"].available is None  # not asked
     status = catalog.source("any-llm")
     assert (status.status, status.entries) == ("live", 2)
+
+
+def test_the_collector_is_restored_and_the_catalog_left_unscanned_in_the_oldest_generation(mini_dir):
+    # The build pauses the cyclic GC, then files what it made in the oldest generation instead of
+    # leaving it all for the next young collection to scan. Run in a fresh interpreter: pytest's
+    # own objects and other tests must not blur the generation counts.
+    code = (
+        "import gc, sys\n"
+        "from llmhub.catalog import build_catalog\n"
+        "catalog = build_catalog(sources_dir=sys.argv[1], overrides=False)\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == 0\n"
+        "models = {id(o) for o in gc.get_objects(2) if type(o).__name__ == 'CanonicalModel'}\n"
+        "young = [o for g in (0, 1) for o in gc.get_objects(g) if type(o).__name__ == 'CanonicalModel']\n"
+        "assert models and not young, (len(models), len(young))\n"
+        # An application that disabled the collector, or froze objects of its own, keeps it that way.
+        "gc.disable(); gc.freeze(); frozen = gc.get_freeze_count()\n"
+        "build_catalog(sources_dir=sys.argv[1], overrides=False, force_refresh=True)\n"
+        "assert not gc.isenabled() and gc.get_freeze_count() == frozen\n"
+        "gc.enable(); build_catalog(sources_dir=sys.argv[1], overrides=False, force_refresh=True)\n"
+        "assert gc.isenabled() and gc.get_freeze_count() == frozen\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(mini_dir)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

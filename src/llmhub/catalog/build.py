@@ -112,6 +112,13 @@ def _no_cyclic_gc() -> Iterator[None]:
     Those steps allocate ~100,000 long-lived objects and free almost none: the collector's passes
     over them find nothing and cost a fifth of a cold build (and of a cached load). Reference
     counting still frees everything else as usual.
+
+    Afterwards the catalog's objects would all still be in the youngest generation, and the first
+    collection would scan every one of them (5,000 models of 53 fields: 10-15 ms). They are moved
+    to the oldest generation instead, unscanned, as if they had survived: gc.freeze() then
+    gc.unfreeze(), which is how CPython moves objects between generations wholesale. Nothing is
+    lost: the oldest generation is still collected in full collections. Skipped when the
+    application keeps frozen objects of its own, which unfreezing would release.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -119,6 +126,9 @@ def _no_cyclic_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
