@@ -281,3 +281,26 @@ def test_the_collector_is_restored_and_the_catalog_left_unscanned_in_the_oldest_
     done = subprocess.run([sys.executable, "-c", code, str(mini_dir)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_cache_reads_values_stored_both_ways(tmp_path, mini_dir):
+    # llmhub pickles values itself (diskcache wrote its own pickles of large values to their file
+    # line by line); values an earlier llmhub left for diskcache to pickle must still read back.
+    from llmhub.catalog.cache import CatalogSummary
+    from llmhub.catalog.sources._http import RawPayload
+
+    cache = CatalogCache(tmp_path / "catalog")
+    summary = CatalogSummary(inputs="i", saved_at=1.0, built_at="b", sources=[])
+    cache._open().set("summary:old", summary)  # the old way
+    assert cache.load_summary("old") == summary
+    catalog = build_catalog(sources_dir=mini_dir, cache_dir=tmp_path / "other")
+    assert cache.save_catalog("new", catalog, inputs="i")
+    loaded = cache.load_catalog("new")
+    assert loaded is not None and loaded.catalog.models == catalog.models
+    assert cache.load_summary("new").inputs == "i"
+    assert not list((tmp_path / "catalog").rglob("*.val"))  # small values stay in the database
+    for body in (b"{}" * 50_000, b"[]" * 60_000):  # large: a file of its own, replaced in place
+        cache.save_raw("big", RawPayload(body=body, origin="o", fetched_at="f"))
+        assert cache.load_raw("big").body == body
+    assert len(list((tmp_path / "catalog").rglob("*.val"))) == 1
+    cache.close()

@@ -9,8 +9,10 @@ rebuilt, never trusted and never fatal.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
+import pickle
 import shutil
 import sqlite3
 import time
@@ -32,6 +34,7 @@ _LOCK_EXPIRE = 300  # seconds: a crashed builder's lock is released after this
 # loss could then corrupt the cache, which is moved aside and rebuilt like any unreadable cache.
 # Syncing cost a dozen fdatasync calls to create the cache and several more on every open.
 _SETTINGS = {"sqlite_synchronous": 0}
+_IN_DATABASE = 32_768  # bytes: larger values go to files of their own (diskcache's own threshold)
 
 
 def _row_function() -> Callable[[CanonicalModel], tuple[Any, ...]]:
@@ -122,7 +125,13 @@ class CatalogCache:
 
     def _get(self, key: str) -> Any:
         try:
-            return self._open().get(key)
+            stored = self._open().get(key, read=True)
+            if isinstance(stored, bytes):
+                return pickle.loads(stored)
+            if hasattr(stored, "read"):
+                with stored:
+                    return pickle.load(stored)
+            return stored  # cached by an earlier llmhub, which let diskcache pickle it
         except (sqlite3.DatabaseError, OSError) as exc:
             self._close()
             self._recover(exc)
@@ -142,7 +151,14 @@ class CatalogCache:
             cache = self._open()
             with cache.transact():
                 for key, value in items.items():
-                    cache.set(key, value)
+                    # Pickled here, not by diskcache: diskcache writes a pickle it made itself to
+                    # its file line by line (thousands of writes for a catalog), and a file-like
+                    # value in one piece. Small values stay in the database as bytes.
+                    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                    if len(data) < _IN_DATABASE:
+                        cache.set(key, data)
+                    else:
+                        cache.set(key, io.BytesIO(data), read=True)
             return True
         except (sqlite3.DatabaseError, OSError) as exc:
             message = f"could not write the catalog cache at {self.directory}: {exc}"
