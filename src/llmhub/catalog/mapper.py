@@ -357,8 +357,10 @@ def _words(key: NameKey) -> str:
     return " ".join(sorted(key.words))
 
 
-def _fuzzy_names(key: NameKey, pool: Iterable[str], arena_keys: Mapping[str, NameKey]) -> list[str]:
+def _fuzzy_names(key: NameKey, pool: Sequence[str], arena_keys: Mapping[str, NameKey]) -> list[str]:
     """Arena names of the same lab and version numbers whose words are near-identical to the model's."""
+    if not pool:  # the usual case: no entry of this lab has these version numbers
+        return []
     mine = key.words
     if not mine:
         return []
