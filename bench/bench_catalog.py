@@ -13,7 +13,8 @@ work itself, except `catalog show --json`, which is the whole command's wall tim
     show      `llmhub catalog show --json` wall time (interpreter start-up included)
     memory    peak RSS of the cold-build process                             goal: < 200 MB
 
-plus the arena mapping statistics. Medians and bests of --runs runs; ratios only, nothing is asserted.
+plus the arena mapping statistics. Medians and bests of --runs runs, and each run's ratio to the
+parses timed beside it (paired); ratios only, nothing is asserted.
 """
 
 from __future__ import annotations
@@ -72,17 +73,20 @@ def main() -> None:
     env = {**os.environ, "LLMHUB_CATALOG_SOURCES": sources}
 
     parse, cold, refresh, warm, show, rss = [], [], [], [], [], []
+    beside: list[float] = []  # each run's parse time, timed before and after its builds
     models = 0
     for _ in range(args.runs):
         # A new, empty cache directory for every run: "cold" must not find the last run's catalog.
         env["LLMHUB_CACHE_DIR"] = tempfile.mkdtemp(prefix="llmhub-bench-cache-")
-        parse.append(run_child(PARSE, sources, env=env)["seconds"])
+        before = run_child(PARSE, sources, env=env)["seconds"]
+        parse.append(before)
         result = run_child(BUILD, sources, "cold", env=env)
         cold.append(result["seconds"])
         rss.append(result["rss_mb"])
         models = int(result["models"])
         refresh.append(run_child(BUILD, sources, "refresh", env=env)["seconds"])
         warm.append(run_child(BUILD, sources, "warm", env=env)["seconds"])
+        beside.append((before + run_child(PARSE, sources, env=env)["seconds"]) / 2)
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "llmhub", "catalog", "show", "--json"],
@@ -96,14 +100,19 @@ def main() -> None:
     p, c, r, w, s = (statistics.median(v) * 1000 for v in (parse, cold, refresh, warm, show))
     bp, bc, br, bw = (min(v) * 1000 for v in (parse, cold, refresh, warm))
     print(f"catalog from {sources}: {models} models; {args.runs} runs, each in a fresh process")
-    print("  (median, then best of the runs: on a busy machine the best is the steadier measure of the code)")
-    print(f"  parse (json.load of the 3 source files)   {p:8.1f} ms              best {bp:7.1f} ms")
-    for label, median, best, goal in (
-        ("cold build (empty cache)                  ", c, bc, "(goal <= 4x)"),
-        ("forced refresh (over a cached catalog)    ", r, br, ""),
-        ("warm load (from the cache)                ", w, bw, "(goal < 1x)"),
+    print("  ratios: of the medians; 'paired', the median of each run's own ratio to the parses timed just")
+    print("  before and after it (the steadiest when the machine's speed drifts); 'best', of the best runs")
+    print(f"  parse (json.load of the 3 source files)   {p:8.1f} ms                              best {bp:7.1f} ms")
+    for label, times, median, best, goal in (
+        ("cold build (empty cache)                  ", cold, c, bc, "(goal <= 4x)"),
+        ("forced refresh (over a cached catalog)    ", refresh, r, br, ""),
+        ("warm load (from the cache)                ", warm, w, bw, "(goal < 1x)"),
     ):
-        print(f"  {label} {median:8.1f} ms {median / p:5.2f}x parse  best {best / bp:5.2f}x  {goal}".rstrip())
+        paired = statistics.median(t / b for t, b in zip(times, beside, strict=True))
+        print(
+            f"  {label} {median:8.1f} ms {median / p:5.2f}x parse  paired {paired:5.2f}x"
+            f"  best {best / bp:5.2f}x  {goal}".rstrip()
+        )
     print(f"  llmhub catalog show --json (whole command) {s:8.1f} ms {s / p:5.2f}x parse")
     print(f"  peak RSS of the cold build                 {max(rss):8.1f} MB            (goal < 200 MB)")
 
