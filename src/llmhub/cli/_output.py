@@ -38,8 +38,17 @@ def result(text: str = "") -> None:
 
 
 def emit_json(data: Any) -> None:
-    """Print JSON to stdout; never suppressed (it is the requested output)."""
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Print JSON to stdout; never suppressed (it is the requested output).
+
+    A list (the catalog's models, its arena entries) is printed one compact element per line: as
+    easy to read and to grep, and written by json's C encoder, where indenting falls back to its
+    pure-Python one (half a second for the ~5,000 models of `llmhub catalog show --json`).
+    """
+    if isinstance(data, list) and data:
+        items = ",\n".join(json.dumps(item, ensure_ascii=False, default=str) for item in data)
+        typer.echo(f"[\n{items}\n]")
+    else:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def warn(text: str) -> None:
