@@ -304,3 +304,20 @@ def test_cache_reads_values_stored_both_ways(tmp_path, mini_dir):
         assert cache.load_raw("big").body == body
     assert len(list((tmp_path / "catalog").rglob("*.val"))) == 1
     cache.close()
+
+
+def test_a_new_cache_database_has_the_modes_diskcache_would_give_it(tmp_path):
+    # CatalogCache creates the database itself (without fsync) before diskcache opens it.
+    import sqlite3
+
+    import diskcache
+
+    def modes(directory):
+        with sqlite3.connect(directory / "cache.db") as connection:
+            return [connection.execute(f"PRAGMA {p}").fetchone()[0] for p in ("journal_mode", "auto_vacuum")]
+
+    diskcache.Cache(str(tmp_path / "theirs")).close()
+    ours = CatalogCache(tmp_path / "ours")
+    ours._open()
+    ours.close()
+    assert modes(tmp_path / "ours") == modes(tmp_path / "theirs") == ["wal", 1]

@@ -55,6 +55,26 @@ def _row_function() -> Callable[[CanonicalModel], tuple[Any, ...]]:
 _row = _row_function()
 
 
+def _create_quietly(database: Path) -> None:
+    """Create a new cache database in WAL mode without fsync, before diskcache opens it.
+
+    diskcache switches a new database to WAL (and to the `sqlite_synchronous` we ask for) one
+    pragma at a time, and the first of them still run with SQLite's default journal and full sync:
+    eight fdatasync calls, which on a busy disk cost more than the rest of creating the cache.
+    Only a database that does not exist yet is touched; diskcache then finds the modes already set.
+    """
+    if database.exists():
+        return
+    # Only a shortcut: if another process holds the new file locked, diskcache does it its own way.
+    with (
+        contextlib.suppress(sqlite3.OperationalError),
+        contextlib.closing(sqlite3.connect(database, isolation_level=None)) as connection,
+    ):
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute("PRAGMA auto_vacuum = FULL")  # diskcache's setting: fixed once a table exists
+        connection.execute("PRAGMA journal_mode = WAL")
+
+
 def default_cache_dir() -> Path:
     """`$LLMHUB_CACHE_DIR/catalog`, else the platform's user cache directory for llmhub."""
     override = os.environ.get(CACHE_DIR_VAR)
@@ -110,6 +130,7 @@ class CatalogCache:
 
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
+                _create_quietly(self.directory / diskcache.core.DBNAME)
                 self._cache = diskcache.Cache(str(self.directory), **_SETTINGS)
             except (sqlite3.DatabaseError, OSError) as exc:
                 self._recover(exc)
