@@ -114,7 +114,7 @@ def _no_cyclic_gc() -> Iterator[None]:
     counting still frees everything else as usual.
 
     Afterwards the catalog's objects would all still be in the youngest generation, and the first
-    collection would scan every one of them (5,000 models of 53 fields: 10-15 ms). They are moved
+    collection would scan every one of them (5,000 models of 52 fields: 10-15 ms). They are moved
     to the oldest generation instead, unscanned, as if they had survived: gc.freeze() then
     gc.unfreeze(), which is how CPython moves objects between generations wholesale. Nothing is
     lost: the oldest generation is still collected in full collections. Skipped when the

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from llmhub.catalog.derive import assign_tiers, blended_price, tags_for
 from llmhub.catalog.kinds import ModelKind, infer_kind
 from llmhub.catalog.mapper import ArenaOverrides, CatalogName, MappingResult, match_arena
-from llmhub.catalog.models import TASK_CATEGORIES, ArenaMapping, ArenaMatchRef, CanonicalModel, FieldSource
+from llmhub.catalog.models import (
+    NO_SCORES,
+    TASK_CATEGORIES,
+    ArenaMapping,
+    ArenaMatchRef,
+    CanonicalModel,
+    FieldSource,
+)
 from llmhub.catalog.names import lab_of, parse_day
 from llmhub.catalog.overrides import CatalogOverrides
 from llmhub.catalog.providers import is_anyllm_provider
@@ -119,9 +126,6 @@ def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], l
     return ordered, listing, warnings
 
 
-_NO_SCORES: Mapping[str, float] = {}
-
-
 def _bare(provider: str, model_id: str, source: FieldSource, kind: ModelKind | None = None) -> CanonicalModel:
     """A model known only by name (discovered, or added by overrides): every fact unknown."""
     callable_ = is_anyllm_provider(provider)
@@ -134,7 +138,7 @@ def _bare(provider: str, model_id: str, source: FieldSource, kind: ModelKind | N
         kind=kind or infer_kind(model_id),
         callable=callable_,
         anyllm_id=model_id if callable_ else None,
-        arena_scores=_NO_SCORES,
+        arena_scores=NO_SCORES,
         provenance={"identity": source},
     )
 

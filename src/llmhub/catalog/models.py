@@ -46,6 +46,9 @@ TASK_CATEGORIES = (
     "industry_software_and_it_services",
 )
 
+NO_SCORES: Mapping[str, float] = {}
+"""The empty score table every unscored model shares (read-only, like all catalog data)."""
+
 SourceName = Literal["models.dev", "lmarena-text", "lmarena-vision", "any-llm", "overrides", "derived"]
 
 

@@ -71,7 +71,6 @@ def _rules() -> dict[str, Any]:
     lab_by_word = {word: lab for lab, words in raw["labs"].items() for word in words}
     dropped = frozenset(raw["decorations"]) | frozenset(raw["prerelease_words"]) | frozenset(raw["moving_words"])
     return {
-        "decorations": frozenset(raw["decorations"]),
         # Words dropped from a name's core (recording preview or moving alias on the way).
         "dropped": dropped,
         "variants": variants,

@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from llmhub.catalog.kinds import ModelKind, infer_kind
-from llmhub.catalog.models import CanonicalModel, FieldSource, PriceTier
+from llmhub.catalog.models import NO_SCORES, CanonicalModel, FieldSource, PriceTier
 from llmhub.catalog.names import lab_of
 from llmhub.catalog.providers import anyllm_name_for
 from llmhub.catalog.sources._http import RawPayload, fetch, load_json, now_iso, read_local
@@ -28,7 +28,6 @@ URL = "https://models.dev/api.json"
 LOCAL_PATH = Path("models.dev") / "api.json"
 _NUMBER_TYPES = (int, float)
 _TOO_BIG = 1e15  # JSON allows Infinity; no real price or token limit comes near this
-_NO_SCORES: Mapping[str, float] = {}  # shared by every model until the arena scores one
 _EMPTY: dict[str, Any] = {}  # stands in for a missing or malformed object; never written to
 
 
@@ -172,7 +171,7 @@ class _Reader:
             None,  # arena_score
             None,  # arena_ci_low
             None,  # arena_ci_high
-            _NO_SCORES,  # arena_scores
+            NO_SCORES,  # arena_scores
             None,  # coding_score
             None,  # vision_score
             None,  # quality_tier
