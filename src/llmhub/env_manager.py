@@ -15,7 +15,8 @@ from pathlib import Path
 
 from llmhub.spec.models import SpecConfig
 from llmhub_runtime.config_loader import atomic_write_text
-from llmhub_runtime.models import RuntimeConfig
+from llmhub_runtime.errors import ConfigError
+from llmhub_runtime.models import RuntimeConfig, check_provider_name, is_env_var_name
 
 __all__ = [
     "DOTENV_NAME",
@@ -49,7 +50,10 @@ def default_env_key(provider: str) -> str:
         variable = getattr(AnyLLM.get_provider_class(provider), "ENV_API_KEY_NAME", None)
     except Exception:  # an unknown provider, or one whose SDK extra is not installed
         variable = None
-    return variable if isinstance(variable, str) and variable else f"{provider.upper()}_API_KEY"
+    if isinstance(variable, str) and is_env_var_name(variable):
+        return variable
+    # `amazon-bedrock` -> AMAZON_BEDROCK_API_KEY: always a plain name, whatever the provider is called.
+    return re.sub(r"[^A-Z0-9_]", "_", provider.upper()).lstrip("0123456789") + "_API_KEY"
 
 
 def required_env_keys(spec: SpecConfig | None = None, runtime: RuntimeConfig | None = None) -> dict[str, list[str]]:
@@ -123,8 +127,30 @@ def check_env(needed: Mapping[str, list[str]], environ: Mapping[str, str] | None
     return EnvCheck(present=present, missing=missing)
 
 
+def _checked(needed: Mapping[str, list[str]], target: str) -> None:
+    """Refuse to write anything but plain variable names and provider names into an env file.
+
+    The spec and llmhub.yaml already refuse other names; this keeps every caller of the writers to
+    the same rule, so no text from a file can ever become a line of its own in `.env`.
+    """
+    for name, users in needed.items():
+        if not is_env_var_name(name):
+            raise ConfigError(f"refusing to write {name!r}: not a plain environment variable name", source=target)
+        for user in users:
+            try:
+                check_provider_name(user)
+            except ValueError as exc:
+                raise ConfigError(f"refusing to write: {exc}", source=target) from None
+
+
 def generate_env_example(needed: Mapping[str, list[str]], source: str = "llmhub.spec.yaml") -> str:
-    """The text of a `.env.example`: every needed variable, empty, with the providers that use it."""
+    """The text of a `.env.example`: every needed variable, empty, with the providers that use it.
+
+    Raises:
+        ConfigError: a name is not a plain variable name, or a provider name is not one.
+    """
+    _checked(needed, ENV_EXAMPLE_NAME)
+    source = source.replace("\n", " ").replace("\r", " ")
     lines = [
         f"# API keys {source} needs. Copy this file to .env and fill in the values;",
         "# never commit .env. `llmhub env check` says which are still missing.",
@@ -151,8 +177,12 @@ def sync_env_example(path: str | os.PathLike[str], needed: Mapping[str, list[str
 
     Values already in the file are kept as they are, so running it on a `.env` adds empty entries
     for new keys without touching the ones filled in.
+
+    Raises:
+        ConfigError: a name is not a plain variable name, or a provider name is not one.
     """
     target = Path(path)
+    _checked(needed, str(target))
     if not target.exists():
         atomic_write_text(target, generate_env_example(needed))
         return SyncResult(target, added=list(needed), unused=[], created=True)

@@ -6,22 +6,111 @@ forbids unknown keys, so a typo in the file is an error rather than a silently i
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+)
 
 __all__ = [
     "CircuitBreakerConfig",
+    "EnvVarName",
     "FallbackConfig",
     "LLMMode",
     "PricingConfig",
     "ProviderConfig",
+    "ProviderName",
     "ResilienceConfig",
     "RoleConfig",
     "RoleDefaultsConfig",
     "RuntimeConfig",
+    "check_env_var_name",
+    "check_provider_name",
+    "is_env_var_name",
 ]
+
+# Names that end up in files the tool writes (`.env`, `.env.example`, llmhub.yaml) and in environment
+# lookups. A name is only ever accepted whole (fullmatch, never `$`, which would let a trailing newline
+# through): a newline in an `env_key` once let a spec append `OPENAI_BASE_URL=<attacker>` to `.env`.
+_ENV_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+_PROVIDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+# Variables that steer where requests go or how the process runs. Naming one as a provider's key would
+# send its value to the provider as a credential, and `env sync` would add it to `.env`: never a key.
+_SETTING_SUFFIXES = ("_BASE_URL", "_API_BASE", "_BASE", "_URL", "_URI", "_ENDPOINT", "_HOST", "_PROXY", "_PATH")
+_SETTING_NAMES = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "SHELL",
+        "USER",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "PYTHONSTARTUP",
+        "LD_PRELOAD",
+        "LD_LIBRARY_PATH",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+        "NO_PROXY",
+    }
+)
+
+
+def _shown(value: str) -> str:
+    # repr() escapes newlines and control characters, so the message itself cannot inject anything.
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def is_env_var_name(value: str) -> bool:
+    """Whether `value` is a plain environment variable name (letters, digits, `_`; no leading digit)."""
+    return _ENV_VAR_NAME.fullmatch(value) is not None
+
+
+def check_env_var_name(value: str) -> str:
+    """Accept a plain environment variable name that can hold a credential; raise ValueError otherwise.
+
+    Letters, digits and `_`, not starting with a digit, at most 128 characters; and not a variable
+    that configures endpoints or the process (`OPENAI_BASE_URL`, `HTTPS_PROXY`, `PATH`, ...).
+    """
+    if not is_env_var_name(value):
+        raise ValueError(
+            f"{_shown(value)} is not a plain environment variable name; use letters, digits and '_' "
+            "(not starting with a digit), e.g. OPENAI_API_KEY"
+        )
+    upper = value.upper()
+    if upper in _SETTING_NAMES or upper.endswith(_SETTING_SUFFIXES):
+        raise ValueError(
+            f"{value} configures an endpoint or the process, it is not an API key; name the variable that "
+            "holds the key, e.g. OPENAI_API_KEY (put a self-hosted URL in `api_base`)"
+        )
+    return value
+
+
+def check_provider_name(value: str) -> str:
+    """Accept a provider name (`openai`, `amazon-bedrock`, `gpu-a`); raise ValueError otherwise."""
+    if not _PROVIDER_NAME.fullmatch(value):
+        raise ValueError(
+            f"{_shown(value)} is not a provider name; use letters, digits, '-', '_' and '.', "
+            "starting with a letter or digit, e.g. openai or local-vllm"
+        )
+    return value
+
+
+EnvVarName = Annotated[str, AfterValidator(check_env_var_name)]
+"""An environment variable that holds a credential (validated by `check_env_var_name`)."""
+ProviderName = Annotated[str, AfterValidator(check_provider_name)]
+"""A provider entry's name or any-llm provider type (validated by `check_provider_name`)."""
 
 
 class _Model(BaseModel):
@@ -44,7 +133,7 @@ class LLMMode(StrEnum):
 class ProviderConfig(_Model):
     """How to reach one provider: where its key lives and, for self-hosted servers, where it is."""
 
-    env_key: str | None = None
+    env_key: EnvVarName | None = None
     """Environment variable holding the API key; its value is passed to any-llm as `api_key`."""
     api_base: str | None = None
     """Base URL, for self-hosted or proxied endpoints (vLLM, llama.cpp, Ollama, gateways). `${VAR}` is expanded."""
@@ -52,7 +141,7 @@ class ProviderConfig(_Model):
     """Per-request timeout in seconds. Unset keeps the provider SDK's default."""
     client_args: dict[str, Any] = Field(default_factory=dict)
     """Extra keyword arguments for the provider's client (e.g. `default_headers`). `${VAR}` is expanded."""
-    type: str | None = None
+    type: ProviderName | None = None
     """The any-llm provider serving this entry; defaults to the entry's own name. Lets two entries of one
     provider type coexist, e.g. `gpu-a: {type: vllm, api_base: ...}` and `gpu-b: {type: vllm, ...}`."""
 
@@ -71,7 +160,7 @@ class PricingConfig(_Model):
 class FallbackConfig(_Model):
     """A target tried, in order, when the role's primary target keeps failing with retryable errors."""
 
-    provider: str
+    provider: ProviderName
     """Provider name, a key of `providers`."""
     model: str
     """Model id, as the provider spells it."""
@@ -125,7 +214,7 @@ class ResilienceConfig(_Model):
 class RoleConfig(_Model):
     """What one role calls: a concrete provider and model, with its params and fallbacks."""
 
-    provider: str
+    provider: ProviderName
     """Provider name, a key of `providers`."""
     model: str
     """Model id, as the provider spells it."""
@@ -146,7 +235,7 @@ class RoleConfig(_Model):
 class RoleDefaultsConfig(_Model):
     """Used for roles not listed in `roles`, and as the base params of roles of the same mode."""
 
-    provider: str | None = None
+    provider: ProviderName | None = None
     """Provider for unknown roles; without provider and model, unknown roles are an error."""
     model: str | None = None
     """Model for unknown roles."""
@@ -167,7 +256,7 @@ class RuntimeConfig(_Model):
     """Project name."""
     env: str | None = None
     """Environment this file was generated for (dev, staging, prod...)."""
-    providers: dict[str, ProviderConfig] = Field(default_factory=dict)
+    providers: dict[ProviderName, ProviderConfig] = Field(default_factory=dict)
     """Providers the roles may use, by any-llm provider name (or any name with `type`)."""
     roles: dict[str, RoleConfig] = Field(default_factory=dict)
     """Roles by name."""

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._suggest import did_you_mean
 from .errors import ConfigError
+from .safetext import escape_control
 
 __all__ = ["Lines", "Loc", "combine", "field_name", "line_for", "parse_yaml", "read_text", "validate"]
 
@@ -121,7 +122,7 @@ def field_name(loc: Loc, model: type[BaseModel] | None = None) -> str:
         if isinstance(part, int):
             parts.append(f"[{part}]")
         elif index in keyed:
-            parts.append(f'["{part}"]')
+            parts.append(f'["{escape_control(part)}"]')
         else:
             parts.append(f".{part}" if parts else str(part))
     return "".join(parts)
@@ -167,6 +168,8 @@ def _describe(
 ) -> tuple[str, int | None, str]:
     """Turn one pydantic error into (field, line, message-with-fix)."""
     loc: Loc = tuple(error["loc"])
+    if loc and loc[-1] == "[key]":  # pydantic's marker for a problem with a mapping key: the key is named
+        loc = loc[:-1]
     kind = error["type"]
     value = error.get("input")
     field = field_name(loc, model)
@@ -187,6 +190,9 @@ def _describe(
         if noun in value_hints:
             listed = f"; {value_hints[noun]}"
         return field, line, f"unknown {noun} {value!r}{hint}{listed}"
+    if kind == "value_error":
+        # Our own validators write complete messages (what is wrong, and the fix): show them as they are.
+        return field, line, str((error.get("ctx") or {}).get("error", error["msg"]))
     expected = error["msg"][0].lower() + error["msg"][1:]
     return field, line, f"{expected}, got {_type_name(value)} {_short(value)}"
 

@@ -13,6 +13,7 @@ from typing import Any
 import typer
 
 from llmhub.cli._state import options
+from llmhub_runtime.safetext import escape_control
 
 # Variables whose values are secrets: never echoed, even inside a provider's error message.
 _SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|CREDENTIALS?)(_ID)?$", re.IGNORECASE)
@@ -29,12 +30,12 @@ def redact(text: str) -> str:
 def line(text: str = "") -> None:
     """Print a line to stdout (suppressed by --quiet)."""
     if not options.quiet:
-        typer.echo(text)
+        typer.echo(escape_control(text, keep_newlines=True))
 
 
 def result(text: str = "") -> None:
     """Print a line that is the command's answer (a test reply, a failed check): kept under --quiet."""
-    typer.echo(text)
+    typer.echo(escape_control(text, keep_newlines=True))
 
 
 def emit_json(data: Any) -> None:
@@ -53,12 +54,12 @@ def emit_json(data: Any) -> None:
 
 def warn(text: str) -> None:
     """A warning on stderr (kept under --quiet: warnings are not chatter)."""
-    typer.echo(f"llmhub: warning: {redact(text)}", err=True)
+    typer.echo(f"llmhub: warning: {escape_control(redact(text))}", err=True)
 
 
 def error_line(text: str) -> None:
     """One error line on stderr, for commands that report several problems before exiting non-zero."""
-    typer.echo(f"llmhub: error: {redact(text)}", err=True)
+    typer.echo(f"llmhub: error: {escape_control(redact(text))}", err=True)
 
 
 def is_terminal() -> bool:
@@ -73,7 +74,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | No
     if not is_terminal():
         typer.echo("\t".join(headers))
         for row in rows:
-            typer.echo("\t".join("" if cell is None else str(cell) for cell in row))
+            typer.echo("\t".join("" if cell is None else escape_control(str(cell)) for cell in row))
         return
     from rich.console import Console
     from rich.table import Table
@@ -82,7 +83,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | No
     for header in headers:
         rendered.add_column(header, overflow="fold")
     for row in rows:
-        rendered.add_row(*("" if cell is None else str(cell) for cell in row))
+        rendered.add_row(*("" if cell is None else escape_control(str(cell)) for cell in row))
     Console().print(rendered)
 
 

@@ -157,10 +157,19 @@ def _split(answer: str) -> list[str]:
 
 def _providers(names: list[str]) -> dict[str, str | None]:
     """Provider -> its key variable (any-llm's own name for it), in the order given."""
+    from llmhub.catalog.providers import provider_mappings
     from llmhub.env_manager import default_env_key
+    from llmhub_runtime._suggest import did_you_mean
 
+    known = provider_mappings()
     providers: dict[str, str | None] = {}
     for name in (n for item in names for n in _split(item)):
+        if name not in known:
+            raise typer.BadParameter(
+                f"any-llm has no provider {name!r}{did_you_mean(name, known)}; "
+                "for a self-hosted server add it to llmhub.spec.yaml afterwards with `type:` and `api_base:`",
+                param_hint="--provider",
+            )
         providers[name] = default_env_key(name)
     return providers
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
-from llmhub_runtime.models import ResilienceConfig
+from llmhub_runtime.models import EnvVarName, ProviderName, ResilienceConfig
 
 __all__ = [
     "Capability",
@@ -67,7 +67,7 @@ class PreferencesSpec(_Model):
     """`low`: answers must come fast; `high`: slow is fine."""
     quality: PreferenceLevel | None = None
     """`high`: the best models; `low`: good enough is fine."""
-    providers: list[str] | None = None
+    providers: list[ProviderName] | None = None
     """Providers this role may use (a hard limit: others are never picked, fallbacks included)."""
 
 
@@ -88,7 +88,7 @@ class SpecProviderConfig(_Model):
 
     enabled: bool = True
     """Disabled providers are never chosen."""
-    env_key: str | None = None
+    env_key: EnvVarName | None = None
     """Environment variable holding the API key (written into llmhub.yaml, never the key itself)."""
     api_base: str | None = None
     """Base URL for self-hosted or proxied endpoints (vLLM, llama.cpp, Ollama, a gateway)."""
@@ -96,7 +96,7 @@ class SpecProviderConfig(_Model):
     """Per-request timeout in seconds."""
     client_args: dict[str, Any] = Field(default_factory=dict)
     """Extra arguments for the provider's client."""
-    type: str | None = None
+    type: ProviderName | None = None
     """The any-llm provider serving this entry, when its name is not one (e.g. two vLLM servers)."""
 
 
@@ -121,7 +121,7 @@ class RoleSpec(_Model):
     """Glob patterns of models never to pick, matched against `provider:model` and the model id."""
     fallbacks: NonNegativeInt | None = None
     """How many fallback models to add (default: `defaults.fallbacks`, else 2)."""
-    force_provider: str | None = None
+    force_provider: ProviderName | None = None
     """Only this provider."""
     force_model: str | None = None
     """This model, as the provider spells it (used even if the catalog does not know it)."""
@@ -136,7 +136,7 @@ class RoleSpec(_Model):
 class SpecDefaults(_Model):
     """What every role inherits unless it says otherwise."""
 
-    providers: list[str] | None = None
+    providers: list[ProviderName] | None = None
     """Providers roles may use when their preferences do not say."""
     preferences: PreferencesSpec | None = None
     """Levels every role inherits for the criteria it does not set (and llmhub.yaml's `defaults` role)."""
@@ -168,7 +168,7 @@ class SpecConfig(_Model):
     """The project's name, copied into llmhub.yaml."""
     env: str = "dev"
     """The environment this file describes (`--env NAME` applies `environments.NAME` and sets it)."""
-    providers: dict[str, SpecProviderConfig] = Field(default_factory=dict)
+    providers: dict[ProviderName, SpecProviderConfig] = Field(default_factory=dict)
     """Providers the project may use, by any-llm name (or any name with `type:`)."""
     roles: dict[str, RoleSpec] = Field(default_factory=dict)
     """The roles the app calls, by name (e.g. `llm.inference`)."""

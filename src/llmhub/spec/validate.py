@@ -14,10 +14,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 from llmhub.errors import CatalogError, RuleError, SpecError
 from llmhub.spec.load import apply_environment, read_spec_with_lines
-from llmhub.spec.models import SpecConfig
+from llmhub.spec.models import SpecConfig, SpecProviderConfig
 from llmhub_runtime._suggest import did_you_mean
 from llmhub_runtime.yamlmodel import Lines, Loc, field_name, line_for
 
@@ -225,11 +226,57 @@ def _check_providers(spec: SpecConfig, checker: _Checker, check_env_keys: bool) 
                 f"any-llm has no provider {served_by!r}{did_you_mean(served_by, known)}; "
                 "for a self-hosted endpoint give it `type:` (e.g. openai, vllm, ollama) and `api_base:`",
             )
+        _check_key_destination(name, provider, known, checker)
         if check_env_keys and provider.enabled and provider.env_key and not os.environ.get(provider.env_key):
             checker.warning(
                 ("providers", name, "env_key"),
                 f"{provider.env_key} is not set here; calls to {name} fail until it is (generation still works)",
             )
+
+
+# Providers' own endpoints: a key sent there goes where it belongs.
+_OFFICIAL_HOSTS = frozenset(
+    {
+        "api.openai.com",
+        "api.anthropic.com",
+        "generativelanguage.googleapis.com",
+        "api.mistral.ai",
+        "api.groq.com",
+        "api.deepseek.com",
+        "api.together.xyz",
+        "openrouter.ai",
+        "api.fireworks.ai",
+        "api.cohere.com",
+    }
+)
+
+
+def _official_hosts() -> frozenset[str]:
+    from llmhub.catalog.providers import provider_mappings
+
+    listed = {urlsplit(m.api_base).hostname for m in provider_mappings().values() if m.api_base}
+    return _OFFICIAL_HOSTS | {host for host in listed if host}
+
+
+def _check_key_destination(name: str, provider: SpecProviderConfig, known: set[str], checker: _Checker) -> None:
+    """Warn when a well-known provider's key would be sent to an endpoint named in this file.
+
+    A spec from a template repository can pair `env_key: OPENAI_API_KEY` with its own `api_base`:
+    every call then hands the user's OpenAI key to that host. Legitimate for a gateway the user runs,
+    so a warning that names both, not an error.
+    """
+    if not provider.api_base or not provider.env_key:
+        return
+    owners = sorted(p for p in known if f"{p.upper()}_API_KEY" == provider.env_key.upper() and p != name)
+    if provider.env_key.upper() == f"{name.upper()}_API_KEY" and name in known:
+        owners = [name]
+    host = urlsplit(provider.api_base).hostname or provider.api_base
+    if owners and host not in _official_hosts():
+        checker.warning(
+            ("providers", name, "api_base"),
+            f"calls to {name} send {provider.env_key} ({owners[0]}'s key) to {host}; "
+            f"if that host is not yours, give this provider a variable of its own in `env_key`",
+        )
 
 
 def _check_allowed(spec: SpecConfig, names: list[str], loc: Loc, checker: _Checker) -> None:
