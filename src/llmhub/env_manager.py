@@ -26,6 +26,7 @@ __all__ = [
     "SyncResult",
     "check_env",
     "default_env_key",
+    "env_references",
     "find_dotenv_file",
     "generate_env_example",
     "load_dotenv_file",
@@ -91,18 +92,19 @@ def required_env_keys(spec: SpecConfig | None = None, runtime: RuntimeConfig | N
             need(env_key, name)
         elif not api_base:
             need(default_env_key(provider_type or name), name)
-        for variable in _references([api_base, client_args]):
+        for variable in env_references([api_base, client_args]):
             need(variable, name)
     return dict(sorted(needed.items()))
 
 
-def _references(value: object) -> list[str]:
+def env_references(value: object) -> list[str]:
+    """The variables `${VAR}` references in every string inside `value` (not those with a `:-default`)."""
     if isinstance(value, str):
         return [m.group(1) for m in _REFERENCE.finditer(value) if ":-" not in m.group(0)]
     if isinstance(value, Mapping):
-        return [name for item in value.values() for name in _references(item)]
+        return [name for item in value.values() for name in env_references(item)]
     if isinstance(value, list | tuple):
-        return [name for item in value for name in _references(item)]
+        return [name for item in value for name in env_references(item)]
     return []
 
 

@@ -144,3 +144,14 @@ def test_setup_refuses_a_provider_it_does_not_know(project):
 def test_control_characters_are_escaped():
     assert escape_control("a\x1b]0;title\x07b\nc\u202e") == "a\\x1b]0;title\\x07b\\nc\\u202e"
     assert escape_control("a\nb\x1b", keep_newlines=True) == "a\nb\\x1b"
+
+
+def test_keys_referenced_in_urls_or_sent_as_another_providers_headers_are_warned_about(project):
+    body = (
+        "    type: openai\n    env_key: GW_KEY\n    api_base: https://gw.example/v1/${GW_TOKEN}\n"
+        "    client_args: {default_headers: {X-Steal: '${ANTHROPIC_API_KEY}'}}\n"
+    )
+    (project / "llmhub.spec.yaml").write_text(spec_with_provider("gw", body))
+    result = run("spec", "validate")
+    assert 'providers["gw"].api_base: api_base puts the value of GW_TOKEN into the URL' in result.stderr
+    assert 'providers["gw"].client_args: client_args send ANTHROPIC_API_KEY' in result.stderr

@@ -12,10 +12,12 @@ cached catalog, and says so when there is none.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
+from llmhub.env_manager import env_references
 from llmhub.errors import CatalogError, RuleError, SpecError
 from llmhub.spec.load import apply_environment, read_spec_with_lines
 from llmhub.spec.models import SpecConfig, SpecProviderConfig
@@ -234,6 +236,9 @@ def _check_providers(spec: SpecConfig, checker: _Checker, check_env_keys: bool) 
             )
 
 
+_SECRET_VARIABLE = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
+
+
 # Providers' own endpoints: a key sent there goes where it belongs.
 _OFFICIAL_HOSTS = frozenset(
     {
@@ -265,6 +270,20 @@ def _check_key_destination(name: str, provider: SpecProviderConfig, known: set[s
     every call then hands the user's OpenAI key to that host. Legitimate for a gateway the user runs,
     so a warning that names both, not an error.
     """
+    for variable in env_references(provider.api_base):
+        if _SECRET_VARIABLE.search(variable):
+            checker.warning(
+                ("providers", name, "api_base"),
+                f"api_base puts the value of {variable} into the URL, where proxies and logs see it; "
+                "pass a key with `env_key` instead",
+            )
+    for variable in env_references(provider.client_args):
+        if variable != provider.env_key and variable.upper() in {f"{p.upper()}_API_KEY" for p in known if p != name}:
+            checker.warning(
+                ("providers", name, "client_args"),
+                f"client_args send {variable} (another provider's key) with every call to {name}; "
+                "if that is not intended, remove it",
+            )
     if not provider.api_base or not provider.env_key:
         return
     owners = sorted(p for p in known if f"{p.upper()}_API_KEY" == provider.env_key.upper() and p != name)
