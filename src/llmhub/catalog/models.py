@@ -28,7 +28,7 @@ __all__ = [
     "SourceStatus",
 ]
 
-CATALOG_VERSION = 2
+CATALOG_VERSION = 3
 """Bumped when the shape changes, so older cached catalogs are rebuilt instead of misread."""
 
 # The arena categories kept per model (the leaderboard has 29; these are the task-level ones).
@@ -49,7 +49,9 @@ TASK_CATEGORIES = (
 NO_SCORES: Mapping[str, float] = {}
 """The empty score table every unscored model shares (read-only, like all catalog data)."""
 
-SourceName = Literal["models.dev", "lmarena-text", "lmarena-vision", "any-llm", "overrides", "derived"]
+SourceName = Literal[
+    "models.dev", "lmarena-text", "lmarena-vision", "lmarena-image", "litellm", "any-llm", "overrides", "derived"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +165,23 @@ class CanonicalModel:
     """1 (best) to 5 by the arena's creative-writing rating."""
     tags: tuple[str, ...] = ()
     provenance: Mapping[str, FieldSource] = field(default_factory=dict)
-    """Field group (identity, limits, pricing, capabilities, dates, quality, vision, tiers, availability) -> source."""
+    """Field group (identity, limits, pricing, capabilities, dates, quality, vision, tiers, availability,
+    lifecycle) -> source."""
+
+    # Fields added in catalog version 3. They come last so that sources building models positionally
+    # are unaffected.
+    canonical_model_id: str | None = None
+    """models.dev's cross-provider identity (`<lab>/<model>`): the same model at every host."""
+    free_tier: bool = False
+    """A free, rate-limited endpoint (`:free`, a trial tier): never picked unless the spec allows free tiers."""
+    preview: bool = False
+    """A preview or experimental id, or a moving alias (`-latest`): kept behind pinned ids unless allowed."""
+    deprecation_date: str | None = None
+    """When the provider retires (or retired) the model (YYYY-MM-DD), from models.dev or LiteLLM."""
+    successor: str | None = None
+    """The model the source names as its replacement, as that source spells it."""
+    image_score: float | None = None
+    """LMArena text-to-image rating, for image-generation models."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, provenance details included."""
