@@ -36,17 +36,19 @@ __all__ = ["LLMHub"]
 logger = logging.getLogger("llmhub_runtime")
 
 # Which mode each operation needs, and which method serves each mode (for ModeMismatchError's fix).
-_OPERATION_MODE: dict[Operation, LLMMode] = {
-    "completion": LLMMode.chat,
-    "embedding": LLMMode.embedding,
-    "image_generation": LLMMode.image,
-    "speech": LLMMode.audio,
-    "transcription": LLMMode.audio,
+_OPERATION_MODES: dict[Operation, frozenset[LLMMode]] = {
+    "completion": frozenset({LLMMode.chat}),
+    "embedding": frozenset({LLMMode.embedding}),
+    "image_generation": frozenset({LLMMode.image}),
+    "speech": frozenset({LLMMode.speech, LLMMode.audio}),
+    "transcription": frozenset({LLMMode.transcription, LLMMode.audio}),
 }
 _MODE_METHOD = {
     LLMMode.chat: "completion",
     LLMMode.embedding: "embedding",
     LLMMode.image: "image_generation",
+    LLMMode.transcription: "transcription",
+    LLMMode.speech: "speech",
     LLMMode.audio: "speech or hub.transcription",
 }
 _MAX_CACHED_CONNECTIONS = 64
@@ -316,9 +318,10 @@ class LLMHub:
                     f"change the role in llmhub.yaml (or call another role)"
                 )
         resolved = resolve(self.config, role, params_override, call_params)
-        expected = _OPERATION_MODE[operation]
-        if resolved.mode != expected:
-            raise ModeMismatchError(role, resolved.mode.value, operation, expected.value, _MODE_METHOD[resolved.mode])
+        expected = _OPERATION_MODES[operation]
+        if resolved.mode not in expected:
+            needed = min(expected, key=lambda mode: mode == LLMMode.audio).value  # name the specific mode
+            raise ModeMismatchError(role, resolved.mode.value, operation, needed, _MODE_METHOD[resolved.mode])
         if resolved.from_defaults and role not in self._warned_default_roles:
             self._warned_default_roles.add(role)
             logger.warning("llmhub: role %r is not in the config; using `defaults` (%s)", role, resolved.model)

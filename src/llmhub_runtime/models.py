@@ -126,8 +126,13 @@ class LLMMode(StrEnum):
     """Vector embeddings: `embedding` / `aembedding`."""
     image = "image"
     """Image generation: `image_generation` / `aimage_generation`."""
+    transcription = "transcription"
+    """Speech to text: `transcription` / `atranscription`."""
+    speech = "speech"
+    """Text to speech: `speech` / `aspeech`."""
     audio = "audio"
-    """Speech synthesis and transcription: `speech`, `transcription` and their async twins."""
+    """Either of the two (the seeds' mode): `speech`, `transcription` and their async twins. Generated
+    files say `transcription` or `speech`, so a role cannot be called in the direction its model lacks."""
 
 
 class ProviderConfig(_Model):

@@ -19,10 +19,25 @@ from llmhub.catalog.kinds import ModelKind, infer_kind
         ("gpt-image-1", "gpt-image", ["text", "image"], ["image"], ModelKind.image),
         ("gemini-2.5-flash-image", "gemini-flash", ["text", "image"], ["text", "image"], ModelKind.image),
         ("veo-3", "veo", ["text"], ["video"], ModelKind.video),
-        ("gemini-2.5-flash-preview-tts", "gemini-flash", ["text"], ["audio"], ModelKind.audio),
-        ("whisper-large-v3", "whisper", ["audio"], ["text"], ModelKind.audio),
-        # A chat model that also hears and speaks stays a chat model.
-        ("gpt-4o-audio-preview", "gpt", ["audio", "text"], ["audio", "text"], ModelKind.chat),
+        ("gemini-2.5-flash-preview-tts", "gemini-flash", ["text"], ["audio"], ModelKind.speech),
+        ("whisper-large-v3", "whisper", ["audio"], ["text"], ModelKind.transcription),
+        ("gpt-4o-mini-transcribe", None, [], [], ModelKind.transcription),  # no modalities: the id decides
+        ("gpt-4o-mini-tts", None, [], [], ModelKind.speech),
+        ("magpie-tts-zeroshot", None, ["audio", "text"], ["audio"], ModelKind.speech),
+        # Music is never speech, and never chat, whatever the listing's outputs say.
+        ("lyria-3-pro-preview", "lyria", ["image", "text"], ["audio", "text"], ModelKind.music),
+        ("elevenlabs-music", None, ["text"], ["audio"], ModelKind.music),
+        ("stable-audio-25/text-to-audio", None, ["text"], ["audio"], ModelKind.music),
+        # Audio out with text: a voice model when the id says so...
+        ("gpt-4o-audio-preview", "gpt", ["audio", "text"], ["audio", "text"], ModelKind.realtime),
+        ("gpt-realtime-2.1", "gpt", ["audio", "image", "text"], ["audio", "text"], ModelKind.realtime),
+        ("qwen3-omni-flash", "qwen", ["audio", "image", "text", "video"], ["audio", "text"], ModelKind.realtime),
+        ("gemini-3.5-live-translate-preview", None, ["audio"], ["audio", "text"], ModelKind.realtime),
+        # ...else a chat model whose listing over-declares (gpt-5.1 at some hosts).
+        ("gpt-5.1", "gpt", ["audio", "image", "text"], ["audio", "image", "text"], ModelKind.chat),
+        # A chat model that hears stays a chat model.
+        ("voxtral-small-latest", "voxtral", ["audio", "text"], ["text"], ModelKind.chat),
+        ("qwen-image-edit", "qwen", ["image", "text"], ["image"], ModelKind.image_edit),
     ],
 )
 def test_infer_kind(model_id, family, inputs, outputs, kind):

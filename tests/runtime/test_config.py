@@ -121,7 +121,7 @@ def test_unknown_mode_lists_modes_and_suggests():
     error = _error(VALID.replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    mode: embeding"))
     assert error.field == 'roles["llm.inference"].mode'
     assert "unknown mode 'embeding' (did you mean 'embedding'?)" in str(error)
-    assert "chat, embedding, image, audio" in str(error)
+    assert "chat, embedding, image, transcription, speech, audio" in str(error)
 
 
 def test_missing_required_field():

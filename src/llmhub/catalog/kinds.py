@@ -1,4 +1,4 @@
-"""The `kind` of a model (chat, embedding, image, audio, video, rerank, moderation), from data/kinds.yaml."""
+"""The `kind` of a model (chat, embedding, image, speech, transcription, music, ...), from data/kinds.yaml."""
 
 from __future__ import annotations
 
@@ -17,9 +17,22 @@ class ModelKind(StrEnum):
     """What a model does; tiers are only ever compared within one kind."""
 
     chat = "chat"
+    """Text out, for conversation, reasoning, writing, tools; may read images, audio or PDFs."""
     embedding = "embedding"
     image = "image"
+    """Image generation (and editing, where the model does both)."""
+    image_edit = "image_edit"
+    """Image editing only (inpainting, instruction edits)."""
+    transcription = "transcription"
+    """Speech to text (whisper, ASR)."""
+    speech = "speech"
+    """Text to speech."""
+    music = "music"
+    """Music and sound generation."""
+    realtime = "realtime"
+    """Voice conversation: audio in and out (realtime, live, omni and audio-chat models)."""
     audio = "audio"
+    """An audio model of unknown direction (only from overrides that say `kind: audio`)."""
     video = "video"
     rerank = "rerank"
     moderation = "moderation"

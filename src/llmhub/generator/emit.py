@@ -34,6 +34,8 @@ class Choice:
     fallbacks: tuple[CanonicalModel, ...] = ()
     task: str = "general"
     """The task the role was ranked for; its params from the rules go into llmhub.yaml."""
+    kind: RoleKind | None = None
+    """The role kind the models were chosen for (an `audio` role's resolved direction); None: the spec's."""
 
 
 def build_runtime(
@@ -53,7 +55,7 @@ def build_runtime(
         roles[name] = RoleConfig(
             provider=choice.provider,
             model=choice.model_id,
-            mode=rules.kinds[role.kind].mode,
+            mode=rules.kinds[choice.kind or role.kind].mode,
             params=params,
             fallbacks=[
                 FallbackConfig(provider=f.provider, model=f.model_id, pricing=_pricing(f)) for f in choice.fallbacks
@@ -122,7 +124,7 @@ def _params(rules: RuleSet, role: RoleSpec, choice: Choice, name: str, warnings:
     task = rules.tasks.get(choice.task)
     # Chat-like kinds only: a task's temperature means nothing to an embedding model.
     task_params = task.params if task is not None and role.kind in (RoleKind.chat, RoleKind.tool) else {}
-    params = {**rules.kinds[role.kind].params, **task_params, **role.mode_params}
+    params = {**rules.kinds[choice.kind or role.kind].params, **task_params, **role.mode_params}
     model = choice.model
     if model is not None and model.supports_temperature is False:
         # Reasoning models such as o1 reject a temperature: leave it out rather than fail every call.

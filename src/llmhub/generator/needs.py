@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from llmhub.generator.rules import RuleSet
 from llmhub.spec.models import Capability, MaxPrice, PreferenceLevel, RoleKind, RoleSpec, SpecConfig
 
-__all__ = ["RoleNeeds", "infer_task", "needs_for"]
+__all__ = ["RoleNeeds", "infer_task", "needs_for", "resolve_kind"]
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class RoleNeeds:
 
     role: str
     kind: RoleKind
+    """The kind models are chosen for: the spec's, or the direction an `audio` role's description names."""
     description: str
     task: str
     task_reason: str
@@ -37,10 +38,16 @@ class RoleNeeds:
     latency: PreferenceLevel
     fallbacks: int
     notes: tuple[str, ...] = field(default=())
+    kind_reason: str = ""
+    """Why `kind` differs from the spec's (`audio` read as transcription or speech), else empty."""
 
     def with_llm(self, **changes: object) -> RoleNeeds:
         """A copy with needs the LLM read from the description."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _says(text: str, word: str) -> bool:
+    return re.search(rf"(?<![a-z0-9]){re.escape(word.lower())}(?![a-z0-9])", text) is not None
 
 
 def infer_task(description: str, rules: RuleSet) -> tuple[str, str]:
@@ -48,9 +55,23 @@ def infer_task(description: str, rules: RuleSet) -> tuple[str, str]:
     text = f" {description.lower()} "
     for name, task in rules.tasks.items():
         for word in task.words:
-            if re.search(rf"(?<![a-z0-9]){re.escape(word.lower())}(?![a-z0-9])", text):
+            if _says(text, word):
                 return name, f"the description says {word!r}"
     return "general", "no task words in the description: the overall arena score measures quality"
+
+
+def resolve_kind(kind: RoleKind, description: str, rules: RuleSet) -> tuple[RoleKind, str]:
+    """The specific kind a role needs: an `audio` role is transcription or speech, as its words say.
+
+    Returns the kind unchanged (and an empty reason) when the kind has no directions or the
+    description names none; callers treat an unresolved `audio` role as a spec error.
+    """
+    text = f" {description.lower()} "
+    for target, words in rules.kinds[kind].directions.items():
+        for word in words:
+            if _says(text, word):
+                return target, f"kind {kind.value} read as {target.value}: the description says {word!r}"
+    return kind, ""
 
 
 def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> RoleNeeds:
@@ -72,13 +93,14 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
     if role.force_provider:
         providers = tuple(p for p in providers if p == role.force_provider) or (role.force_provider,)
 
+    kind, kind_reason = resolve_kind(role.kind, role.description, rules)
     if role.task is not None:
         task, reason = role.task, "the role's `task:` field"
     elif role.kind in (RoleKind.chat, RoleKind.tool):
         task, reason = infer_task(role.description, rules)
     else:
         task, reason = "general", f"{role.kind.value} roles are not ranked by task"
-    kind_rule = rules.kinds[role.kind]
+    kind_rule = rules.kinds[kind]
     requires = frozenset(role.requires) | frozenset(kind_rule.requires)
     if task == "general" and role.task is None and "vision" in requires and "vision" in rules.tasks:
         task, reason = "vision", "the role requires vision, so the vision leaderboard measures quality"
@@ -88,7 +110,7 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
         fallbacks = defaults.fallbacks if defaults and defaults.fallbacks is not None else rules.policy.fallbacks
     return RoleNeeds(
         role=name,
-        kind=role.kind,
+        kind=kind,
         description=role.description,
         task=task,
         task_reason=reason,
@@ -105,4 +127,5 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
         cost=level("cost"),
         latency=level("latency"),
         fallbacks=fallbacks,
+        kind_reason=kind_reason,
     )

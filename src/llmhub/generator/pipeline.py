@@ -153,6 +153,13 @@ def _chosen(
     assistant: Any,
     warnings: list[str],
 ) -> tuple[Choice, RoleExplanation]:
+    if rules.kinds[needs.kind].directions:
+        # An audio role whose description names no direction: a TTS model would fail every
+        # transcription call and the other way round, so guessing is not an option.
+        raise NoCandidateError(
+            f"role {needs.role!r}: kind {needs.kind.value} needs a direction; write `kind: transcription` or "
+            "`kind: speech` (or say 'transcribe' or 'read aloud' in the description)"
+        )
     if assistant is not None:
         needs = assistant.refine(needs, catalog, rules, warnings)
     candidates = filter_candidates(catalog, needs, rules)
@@ -175,6 +182,7 @@ def _chosen(
         model=primary.model,
         fallbacks=tuple(f.model for f in fallbacks),
         task=needs.task,
+        kind=needs.kind,
     )
     return choice, explanation
 
@@ -234,7 +242,9 @@ def _forced(
         candidates=len(ranked),
         notes=["force_model in the spec decided this role; the rules chose its fallbacks", *notes],
     )
-    choice = Choice(provider, role.force_model, model, tuple(f.model for f in fallbacks), task=needs.task)
+    choice = Choice(
+        provider, role.force_model, model, tuple(f.model for f in fallbacks), task=needs.task, kind=needs.kind
+    )
     return choice, explanation
 
 

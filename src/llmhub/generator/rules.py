@@ -31,6 +31,9 @@ class KindRule(_Model):
     requires: list[Capability] = Field(default_factory=list)
     params: dict[str, Any] = Field(default_factory=dict)
     """Default call params, under the role's own `mode_params`."""
+    directions: dict[RoleKind, list[str]] = Field(default_factory=dict)
+    """For a kind that covers several (audio): the more specific kind each list of description words
+    means, tried in order; the first with a matching word decides."""
 
 
 class LevelWeights(_Model):

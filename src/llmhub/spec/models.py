@@ -43,8 +43,12 @@ class RoleKind(StrEnum):
     """Vector embeddings."""
     image = "image"
     """Image generation."""
+    transcription = "transcription"
+    """Speech to text (a transcription model; runtime mode `transcription`)."""
+    speech = "speech"
+    """Text to speech (a speech model; runtime mode `speech`)."""
     audio = "audio"
-    """Speech synthesis or transcription."""
+    """Transcription or speech, as the description says ("transcribe calls", "read answers aloud")."""
 
 
 class PreferenceLevel(StrEnum):
@@ -104,7 +108,7 @@ class RoleSpec(_Model):
     """One role: what it is for, what it must have, what it should favour."""
 
     kind: RoleKind = RoleKind.chat
-    """chat, tool, embedding, image or audio: which kind of model, and the runtime mode."""
+    """chat, tool, embedding, image, transcription, speech or audio: which kind of model, and the runtime mode."""
     description: str = ""
     """What the role does, in plain words; read by the task rules and by the LLM generator."""
     preferences: PreferencesSpec = Field(default_factory=PreferencesSpec)

@@ -312,7 +312,7 @@ def _check_allowed(spec: SpecConfig, names: list[str], loc: Loc, checker: _Check
 
 def _check_roles(spec: SpecConfig, checker: _Checker, rules: RuleSet, catalog: Catalog | None) -> None:
     from llmhub.generator.candidates import filter_candidates
-    from llmhub.generator.needs import needs_for
+    from llmhub.generator.needs import needs_for, resolve_kind
 
     if not spec.roles:
         checker.error(("roles",), "no roles; describe at least one, e.g. `llm.inference: {kind: chat}`")
@@ -335,6 +335,16 @@ def _check_roles(spec: SpecConfig, checker: _Checker, rules: RuleSet, catalog: C
                 checker.error(
                     (*loc, "force_provider"),
                     f"provider {role.force_provider!r} is forced here but disabled; enable it or drop force_provider",
+                )
+                continue
+        if not role.force_model and rules.kinds[role.kind].directions:
+            resolved, _ = resolve_kind(role.kind, role.description, rules)
+            if resolved == role.kind:
+                checker.error(
+                    (*loc, "kind"),
+                    f"kind {role.kind.value} is {' or '.join(d.value for d in rules.kinds[role.kind].directions)}, "
+                    "and the description says neither; write e.g. `kind: transcription` or `kind: speech` "
+                    "(or say 'transcribe' or 'read aloud' in the description)",
                 )
                 continue
         if role.task is not None and role.task not in rules.tasks:
