@@ -46,6 +46,7 @@ def test_modelsdev_fills_every_field_in_its_place(model_id):
         "release_date": "2024-02-03",
         "last_updated": "2024-04-05",
         "status": "beta",
+        "canonical_model_id": "openai/gpt",
         "modalities": {"input": ["text", "image"], "output": ["text"]},
         "limit": {"context": 1000, "input": 900, "output": 800},
         "cost": {
@@ -66,6 +67,8 @@ def test_modelsdev_fills_every_field_in_its_place(model_id):
         kind=ModelKind.chat,
         callable=True,
         status="beta",
+        preview=True,  # a beta is not a released, pinned model
+        canonical_model_id="openai/gpt",
         modelsdev_provider="google",
         modelsdev_id=f"gpt-{model_id}",
         anyllm_id=f"gpt-{model_id}",
@@ -232,3 +235,39 @@ def test_fetch_errors_name_the_source(http_server):
         fetch("models.dev", f"{http_server}/missing", None)
     with pytest.raises(SourceError, match=r"models\.dev: cannot fetch"):
         fetch("models.dev", "http://127.0.0.1:9/api.json", None, timeout=2)
+
+
+@pytest.mark.parametrize(
+    ("model_id", "cost", "price_in", "price_out", "zero", "free"),
+    [
+        ("new-model", {"input": 0, "output": 0}, None, None, True, False),  # a placeholder, not a price
+        ("half", {"input": 0, "output": 2}, None, 2.0, True, False),
+        ("chat-out-zero", {"input": 1, "output": 0}, 1.0, None, True, False),
+        ("text-embedding-x", {"input": 0.02, "output": 0}, 0.02, 0.0, False, False),  # no output tokens
+        ("vendor/model:free", {"input": 0, "output": 0}, 0.0, 0.0, False, True),  # a documented free tier
+        ("priced", {"input": 1, "output": 2}, 1.0, 2.0, False, False),
+        ("unlisted", {}, None, None, False, False),
+    ],
+)
+def test_a_zero_price_is_unknown_unless_it_is_a_free_tier(model_id, cost, price_in, price_out, zero, free):
+    body = json.dumps({"openai": {"models": {model_id: {"cost": cost}}}}).encode()
+    model = modelsdev.parse(RawPayload(body=body, origin="test", fetched_at="now", snapshot="s1"))[0][0]
+    assert (model.price_input_per_million, model.price_output_per_million) == (price_in, price_out)
+    assert (model.listed_zero_price, model.free_tier) == (zero, free)
+
+
+@pytest.mark.parametrize(
+    ("model_id", "preview"),
+    [
+        ("gemini-2.5-flash-preview-05-20", True),
+        ("mistral-large-latest", True),
+        ("gemini-2.0-flash-exp", True),
+        ("grok-4-fast:beta", True),
+        ("gpt-4o", False),
+        ("claude-3-5-sonnet-20241022", False),
+        ("exaone-4", False),
+        ("alphabet-model", False),
+    ],
+)
+def test_preview_ids_and_moving_aliases_are_flagged(model_id, preview):
+    assert modelsdev.is_preview(model_id) is preview

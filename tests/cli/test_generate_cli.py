@@ -138,7 +138,7 @@ def test_explain_shows_facts_runner_ups_and_constraints(project):
     assert result.exit_code == 0
     out = result.stdout
     assert "llm.inference: " in out and "[decided by rules]" in out
-    assert "why: price $" in out and "arena " in out
+    assert "why: price $" in out and "quality " in out
     assert "runner-up " in out
     assert "constraints (" in out and "provider enabled and allowed (openai, anthropic)" in out
     assert "task: reasoning (the description says 'reasoning')" in out

@@ -178,7 +178,7 @@ def test_task_categories_decide_quality(catalog, rules):
     explanation = result.explanations["r"]
     assert explanation.task == "coding"
     assert target(result) == "anthropic:claude-top"
-    assert explanation.facts["arena"].endswith("(coding)")
+    assert explanation.facts["quality"].startswith("1520 measured (LMArena; coding; interval")
 
 
 def test_task_params_go_into_llmhub_yaml(catalog, rules):
@@ -205,32 +205,42 @@ def test_temperature_left_out_for_models_that_reject_it(catalog, rules):
 # --- estimates for unrated models ----------------------------------------------------------------
 
 
-def test_predecessor_estimate_is_labelled(catalog, rules):
+def test_a_successor_at_the_same_price_inherits_and_says_so(rules):
+    from llmhub.catalog.quality import QualityIndex
     from llmhub.generator.needs import needs_for
-    from llmhub.generator.scoring import Predecessors, rank
+    from llmhub.generator.scoring import rank
 
+    models = fixture_models()
+    models.append(chat("openai", "gpt-mini-2", None, 0.4, 1.6, family="gpt", release_date="2026-01-10"))
+    catalog = fixture_catalog(models)
     spec = spec_with("  r: {force_provider: openai}")
     needs = needs_for("r", spec.roles["r"], spec, rules)
-    newest = catalog["openai:gpt-5-mini"]
-    scored = {s.model.canonical_id: s for s in rank(list(catalog), needs, rules, Predecessors(catalog))}
-    item = scored[newest.canonical_id]
-    assert item.quality_value == 1380  # gpt-mini's rating, not gpt-big's or gpt-nano's
-    assert item.quality_basis.startswith("estimated from openai:gpt-mini")
-    assert any("predecessor" in note for note in item.notes)
+    scored = {s.model.canonical_id: s for s in rank(list(catalog), needs, rules, QualityIndex(catalog))}
+    item = scored["openai:gpt-mini-2"]
+    assert item.quality_value == 1380  # gpt-mini's rating: same family and size words, same price
+    assert item.quality_basis == "inherited"
+    assert item.figure is not None and item.figure.source == "from openai:gpt-mini"
+    assert item.figure.describe().startswith("1380 inherited (from openai:gpt-mini; overall; interval")
+    assert item.figure.low < 1380 < item.figure.high  # wider than a measured interval
+    # A cheaper successor does not inherit: it may be a smaller model in disguise.
+    assert scored["openai:gpt-5-mini"].quality_basis != "inherited"
 
 
-def test_old_unrated_models_are_assumed_weak_not_middling(catalog, rules):
+def test_a_model_with_nothing_known_ranks_after_every_known_one(rules):
+    from llmhub.catalog.quality import QualityIndex
     from llmhub.generator.needs import needs_for
-    from llmhub.generator.scoring import Predecessors, rank
+    from llmhub.generator.scoring import rank
 
+    catalog = fixture_catalog()
     spec = spec_with("  r: {open_weights_only: true}")
     needs = needs_for("r", spec.roles["r"], spec, rules)
     pool = [m for m in catalog if m.open_weights]
-    scored = {s.model.canonical_id: s for s in rank(pool, needs, rules, Predecessors(catalog))}
-    old = scored["groq:llama-3-8b-instant"]
-    assert old.quality_basis == "unrated (old)"
-    assert old.quality == rules.estimates.stale_unscored_quality
-    assert any("assumed weak" in note for note in old.notes)
+    ranked = rank(pool, needs, rules, QualityIndex(catalog))
+    old = next(s for s in ranked if s.model.canonical_id == "groq:llama-3-8b-instant")
+    # Unrated, no predecessor, and too few rated models here to estimate from: unknown, not middling.
+    assert old.quality_basis == "unknown" and old.group == 1
+    assert all(s.group == 0 for s in ranked[: ranked.index(old)])
+    assert any("quality unknown" in note for note in old.notes)
 
 
 # --- fallbacks -----------------------------------------------------------------------------------
@@ -345,13 +355,14 @@ def test_every_seed_role_description_lands_in_the_output(catalog, rules):
 
 
 def test_soft_targets_penalise_but_do_not_exclude(catalog, rules):
+    from llmhub.catalog.quality import QualityIndex
     from llmhub.generator.needs import needs_for
-    from llmhub.generator.scoring import Predecessors, rank
+    from llmhub.generator.scoring import rank
 
     spec = spec_with("  r: {preferences: {quality: high}, force_provider: openai}")
     needs = needs_for("r", spec.roles["r"], spec, rules)
     pool = [m for m in catalog if m.provider == "openai" and m.kind == "chat" and not m.deprecated]
-    scored = {s.model.canonical_id: s for s in rank(pool, needs, rules, Predecessors(catalog))}
+    scored = {s.model.canonical_id: s for s in rank(pool, needs, rules, QualityIndex(catalog))}
     nano = scored["openai:gpt-nano"]
     assert catalog["openai:gpt-nano"].quality_tier > 2
     assert any("quality high targets quality tier <= 2" in note for note in nano.notes)
@@ -368,6 +379,6 @@ def test_without_arena_data_quality_comes_from_price_and_date_and_it_says_so(rul
     result = generate("  r: {preferences: {quality: high, cost: high}, force_provider: openai}", catalog, rules)
     assert any("no LMArena quality ratings" in w for w in result.warnings)
     explanation = result.explanations["r"]
-    assert explanation.facts["arena"] == "none (estimated from price and release date)"
+    assert explanation.facts["quality"] == "unknown (estimated from price and release date)"
     # Not the cheapest, nor the old and pricey deprecated one: the newest strong line-up member.
     assert target(result) in {"openai:gpt-big", "openai:gpt-5-mini"}

@@ -68,7 +68,9 @@ def test_a_users_rules_directory_changes_the_pick(rules_copy, catalog):
     before, after = shipped.runtime.roles["r"], edited.runtime.roles["r"]
     assert (before.provider, before.model) != (after.provider, after.model)
     assert catalog[f"{after.provider}:{after.model}"].blended_price_per_million == min(
-        m.blended_price_per_million for m in catalog if m.kind == "chat" and m.callable and not m.deprecated
+        m.blended_price_per_million
+        for m in catalog
+        if m.kind == "chat" and m.callable and not m.deprecated and m.blended_price_per_million is not None
     )
 
 

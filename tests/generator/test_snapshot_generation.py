@@ -60,9 +60,13 @@ def test_high_quality_coding_role_gets_a_top_tier_model(real):
         "  r: {description: Review and refactor code, preferences: {quality: high, cost: high}}",
         providers="providers:\n  openai: {}\n  anthropic: {}\n",
     )
-    assert models["r"].quality_tier == 1
+    from llmhub.catalog.quality import QualityIndex
+
+    overall = QualityIndex(real).of(models["r"])
+    assert overall is not None and overall.basis in ("measured", "inherited")
+    assert QualityIndex(real).tier(overall.value) == 1
     assert result.explanations["r"].task == "coding"
-    assert "coding" in result.explanations["r"].facts["arena"]
+    assert "coding" in result.explanations["r"].facts["quality"]
 
 
 def test_seed_spec_generates(real):

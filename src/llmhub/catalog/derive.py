@@ -16,7 +16,7 @@ from typing import Any
 from llmhub.catalog.kinds import ModelKind
 from llmhub.catalog.models import CanonicalModel
 
-__all__ = ["LONG_CONTEXT_TOKENS", "assign_tiers", "blended_price", "tags_for"]
+__all__ = ["LONG_CONTEXT_TOKENS", "assign_tiers", "blended_price", "prices_at", "tags_for"]
 
 LONG_CONTEXT_TOKENS = 200_000
 _TIERS = 5
@@ -38,6 +38,24 @@ def _blend(price_in: float | None, price_out: float | None) -> float | None:
         return price_in
     # Rounded so that equal mixes compare equal; round() to a number of digits is slow, hence the cache.
     return round((3 * price_in + price_out) / 4, 6)
+
+
+def prices_at(model: CanonicalModel, context: int | None) -> tuple[float | None, float | None, int | None]:
+    """Input and output price for prompts of `context` tokens, and the tier threshold that set them.
+
+    A role that needs a 500k-token context pays the price of the tier above 200k on every long call:
+    that price, not the list price, is the one to rank, cap and forecast with. The list price when
+    `context` is None or below every tier (threshold None).
+    """
+    if not context or not model.price_tiers:
+        return model.price_input_per_million, model.price_output_per_million, None
+    applying = [tier for tier in model.price_tiers if context > tier.above_tokens]
+    if not applying:
+        return model.price_input_per_million, model.price_output_per_million, None
+    tier = max(applying, key=lambda t: t.above_tokens)
+    price_in = tier.input if tier.input is not None else model.price_input_per_million
+    price_out = tier.output if tier.output is not None else model.price_output_per_million
+    return price_in, price_out, tier.above_tokens
 
 
 def reasoning_score(categories: Mapping[str, float]) -> float | None:

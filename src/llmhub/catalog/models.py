@@ -44,6 +44,9 @@ TASK_CATEGORIES = (
     "expert",
     "english",
     "industry_software_and_it_services",
+    "industry_legal_and_government",
+    "industry_medicine_and_healthcare",
+    "industry_business_and_management_and_financial_operations",
 )
 
 NO_SCORES: Mapping[str, float] = {}
@@ -182,6 +185,8 @@ class CanonicalModel:
     """The model the source names as its replacement, as that source spells it."""
     image_score: float | None = None
     """LMArena text-to-image rating, for image-generation models."""
+    listed_zero_price: bool = False
+    """The source listed $0 for a model that is not a free tier: a placeholder, so the price is unknown (None)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, provenance details included."""

@@ -7,13 +7,16 @@ can say what each one cost. Nothing here is a preference: a model that fails one
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import heapq
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from llmhub.catalog.derive import prices_at
 from llmhub.catalog.models import CanonicalModel, Catalog, best_first, group_models
+from llmhub.catalog.names import parse_name
 from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
 
@@ -59,8 +62,18 @@ Check = tuple[str, Callable[[CanonicalModel], bool]]
 GroupKey = tuple[str, bool, str]
 
 
-def constraints(needs: RoleNeeds, rules: RuleSet) -> list[Check]:
-    """The role's hard constraints, in the order they are applied."""
+def catalog_day(catalog: Catalog | Sequence[CanonicalModel]) -> datetime.date | None:
+    """The day retirement dates are judged against: the catalog's build day (None: not judged)."""
+    if isinstance(catalog, Catalog) and catalog.built_at:
+        try:
+            return datetime.date.fromisoformat(catalog.built_at[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def constraints(needs: RoleNeeds, rules: RuleSet, today: datetime.date | None = None) -> list[Check]:
+    """The role's hard constraints, in the order they are applied (`today` judges retirement dates)."""
     kind_rule = rules.kinds[needs.kind]
     checks: list[Check] = [
         (
@@ -80,6 +93,16 @@ def constraints(needs: RoleNeeds, rules: RuleSet) -> list[Check]:
     if rules.policy.exclude_status:
         banned = set(rules.policy.exclude_status)
         checks.append((f"status not {', '.join(sorted(banned))}", lambda m: m.status not in banned))
+    if today is not None and rules.policy.retiring_within_days is not None:
+        cutoff = (today + datetime.timedelta(days=rules.policy.retiring_within_days)).isoformat()
+        checks.append(
+            (
+                f"not retiring before {cutoff} (deprecation dates)",
+                lambda m: m.deprecation_date is None or m.deprecation_date > cutoff,
+            )
+        )
+    if not needs.free_tiers:
+        checks.append(("not a free tier (policy.free_tiers)", lambda m: not m.free_tier))
     checks.append(("reachable with your keys (any-llm discovery)", lambda m: m.available is not False))
     for capability in sorted(needs.requires):
         checks.append((f"requires {capability}", CAPABILITY_CHECKS[capability]))
@@ -88,20 +111,22 @@ def constraints(needs: RoleNeeds, rules: RuleSet) -> list[Check]:
         checks.append((f"min_context {minimum}", lambda m: (m.context_tokens or 0) >= minimum))
     if needs.max_price is not None:
         ceiling = needs.max_price
+        context = needs.min_context
+        at = f" at {context} tokens" if context else ""
         if ceiling.input is not None:
             cap_in = ceiling.input
             checks.append(
                 (
-                    f"max_price input {cap_in:g}/M (unknown prices excluded)",
-                    lambda m: m.price_input_per_million is not None and m.price_input_per_million <= cap_in,
+                    f"max_price input {cap_in:g}/M{at} (unknown prices excluded)",
+                    lambda m: (price := prices_at(m, context)[0]) is not None and price <= cap_in,
                 )
             )
         if ceiling.output is not None:
             cap_out = ceiling.output
             checks.append(
                 (
-                    f"max_price output {cap_out:g}/M (unknown prices excluded)",
-                    lambda m: m.price_output_per_million is not None and m.price_output_per_million <= cap_out,
+                    f"max_price output {cap_out:g}/M{at} (unknown prices excluded)",
+                    lambda m: (price := prices_at(m, context)[1]) is not None and price <= cap_out,
                 )
             )
     if needs.open_weights_only:
@@ -118,8 +143,12 @@ def constraints(needs: RoleNeeds, rules: RuleSet) -> list[Check]:
 
 
 def filter_candidates(catalog: Catalog | Sequence[CanonicalModel], needs: RoleNeeds, rules: RuleSet) -> CandidateSet:
-    """Apply every hard constraint in order, recording what each one removed."""
-    checks = constraints(needs, rules)
+    """Apply every hard constraint in order, recording what each one removed.
+
+    Last, unless the spec allows previews, a preview id or moving alias gives way to a pinned id of
+    the same model among the candidates (`gemini-2.5-flash` over `gemini-2.5-flash-preview-05-20`).
+    """
+    checks = constraints(needs, rules, catalog_day(catalog))
     # The first three (kind, callable, provider) remove ~99% of a real catalog: answer them from the
     # catalog's (kind, callable, provider) groups instead of testing every model three times.
     groups = catalog.grouped() if isinstance(catalog, Catalog) else group_models(catalog)
@@ -147,9 +176,29 @@ def filter_candidates(catalog: Catalog | Sequence[CanonicalModel], needs: RoleNe
             Elimination(label, len(removed), tuple(m.canonical_id for m in sorted(removed, key=best_first)[:3]))
         )
         remaining = kept
+    if not needs.previews:
+        pinned = {_identity(m) for m in remaining if not m.preview}
+        kept = [m for m in remaining if not m.preview or _identity(m) not in pinned]
+        removed = [m for m in remaining if m not in kept] if len(kept) != len(remaining) else []
+        eliminations.append(
+            Elimination(
+                "a pinned id rather than a preview or -latest alias of the same model (policy.previews)",
+                len(removed),
+                tuple(m.canonical_id for m in sorted(removed, key=best_first)[:3]),
+            )
+        )
+        remaining = kept
     return CandidateSet(models=remaining, eliminations=eliminations)
 
 
-def satisfies(model: CanonicalModel, needs: RoleNeeds, rules: RuleSet) -> list[str]:
+def _identity(model: CanonicalModel) -> tuple[str, ...]:
+    """The same model at the same provider: its cross-provider id, else its name's core and variants."""
+    if model.canonical_model_id:
+        return (model.provider, model.canonical_model_id)
+    name = parse_name(model.model_id)
+    return (model.provider, *name.core, "|", *sorted(name.variants))
+
+
+def satisfies(model: CanonicalModel, needs: RoleNeeds, rules: RuleSet, today: datetime.date | None = None) -> list[str]:
     """The constraints `model` breaks (empty when it fits): for checking the LLM's and forced picks."""
-    return [label for label, check in constraints(needs, rules) if not check(model)]
+    return [label for label, check in constraints(needs, rules, today) if not check(model)]

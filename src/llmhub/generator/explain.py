@@ -13,7 +13,16 @@ from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
 from llmhub.generator.scoring import Scored
 
-__all__ = ["DecidedBy", "RoleExplanation", "choose", "explain", "facts", "same_model", "why_lost"]
+__all__ = [
+    "DecidedBy",
+    "RoleExplanation",
+    "choose",
+    "explain",
+    "facts",
+    "model_identity",
+    "same_model",
+    "why_lost",
+]
 
 DecidedBy = Literal["rules", "llm", "forced"]
 _LATENCY_NOTE = (
@@ -31,9 +40,31 @@ def same_model(a: CanonicalModel, b: CanonicalModel) -> bool:
     return parse_name(a.model_id).core == parse_name(b.model_id).core
 
 
-def choose(ranked: Sequence[Scored], count: int) -> tuple[Scored, list[Scored]]:
-    """The best candidate, and up to `count` fallbacks: other providers first, never the same model twice."""
+def model_identity(model: CanonicalModel) -> str:
+    """Which model this is at any host: models.dev's cross-provider id, else the id without a host prefix."""
+    if model.canonical_model_id:
+        return model.canonical_model_id.lower()
+    return model.model_id.rsplit("/", 1)[-1].lower()
+
+
+def choose(ranked: Sequence[Scored], count: int, *, same_weights: bool = False) -> tuple[Scored, list[Scored]]:
+    """The best candidate, and up to `count` fallbacks: other providers first, never the same model twice.
+
+    With `same_weights` (embedding roles) a fallback must be the primary's own model at another
+    provider: a different embedding model writes vectors in another space, and an index built
+    with the primary would return garbage for its queries.
+    """
     primary = ranked[0]
+    if same_weights:
+        identity = model_identity(primary.model)
+        twins = [
+            s for s in ranked[1:] if s.model.provider != primary.model.provider and model_identity(s.model) == identity
+        ]
+        chosen: list[Scored] = []
+        for item in twins:
+            if len(chosen) < count and all(item.model.provider != c.model.provider for c in chosen):
+                chosen.append(item)
+        return primary, chosen
     pool = [s for s in ranked[1:] if not same_model(s.model, primary.model)]
     fallbacks: list[Scored] = []
     providers = {primary.model.provider}
@@ -149,19 +180,25 @@ def explain(
 def facts(item: Scored) -> dict[str, Any]:
     """The numbers behind a pick: price, rating and category, context, capabilities, tiers."""
     model = item.model
-    if model.price_input_per_million is None:
+    if item.price is None and item.price_note:
+        price = f"unknown: {item.price_note.removeprefix('unknown ').strip('()')}"
+    elif model.price_input_per_million is None:
         price = "unknown"
     elif model.price_output_per_million is None:
         price = f"${model.price_input_per_million:g} per M input"
     else:
         price = f"${model.price_input_per_million:g}/${model.price_output_per_million:g} per M in/out"
-    if item.quality_value is not None:
+    if item.price is not None and item.price_note not in ("", "list"):
+        price += f" ({item.price_note}: ${item.price:g} blended)"
+    if item.figure is not None:
+        rating = item.figure.describe()
+    elif item.quality_value is not None:
         rating = f"{item.quality_value:.0f} ({item.quality_basis})"
     else:
-        rating = f"none ({item.quality_basis})" if item.quality_basis not in ("", "unscored") else "none"
+        rating = f"unknown ({item.quality_basis})" if item.quality_basis not in ("", "unknown") else "unknown"
     return {
         "price": price,
-        "arena": rating,
+        "quality": rating,
         "quality tier": model.quality_tier,
         "cost tier": model.cost_tier,
         "context": model.context_tokens,
@@ -184,6 +221,9 @@ _CAPABILITY_TAGS = {
 
 def why_lost(runner: Scored, winner: Scored, weights: dict[str, float]) -> str:
     """The criterion that cost a runner-up the most against the winner, in numbers."""
+    if runner.group > winner.group:
+        unknown = "price" if runner.price is None else "quality"
+        return f"its {unknown} is unknown: ranked after every candidate whose figures are known"
     if runner.score > winner.score:
         return (
             f"ranked higher by the rules ({runner.score:.3f} vs {winner.score:.3f}), "
@@ -198,14 +238,16 @@ def why_lost(runner: Scored, winner: Scored, weights: dict[str, float]) -> str:
     if criterion == "quality":
         if winner.quality_basis == "estimated from price and release date":
             return "estimated weaker: cheaper or older (no arena ratings here to compare)"
-        if runner.quality_value is None:
-            return "no arena rating"
-        if winner.quality_value is None:
-            # The winner is unrated and scored as an estimate, which beat this model's low rating.
-            return f"lowest quality here ({runner.quality_value:.0f}, below the estimate for unrated models)"
-        return f"lower quality ({runner.quality_value:.0f} vs {winner.quality_value:.0f})"
+        if runner.figure is None or winner.figure is None:
+            return "quality unknown" if runner.figure is None else "lower quality"
+        if runner.figure.basis == "estimated" and runner.figure.value > winner.figure.rank_value:
+            return (
+                f"estimated {runner.figure.value:.0f} (low end {runner.figure.low:.0f}) does not clearly beat "
+                f"{winner.figure.rank_value:.0f} ({winner.figure.basis})"
+            )
+        return f"lower quality ({runner.figure.rank_value:.0f} vs {winner.figure.rank_value:.0f})"
     if criterion == "cost":
-        a, b = runner.model.blended_price_per_million, winner.model.blended_price_per_million
+        a, b = runner.price, winner.price
         if a is None:
             return "no known price"
         ratio = f"{a / b:.1f}x" if b else "more"

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_va
 from llmhub._resources import data_dir
 from llmhub.catalog.models import Catalog
 from llmhub.generator.candidates import filter_candidates, satisfies
-from llmhub.generator.explain import choose, same_model
+from llmhub.generator.explain import choose, facts, same_model
 from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
 from llmhub.generator.scoring import Scored
@@ -230,11 +230,9 @@ class LLMAssistant:
             return None  # nothing to choose between
         by_id = {s.model.canonical_id: s for s in shortlist}
         lines = [
-            f"- {s.model.canonical_id}: quality {s.quality_value if s.quality_value is not None else 'unrated'}"
-            f" ({s.quality_basis}); price "
-            f"{s.model.price_input_per_million if s.model.price_input_per_million is not None else '?'} in / "
-            f"{s.model.price_output_per_million if s.model.price_output_per_million is not None else '?'} out; "
-            f"context {s.model.context_tokens or '?'}; tags {', '.join(s.model.tags) or '-'}; score {s.score:.3f}"
+            f"- {s.model.canonical_id}: quality {facts(s)['quality']}; price {facts(s)['price']}; "
+            f"context {s.model.context_tokens or '?'}; released {s.model.release_date or '?'}; "
+            f"tags {', '.join(s.model.tags) or '-'}; score {s.score:.3f}"
             for s in shortlist
         ]
         prompt = self.prompts["pick"].substitute(

@@ -40,6 +40,10 @@ class RoleNeeds:
     notes: tuple[str, ...] = field(default=())
     kind_reason: str = ""
     """Why `kind` differs from the spec's (`audio` read as transcription or speech), else empty."""
+    free_tiers: bool = False
+    """Free, rate-limited endpoints may be picked (the spec's `policy.free_tiers`)."""
+    previews: bool = False
+    """Preview ids and moving aliases need not give way to pinned ids (`policy.previews`)."""
 
     def with_llm(self, **changes: object) -> RoleNeeds:
         """A copy with needs the LLM read from the description."""
@@ -128,4 +132,13 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
         latency=level("latency"),
         fallbacks=fallbacks,
         kind_reason=kind_reason,
+        free_tiers=_policy(spec, role, "free_tiers"),
+        previews=_policy(spec, role, "previews"),
     )
+
+
+def _policy(spec: SpecConfig, role: RoleSpec, name: str) -> bool:
+    """A policy switch: the role's when it sets it, else the spec's, else off."""
+    if role.policy is not None and name in role.policy.model_fields_set:
+        return bool(getattr(role.policy, name))
+    return bool(getattr(spec.policy, name)) if spec.policy is not None else False

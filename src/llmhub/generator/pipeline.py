@@ -8,13 +8,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from llmhub.catalog.models import CanonicalModel, Catalog
+from llmhub.catalog.quality import QualityIndex
 from llmhub.errors import NoCandidateError
 from llmhub.generator.candidates import filter_candidates, satisfies
 from llmhub.generator.emit import Choice, build_runtime, header_for
-from llmhub.generator.explain import DecidedBy, RoleExplanation, choose, explain, facts
+from llmhub.generator.explain import DecidedBy, RoleExplanation, choose, explain, facts, model_identity
 from llmhub.generator.needs import RoleNeeds, needs_for
 from llmhub.generator.rules import RuleSet, load_rules
-from llmhub.generator.scoring import Predecessors, Scored, rank
+from llmhub.generator.scoring import Scored, rank
 from llmhub.spec.load import apply_environment, spec_fingerprint
 from llmhub.spec.models import RoleKind, RoleSpec, SpecConfig
 from llmhub_runtime import __version__
@@ -99,7 +100,7 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
             f"the catalog has no LMArena quality ratings{why}: quality is estimated from price and release "
             "date for every role. Run `llmhub catalog refresh` with network access, or pass --sources DIR"
         )
-    predecessors = Predecessors(catalog)
+    quality = QualityIndex(catalog)
     assistant = None if options.no_llm else _assistant(spec, options, warnings)
 
     choices: dict[str, Choice] = {}
@@ -110,9 +111,9 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
         needs = needs_for(name, role, spec, rules)
         try:
             if role.force_model:
-                choice, explanation = _forced(catalog, needs, rules, role, predecessors, warnings)
+                choice, explanation = _forced(catalog, needs, rules, role, quality, warnings)
             else:
-                choice, explanation = _chosen(catalog, needs, rules, predecessors, assistant, warnings)
+                choice, explanation = _chosen(catalog, needs, rules, quality, assistant, warnings)
         except NoCandidateError as exc:
             failures.append(exc)
             continue
@@ -124,7 +125,7 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
         more = f" (and {len(failures) - 1} more roles)" if len(failures) > 1 else ""
         raise NoCandidateError(f"{first}{more}")
 
-    defaults_choice = _defaults(spec, catalog, rules, predecessors)
+    defaults_choice = _defaults(spec, catalog, rules, quality)
     snapshot = catalog.snapshot()
     decided = {name: e.decided_by for name, e in explanations.items()}
     meta = {
@@ -149,7 +150,7 @@ def _chosen(
     catalog: Catalog,
     needs: RoleNeeds,
     rules: RuleSet,
-    predecessors: Predecessors,
+    quality: QualityIndex,
     assistant: Any,
     warnings: list[str],
 ) -> tuple[Choice, RoleExplanation]:
@@ -165,8 +166,9 @@ def _chosen(
     candidates = filter_candidates(catalog, needs, rules)
     if not candidates.models:
         raise NoCandidateError(_no_candidate_message(needs, candidates.last_cut))
-    ranked = rank(candidates.models, needs, rules, predecessors)
-    primary, fallbacks = choose(ranked, needs.fallbacks)
+    ranked = rank(candidates.models, needs, rules, quality)
+    same_weights = needs.kind == RoleKind.embedding
+    primary, fallbacks = choose(ranked, needs.fallbacks, same_weights=same_weights)
     decided_by: DecidedBy = "rules"
     rationale = None
     if assistant is not None:
@@ -174,8 +176,16 @@ def _chosen(
         if picked is not None:
             primary, fallbacks, rationale = picked
             decided_by = "llm"
+            if same_weights:
+                identity = model_identity(primary.model)
+                fallbacks = [f for f in fallbacks if model_identity(f.model) == identity]
     explanation = explain(needs, rules, ranked, primary, fallbacks, candidates.eliminations, decided_by)
     explanation.rationale = rationale
+    if same_weights and len(fallbacks) < needs.fallbacks:
+        explanation.notes.append(
+            f"{len(fallbacks)} of {needs.fallbacks} fallbacks: an embedding role falls back only to the same "
+            "model at another provider (a different model's vectors do not match the stored index)"
+        )
     choice = Choice(
         provider=primary.model.provider,
         model_id=primary.model.model_id,
@@ -192,7 +202,7 @@ def _forced(
     needs: RoleNeeds,
     rules: RuleSet,
     role: RoleSpec,
-    predecessors: Predecessors,
+    quality: QualityIndex,
     warnings: list[str],
 ) -> tuple[Choice, RoleExplanation]:
     """A `force_model` role: that model, even unknown to the catalog; fallbacks still chosen by the rules."""
@@ -221,7 +231,7 @@ def _forced(
     forced_id = f"{provider}:{role.force_model}"
     # Rank the forced model among the others, so its facts read like any other pick's.
     pool = others.models if model is None or model in others.models else [model, *others.models]
-    ranked = rank(pool, unforced, rules, predecessors)
+    ranked = rank(pool, unforced, rules, quality)
     head = next((s for s in ranked if s.model.canonical_id == forced_id), None)
     stand_in = head or Scored(
         model=CanonicalModel(
@@ -229,7 +239,11 @@ def _forced(
         )
     )
     rest = [s for s in ranked if s is not head]
-    _, fallbacks = choose([stand_in, *rest], needs.fallbacks) if rest and needs.fallbacks else (stand_in, [])
+    _, fallbacks = (
+        choose([stand_in, *rest], needs.fallbacks, same_weights=needs.kind == RoleKind.embedding)
+        if rest and needs.fallbacks
+        else (stand_in, [])
+    )
     explanation = RoleExplanation(
         role=needs.role,
         decided_by="forced",
@@ -248,7 +262,7 @@ def _forced(
     return choice, explanation
 
 
-def _defaults(spec: SpecConfig, catalog: Catalog, rules: RuleSet, predecessors: Predecessors) -> Choice | None:
+def _defaults(spec: SpecConfig, catalog: Catalog, rules: RuleSet, quality: QualityIndex) -> Choice | None:
     """llmhub.yaml's `defaults` role (for roles the file lacks): a general chat model per `defaults:`."""
     if spec.defaults is None:
         return None
@@ -260,7 +274,7 @@ def _defaults(spec: SpecConfig, catalog: Catalog, rules: RuleSet, predecessors: 
     candidates = filter_candidates(catalog, needs, rules)
     if not candidates.models:
         return None
-    best = rank(candidates.models, needs, rules, predecessors)[0]
+    best = rank(candidates.models, needs, rules, quality)[0]
     return Choice(best.model.provider, best.model.model_id, best.model)
 
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
 from llmhub._resources import data_dir
 from llmhub.errors import RuleError
@@ -55,6 +55,13 @@ class Weights(_Model):
     cost: LevelWeights
     latency: LevelWeights
     recency: NonNegativeFloat = 0.0
+    quality_window: PositiveFloat | None = None
+    """Rating points below the best candidate over which quality falls from 1 to 0 (None: the
+    candidates' whole range). A fixed window keeps the gaps between strong models from shrinking
+    when a role's pool also holds weak ones."""
+    cost_window: PositiveFloat | None = None
+    """Price ratio to the cheapest candidate over which cost falls from 1 to 0, on a log scale (None:
+    the candidates' whole range). Fixed, so two candidates 4x apart always differ by the same amount."""
 
 
 class Levels(_Model):
@@ -102,23 +109,21 @@ class Policy(_Model):
 
     exclude_deprecated: bool = True
     exclude_status: list[str] = Field(default_factory=list)
+    retiring_within_days: NonNegativeInt | None = 180
+    """Models whose deprecation date falls within this many days of the catalog's build are excluded
+    (None: only models already deprecated)."""
     available_bonus: NonNegativeFloat = 0.0
+    preview_penalty: NonNegativeFloat = 0.0
+    """Taken from the score of a preview id or moving alias that has no pinned twin among the candidates."""
     fallbacks: NonNegativeInt = 2
     shortlist: PositiveInt = 8
 
 
 class Estimates(_Model):
-    """Scores given, and labelled as estimates, where the catalog has no number."""
+    """How kinds the arena does not rate are compared (chat quality comes from the catalog's QualityIndex)."""
 
-    unscored_quality: float = Field(default=0.35, ge=0, le=1)
-    """Quality (0..1 among the candidates) of a recent model the arena has not rated yet."""
-    stale_unscored_quality: float = Field(default=0.1, ge=0, le=1)
-    """Quality of an unrated model released long before the newest rated one."""
-    stale_after_days: NonNegativeInt = 180
-    """How long before the arena's newest rated release an unrated model counts as old."""
-    unpriced_cost: float = Field(default=0.2, ge=0, le=1)
     price_stands_in_for_quality: bool = True
-    """When no candidate has an arena rating, estimate quality from price and release date."""
+    """When no candidate has a rating (embeddings, speech), compare them on price and release date, labelled."""
 
 
 TieKey = Literal["score", "quality", "cost", "latency", "recency", "canonical_id"]

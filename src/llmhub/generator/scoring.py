@@ -2,34 +2,40 @@
 
 Each criterion is scored 0..1 among the candidates:
 
-* quality: the arena rating in the task's categories (their mean), else the overall rating; a model
-  the arena has not rated takes its predecessor's standing, labelled as an estimate;
-* cost: the blended price, on a log scale (prices span three orders of magnitude);
+* quality: the model's figure for the task from the catalog's `QualityIndex` (measured, inherited
+  from a measured predecessor, or estimated; an estimate counts at the low end of its interval).
+  Kinds the arena does not rate (embeddings, speech) compare on price and release date, labelled;
+* cost: the blended price at the role's context (a long-context tier's price when the role needs
+  that much), on a log scale;
 * latency: estimated, since no source measures it: size words in the name, price, reasoning;
 * recency: the release date.
 
 The total is the weighted mean (weights from the role's preference levels), minus soft-target
-penalties, plus a small bonus for models discovery saw with your keys.
+penalties, plus a small bonus for models discovery saw with your keys. A candidate whose price or
+quality is unknown ranks after every candidate whose figures are known: unknown is never cheap and
+never good.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import re
-import statistics
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from llmhub.catalog.models import CanonicalModel, Catalog
-from llmhub.catalog.names import discriminating_words, parse_day, parse_name, tokens
+from llmhub.catalog.derive import prices_at
+from llmhub.catalog.kinds import ModelKind
+from llmhub.catalog.models import CanonicalModel
+from llmhub.catalog.names import parse_day, tokens
+from llmhub.catalog.quality import Quality, QualityIndex
 from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
+from llmhub.spec.models import RoleKind
 
-__all__ = ["Predecessors", "Scored", "quality_value", "rank", "rating"]
+__all__ = ["Scored", "price_used", "rank"]
 
 _EPSILON = 0.01  # keeps free models on the log price scale
+_RATED_KINDS = (RoleKind.chat, RoleKind.tool)
 
 
 @dataclass
@@ -43,104 +49,47 @@ class Scored:
     latency: float = 0.0
     recency: float = 0.0
     quality_value: float | None = None
-    """The arena rating (or estimate) quality was scored from."""
+    """The rating (or estimate) quality was scored from, on the arena's scale."""
     quality_basis: str = ""
-    """Which rating: `coding`, `overall`, `estimated from X`, `unscored`."""
+    """`measured`, `inherited`, `estimated`, `estimated from price and release date`, or `unknown`."""
+    figure: Quality | None = None
+    """The full quality figure (interval, source), for chat roles."""
+    price: float | None = None
+    """The blended price used: at the role's context tier; None when unknown."""
+    price_note: str = ""
+    """Which price that is (`list`, `tier above 200000 tokens`, `unknown: listed $0, a placeholder`)."""
+    group: int = 0
+    """0 when price and quality are known; 1 ranks after every 0 (something is unknown)."""
     notes: list[str] = field(default_factory=list)
     """Estimates and penalties, for explanations."""
 
 
-class Predecessors:
-    """Standing for models the arena has not rated: a predecessor's rating, or how stale the gap is.
-
-    Built once per catalog. Also knows the arena's horizon (the newest rated release), which tells
-    a new model the arena has not reached yet from an old one it never rated.
-    """
-
-    def __init__(self, catalog: Catalog | Sequence[CanonicalModel]):
-        self._rated: dict[tuple[str, str], list[CanonicalModel]] = defaultdict(list)
-        newest = None
-        for model in catalog:
-            if model.arena_score is None:
-                continue
-            if model.family:
-                self._rated[(model.provider, model.family)].append(model)
-            day = parse_day(model.release_date)
-            if day is not None and (newest is None or day > newest):
-                newest = day
-        self.horizon = newest
-        """The newest release date among rated models (None without arena data)."""
-
-    def of(self, model: CanonicalModel) -> CanonicalModel | None:
-        """The most recent rated model of the same family at the same provider released before this one.
-
-        It must also share the size and specialty words of the name (mini, nano, pro, codex...): a
-        new mini model starts from the previous mini, never from a full-size model.
-        """
-        if not model.family:
-            return None
-        released = parse_day(model.release_date)
-        kind = _size_words(model.model_id)
-        older = [
-            m
-            for m in self._rated.get((model.provider, model.family), ())
-            if released is not None
-            and (day := parse_day(m.release_date)) is not None
-            and day <= released
-            and _size_words(m.model_id) == kind
-        ]
-        if not older:
-            return None
-        return max(older, key=lambda m: (parse_day(m.release_date), m.arena_score or 0, m.canonical_id))
-
-    def days_behind(self, model: CanonicalModel) -> int | None:
-        """How long before the arena's horizon this model came out (None when either date is unknown)."""
-        released = parse_day(model.release_date)
-        if released is None or self.horizon is None:
-            return None
-        return (self.horizon - released).days
+def price_used(model: CanonicalModel, context: int | None) -> tuple[float | None, str]:
+    """The blended price a role at `context` tokens pays, and which price it is."""
+    if model.free_tier:
+        return 0.0, "free tier"
+    price_in, price_out, above = prices_at(model, context)
+    input_priced = model.kind in (ModelKind.embedding, ModelKind.rerank)
+    if price_in is None or (price_out is None and model.listed_zero_price and not input_priced):
+        reason = "listed $0, a placeholder" if model.listed_zero_price else "not listed"
+        return None, f"unknown ({reason})"
+    output = None if input_priced else price_out
+    blended = price_in if output is None else (3 * price_in + output) / 4
+    return round(blended, 6), ("list" if above is None else f"tier above {above} tokens")
 
 
-_PARAMETERS = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)b(?![a-z0-9])")
-
-
-def _size_words(model_id: str) -> frozenset[str]:
-    """Words that set a model's size or speciality: mini, pro, codex..., and parameter counts (8b, 70b)."""
-    lowered = model_id.lower()
-    return (frozenset(parse_name(lowered).words) & discriminating_words()) | frozenset(
-        f"{n}b" for n in _PARAMETERS.findall(lowered)
-    )
-
-
-def rating(model: CanonicalModel, category: str) -> float | None:
-    """One arena rating of a model: a text category, `vision` (the vision board), or `overall`."""
-    if category == "overall":
-        return model.arena_score
-    if category == "vision":
-        return model.vision_score
-    return model.arena_scores.get(category)
-
-
-def quality_value(model: CanonicalModel, categories: Sequence[str]) -> tuple[float | None, str]:
-    """The rating that measures a model for a task, and which one it is (None: not measured)."""
-    if categories:
-        values = [v for c in categories if (v := rating(model, c)) is not None]
-        if len(values) == len(categories):
-            return sum(values) / len(values), "+".join(categories)
-        return None, "unscored"
-    if model.arena_score is None:
-        return None, "unscored"
-    return model.arena_score, "overall"
-
-
-def rank(
-    candidates: Sequence[CanonicalModel], needs: RoleNeeds, rules: RuleSet, predecessors: Predecessors
-) -> list[Scored]:
+def rank(candidates: Sequence[CanonicalModel], needs: RoleNeeds, rules: RuleSet, quality: QualityIndex) -> list[Scored]:
     """Score every candidate and sort them best first (ties broken by `rules.tie_break`)."""
     scored = [Scored(model=m) for m in candidates]
     if not scored:
         return []
-    _score_quality(scored, needs, rules, predecessors)
+    weighs_cost = rules.weights.cost.of(needs.cost) > 0
+    for item in scored:
+        item.price, item.price_note = price_used(item.model, needs.min_context)
+        if item.price is None and weighs_cost:
+            item.group = 1
+            item.notes.append(f"price {item.price_note}: ranked after every candidate with a known price")
+    _score_quality(scored, needs, rules, quality)
     _score_cost(scored, rules)
     _score_latency(scored, rules)
     _score_recency(scored)
@@ -154,117 +103,139 @@ def rank(
         value = (
             w_quality * item.quality + w_cost * item.cost + w_latency * item.latency + w_recency * item.recency
         ) / total
-        value -= _penalties(item, needs, rules)
+        value -= _penalties(item, needs, rules, quality)
+        if item.model.preview and rules.policy.preview_penalty:
+            value -= rules.policy.preview_penalty
+            item.notes.append(
+                f"a preview id or moving alias: it can change under you (-{rules.policy.preview_penalty:g})"
+            )
         if item.model.available:
             value += rules.policy.available_bonus
         # Rounded so that float noise can never reorder candidates between runs or machines.
         item.score = round(value, 6)
-    return sorted(scored, key=lambda s: _tie_key(s, rules))
+    return _estimates_behind_measured(sorted(scored, key=lambda s: (s.group, *_tie_key(s, rules))))
 
 
-def _score_quality(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, predecessors: Predecessors) -> None:
-    categories = needs.categories
-    offset = _category_offset(scored, categories)
-    for item in scored:
-        value, basis = quality_value(item.model, categories)
-        if value is None and categories and item.model.arena_score is not None:
-            if offset is None:
-                # No candidate has the task's ratings: compare them all on the overall one.
-                value, basis = item.model.arena_score, "overall"
-            else:
-                # Rated overall but not in the task's categories (common for the newest entries):
-                # shift its overall rating by how the field's task ratings differ from their overall.
-                value = item.model.arena_score + offset
-                named = "+".join(categories)
-                basis = f"overall {item.model.arena_score:.0f} shifted {offset:+.0f} to the {named} scale"
-                item.notes.append(f"no {named} rating: estimated from its overall rating")
-        if value is None:
-            before = predecessors.of(item.model)
-            if before is not None:
-                value, _ = quality_value(before, categories)
-                if value is None and before.arena_score is not None:
-                    value = before.arena_score + (offset or 0.0)
-                if value is not None:
-                    basis = f"estimated from {before.canonical_id} (no arena rating yet)"
-                    item.notes.append(f"quality estimated from its predecessor {before.canonical_id}")
-        item.quality_value = round(value, 2) if value is not None else None
-        item.quality_basis = basis
-    values = [s.quality_value for s in scored if s.quality_value is not None]
-    if not values:
+def _estimates_behind_measured(ordered: list[Scored]) -> list[Scored]:
+    """Move each estimate after every measured (or inherited) candidate it does not clearly beat.
+
+    An estimate clearly beats a measured rating only when the low end of its interval is above it;
+    otherwise being cheaper or newer must not carry a guess past a measurement.
+    """
+    keys: list[tuple[int, float, int]] = []
+    for index, item in enumerate(ordered):
+        key = float(index)
+        figure = item.figure
+        if figure is not None and figure.basis == "estimated":
+            behind = [
+                other_index
+                for other_index, other in enumerate(ordered)
+                if other.group == item.group
+                and other.figure is not None
+                and other.figure.basis != "estimated"
+                and other.figure.value >= figure.low
+            ]
+            if behind and max(behind) > index:
+                key = max(behind) + 0.5
+                item.notes.append(
+                    f"estimated quality (low end {figure.low:.0f}) does not clearly beat a measured rating: "
+                    "ranked after the measured models it might not match"
+                )
+        keys.append((item.group, key, index))
+    order = sorted(range(len(ordered)), key=lambda i: keys[i])
+    return [ordered[i] for i in order]
+
+
+def _score_quality(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, index: QualityIndex) -> None:
+    # An unknown figure only demotes a candidate for a criterion that counts at all.
+    weighs_quality = rules.weights.quality.of(needs.quality) > 0
+    if needs.kind not in _RATED_KINDS:
+        if needs.kind == RoleKind.image and any(s.model.image_score is not None for s in scored):
+            _quality_from_image_board(scored)
+        else:
+            _quality_from_price(scored, rules)
+        return
+    figures = [index.of(item.model, needs.categories) for item in scored]
+    if all(figure is None for figure in figures):
+        # No arena data at all (offline, bundled models.dev): price and date stand in, labelled.
         _quality_from_price(scored, rules)
         return
-    low, high = min(values), max(values)
-    estimates = rules.estimates
-    for item in scored:
-        if item.quality_value is not None:
-            item.quality = (item.quality_value - low) / (high - low) if high > low else 1.0
+    for item, figure in zip(scored, figures, strict=True):
+        item.figure = figure
+        if figure is None:
+            item.quality_basis = "unknown"
+            if weighs_quality:
+                item.group = 1
+            item.notes.append("no arena rating, no rated predecessor and no price to estimate from: quality unknown")
             continue
-        behind = predecessors.days_behind(item.model)
-        if behind is not None and behind > estimates.stale_after_days:
-            # The arena had months to rate it and did not: not a new release waiting for a score.
-            item.quality = estimates.stale_unscored_quality
-            item.quality_basis = "unrated (old)"
-            item.notes.append(
-                f"no arena rating although released {behind // 30} months before the newest rated model: assumed weak"
-            )
-        else:
-            item.quality = estimates.unscored_quality
-            item.quality_basis = "unrated (new)"
-            item.notes.append("no arena rating yet and no rated predecessor: quality assumed below the middle")
+        item.quality_value = figure.value
+        item.quality_basis = figure.basis
+        if figure.basis != "measured":
+            item.notes.append(f"quality {figure.basis}: {figure.describe()}")
+    values = [s.figure.rank_value for s in scored if s.figure is not None]
+    if not values:
+        return
+    high = max(values)
+    window = rules.weights.quality_window
+    low = high - window if window is not None else min(values)
+    for item in scored:
+        if item.figure is not None:
+            item.quality = max(0.0, (item.figure.rank_value - low) / (high - low)) if high > low else 1.0
+
+
+def _quality_from_image_board(scored: list[Scored]) -> None:
+    rated = [s.model.image_score for s in scored if s.model.image_score is not None]
+    low, high = min(rated), max(rated)
+    for item in scored:
+        score = item.model.image_score
+        if score is None:
+            item.quality_basis = "unknown"
+            item.group = 1
+            item.notes.append("no text-to-image arena rating: ranked after the rated image models")
+            continue
+        item.quality_value = score
+        item.quality_basis = "measured"
+        item.quality = (score - low) / (high - low) if high > low else 1.0
 
 
 def _quality_from_price(scored: list[Scored], rules: RuleSet) -> None:
-    """Estimate quality where no candidate is rated, from price and release date, labelled as such.
+    """Estimate quality where the arena rates no candidate, from price and release date, labelled as such.
 
-    Embedding and image models are never rated, and without arena data no model is. What is left:
-    within a line-up the stronger model costs more, and a newer generation beats an older one.
-    Either alone misleads (the priciest model is often an old one), so they count half each.
+    Embedding and speech models are never rated. What is left: within a line-up the stronger model
+    costs more, and a newer generation beats an older one. Either alone misleads (the priciest
+    model is often an old one), so they count half each.
     """
-    prices = [p for s in scored if (p := s.model.blended_price_per_million) is not None and p > 0]
+    prices = [p for s in scored if (p := s.price) is not None and p > 0]
     if not rules.estimates.price_stands_in_for_quality or len(set(prices)) < 2:
         for item in scored:
-            item.quality = rules.estimates.unscored_quality
-            item.notes.append("no candidate has an arena rating: quality does not separate them")
+            item.quality = 0.5
+            item.quality_basis = "not rated"
+            item.notes.append("no candidate has a quality rating: quality does not separate them")
         return
     low, high = math.log(min(prices)), math.log(max(prices))
     _score_recency(scored)
     for item in scored:
-        price = item.model.blended_price_per_million
+        price = item.price
         by_price = (math.log(price) - low) / (high - low) if price is not None and price > 0 else 0.0
         item.quality = (by_price + item.recency) / 2
         item.quality_basis = "estimated from price and release date"
         item.notes.append(
-            "no candidate has an arena rating: quality estimated from price and release date "
+            "no candidate has a quality rating: quality estimated from price and release date "
             "(stronger models cost more; newer generations beat older ones)"
         )
 
 
-def _category_offset(scored: Sequence[Scored], categories: Sequence[str]) -> float | None:
-    """The median gap between the task's ratings and the overall rating, among candidates with both."""
-    if not categories:
-        return None
-    gaps = []
-    for item in scored:
-        value, _ = quality_value(item.model, categories)
-        if value is not None and item.model.arena_score is not None:
-            gaps.append(value - item.model.arena_score)
-    return statistics.median(gaps) if gaps else None
-
-
 def _score_cost(scored: list[Scored], rules: RuleSet) -> None:
-    prices = [s.model.blended_price_per_million for s in scored if s.model.blended_price_per_million is not None]
+    prices = [s.price for s in scored if s.price is not None]
     if not prices:
-        for item in scored:
-            item.cost = rules.estimates.unpriced_cost
         return
-    low, high = math.log(min(prices) + _EPSILON), math.log(max(prices) + _EPSILON)
+    low = math.log(min(prices) + _EPSILON)
+    window = rules.weights.cost_window
+    high = low + math.log(window) if window is not None else math.log(max(prices) + _EPSILON)
     for item in scored:
-        price = item.model.blended_price_per_million
-        if price is None:
-            item.cost = rules.estimates.unpriced_cost
-            item.notes.append("no known price: cost assumed high")
-        else:
-            item.cost = 1.0 - (math.log(price + _EPSILON) - low) / (high - low) if high > low else 1.0
+        price = item.price
+        if price is not None:
+            item.cost = max(0.0, 1.0 - (math.log(price + _EPSILON) - low) / (high - low)) if high > low else 1.0
 
 
 def _score_latency(scored: list[Scored], rules: RuleSet) -> None:
@@ -298,21 +269,31 @@ def _score_recency(scored: list[Scored]) -> None:
             item.recency = (day.toordinal() - low) / (high - low) if high > low else 1.0
 
 
-def _penalties(item: Scored, needs: RoleNeeds, rules: RuleSet) -> float:
-    """Soft targets missed: e.g. `quality: high` wants quality tier <= 2, `cost: low` cost tier <= 2."""
+def _penalties(item: Scored, needs: RoleNeeds, rules: RuleSet, index: QualityIndex) -> float:
+    """Soft targets missed: e.g. `quality: high` wants quality tier <= 2, `cost: low` cost tier <= 2.
+
+    The quality tier is the tier of the model's figure (measured, inherited or estimated alike): a
+    model is never penalised for being estimated rather than measured, and an unknown one is not
+    penalised at all (it already ranks after every known one).
+    """
     total = 0.0
-    for criterion, targets, tier, missing in (
-        ("quality", rules.targets.quality, item.model.quality_tier, "unrated"),
-        ("cost", rules.targets.cost, item.model.cost_tier, "unpriced"),
+    overall = index.of(item.model) if item.figure is not None else None
+    if overall is not None:
+        quality_tier: int | None = index.tier(overall.value)
+    else:
+        quality_tier = item.model.quality_tier if needs.kind not in _RATED_KINDS else None
+    for criterion, targets, tier in (
+        ("quality", rules.targets.quality, quality_tier),
+        ("cost", rules.targets.cost, item.model.cost_tier if item.price is not None else None),
     ):
         level = getattr(needs, criterion)
         target = targets.get(level)
-        if target is None or (tier is not None and tier <= target.max_tier):
+        if target is None or tier is None or tier <= target.max_tier:
             continue
         total += target.penalty
         item.notes.append(
             f"{criterion} {level.value} targets {criterion} tier <= {target.max_tier}; "
-            f"this model is {missing if tier is None else f'tier {tier}'} (-{target.penalty:g})"
+            f"this model is tier {tier} (-{target.penalty:g})"
         )
     return total
 

@@ -17,6 +17,7 @@ __all__ = [
     "Capability",
     "GeneratorSpec",
     "MaxPrice",
+    "PolicySpec",
     "PreferenceLevel",
     "Preferences",
     "PreferencesSpec",
@@ -87,6 +88,16 @@ class MaxPrice(_Model):
     """Highest output price, USD per million tokens."""
 
 
+class PolicySpec(_Model):
+    """What the rules may pick beyond released, paid, pinned models (all off by default)."""
+
+    free_tiers: bool = False
+    """Allow free, rate-limited endpoints (`:free` ids, trial tiers): fine for experiments, not production."""
+    previews: bool = False
+    """Allow preview and experimental ids and moving aliases (`-latest`) even where a pinned id of the
+    same model is a candidate (without this they give way to it)."""
+
+
 class SpecProviderConfig(_Model):
     """A provider the project may use, and how to reach it."""
 
@@ -135,6 +146,8 @@ class RoleSpec(_Model):
     """Call parameters for llmhub.yaml (temperature, max_tokens, dimensions...)."""
     resilience: ResilienceConfig | None = None
     """Retries, backoff and circuit breaker for this role, copied into llmhub.yaml as written."""
+    policy: PolicySpec | None = None
+    """Overrides of the spec's `policy` for this role (only the fields given)."""
 
 
 class SpecDefaults(_Model):
@@ -182,5 +195,7 @@ class SpecConfig(_Model):
     """The LLM that helps choose (optional: without it, the rules choose)."""
     resilience: ResilienceConfig | None = None
     """Retries, backoff, fallbacks and circuit breaker for every role, copied into llmhub.yaml as written."""
+    policy: PolicySpec | None = None
+    """Whether free tiers and preview ids may be picked (per role: `roles.<name>.policy`)."""
     environments: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-environment overlays merged over this file by `llmhub generate --env NAME` (same shape)."""

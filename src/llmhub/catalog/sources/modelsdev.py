@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,18 @@ class _Reader:
         # The checks are inlined where a helper call would cost more than the check: booleans are
         # tested in place (`v` is only a scratch name), and keys most models lack are looked for
         # before anything is called for them.
-        return CanonicalModel(
+        price_in, price_out = number(cost.get("input")), number(cost.get("output"))
+        free = model_id.endswith(_FREE_SUFFIXES)
+        zero = False
+        if not free:
+            # models.dev lists $0 for models whose price nobody filled in (new releases, subscription
+            # gateways): a placeholder, not a price. Only a documented free tier (`:free`) is free.
+            # An embedding model's output price is legitimately 0: it has no output tokens.
+            if price_in == 0.0:
+                price_in, zero = None, True
+            if price_out == 0.0 and (zero or derived[1] not in _INPUT_PRICED):
+                price_out, zero = None, True
+        model = CanonicalModel(
             f"{provider}:{model_id}",  # canonical_id
             provider,  # provider
             model_id,  # model_id
@@ -148,8 +160,8 @@ class _Reader:
             _positive_int(limit.get("context")),  # context_tokens
             _positive_int(limit["input"]) if "input" in limit else None,  # max_input_tokens
             _positive_int(limit.get("output")),  # max_output_tokens
-            number(cost.get("input")),  # price_input_per_million
-            number(cost.get("output")),  # price_output_per_million
+            price_in,  # price_input_per_million
+            price_out,  # price_output_per_million
             number(cost.get("cache_read")),  # price_cache_read_per_million
             number(cost["cache_write"]) if "cache_write" in cost else None,  # price_cache_write_per_million
             number(cost["reasoning"]) if "reasoning" in cost else None,  # price_reasoning_per_million
@@ -181,6 +193,12 @@ class _Reader:
             (),  # tags
             self.provenance,  # provenance
         )
+        if (canonical := get("canonical_model_id")).__class__ is str and canonical:
+            model.canonical_model_id = canonical
+        model.free_tier = free
+        model.listed_zero_price = zero
+        model.preview = status == "beta" or is_preview(model_id)
+        return model
 
     def _modalities(self, value: Any) -> tuple[str, ...]:
         if value.__class__ is not list:
@@ -194,6 +212,17 @@ class _Reader:
             with contextlib.suppress(TypeError):
                 self.modalities[tuple(value)] = shared
             return shared
+
+
+_FREE_SUFFIXES = (":free", "-free")
+_INPUT_PRICED = (ModelKind.embedding, ModelKind.rerank)
+_PREVIEW = re.compile(r"preview|experimental|(?:^|[-_.:/])(?:exp|latest|beta|alpha)(?:$|[-_.:/\d])")
+
+
+@functools.lru_cache(maxsize=16384)
+def is_preview(model_id: str) -> bool:
+    """A preview or experimental id, or a moving alias (`-latest`): not pinned to one released model."""
+    return _PREVIEW.search(model_id.lower()) is not None
 
 
 def price_tiers(cost: dict[str, Any]) -> tuple[PriceTier, ...]:

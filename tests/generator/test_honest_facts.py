@@ -1,0 +1,137 @@
+"""Unknown is never cheap or good; free tiers, previews and retiring models stay out; tiers price long calls."""
+
+from __future__ import annotations
+
+from llmhub.catalog.derive import assign_tiers, tags_for
+from llmhub.catalog.kinds import ModelKind
+from llmhub.catalog.models import PriceTier
+from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
+
+from .conftest import chat, fixture_catalog, fixture_models, make_model, spec_with
+
+
+def catalog_with(*extra):
+    models = [*fixture_models(), *extra]
+    assign_tiers(models)
+    for model in models:
+        model.tags = tags_for(model)
+    return fixture_catalog(models)
+
+
+def generate(roles: str, catalog, rules, extra: str = ""):
+    spec = spec_with(roles, extra=extra)
+    return generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog, rules=rules, no_llm=True))
+
+
+def picks(result, role: str = "r") -> list[str]:
+    config = result.runtime.roles[role]
+    return [f"{config.provider}:{config.model}", *(f"{f.provider}:{f.model}" for f in config.fallbacks)]
+
+
+def placeholder(model_id: str, score: float | None = 1500):
+    """A strong-looking model whose $0 listing is a placeholder: its price is unknown."""
+    made = chat("openai", model_id, score, 0.0, 0.0, release_date="2026-01-01")
+    made.price_input_per_million = made.price_output_per_million = made.blended_price_per_million = None
+    made.listed_zero_price = True
+    return made
+
+
+def test_an_unknown_price_never_wins_for_being_zero(rules):
+    catalog = catalog_with(placeholder("zero-priced"))
+    result = generate("  r: {preferences: {cost: low}}", catalog, rules)
+    assert "openai:zero-priced" not in picks(result)
+    quality_first = generate("  r: {preferences: {quality: high, cost: high}}", catalog, rules)
+    assert "openai:zero-priced" not in picks(quality_first)[:1]
+
+
+def test_the_explanation_says_when_a_price_is_unknown(rules):
+    catalog = catalog_with(placeholder("zero-priced"))
+    result = generate("  r: {force_provider: openai, force_model: zero-priced}", catalog, rules)
+    assert result.explanations["r"].facts["price"] == "unknown: listed $0, a placeholder"
+
+
+def test_free_tiers_are_excluded_unless_the_spec_allows_them(rules):
+    free = chat("groq", "best:free", 1600, 0.0, 0.0, free_tier=True)
+    catalog = catalog_with(free)
+    assert "groq:best:free" not in picks(generate("  r: {preferences: {quality: high}}", catalog, rules))
+    allowed = generate("  r: {preferences: {quality: high}, policy: {free_tiers: true}}", catalog, rules)
+    assert picks(allowed)[0] == "groq:best:free"
+    spec_wide = generate("  r: {preferences: {quality: high}}", catalog, rules, extra="policy: {free_tiers: true}")
+    assert picks(spec_wide)[0] == "groq:best:free"
+
+
+def test_a_preview_gives_way_to_the_pinned_id_of_the_same_model(rules):
+    preview = chat("openai", "gpt-big-preview-05-20", 1470, 2.0, 8.0, preview=True, release_date="2025-09-01")
+    catalog = catalog_with(preview)
+    result = generate("  r: {preferences: {quality: high}, force_provider: openai}", catalog, rules)
+    assert "openai:gpt-big-preview-05-20" not in picks(result)
+    cut = [e for e in result.explanations["r"].eliminations if "pinned id" in e["constraint"]]
+    assert cut and cut[0]["removed"] == 1
+    allowed = generate(
+        "  r: {preferences: {quality: high}, force_provider: openai, policy: {previews: true}}", catalog, rules
+    )
+    assert picks(allowed)[0] == "openai:gpt-big-preview-05-20"
+
+
+def test_a_model_retiring_soon_is_never_picked(rules):
+    catalog = catalog_with()
+    catalog["anthropic:claude-top"].deprecation_date = "2026-02-01"  # the catalog is built 2026-01-01
+    result = generate("  r: {description: Refactor code, preferences: {quality: high}}", catalog, rules)
+    assert "anthropic:claude-top" not in picks(result)
+    assert any("not retiring before" in e["constraint"] for e in result.explanations["r"].eliminations)
+
+
+def test_an_estimate_does_not_pass_a_measured_rating_it_does_not_clearly_beat(rules):
+    # A cheap unrated newcomer whose estimate might be high, but whose interval reaches far below
+    # the measured models: the measured ones rank first.
+    rated = [chat("openai", f"r{i}", 1250 + 12 * i, 0.1 * 1.4**i, 0.4 * 1.4**i) for i in range(14)]
+    newcomer = chat("openai", "newcomer", None, 0.05, 0.1, release_date="2026-01-01")
+    catalog = catalog_with(*rated, newcomer)
+    result = generate("  r: {preferences: {cost: low}, force_provider: openai}", catalog, rules)
+    assert picks(result)[0] != "openai:newcomer"
+
+
+def test_a_long_context_role_is_priced_at_its_tier(rules):
+    tiered = chat(
+        "gemini",
+        "gemini-tiered",
+        1455,
+        1.0,
+        4.0,
+        context_tokens=2_000_000,
+        price_tiers=(PriceTier(above_tokens=200_000, input=10.0, output=40.0),),
+    )
+    catalog = catalog_with(tiered)
+    wants = "preferences: {quality: high, cost: high}, force_provider: gemini"
+    short = generate(f"  r: {{max_price: {{input: 2}}, {wants}}}", catalog, rules)
+    assert picks(short)[0] == "gemini:gemini-tiered"
+    long = generate(f"  r: {{max_price: {{input: 2}}, min_context: 500000, {wants}}}", catalog, rules)
+    assert "gemini:gemini-tiered" not in picks(long)
+    explained = generate(
+        "  r: {min_context: 500000, force_provider: gemini, force_model: gemini-tiered}", catalog, rules
+    )
+    assert "tier above 200000 tokens" in explained.explanations["r"].facts["price"]
+
+
+def test_embedding_fallbacks_are_the_same_model_elsewhere_or_none(rules):
+    twin = make_model(
+        "mistral",
+        "openai/text-embed-small",
+        kind=ModelKind.embedding,
+        price_input_per_million=0.03,
+        release_date="2024-01-25",
+    )
+    catalog = catalog_with(twin)
+    result = generate("  r: {kind: embedding, preferences: {cost: low}}", catalog, rules)
+    chosen = picks(result)
+    assert chosen[0] == "openai:text-embed-small"
+    assert chosen[1:] == ["mistral:openai/text-embed-small"]
+    alone = generate("  r: {kind: embedding, preferences: {quality: high, cost: high}}", catalog_with(), rules)
+    assert picks(alone)[1:] == []
+    assert any("falls back only to the same model" in n for n in alone.explanations["r"].notes)
+
+
+def test_fallbacks_never_repeat_a_model(rules):
+    result = generate("  r: {preferences: {quality: high}, fallbacks: 4}", catalog_with(), rules)
+    chosen = picks(result)
+    assert len(chosen) == len(set(chosen))
