@@ -18,8 +18,8 @@ from llmhub.catalog.names import base_id, parse_name
         # Bedrock and Vertex suffixes and prefixes.
         ("us.anthropic.claude-3-5-haiku-20241022-v1:0", "claude 3 5 haiku", "2024-10-22", set()),
         ("claude-3-5-haiku@20241022", "claude 3 5 haiku", "2024-10-22", set()),
-        ("amazon.nova-pro-v1:0", "nova pro 1", None, set()),
-        ("amazon-nova-pro-v1.0", "nova pro 1", None, set()),
+        ("amazon.nova-pro-v1:0", "nova pro", None, set()),
+        ("amazon-nova-pro-v1.0", "nova pro", None, set()),
         # Every date style names use.
         ("gpt-4.1-2025-04-14", "gpt 4 1", "2025-04-14", set()),
         ("qwen3-235b-a22b-instruct-2507", "qwen 3 235 b a 22 b", "2025-07", set()),

@@ -24,13 +24,13 @@ def test_refresh_summarises_sources_and_mapping():
     result = run("catalog", "refresh")
     assert result.exit_code == 0, result.output
     assert "models.dev\tlocal" in result.output
-    assert "LMArena text: 8 of 14 entries matched" in result.output
+    assert "LMArena text: 9 of 14 entries matched" in result.output
 
 
 def test_refresh_json():
     result = run("catalog", "refresh", "--json")
     summary = json.loads(result.stdout)
-    assert summary["arena"]["text"]["matched"] == 8
+    assert summary["arena"]["text"]["matched"] == 9
     assert [s["name"] for s in summary["sources"]][:3] == ["models.dev", "lmarena-text", "lmarena-vision"]
 
 

@@ -135,3 +135,18 @@ def test_fallbacks_never_repeat_a_model(rules):
     result = generate("  r: {preferences: {quality: high}, fallbacks: 4}", catalog_with(), rules)
     chosen = picks(result)
     assert len(chosen) == len(set(chosen))
+
+
+def test_a_translation_role_is_measured_on_the_languages_it_names(rules):
+    polyglot = chat("mistral", "polyglot", 1380, 0.2, 0.6, arena_scores={"german": 1500, "french": 1490})
+    catalog = catalog_with(polyglot)
+    result = generate(
+        "  r: {description: 'Translate help articles into German and French', preferences: {quality: high}}",
+        catalog,
+        rules,
+    )
+    explanation = result.explanations["r"]
+    assert explanation.task == "translation"
+    assert "measured on the french, german arena boards" in explanation.task_reason
+    assert picks(result)[0] == "mistral:polyglot"  # weaker overall, strongest where it matters
+    assert "french+german" in explanation.facts["quality"]

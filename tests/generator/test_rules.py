@@ -84,7 +84,7 @@ def test_kind_params_come_from_the_rules(rules_copy, catalog):
 
 def test_invalid_value_names_file_line_and_field(rules_copy):
     path = rules_copy / "preferences.yaml"
-    path.write_text(path.read_text().replace("high: 6.0", "high: lots"))
+    path.write_text(path.read_text().replace("high: 3.0", "high: lots"))
     with pytest.raises(RuleError) as caught:
         load_rules(rules_copy)
     error = caught.value

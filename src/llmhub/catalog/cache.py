@@ -211,6 +211,7 @@ class CatalogCache:
                 sources=value["sources"],
                 arena=value["arena"],
                 warnings=value["warnings"],
+                judged_on=value.get("judged_on"),
             )
         except (KeyError, TypeError):
             return None
@@ -243,6 +244,7 @@ class CatalogCache:
             "sources": catalog.sources,
             "arena": catalog.arena,
             "warnings": catalog.warnings,
+            "judged_on": catalog.judged_on,
             "inputs": inputs,
             "saved_at": saved_at,
         }

@@ -1,8 +1,9 @@
 """Fuse the parsed sources into catalog models. No I/O: the same inputs give the same catalog.
 
 Order of authority: models.dev facts, then any-llm discovery (availability, unknown ids), then the
-user's overrides (which win), then LMArena scores matched by name, then derived tiers and tags.
-Every field group records which source (and which snapshot of it) it came from.
+user's overrides (which win), then LMArena scores matched by name (text, vision and text-to-image
+boards), then LiteLLM's lifecycle facts (filling gaps only), then derived tiers and tags. Every
+field group records which source (and which snapshot of it) it came from.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, NamedTuple, cast
 
 from llmhub.catalog.derive import assign_tiers, blended_price, tags_for
 from llmhub.catalog.kinds import ModelKind, infer_kind
+from llmhub.catalog.lifecycle import LifecycleReport, apply_lifecycle, mark_past_deprecations
 from llmhub.catalog.mapper import ArenaOverrides, CatalogName, MappingResult, match_arena
 from llmhub.catalog.models import (
     NO_SCORES,
@@ -26,12 +30,16 @@ from llmhub.catalog.names import lab_of, parse_day
 from llmhub.catalog.overrides import CatalogOverrides
 from llmhub.catalog.providers import is_anyllm_provider
 from llmhub.catalog.sources.anyllm import Discovery
-from llmhub.catalog.sources.arena import ArenaBoard
+from llmhub.catalog.sources.arena import LANGUAGE_CATEGORIES, ArenaBoard
+from llmhub.catalog.sources.litellm import LiteLLMFacts
 
-__all__ = ["FusionInput", "fuse"]
+__all__ = ["SCORE_CATEGORIES", "Fused", "FusionInput", "fuse"]
 
 _BY_ID = operator.attrgetter("canonical_id")
 _SCORED_KINDS = (ModelKind.chat, ModelKind.image)
+
+SCORE_CATEGORIES: tuple[str, ...] = (*TASK_CATEGORIES, *(c for c in LANGUAGE_CATEGORIES if c not in TASK_CATEGORIES))
+"""The text board's categories kept in `arena_scores`: the task ones, then the languages."""
 
 # Which provenance group each overridable field belongs to.
 _GROUP = {
@@ -78,10 +86,26 @@ class FusionInput:
     overrides: CatalogOverrides | None = None
     snapshots: Mapping[str, str | None] = field(default_factory=dict)
     """Source name -> snapshot identifier, recorded in provenance."""
+    image: ArenaBoard | None = None
+    """LMArena's text-to-image board: scores image-generation models (`image_score`)."""
+    lifecycle: LiteLLMFacts | None = None
+    """LiteLLM's deprecation dates and successors."""
+    today: date | None = None
+    """The build's date, for deprecation dates that have passed (default: today, UTC)."""
 
 
-def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], list[str]]:
-    """Build every catalog model, the arena mapping listing, and warnings."""
+class Fused(NamedTuple):
+    """What `fuse` makes."""
+
+    models: list[CanonicalModel]
+    arena: list[ArenaMapping]
+    warnings: list[str]
+    lifecycle: LifecycleReport | None
+    """What LiteLLM's lifecycle facts did (None without them)."""
+
+
+def fuse(data: FusionInput) -> Fused:
+    """Build every catalog model, the arena mapping listing, warnings and the lifecycle report."""
     warnings: list[str] = []
     models: dict[str, CanonicalModel] = {}
     for model in data.modelsdev:
@@ -103,12 +127,20 @@ def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], l
     ]
     catalog_ids = {index: m.canonical_id for index, m in enumerate(ordered)}
     listing: list[ArenaMapping] = []
-    for board in (data.text, data.vision):
+    for board in (data.text, data.vision, data.image):
         if board is None:
             continue
         result = _match_board(board, ordered, names, catalog_ids, arena_overrides)
         _apply_scores(board, result, ordered, data.snapshots.get(f"lmarena-{board.board}"))
         listing.extend(_listing(board, result, ordered))
+
+    today = data.today or datetime.now(UTC).date()
+    protected = _protected_flags(data.overrides)
+    report = None
+    if data.lifecycle is not None:
+        report = apply_lifecycle(ordered, data.lifecycle.entries, data.snapshots.get("litellm"), today, protected)
+    else:
+        mark_past_deprecations(ordered, today, protected)  # dates from other sources still count
 
     for model in ordered:
         model.blended_price_per_million = blended_price(
@@ -123,7 +155,7 @@ def fuse(data: FusionInput) -> tuple[list[CanonicalModel], list[ArenaMapping], l
     for model in ordered:
         model.tags = tags_for(model, extra_tags.get(model.canonical_id))
         model.provenance = with_tiers(model.provenance)
-    return ordered, listing, warnings
+    return Fused(ordered, listing, warnings, report)
 
 
 def _bare(provider: str, model_id: str, source: FieldSource, kind: ModelKind | None = None) -> CanonicalModel:
@@ -166,6 +198,15 @@ class _ProvenanceExtender:
                 after = self._by_content[key] = {**before, self.group: self.source}
             known = self._by_id[id(before)] = (before, after)
         return known[1]
+
+
+def _protected_flags(overrides: CatalogOverrides | None) -> frozenset[str]:
+    """Models whose `deprecated` flag the user's overrides set: no other source changes it."""
+    if overrides is None:
+        return frozenset()
+    return frozenset(
+        f"{entry.provider}:{entry.model_id}" for entry in overrides.models if "deprecated" in entry.model_fields_set
+    )
 
 
 def _set_source(model: CanonicalModel, group: str, source: FieldSource) -> None:
@@ -229,15 +270,21 @@ def _match_board(
     overrides: ArenaOverrides,
 ) -> MappingResult:
     # Scores go to models that generate or understand text (`names` holds chat and image models);
-    # an image or embedding model never takes a chat score because its name resembles a chat model's.
+    # an image or embedding model never takes a chat score because its name resembles a chat model's,
+    # and only image-generation models take text-to-image scores.
     if board.board == "text":
         names = [name for name in names if ordered[name.index].kind == ModelKind.chat]
+    elif board.board == "image":
+        names = [name for name in names if ordered[name.index].kind == ModelKind.image]
     return match_arena(board.ratings, names, overrides, catalog_ids)
 
 
 def _apply_scores(
     board: ArenaBoard, result: MappingResult, ordered: Sequence[CanonicalModel], snapshot: str | None
 ) -> None:
+    if board.board == "image":
+        _apply_image_scores(board, result, ordered, snapshot)
+        return
     source = FieldSource(source=f"lmarena-{board.board}", snapshot=snapshot)
     group = "vision" if board.board == "vision" else "quality"
     # One arena entry scores every host of its model: work out its rounded values once, and share
@@ -255,7 +302,7 @@ def _apply_scores(
                 round(rating.rating, 2),
                 round(rating.ci_low, 2) if rating.ci_low is not None else None,
                 round(rating.ci_high, 2) if rating.ci_high is not None else None,
-                {c: round(rating.categories[c], 2) for c in TASK_CATEGORIES if c in rating.categories},
+                {c: round(rating.categories[c], 2) for c in SCORE_CATEGORIES if c in rating.categories},
                 round(coding, 2) if coding is not None else None,
             )
         if board.board == "vision":
@@ -265,6 +312,21 @@ def _apply_scores(
         model.arena_id = match.arena_name
         model.arena_match = match.method
         model.arena_score, model.arena_ci_low, model.arena_ci_high, model.arena_scores, model.coding_score = values
+
+
+def _apply_image_scores(
+    board: ArenaBoard, result: MappingResult, ordered: Sequence[CanonicalModel], snapshot: str | None
+) -> None:
+    """Text-to-image ratings: `image_score`, with the arena entry named in the `image` provenance."""
+    sources: dict[str, FieldSource] = {}
+    for index, match in result.chosen.items():
+        model = ordered[index]
+        source = sources.get(match.arena_name)
+        if source is None:
+            detail = f"arena entry {match.arena_name} ({match.method} match)"
+            source = sources[match.arena_name] = FieldSource(source="lmarena-image", snapshot=snapshot, detail=detail)
+        model.image_score = round(board.ratings[match.arena_name].rating, 2)
+        _set_source(model, "image", source)
 
 
 def _listing(board: ArenaBoard, result: MappingResult, ordered: Sequence[CanonicalModel]) -> list[ArenaMapping]:
@@ -285,7 +347,7 @@ def _listing(board: ArenaBoard, result: MappingResult, ordered: Sequence[Canonic
         listing.append(
             ArenaMapping(
                 arena_name=name,
-                board=board.board,
+                board=cast(Any, board.board),  # "image" too: `arena_mapping(catalog, board="image")`
                 score=round(rating.rating, 2),
                 matches=tuple(refs),
                 reason=None if refs else result.reasons.get(name, "no match"),

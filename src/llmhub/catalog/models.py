@@ -47,6 +47,14 @@ TASK_CATEGORIES = (
     "industry_legal_and_government",
     "industry_medicine_and_healthcare",
     "industry_business_and_management_and_financial_operations",
+    # Language boards (prompts written in that language), for translation and multilingual roles.
+    "chinese",
+    "french",
+    "german",
+    "japanese",
+    "korean",
+    "russian",
+    "spanish",
 )
 
 NO_SCORES: Mapping[str, float] = {}
@@ -287,6 +295,9 @@ class Catalog:
     arena: list[ArenaMapping] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     catalog_version: int = CATALOG_VERSION
+    judged_on: str | None = None
+    """The day (YYYY-MM-DD) lifecycle dates were judged against (`build_catalog(today=...)`); None: the
+    build's day. Pinning it makes choices reproducible as retirement dates pass."""
     _by_id: dict[str, CanonicalModel] | None = field(default=None, repr=False, compare=False)
     _groups: dict[tuple[str, bool, str], list[CanonicalModel]] | None = field(default=None, repr=False, compare=False)
 
@@ -336,6 +347,7 @@ class Catalog:
             arena=self.arena,
             warnings=self.warnings,
             catalog_version=self.catalog_version,
+            judged_on=self.judged_on,
         )
 
     def snapshot(self) -> dict[str, str]:

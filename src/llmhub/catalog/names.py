@@ -2,9 +2,12 @@
 
 LMArena, models.dev and the providers spell the same model differently: `claude-opus-4-5-20251101-
 thinking-32k` (arena), `claude-opus-4-5` (Anthropic), `anthropic/claude-opus-4.5` (OpenRouter),
-`anthropic.claude-opus-4-5-20251101-v1:0` (Bedrock), `claude-opus-4-5@20251101` (Vertex). `parse_name`
-reduces each to its core identity, its date or revision, and its serving variants, using the rules
-in `data/names.yaml`. Pure functions, no I/O beyond reading that file once.
+`anthropic.claude-opus-4-5-20251101-v1:0` (Bedrock), `claude-opus-4-5@20251101` (Vertex).
+`parse_name` reduces each to its core identity, its date or
+revision, and its serving variants, using the rules in `data/names.yaml`: decorations and host
+words dropped, variants set aside (also from a leaderboard name's brackets: `glm-5.2 (max)`), dates
+in every style names use, and `name_aliases` for names a model also goes by (Mistral's
+`mistral-medium-3.1` is `mistral-medium-2508`). Pure functions, no I/O beyond reading that file once.
 """
 
 from __future__ import annotations
@@ -22,7 +25,10 @@ __all__ = ["NameKey", "base_id", "lab_of", "parse_name", "tokens"]
 _TOKEN = re.compile(r"[a-z]+|\d+")
 _FIREWORKS_VERSION = re.compile(r"(?<=\d)p(?=\d)")  # llama-v3p1 -> llama-v3.1
 _TRAILING_ZERO_VERSION = re.compile(r"(v\d+)\.0(?=$|[^.\d])")  # nova-pro-v1.0 -> nova-pro-v1
-_COLON_REVISION = re.compile(r":\d+$")  # bedrock ...-v1:0
+_COLON_REVISION = re.compile(r"(?:-\d+)?:\d{1,2}$")  # bedrock ...-v1:0 (-> -v1), openai.gpt-oss-120b-1:0; not :0731
+_THINKING_BUDGET = re.compile(r"(?<=thinking):\d+$")  # nano-gpt's claude-opus-4-thinking:32000
+_ATTACHED_V = re.compile(r"(?<=\d)v(?=[-_.]?\d)")  # step-1v-32k is Step-1 Vision, not step-1 version 32
+_BRACKETS = re.compile(r"\s*[(\[]([^)\]]*)[)\]]")  # arena display suffixes: "glm-5.2 (max)"
 _NO_VARIANTS: frozenset[str] = frozenset()
 
 
@@ -39,6 +45,8 @@ class NameKey(NamedTuple):
         lab: The lab that made the model, when the first core word says ("anthropic").
         prerelease: The name said preview, exp or beta.
         moving: The name is a moving alias such as `-latest`.
+        instruct: The name said "instruct": the non-thinking model where a lab sells both.
+        budget: A thinking variant came with a budget (thinking-32k): a request parameter.
     """
 
     core: tuple[str, ...]
@@ -47,6 +55,8 @@ class NameKey(NamedTuple):
     lab: str | None
     prerelease: bool = False
     moving: bool = False
+    instruct: bool = False
+    budget: bool = False
 
     @property
     def numbers(self) -> tuple[str, ...]:
@@ -70,12 +80,25 @@ def _rules() -> dict[str, Any]:
         variants.setdefault(parts[0], []).append(parts)
     lab_by_word = {word: lab for lab, words in raw["labs"].items() for word in words}
     dropped = frozenset(raw["decorations"]) | frozenset(raw["prerelease_words"]) | frozenset(raw["moving_words"])
+    synonyms = {tuple(tokens(a)): b for a, b in (raw.get("variant_synonyms") or {}).items()}
+    bracket: dict[str, list[tuple[str, ...]]] = {}
+    for text in sorted(raw["bracket_variants"], key=lambda v: len(tokens(v)), reverse=True):
+        parts = tuple(tokens(text))
+        bracket.setdefault(parts[0], []).append(parts)
+    trailing = frozenset(raw["trailing_variants"])
     return {
         # Words dropped from a name's core (recording preview or moving alias on the way).
         "dropped": dropped,
         "variants": variants,
         # Tokens that are not simply kept: most names have none and skip the token-by-token pass.
-        "special": dropped | variants.keys() | {"v"},
+        "special": dropped | variants.keys() | trailing | {"v", "0"},
+        "synonyms": synonyms,
+        "bracket": bracket,
+        "trailing": trailing,
+        "mode": frozenset(raw["mode_variants"]),
+        "thinking_labs": frozenset(raw["thinking_parameter_labs"]),
+        "aliases_raw": raw.get("name_aliases") or {},
+        "instruct_labs": frozenset(raw.get("instruct_model_labs") or ()),
         "serving_neutral": frozenset(raw["serving_neutral"]),
         "extendable": frozenset(raw["extendable"]),
         "prerelease": frozenset(raw["prerelease_words"]),
@@ -103,6 +126,16 @@ def extendable_variants() -> frozenset[str]:
     return _rules()["extendable"]  # type: ignore[no-any-return]
 
 
+def mode_variants() -> frozenset[str]:
+    """Thinking modes (thinking, no-thinking): request options of hybrid models, separate models elsewhere."""
+    return _rules()["mode"]  # type: ignore[no-any-return]
+
+
+def thinking_parameter_labs() -> frozenset[str]:
+    """Labs whose APIs always make thinking a request parameter of the same model."""
+    return _rules()["thinking_labs"]  # type: ignore[no-any-return]
+
+
 def discriminating_words() -> frozenset[str]:
     """Words whose presence or absence always means a different model."""
     return _rules()["discriminating"]  # type: ignore[no-any-return]
@@ -125,7 +158,7 @@ def base_id(model_id: str) -> str:
         if ".0" in name:  # a substitution with a group reference is slow even when nothing matches
             name = _TRAILING_ZERO_VERSION.sub(r"\1", name)
     if ":" in name:
-        name = _COLON_REVISION.sub("", name)
+        name = _THINKING_BUDGET.sub("", _COLON_REVISION.sub("", name))
     if "@" in name:
         name = name.replace("@", "-")
     return name
@@ -140,30 +173,91 @@ def tokens(name: str) -> list[str]:
 def parse_name(model_id: str) -> NameKey:
     """Reduce a model id or arena name to its `NameKey`."""
     rules = _rules()
-    toks = _TOKEN.findall(base_id(model_id))  # base_id lower-cases
-    if rules["special"].isdisjoint(toks):
-        kept, variants, prerelease, moving = toks, _NO_VARIANTS, False, False
+    if model_id and model_id[-1] in ")]":  # only leaderboard display names end in brackets
+        model_id, bracketed = _bracket_variants(model_id, rules)
+        key = _parse(model_id, rules)
+        key = key._replace(variants=key.variants | bracketed)
     else:
-        kept, variants, prerelease, moving = _strip(toks, rules)
+        key = _parse(model_id, rules)
+    aliases = _aliases()
+    alias = aliases.get(key.core) if key.core and key.core[0] in aliases.heads else None
+    if alias is not None:
+        core, alias_date = alias
+        key = key._replace(core=core, date=key.date or alias_date, lab=rules["lab_by_word"].get(core[0]))
+    return key
+
+
+def _parse(model_id: str, rules: dict[str, Any]) -> NameKey:
+    name = base_id(model_id)  # lower-cased
+    toks = _TOKEN.findall(name)
+    if "v" in toks and _ATTACHED_V.search(name):
+        toks = _TOKEN.findall(_ATTACHED_V.sub("-vision-", name))
+    if rules["special"].isdisjoint(toks):
+        kept, variants, flags = toks, _NO_VARIANTS, (False, False, False, False)
+    else:
+        kept, variants, flags = _strip(toks, rules)
     kept, found_date = _split_date(kept, rules["months"])
     while len(kept) > 1 and kept[0] in rules["org_prefixes"]:
         kept = kept[1:]
     lab = rules["lab_by_word"].get(kept[0]) if kept else None
-    return NameKey(tuple(kept), found_date, variants, lab, prerelease, moving)
+    if flags[2] and lab in rules["instruct_labs"]:
+        kept = [*kept, "instruct"]  # gpt-3.5-turbo-instruct is a completion model, not gpt-3.5-turbo
+    return NameKey(tuple(kept), found_date, variants, lab, *flags)
 
 
-def _strip(toks: list[str], rules: dict[str, Any]) -> tuple[list[str], frozenset[str], bool, bool]:
+class _Aliases(dict[tuple[str, ...], tuple[tuple[str, ...], str | None]]):
+    """names.yaml `name_aliases` as core -> (core, date) of the name it is matched under."""
+
+    heads: frozenset[str] = frozenset()
+    """The first words of the aliased cores: most names start with none and skip the lookup."""
+
+
+@functools.cache
+def _aliases() -> _Aliases:
+    rules = _rules()
+    found = _Aliases()
+    for spelling, target in rules["aliases_raw"].items():
+        aliased, canonical = _parse(str(spelling), rules), _parse(str(target), rules)
+        found[aliased.core] = (canonical.core, canonical.date)
+    found.heads = frozenset(core[0] for core in found if core)
+    return found
+
+
+def _bracket_variants(name: str, rules: dict[str, Any]) -> tuple[str, frozenset[str]]:
+    """A leaderboard name without its bracketed notes, and the variants the notes name.
+
+    `glm-5.2 (max)` -> `glm-5.2`, {max}; `gemini-3-flash (thinking-minimal)` -> {thinking, minimal};
+    nicknames and notes (`(nano-banana)`, `[web-search]`) are dropped.
+    """
+    found: set[str] = set()
+    index, synonyms = rules["bracket"], rules["synonyms"]
+    for content in _BRACKETS.findall(name):
+        toks = tokens(content)
+        i = 0
+        while i < len(toks):
+            for phrase in index.get(toks[i], ()):
+                if tuple(toks[i : i + len(phrase)]) == phrase:
+                    found.add(synonyms.get(phrase, "-".join(phrase)))
+                    i += len(phrase)
+                    break
+            else:
+                i += 1
+    return _BRACKETS.sub("", name).strip(), frozenset(found)
+
+
+def _strip(toks: list[str], rules: dict[str, Any]) -> tuple[list[str], frozenset[str], tuple[bool, bool, bool, bool]]:
     """Take serving variants and dropped words out of a name's tokens.
 
-    Returns the tokens kept, the variants, and whether a prerelease word and a moving-alias word
-    were among the dropped ones.
+    Returns the tokens kept, the variants, and the flags prerelease, moving, instruct and budget
+    (see `NameKey`).
     """
     count = len(toks)
     kept: list[str] = []
     variants: set[str] = set()
-    prerelease = moving = False
+    prerelease = moving = instruct = budget = False
+    after_v = -1  # where the number after a "v" went: a trailing v1 is dropped
     i = 0
-    variant_index, dropped = rules["variants"], rules["dropped"]
+    variant_index, dropped, synonyms = rules["variants"], rules["dropped"], rules["synonyms"]
     prerelease_words, moving_words = rules["prerelease"], rules["moving"]
     while i < count:
         tok = toks[i]
@@ -174,22 +268,38 @@ def _strip(toks: list[str], rules: dict[str, Any]) -> tuple[list[str], frozenset
                     matched = variant
                     break
             if matched is not None:
-                variants.add("".join(matched) if matched[-1].isdigit() else "-".join(matched))
+                name = "".join(matched) if matched[-1].isdigit() else "-".join(matched)
+                variants.add(synonyms.get(matched, name))
                 i += len(matched)
                 if matched == ("thinking",) and i + 1 < count and toks[i].isdigit() and toks[i + 1] == "k":
                     i += 2  # a thinking budget: thinking-32k
+                    budget = True
                 continue
         if tok in dropped:
             prerelease = prerelease or tok in prerelease_words
             moving = moving or tok in moving_words
+            instruct = instruct or tok == "instruct"
             i += 1
             continue
         if tok == "v" and i + 1 < count and toks[i + 1].isdigit():
+            after_v = len(kept)
             i += 1
+            continue
+        if tok == "0" and kept and kept[-1].isdigit() and not (i + 1 < count and toks[i + 1].isdigit()):
+            i += 1  # a .0 minor version: gemini-3.0-pro is gemini-3-pro
             continue
         kept.append(tok)
         i += 1
-    return kept, frozenset(variants), prerelease, moving
+    if len(kept) > 1 and after_v == len(kept) - 1 and kept[-1] == "1":
+        kept.pop()  # nova-pro-v1, llama3-3-70b-instruct-v1:0
+    if (
+        len(kept) > 2
+        and kept[-1] in rules["trailing"]
+        and any(t.isdigit() for t in kept)
+        and not rules["discriminating"].isdisjoint(kept[:-1])
+    ):
+        variants.add(kept.pop())  # gemini-3.5-flash-medium; never mistral-medium or krea-2-medium
+    return kept, frozenset(variants), (prerelease, moving, instruct, budget)
 
 
 def lab_of(model_id: str) -> str | None:
@@ -209,6 +319,8 @@ def _split_date(toks: list[str], months: dict[str, int]) -> tuple[list[str], str
         return toks[:-1], f"{last[:4]}-{last[4:6]}-{last[6:]}"
     if len(last) == 6 and last.isdigit() and last.startswith("20") and 1 <= int(last[4:]) <= 12:
         return toks[:-1], f"{last[:4]}-{last[4:]}"
+    if len(last) == 6 and last.isdigit() and 23 <= int(last[:2]) <= 29 and _is_month(last[2:4]) and _is_day(last[4:]):
+        return toks[:-1], f"20{last[:2]}-{last[2:4]}-{last[4:]}"  # YYMMDD: deepseek-v3.2-251201
     if len(toks) >= 4 and _is_year(toks[-3]) and _is_month(toks[-2]) and _is_day(toks[-1]):
         return toks[:-3], f"{toks[-3]}-{int(toks[-2]):02d}-{int(toks[-1]):02d}"
     if len(toks) >= 3 and _is_month(toks[-2]) and len(toks[-2]) == 2 and _is_year(toks[-1]):

@@ -57,8 +57,12 @@ class Quality:
 
     @property
     def rank_value(self) -> float:
-        """What ranking uses: the point figure when measured or inherited, the low end when estimated."""
-        return self.low if self.basis == "estimated" else self.value
+        """What ranking uses: the point figure, or the low end when estimated or read off the overall rating.
+
+        A task rating the arena measured (or a predecessor's, inherited) counts as it is; a guess
+        counts at its worst plausible value, so it never passes a measurement it does not clearly beat.
+        """
+        return self.low if self.basis == "estimated" or self.category.startswith("overall shifted") else self.value
 
     def describe(self) -> str:
         """`1432 measured (LMArena; coding; interval 1425-1439)`."""
@@ -185,7 +189,13 @@ class QualityIndex:
         ]
         if not older:
             return None
-        return max(older, key=lambda m: (parse_day(m.release_date), m.arena_score or 0.0, m.canonical_id))
+        # Prices are compared at the same host where possible (hosts price one model differently),
+        # and among the newest predecessors the lowest rating is taken: inheritance is conservative.
+        same_host = [m for m in older if m.provider == model.provider]
+        return max(
+            same_host or older,
+            key=lambda m: (parse_day(m.release_date), -(m.arena_score or 0.0), m.canonical_id),
+        )
 
     def _rating(self, model: CanonicalModel, categories: Sequence[str]) -> tuple[float | None, float, str]:
         """A measured model's rating for the task, how uncertain the shift to it is, and its name."""

@@ -149,23 +149,96 @@ def catalog_model(
 def catalog_arena(
     board: Annotated[str, typer.Option("--board", help="text or vision.")] = "text",
     unmatched: Annotated[bool, typer.Option("--unmatched", help="Only entries that matched no model.")] = False,
+    doubtful: Annotated[
+        bool,
+        typer.Option(
+            "--doubtful",
+            help="Only entries with doubtful matches (variant, partial or fuzzy: another effort or thinking "
+            "mode of the model, or not the entry's name), each shown with how it matched.",
+        ),
+    ] = False,
     sources: SourcesOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every LMArena entry with the catalog models it was matched to, or why it matched none."""
+    """Every LMArena entry with the catalog models it was matched to, or why it matched none.
+
+    A match marked (variant), (partial) or (fuzzy) is doubtful, worth a look: another reasoning
+    effort or thinking mode of the model, or a name that is not the entry's. `--doubtful` lists only
+    those. Fix a wrong one in the overrides file (`arena:` entries).
+    """
+    from llmhub.catalog.mapper import ArenaOverrides, describe_match, is_doubtful
+
     if board not in ("text", "vision"):
         raise CatalogError(f"--board {board!r}: use text or vision")
+    if unmatched and doubtful:
+        raise CatalogError("--unmatched and --doubtful select different entries: give one of them")
     catalog = _load(sources)
+    pinned = ArenaOverrides.shipped().match
+
+    def how(entry: Any, ref: Any) -> tuple[str, str]:
+        # The mapping's own method when the listing carries it, else read off the two names.
+        method = getattr(ref, "method", None)
+        if method:
+            return method, getattr(ref, "detail", None) or ""
+        if entry.arena_name in pinned:
+            return "override", "arena overrides"
+        found = describe_match(entry.arena_name, ref.model_id)
+        return found.method, found.detail
+
     entries = [e for e in arena_mapping(catalog, board=board) if not unmatched or not e.matches]
+    if doubtful:
+        shown_entries = []
+        for entry in entries:
+            doubts = [(ref, *how(entry, ref)) for ref in entry.matches]
+            doubts = [d for d in doubts if is_doubtful(entry.arena_name, d[0].model_id, d[1])]
+            if doubts:
+                shown_entries.append((entry, doubts))
+        if as_json:
+            out.emit_json(
+                [
+                    {
+                        "arena_name": entry.arena_name,
+                        "matches": [
+                            {
+                                "provider": ref.provider,
+                                "model_id": ref.model_id,
+                                "modelsdev": ref.modelsdev,
+                                "method": method,
+                                "detail": detail,
+                            }
+                            for ref, method, detail in doubts
+                        ],
+                        "reason": entry.reason,
+                    }
+                    for entry, doubts in shown_entries
+                ]
+            )
+            return
+        rows = [
+            [
+                entry.arena_name,
+                f"{entry.score:.0f}" if entry.score else "",
+                ", ".join(f"{ref.provider}:{ref.model_id} ({method}: {detail})" for ref, method, detail in doubts[:4])
+                + (f" (+{len(doubts) - 4} more)" if len(doubts) > 4 else ""),
+            ]
+            for entry, doubts in shown_entries
+        ]
+        out.table(["arena entry", "score", "doubtful matches (how)"], rows)
+        out.line(f"{len(shown_entries)} of {len(entries)} {board} entries have doubtful matches")
+        return
     if as_json:
         out.emit_json([e.to_dict() for e in entries])
         return
     rows = []
     for entry in entries:
         if entry.matches:
-            shown = ", ".join(f"{m.provider}:{m.model_id}" for m in entry.matches[:4])
+            labels = []
+            for ref in entry.matches[:4]:
+                method = how(entry, ref)[0]
+                tag = f" ({method})" if is_doubtful(entry.arena_name, ref.model_id, method) else ""
+                labels.append(f"{ref.provider}:{ref.model_id}{tag}")
             more = f" (+{len(entry.matches) - 4} more)" if len(entry.matches) > 4 else ""
-            rows.append([entry.arena_name, f"{entry.score:.0f}" if entry.score else "", shown + more])
+            rows.append([entry.arena_name, f"{entry.score:.0f}" if entry.score else "", ", ".join(labels) + more])
         else:
             rows.append([entry.arena_name, f"{entry.score:.0f}" if entry.score else "", f"- {entry.reason}"])
     out.table(["arena entry", "score", "catalog models (or why none)"], rows)

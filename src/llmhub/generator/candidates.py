@@ -64,9 +64,9 @@ GroupKey = tuple[str, bool, str]
 
 def catalog_day(catalog: Catalog | Sequence[CanonicalModel]) -> datetime.date | None:
     """The day retirement dates are judged against: the catalog's build day (None: not judged)."""
-    if isinstance(catalog, Catalog) and catalog.built_at:
+    if isinstance(catalog, Catalog) and (catalog.judged_on or catalog.built_at):
         try:
-            return datetime.date.fromisoformat(catalog.built_at[:10])
+            return datetime.date.fromisoformat((catalog.judged_on or catalog.built_at)[:10])
         except ValueError:
             return None
     return None
@@ -178,8 +178,14 @@ def filter_candidates(catalog: Catalog | Sequence[CanonicalModel], needs: RoleNe
         remaining = kept
     if not needs.previews:
         pinned = {_identity(m) for m in remaining if not m.preview}
-        kept = [m for m in remaining if not m.preview or _identity(m) not in pinned]
-        removed = [m for m in remaining if m not in kept] if len(kept) != len(remaining) else []
+        pinned_families = {(m.provider, m.family) for m in remaining if not m.preview and m.family}
+        kept, removed = [], []
+        for model in remaining:
+            # A moving alias (`-latest`) points at some member of its family: any pinned member
+            # at the same provider is the reviewable choice.
+            moving = parse_name(model.model_id).moving and (model.provider, model.family) in pinned_families
+            gives_way = model.preview and (_identity(model) in pinned or moving)
+            (removed if gives_way else kept).append(model)
         eliminations.append(
             Elimination(
                 "a pinned id rather than a preview or -latest alias of the same model (policy.previews)",

@@ -248,8 +248,8 @@ def why_lost(runner: Scored, winner: Scored, weights: dict[str, float]) -> str:
         return f"lower quality ({runner.figure.rank_value:.0f} vs {winner.figure.rank_value:.0f})"
     if criterion == "cost":
         a, b = runner.price, winner.price
-        if a is None:
-            return "no known price"
+        if a is None or b is None:
+            return "no known price" if a is None else "costs more (the winner's price is unknown)"
         ratio = f"{a / b:.1f}x" if b else "more"
         return f"costs {ratio} as much (${a:g} vs ${b:g} per M, blended)"
     if criterion == "latency":

@@ -61,7 +61,15 @@ def infer_task(description: str, rules: RuleSet) -> tuple[str, str]:
         for word in task.words:
             if _says(text, word):
                 return name, f"the description says {word!r}"
+        named = _languages(description, task.languages) if task.languages else ()
+        if len(named) >= 2:
+            return name, f"the description names {len(named)} languages"
     return "general", "no task words in the description: the overall arena score measures quality"
+
+
+def _languages(description: str, languages: dict[str, list[str]]) -> tuple[str, ...]:
+    text = f" {description.lower()} "
+    return tuple(name for name, words in languages.items() if any(_says(text, word) for word in words))
 
 
 def resolve_kind(kind: RoleKind, description: str, rules: RuleSet) -> tuple[RoleKind, str]:
@@ -109,6 +117,11 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
     if task == "general" and role.task is None and "vision" in requires and "vision" in rules.tasks:
         task, reason = "vision", "the role requires vision, so the vision leaderboard measures quality"
     categories = tuple(rules.tasks[task].categories) if task in rules.tasks else ()
+    if task in rules.tasks and rules.tasks[task].languages:
+        named = _languages(role.description, rules.tasks[task].languages)
+        if named:
+            categories = named
+            reason += f"; measured on the {', '.join(named)} arena boards"
     fallbacks = role.fallbacks
     if fallbacks is None:
         fallbacks = defaults.fallbacks if defaults and defaults.fallbacks is not None else rules.policy.fallbacks

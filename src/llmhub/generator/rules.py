@@ -73,9 +73,17 @@ class Levels(_Model):
 
 
 class Target(_Model):
-    """A soft target: models with a worse tier than `max_tier` lose `penalty` from their score."""
+    """A soft target: a model outside it loses `penalty` from its score (it can still win if all are outside).
 
-    max_tier: PositiveInt
+    `max_tier`: the model's tier (1 best .. 5) must be at most this. `within`: for quality, the
+    model's figure must be within this many rating points of the best candidate's. `max_price`:
+    for cost, the blended price must be at most this.
+    """
+
+    max_tier: PositiveInt | None = None
+    within: PositiveFloat | None = None
+    max_price: PositiveFloat | None = None
+    """For cost: the blended price (USD per million tokens, at the role's context) not to exceed."""
     penalty: NonNegativeFloat
 
 
@@ -88,6 +96,10 @@ class Targets(_Model):
 
 class TaskRule(_Model):
     """A task: the words that imply it, the arena categories that measure it, and its default params."""
+
+    languages: dict[str, list[str]] = Field(default_factory=dict)
+    """Arena language category -> the words that name it (`german: [german, deutsch]`): when the
+    description names languages, their boards measure the task instead of `categories`."""
 
     words: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)

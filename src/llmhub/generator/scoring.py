@@ -29,12 +29,13 @@ from llmhub.catalog.models import CanonicalModel
 from llmhub.catalog.names import parse_day, tokens
 from llmhub.catalog.quality import Quality, QualityIndex
 from llmhub.generator.needs import RoleNeeds
-from llmhub.generator.rules import RuleSet
-from llmhub.spec.models import RoleKind
+from llmhub.generator.rules import RuleSet, Target
+from llmhub.spec.models import PreferenceLevel, RoleKind
 
 __all__ = ["Scored", "price_used", "rank"]
 
 _EPSILON = 0.01  # keeps free models on the log price scale
+_RECENCY_DAYS = 730
 _RATED_KINDS = (RoleKind.chat, RoleKind.tool)
 
 
@@ -99,11 +100,13 @@ def rank(candidates: Sequence[CanonicalModel], needs: RoleNeeds, rules: RuleSet,
     w_latency = weights.latency.of(needs.latency)
     w_recency = weights.recency
     total = w_quality + w_cost + w_latency + w_recency or 1.0
+    figures = [s.figure.rank_value for s in scored if s.figure is not None]
+    best = max(figures) if figures else None
     for item in scored:
         value = (
             w_quality * item.quality + w_cost * item.cost + w_latency * item.latency + w_recency * item.recency
         ) / total
-        value -= _penalties(item, needs, rules, quality)
+        value -= _penalties(item, needs, rules, quality, best)
         if item.model.preview and rules.policy.preview_penalty:
             value -= rules.policy.preview_penalty
             item.notes.append(
@@ -151,7 +154,7 @@ def _score_quality(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, index
     weighs_quality = rules.weights.quality.of(needs.quality) > 0
     if needs.kind not in _RATED_KINDS:
         if needs.kind == RoleKind.image and any(s.model.image_score is not None for s in scored):
-            _quality_from_image_board(scored)
+            _quality_from_image_board(scored, rules)
         else:
             _quality_from_price(scored, rules)
         return
@@ -183,9 +186,11 @@ def _score_quality(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, index
             item.quality = max(0.0, (item.figure.rank_value - low) / (high - low)) if high > low else 1.0
 
 
-def _quality_from_image_board(scored: list[Scored]) -> None:
+def _quality_from_image_board(scored: list[Scored], rules: RuleSet) -> None:
     rated = [s.model.image_score for s in scored if s.model.image_score is not None]
-    low, high = min(rated), max(rated)
+    high = max(rated)
+    window = rules.weights.quality_window
+    low = high - window if window is not None else min(rated)
     for item in scored:
         score = item.model.image_score
         if score is None:
@@ -195,7 +200,7 @@ def _quality_from_image_board(scored: list[Scored]) -> None:
             continue
         item.quality_value = score
         item.quality_basis = "measured"
-        item.quality = (score - low) / (high - low) if high > low else 1.0
+        item.quality = max(0.0, (score - low) / (high - low)) if high > low else 1.0
 
 
 def _quality_from_price(scored: list[Scored], rules: RuleSet) -> None:
@@ -206,17 +211,20 @@ def _quality_from_price(scored: list[Scored], rules: RuleSet) -> None:
     model is often an old one), so they count half each.
     """
     prices = [p for s in scored if (p := s.price) is not None and p > 0]
+    window = rules.weights.cost_window
     if not rules.estimates.price_stands_in_for_quality or len(set(prices)) < 2:
         for item in scored:
             item.quality = 0.5
             item.quality_basis = "not rated"
             item.notes.append("no candidate has a quality rating: quality does not separate them")
         return
-    low, high = math.log(min(prices)), math.log(max(prices))
+    # The same log scale as cost: a price that counts for quality counts as much against cost.
+    low = math.log(min(prices))
+    high = low + math.log(window) if window is not None else math.log(max(prices))
     _score_recency(scored)
     for item in scored:
         price = item.price
-        by_price = (math.log(price) - low) / (high - low) if price is not None and price > 0 else 0.0
+        by_price = min(1.0, (math.log(price) - low) / (high - low)) if price is not None and price > 0 else 0.0
         item.quality = (by_price + item.recency) / 2
         item.quality_basis = "estimated from price and release date"
         item.notes.append(
@@ -259,43 +267,72 @@ def _score_latency(scored: list[Scored], rules: RuleSet) -> None:
 
 
 def _score_recency(scored: list[Scored]) -> None:
+    """1 for the newest candidate, falling to 0 two years before it (a fixed scale, not the pool's spread)."""
     days = [d.toordinal() for s in scored if (d := parse_day(s.model.release_date)) is not None]
-    low, high = (min(days), max(days)) if days else (0, 0)
+    newest = max(days) if days else 0
     for item in scored:
         day = parse_day(item.model.release_date)
-        if day is None:
-            item.recency = 0.0
-        else:
-            item.recency = (day.toordinal() - low) / (high - low) if high > low else 1.0
+        item.recency = 0.0 if day is None else max(0.0, 1.0 - (newest - day.toordinal()) / _RECENCY_DAYS)
 
 
-def _penalties(item: Scored, needs: RoleNeeds, rules: RuleSet, index: QualityIndex) -> float:
-    """Soft targets missed: e.g. `quality: high` wants quality tier <= 2, `cost: low` cost tier <= 2.
+# Targets are nested: a stricter level also keeps every looser level's target, so that asking for
+# more quality (or less cost) can only add penalties to the models that miss them, never lift one.
+_QUALITY_LEVELS_UP_TO = {
+    PreferenceLevel.low: (PreferenceLevel.low,),
+    PreferenceLevel.medium: (PreferenceLevel.low, PreferenceLevel.medium),
+    PreferenceLevel.high: (PreferenceLevel.low, PreferenceLevel.medium, PreferenceLevel.high),
+}
+_COST_LEVELS_UP_TO = {
+    PreferenceLevel.high: (PreferenceLevel.high,),
+    PreferenceLevel.medium: (PreferenceLevel.high, PreferenceLevel.medium),
+    PreferenceLevel.low: (PreferenceLevel.high, PreferenceLevel.medium, PreferenceLevel.low),
+}
 
-    The quality tier is the tier of the model's figure (measured, inherited or estimated alike): a
-    model is never penalised for being estimated rather than measured, and an unknown one is not
-    penalised at all (it already ranks after every known one).
+
+def _penalties(item: Scored, needs: RoleNeeds, rules: RuleSet, index: QualityIndex, best: float | None) -> float:
+    """Soft targets missed (`quality: high`: within 30 points of the best candidate; `cost: low`: at most $1).
+
+    Quality is judged on the model's figure (measured, inherited or estimated alike, an estimate at
+    the low end of its interval): a model is never penalised for being estimated rather than
+    measured, and an unknown one is not penalised at all (it already ranks after every known one).
     """
     total = 0.0
-    overall = index.of(item.model) if item.figure is not None else None
-    if overall is not None:
-        quality_tier: int | None = index.tier(overall.value)
-    else:
-        quality_tier = item.model.quality_tier if needs.kind not in _RATED_KINDS else None
-    for criterion, targets, tier in (
-        ("quality", rules.targets.quality, quality_tier),
-        ("cost", rules.targets.cost, item.model.cost_tier if item.price is not None else None),
-    ):
-        level = getattr(needs, criterion)
-        target = targets.get(level)
-        if target is None or tier is None or tier <= target.max_tier:
+    for level in _QUALITY_LEVELS_UP_TO[needs.quality]:
+        target = rules.targets.quality.get(level)
+        missed = _quality_missed(item, needs, target, index, best) if target is not None else ""
+        if target is not None and missed:
+            total += target.penalty
+            item.notes.append(f"quality {level.value}: {missed} (-{target.penalty:g})")
+    for level in _COST_LEVELS_UP_TO[needs.cost]:
+        target = rules.targets.cost.get(level)
+        if target is None or item.price is None:
             continue
-        total += target.penalty
-        item.notes.append(
-            f"{criterion} {level.value} targets {criterion} tier <= {target.max_tier}; "
-            f"this model is tier {tier} (-{target.penalty:g})"
-        )
+        tier = item.model.cost_tier
+        missed = ""
+        if target.max_price is not None and item.price > target.max_price:
+            missed = f"${item.price:g} blended (target: at most ${target.max_price:g})"
+        elif target.max_tier is not None and tier is not None and tier > target.max_tier:
+            missed = f"cost tier {tier} (target: tier <= {target.max_tier})"
+        if missed:
+            total += target.penalty
+            item.notes.append(f"cost {level.value}: {missed} (-{target.penalty:g})")
     return total
+
+
+def _quality_missed(item: Scored, needs: RoleNeeds, target: Target, index: QualityIndex, best: float | None) -> str:
+    if target.within is not None and item.figure is not None and best is not None:
+        gap = best - item.figure.rank_value
+        if gap > target.within:
+            return f"{gap:.0f} points below the best candidate (target: within {target.within:g})"
+    if target.max_tier is not None:
+        overall = index.of(item.model) if item.figure is not None else None
+        if overall is not None:
+            tier: int | None = index.tier(overall.value)
+        else:
+            tier = item.model.quality_tier if needs.kind not in _RATED_KINDS else None
+        if tier is not None and tier > target.max_tier:
+            return f"quality tier {tier} (target: tier <= {target.max_tier})"
+    return ""
 
 
 def _tie_key(item: Scored, rules: RuleSet) -> tuple[object, ...]:

@@ -1,8 +1,14 @@
-"""LMArena leaderboards (lmarena/arena-catalog): crowd-sourced quality ratings per model and category.
+"""LMArena leaderboards: crowd-sourced quality ratings per model and category (data: LMArena, CC-BY-4.0).
 
-Format of `data/leaderboard-*.json`: `{category: {model name: {rating, rating_q025, rating_q975}}}`.
-Category `full` is the overall board; the others (coding, math, creative_writing, hard_6, ...) are
-slices of it. The style-controlled files are LMArena's default view and the ones used here.
+Two layouts are read, both into the same `ArenaBoard`:
+
+* lmarena/arena-catalog files, `data/leaderboard-*.json`: `{category: {model name: {rating,
+  rating_q025, rating_q975}}}`. Category `full` is the overall board; the others (coding, math,
+  creative_writing, hard_6, the language boards...) are slices of it. The style-controlled files
+  are LMArena's default view and the ones used for text and vision. This is what `--sources`
+  mirrors hold, and the live fallback (the repository is frozen since December 2025).
+* LMArena's official dataset (`lmarena-ai/leaderboard-dataset` on Hugging Face), one row per model
+  and category: see `arena_dataset`, which fetches it; `parse` recognises its rows.
 """
 
 from __future__ import annotations
@@ -15,15 +21,36 @@ from typing import Any, Literal
 from llmhub.catalog.sources._http import RawPayload, fetch, load_json, read_local
 from llmhub.errors import SourceError
 
-__all__ = ["BOARDS", "ArenaBoard", "ArenaRating", "fetch_live", "load_local", "parse"]
+__all__ = [
+    "ATTRIBUTION",
+    "BOARDS",
+    "LANGUAGE_CATEGORIES",
+    "ArenaBoard",
+    "ArenaRating",
+    "fetch_live",
+    "load_local",
+    "parse",
+]
 
-Board = Literal["text", "vision"]
+Board = Literal["text", "vision", "image"]
 _RAW = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/"
 _NUMBER_TYPES = (int, float)
 BOARDS: dict[Board, str] = {
     "text": "leaderboard-text-style-control.json",
     "vision": "leaderboard-vision-style-control.json",
+    "image": "leaderboard-image.json",  # text-to-image; LMArena publishes no style-controlled image board
 }
+OPTIONAL_BOARDS: frozenset[Board] = frozenset({"image"})
+"""Boards a local mirror may lack without anything being reported (older mirrors have no image board)."""
+
+LANGUAGE_CATEGORIES = ("chinese", "english", "french", "german", "japanese", "korean", "russian", "spanish")
+"""The text board's language categories (prompts written in that language), kept for translation roles.
+
+The same names in the arena-catalog files of both snapshot generations (2025-12 and 2026-07) and in
+LMArena's dataset. `english` is also a task category (`models.TASK_CATEGORIES`)."""
+
+ATTRIBUTION = "data: LMArena (lmarena.ai), CC-BY-4.0"
+"""Said wherever arena figures are described: LMArena publishes its leaderboards under CC-BY-4.0."""
 
 
 def source_name(board: Board) -> str:
@@ -39,6 +66,10 @@ class ArenaRating:
     ci_low: float | None = None
     ci_high: float | None = None
     categories: Mapping[str, float] = field(default_factory=dict)
+    votes: int | None = None
+    """Votes behind the overall rating (LMArena's dataset only; the arena-catalog files omit them)."""
+    published: str | None = None
+    """The leaderboard publish date of the overall rating (YYYY-MM-DD), when the source gives it."""
 
 
 @dataclass(frozen=True)
@@ -48,12 +79,21 @@ class ArenaBoard:
     board: Board
     ratings: dict[str, ArenaRating]
     categories: tuple[str, ...]
+    published: str | None = None
+    """The data's date: the newest leaderboard publish date in it, when the source gives one."""
+    skipped: int = 0
+    """Malformed rows left out (LMArena's dataset only)."""
 
 
 def load_local(directory: Path, board: Board) -> RawPayload:
     """Read `<directory>/arena-catalog/data/<board file>` (SOURCE.json beside it dates it, when present)."""
     path = directory / "arena-catalog" / "data" / BOARDS[board]
     return read_local(source_name(board), path, directory / "arena-catalog" / "SOURCE.json")
+
+
+def local_path(directory: Path, board: Board) -> Path:
+    """Where a local mirror keeps a board's file."""
+    return directory / "arena-catalog" / "data" / BOARDS[board]
 
 
 def fetch_live(board: Board, previous: RawPayload | None, timeout: float) -> tuple[RawPayload, bool]:
@@ -65,13 +105,17 @@ def parse(payload: RawPayload, board: Board, categories: Collection[str] | None 
     """Ratings by model name; entries without a numeric rating are skipped.
 
     Args:
-        payload: The leaderboard file.
+        payload: The leaderboard file, or LMArena dataset rows (see `arena_dataset`).
         board: Which leaderboard it is.
         categories: The categories to keep besides `full` (all of them when None). The text board
-            has 29, and the catalog keeps a third of them: reading only those is quicker.
+            has 29, and the catalog keeps about half of them: reading only those is quicker.
     """
     name = source_name(board)
     data: Any = load_json(name, payload)
+    if isinstance(data, dict) and isinstance(data.get("rows"), list) and "full" not in data:
+        from llmhub.catalog.sources import arena_dataset
+
+        return arena_dataset.parse_rows(data, board, categories, origin=payload.origin)
     if not isinstance(data, dict) or not isinstance(data.get("full"), dict):
         raise SourceError(name, f"{payload.origin}: expected an object with a `full` category")
     per_category: dict[str, dict[str, float]] = {}
