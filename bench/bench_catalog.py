@@ -6,7 +6,7 @@ DIR defaults to $LLMHUB_TEST_SNAPSHOTS or ../shared/catalog-snapshots. Every mea
 fresh Python process (so "cold" includes cold caches and loading the rules data) and times only the
 work itself, except `catalog show --json`, which is the whole command's wall time. Printed:
 
-    parse     json.load of models.dev/api.json and the two LMArena boards the build reads
+    parse     json.load of every source file the build reads (models.dev, the LMArena boards, LiteLLM)
     cold      build_catalog() with an empty cache (a new cache directory each run)  goal: <= 4x parse
     refresh   build_catalog(force_refresh=True) over that cache (`llmhub catalog refresh`)
     warm      build_catalog() served from the cache                          goal: <  parse
@@ -37,8 +37,11 @@ PARSE = """
 import json, sys, time, resource
 from pathlib import Path
 d = Path(sys.argv[1])
+# Every source file the build reads (the image board and LiteLLM only where the mirror has them).
 files = ["models.dev/api.json", "arena-catalog/data/leaderboard-text-style-control.json",
-         "arena-catalog/data/leaderboard-vision-style-control.json"]
+         "arena-catalog/data/leaderboard-vision-style-control.json", "arena-catalog/data/leaderboard-image.json",
+         "litellm/model_prices_and_context_window.json"]
+files = [f for f in files if (d / f).is_file()]
 t = time.perf_counter()
 for f in files:
     with open(d / f, "rb") as handle:
@@ -102,7 +105,7 @@ def main() -> None:
     print(f"catalog from {sources}: {models} models; {args.runs} runs, each in a fresh process")
     print("  ratios: of the medians; 'paired', the median of each run's own ratio to the parses timed just")
     print("  before and after it (the steadiest when the machine's speed drifts); 'best', of the best runs")
-    print(f"  parse (json.load of the 3 source files)   {p:8.1f} ms                              best {bp:7.1f} ms")
+    print(f"  parse (json.load of the source files)     {p:8.1f} ms                              best {bp:7.1f} ms")
     for label, times, median, best, goal in (
         ("cold build (empty cache)                  ", cold, c, bc, "(goal <= 4x)"),
         ("forced refresh (over a cached catalog)    ", refresh, r, br, ""),

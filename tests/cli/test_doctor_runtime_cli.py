@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from llmhub.cli import app
+from llmhub_runtime.config_loader import load_config
 from tests.paths import MINI
 
 SPEC = """\
@@ -183,3 +184,21 @@ def test_quiet_doctor_prints_only_what_needs_attention(generated, monkeypatch):
     lines = result.stdout.splitlines()
     assert lines[0] == "✗ env keys: ANTHROPIC_API_KEY is not set (anthropic)"
     assert not any(line.startswith("✓") for line in lines)
+
+
+def test_doctor_warns_about_a_model_that_retires_and_names_its_successor(generated, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-1")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-doctor-secret-2")
+    role = load_config(generated).roles["llm.inference"]
+    (generated.parent / "llmhub.catalog-overrides.yaml").write_text(
+        f"models:\n  - {{provider: {role.provider}, model_id: {role.model}, deprecation_date: '2099-03-01',"
+        " successor: better-model}\n"
+    )
+    assert run("generate", "--no-llm", "--force").exit_code == 0  # a date years away: still the pick
+    result = run("doctor", "--no-network", "--json")
+    found = checks(result)
+    messages = [c["message"] for c in found["models"] if c["status"] == "warn"]
+    assert messages == [
+        f"llm.inference: {role.provider}:{role.model} retires on 2099-03-01; its successor is better-model "
+        "(per overrides)"
+    ]

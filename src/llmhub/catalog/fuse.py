@@ -69,6 +69,7 @@ _GROUP = {
         "capabilities",
     ),
     **dict.fromkeys(("knowledge_cutoff", "release_date"), "dates"),
+    **dict.fromkeys(("deprecation_date", "successor"), "lifecycle"),
     **dict.fromkeys(("arena_score", "arena_scores"), "quality"),
 }
 

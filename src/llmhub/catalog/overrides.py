@@ -78,6 +78,10 @@ class ModelOverride(BaseModel):
     open_weights: bool | None = None
     knowledge_cutoff: str | None = None
     release_date: str | None = None
+    deprecation_date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    """When the provider retires the model (YYYY-MM-DD): `generate` avoids it, `doctor` warns."""
+    successor: str | None = None
+    """The model that replaces it, named in `doctor`'s warning."""
     arena_id: str | None = None
     """Take this LMArena entry's scores (the name as on the leaderboard)."""
     arena_score: float | None = Field(default=None, gt=0)

@@ -205,9 +205,23 @@ class _Doctor:
                     self.add("models", "warn", f"{label} is not in the catalog", "check the id, or `llmhub generate`")
                 elif model.deprecated:
                     problems += 1
-                    self.add("models", "fail", f"{label} is deprecated", f"run `llmhub generate{self._env_flag}`")
+                    retired = f" since {model.deprecation_date}" if model.deprecation_date else ""
+                    self.add(
+                        "models",
+                        "fail",
+                        f"{label} is deprecated{retired}{_successor(model)}",
+                        f"run `llmhub generate{self._env_flag}`",
+                    )
+                elif model.deprecation_date:
+                    problems += 1
+                    self.add(
+                        "models",
+                        "warn",
+                        f"{label} retires on {model.deprecation_date}{_successor(model)}",
+                        f"run `llmhub generate{self._env_flag}` before then",
+                    )
         if not problems:
-            self.add("models", "ok", "every model in llmhub.yaml is in the catalog and not deprecated")
+            self.add("models", "ok", "every model in llmhub.yaml is in the catalog, not deprecated, not retiring")
 
     def check_ping(self, network: bool) -> None:
         if not network:
@@ -314,3 +328,11 @@ def doctor(
         out.line(f"{passed} ok, {len(warned)} to look at, {len(failed)} to fix")
     if failed:
         raise typer.Exit(1)
+
+
+def _successor(model: Any) -> str:
+    """`; its successor is X (per litellm)`, when a source names one."""
+    if not model.successor:
+        return ""
+    source = model.source_of("lifecycle").get("source") or "the catalog"
+    return f"; its successor is {model.successor} (per {source})"
