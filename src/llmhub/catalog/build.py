@@ -299,12 +299,7 @@ def _build(
         if read_ahead is not None and not read_ahead.has(name):
             continue  # an older mirror without this optional board: nothing to report
         report(name, "loading")
-        if read_ahead is not None:
-            payload, status = _local(directory, name, lambda name=name: read_ahead.get(name))  # type: ignore[misc]
-        elif live is not None:
-            payload, status = live[name]
-        else:
-            payload, status = _offline_raw(cache, name)
+        payload, status = _source_payload(name, directory, cache, read_ahead, live)
         parsed = None
         if payload is not None:
             try:
@@ -516,12 +511,7 @@ def _lifecycle(
     if read_ahead is not None and not read_ahead.has(name):
         return None, None  # optional in a mirror: the catalog simply has no lifecycle facts from LiteLLM
     report(name, "loading")
-    if read_ahead is not None:
-        payload, status = _local(directory, name, lambda: read_ahead.get(name))
-    elif live is not None:
-        payload, status = live[name]
-    else:
-        payload, status = _offline_raw(cache, name)
+    payload, status = _source_payload(name, directory, cache, read_ahead, live)
     facts = None
     if payload is not None:
         try:
@@ -620,3 +610,19 @@ def _degradation(new: Catalog, old_sources: list[SourceStatus] | None) -> str | 
         if level_after < level_before and not same_data:
             problems.append(f"{before.name} {before.status} -> {after.status if after else 'missing'}")
     return "; ".join(problems) or None
+
+
+def _source_payload(
+    name: str,
+    directory: Path | None,
+    cache: CatalogCache,
+    read_ahead: _ReadAhead | None,
+    live: dict[str, tuple[RawPayload | None, SourceStatus]] | None,
+) -> tuple[RawPayload | None, SourceStatus]:
+    """Where one source's payload comes from in this build: the local mirror, the live fetch, or the cache."""
+    if read_ahead is not None:
+        ahead = read_ahead
+        return _local(directory, name, lambda: ahead.get(name))
+    if live is not None:
+        return live[name]
+    return _offline_raw(cache, name)
