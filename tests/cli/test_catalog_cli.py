@@ -75,8 +75,12 @@ def test_model_shows_every_field_with_provenance():
         "detail": "openai/gpt-4.1",
     }
     assert data["provenance"]["quality"]["detail"] == "arena entry gpt-4.1-2025-04-14 (alias match)"
+    figure = data["quality_figure"]
+    assert (figure["basis"], figure["value"], figure["source"]) == ("measured", data["arena_score"], "LMArena")
+    assert figure["low"] < figure["value"] < figure["high"]
     table = run("catalog", "model", "openai:gpt-4.1").output
     assert "price_input_per_million\t2.0" in table and "quality\tlmarena-text" in table
+    assert f"quality_figure\t{data['arena_score']:.0f} measured (LMArena; overall; interval" in table
 
 
 def test_arena_json_shape():

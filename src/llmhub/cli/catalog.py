@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -133,9 +134,17 @@ def catalog_model(
         hint = f"; did you mean {near!r}?" if near else ""
         raise CatalogError(f"{model_ref!r} is not in the catalog{hint}")
     data = model.to_dict()
+    from llmhub.catalog.quality import QualityIndex
+
+    # The figure the generator ranks this model by: measured, inherited or estimated, with its interval.
+    figure = QualityIndex(catalog).of(model)
     if as_json:
+        data["quality_figure"] = dataclasses.asdict(figure) if figure is not None else None
         out.emit_json(data)
         return
+    data["quality_figure"] = (
+        figure.describe() if figure is not None else "unknown (not rated, nothing to inherit or estimate from)"
+    )
     provenance = data.pop("provenance")
     out.table(["field", "value"], [[k, _show(v)] for k, v in data.items()])
     out.table(
