@@ -130,7 +130,9 @@ def test_offline_mode_never_touches_the_network(live_sources, monkeypatch):
     catalog = build_catalog()
     statuses = {s.name: (s.status, s.detail) for s in catalog.sources}
     assert statuses["models.dev"][0] == "bundled" and "offline" in statuses["models.dev"][1]
-    assert statuses["lmarena-text"] == ("missing", "offline, and never fetched on this machine")
+    # Never fetched here: the snapshot bundled with llmhub stands in, for the arena as for models.dev.
+    assert statuses["lmarena-text"][0] == "bundled" and "bundled with llmhub" in statuses["lmarena-text"][1]
+    assert catalog.source("lmarena-text").snapshot == "2026-07-08 (bundled)"  # type: ignore[union-attr]
     assert statuses["any-llm"] == ("skipped", "offline")
 
 

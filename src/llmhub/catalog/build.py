@@ -37,7 +37,7 @@ from llmhub.catalog.fuse import SCORE_CATEGORIES, FusionInput, fuse
 from llmhub.catalog.models import Catalog, SourceStatus
 from llmhub.catalog.overrides import CatalogOverrides, find_overrides_path, load_overrides
 from llmhub.catalog.sources import anyllm as anyllm_source
-from llmhub.catalog.sources import arena, arena_dataset, litellm, modelsdev
+from llmhub.catalog.sources import arena, arena_dataset, bundled, litellm, modelsdev
 from llmhub.catalog.sources._http import DEFAULT_TIMEOUT, RawPayload, now_iso
 from llmhub.errors import CatalogError, SourceError
 
@@ -401,10 +401,15 @@ def offline_from_env() -> bool:
 
 
 def _offline_raw(cache: CatalogCache, name: str) -> tuple[RawPayload | None, SourceStatus]:
+    """Offline: the last copy fetched on this machine, else the copy bundled with llmhub."""
     previous = cache.load_raw(name)
-    if previous is None:
-        return None, SourceStatus(name=name, status="missing", detail="offline, and never fetched on this machine")
-    return previous, _status(name, "cached", previous, "offline: the last fetched copy")
+    if previous is not None:
+        return previous, _status(name, "cached", previous, "offline: the last fetched copy")
+    packed = bundled.load(name)
+    if packed is not None:
+        detail = f"offline and never fetched here: the {bundled.GENERATION} snapshot bundled with llmhub"
+        return packed, _status(name, "bundled", packed, detail)
+    return None, SourceStatus(name=name, status="missing", detail="offline, and never fetched on this machine")
 
 
 def _offline_modelsdev(cache: CatalogCache) -> tuple[RawPayload | None, SourceStatus]:

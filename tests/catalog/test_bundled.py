@@ -1,0 +1,36 @@
+"""The offline default: the 2026-09 snapshot bundled with llmhub gives a complete catalog with no network."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from importlib import resources
+
+from llmhub.catalog import build_catalog
+from llmhub.catalog.sources import bundled
+
+
+def test_every_bundled_file_is_the_recorded_snapshot():
+    folder = resources.files("llmhub.catalog").joinpath("data", "offline")
+    manifest = json.loads(folder.joinpath("BUNDLE.json").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == {"models.dev", "lmarena-text", "lmarena-vision", "lmarena-image", "litellm"}
+    for name, entry in manifest["files"].items():
+        body = gzip.decompress(folder.joinpath(entry["file"]).read_bytes())
+        assert hashlib.sha256(body).hexdigest() == entry["sha256"], name
+        assert bundled.load(name) is not None and bundled.load(name).body == body  # type: ignore[union-attr]
+    assert bundled.load("no-such-source") is None
+
+
+def test_an_offline_build_that_never_fetched_anything_uses_the_bundle_for_every_source(tmp_path, monkeypatch):
+    monkeypatch.delenv("LLMHUB_CATALOG_SOURCES", raising=False)
+    catalog = build_catalog(offline=True, cache_dir=tmp_path, overrides=False)
+    statuses = {s.name: s for s in catalog.sources}
+    for name in ("models.dev", "lmarena-text", "lmarena-vision", "lmarena-image", "litellm"):
+        assert statuses[name].status == "bundled", (name, statuses[name])
+        assert (statuses[name].snapshot or "").endswith("(bundled)")
+    assert "CC-BY-4.0" in (statuses["lmarena-text"].detail or "")
+    # Complete, not prices alone: quality ratings and lifecycle facts are there.
+    assert sum(1 for m in catalog if m.arena_score is not None) > 1000
+    assert any(m.deprecation_date for m in catalog)
+    assert catalog["openai:gpt-5.5"].arena_score is not None
