@@ -12,6 +12,7 @@ Duplicate keys are errors (PyYAML would silently keep the last), and a raw `yaml
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,20 +32,39 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 ErrorT = type[ConfigError]
 
 _MAX_LISTED_PROBLEMS = 3
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""The largest YAML file read: far above any real spec or llmhub.yaml, far below harm."""
+MAX_NODES = 100_000
+"""The most values a document may expand to through its aliases."""
 # libyaml's loader parses ~10x faster and keeps the same node marks; PyYAML without it still works.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_text(path: str | os.PathLike[str], error: ErrorT = ConfigError, missing_hint: str = "") -> str:
-    """Read a text file, turning every OS error into `error` naming the file."""
+    """Read a text file, turning every OS error into `error` naming the file.
+
+    Only regular files of at most `MAX_FILE_BYTES` are read: a FIFO would block forever and
+    `/dev/zero` would fill memory, so both are refused before a byte is read.
+    """
     source = str(path)
     try:
-        return Path(path).read_text(encoding="utf-8")
+        info = Path(path).stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise error("is a directory, expected a YAML file", source=source)
+        if not stat.S_ISREG(info.st_mode):
+            raise error("is not a regular file (a pipe, device or socket); point at a YAML file", source=source)
+        if info.st_size > MAX_FILE_BYTES:
+            raise error(
+                f"is {info.st_size} bytes; llmhub reads YAML files of at most {MAX_FILE_BYTES} bytes", source=source
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
+        if len(raw) > MAX_FILE_BYTES:
+            raise error(f"is larger than {MAX_FILE_BYTES} bytes; llmhub reads YAML files no larger", source=source)
+        return raw.decode("utf-8")
     except FileNotFoundError:
         hint = f"; {missing_hint}" if missing_hint else ""
         raise error(f"file not found{hint}", source=source) from None
-    except IsADirectoryError:
-        raise error("is a directory, expected a YAML file", source=source) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read file: {exc}", source=source) from None
 
@@ -52,8 +72,14 @@ def read_text(path: str | os.PathLike[str], error: ErrorT = ConfigError, missing
 def parse_yaml(text: str, source: str, error: ErrorT = ConfigError) -> tuple[Any, Lines]:
     """Parse YAML and record the line of every key, so later errors can point into the file."""
     loader = _Loader(text)
+    lines: Lines = {}
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_size(node, source, error)
+            # Before construction, which flattens merge keys (`<<: *defaults`) into the mapping's
+            # own pairs: walked afterwards, a legitimate override would look like a duplicate key.
+            _record_lines(node, (), lines, source, error)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -61,12 +87,14 @@ def parse_yaml(text: str, source: str, error: ErrorT = ConfigError) -> tuple[Any
         raise error(f"YAML syntax error: {problem}", source=source, line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise error(f"YAML syntax error: {exc}", source=source) from None
+    except RecursionError:
+        raise error(_TOO_DEEP, source=source) from None
     finally:
         loader.dispose()
-    lines: Lines = {}
-    if node is not None:
-        _record_lines(node, (), lines, source, error)
     return data, lines
+
+
+_TOO_DEEP = "mappings and lists are nested too deeply to be a configuration file; flatten them"
 
 
 def validate(
@@ -136,27 +164,82 @@ def line_for(loc: Loc, lines: Lines) -> int | None:
     return None
 
 
-def _record_lines(node: yaml.Node, path: Loc, lines: Lines, source: str, error: ErrorT) -> None:
+def _check_size(root: yaml.Node, source: str, error: ErrorT) -> None:
+    """Refuse a document whose aliases expand it past `MAX_NODES`, or that refers to itself.
+
+    Aliases share nodes, so a few lines can stand for billions of values ("billion laughs"). Each
+    distinct node's expanded size is counted once (the graph is walked, never expanded), and a node
+    reached again while its own children are being counted is a recursive alias.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if children_done:
+            open_nodes.discard(key)
+            sizes[key] = total = 1 + sum(sizes[id(child)] for child in children)
+            if total > MAX_NODES:
+                raise error(
+                    f"aliases expand this file to more than {MAX_NODES} values; "
+                    "write the values out or use fewer aliases",
+                    source=source,
+                    line=node.start_mark.line + 1,
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise error(
+                "an alias refers to the mapping or list that contains it (a recursive anchor); remove the loop",
+                source=source,
+                line=node.start_mark.line + 1,
+            )
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _record_lines(
+    node: yaml.Node, path: Loc, lines: Lines, source: str, error: ErrorT, seen: set[int] | None = None
+) -> None:
+    # A node an alias reaches again is not walked again: its lines are those of its first place.
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
+        keys: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
-            if key in seen:
+            if key == "<<":
+                continue  # a merge key (`<<: *defaults`): its mapping's keys may be overridden here
+            if key in keys:
                 raise error(
-                    f"duplicate key {key!r} (first defined on line {seen[key]}); remove one of them",
+                    f"duplicate key {key!r} (first defined on line {keys[key]}); remove one of them",
                     source=source,
                     field=".".join(str(p) for p in (*path, key)),
                     line=line,
                 )
-            seen[key] = line
+            keys[key] = line
             lines[(*path, key)] = line
-            _record_lines(value_node, (*path, key), lines, source, error)
+            _record_lines(value_node, (*path, key), lines, source, error, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[(*path, index)] = item.start_mark.line + 1
-            _record_lines(item, (*path, index), lines, source, error)
+            _record_lines(item, (*path, index), lines, source, error, seen)
 
 
 def _describe(
