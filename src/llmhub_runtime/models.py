@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -16,10 +17,9 @@ from pydantic import (
     ConfigDict,
     Field,
     NonNegativeFloat,
-    NonNegativeInt,
-    PositiveFloat,
-    PositiveInt,
 )
+
+from .params import Params
 
 __all__ = [
     "CircuitBreakerConfig",
@@ -107,14 +107,52 @@ def check_provider_name(value: str) -> str:
     return value
 
 
+def check_api_base(value: str) -> str:
+    """Accept an http(s) URL with a host (or one built from `${VAR}` references, checked when expanded)."""
+    if "${" in value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"{_shown(value)} is not an http(s) URL; write e.g. http://127.0.0.1:8000/v1 or https://gateway.example/v1"
+        )
+    return value
+
+
+# Keys of client_args that would override what the provider block decides, with the fix.
+_CLIENT_ARGS_OWNED = {
+    "api_key": "never put secrets in a file; name the variable in `env_key`",
+    "base_url": "set `api_base` instead",
+    "api_base": "set `api_base` on the provider instead",
+}
+
+
+def check_client_args(value: dict[str, Any]) -> dict[str, Any]:
+    """Refuse client_args that smuggle a key or a second endpoint past `env_key` and `api_base`."""
+    for key in value:
+        fix = _CLIENT_ARGS_OWNED.get(str(key).lower())
+        if fix is not None:
+            raise ValueError(f"client_args may not set {key!r}: {fix}")
+    return value
+
+
 EnvVarName = Annotated[str, AfterValidator(check_env_var_name)]
 """An environment variable that holds a credential (validated by `check_env_var_name`)."""
 ProviderName = Annotated[str, AfterValidator(check_provider_name)]
 """A provider entry's name or any-llm provider type (validated by `check_provider_name`)."""
+ApiBase = Annotated[str, AfterValidator(check_api_base)]
+"""A provider's base URL: http(s) with a host, or built from `${VAR}` references."""
+ClientArgs = Annotated[dict[str, Any], AfterValidator(check_client_args)]
+"""Extra client arguments, never the key or the endpoint."""
+Seconds = Annotated[float, Field(gt=0, le=3600)]
+"""A positive duration of at most an hour."""
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_attribute_docstrings=True)
+    # allow_inf_nan=False: `timeout: .inf` or a price of `.nan` is a typo or an attack, never a setting.
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, use_attribute_docstrings=True, allow_inf_nan=False
+    )
 
 
 class LLMMode(StrEnum):
@@ -140,11 +178,11 @@ class ProviderConfig(_Model):
 
     env_key: EnvVarName | None = None
     """Environment variable holding the API key; its value is passed to any-llm as `api_key`."""
-    api_base: str | None = None
+    api_base: ApiBase | None = None
     """Base URL, for self-hosted or proxied endpoints (vLLM, llama.cpp, Ollama, gateways). `${VAR}` is expanded."""
-    timeout: PositiveFloat | None = None
+    timeout: Seconds | None = None
     """Per-request timeout in seconds. Unset keeps the provider SDK's default."""
-    client_args: dict[str, Any] = Field(default_factory=dict)
+    client_args: ClientArgs = Field(default_factory=dict)
     """Extra keyword arguments for the provider's client (e.g. `default_headers`). `${VAR}` is expanded."""
     type: ProviderName | None = None
     """The any-llm provider serving this entry; defaults to the entry's own name. Lets two entries of one
@@ -169,7 +207,7 @@ class FallbackConfig(_Model):
     """Provider name, a key of `providers`."""
     model: str
     """Model id, as the provider spells it."""
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: Params = Field(default_factory=dict)
     """Params merged over the role's own params for this target."""
     pricing: PricingConfig | None = None
     """This target's prices, for `cost_usd`."""
@@ -180,9 +218,9 @@ class CircuitBreakerConfig(_Model):
 
     enabled: bool = True
     """Turn the breaker off entirely with `false`."""
-    failure_threshold: PositiveInt = 5
+    failure_threshold: int = Field(default=5, ge=1, le=1000)
     """Consecutive retryable failures of one target that open its circuit."""
-    cooldown_seconds: NonNegativeFloat = 30.0
+    cooldown_seconds: float = Field(default=30.0, ge=0, le=86400)
     """How long an open circuit skips the target before one trial call is let through."""
 
 
@@ -193,19 +231,19 @@ class ResilienceConfig(_Model):
     (`LLMHub(resilience=...)`); unset fields keep the defaults shown here.
     """
 
-    max_retries: NonNegativeInt = 2
+    max_retries: int = Field(default=2, ge=0, le=10)
     """Retries per target after the first attempt: 2 means at most 3 requests to each target."""
-    backoff_initial_seconds: NonNegativeFloat = 0.5
+    backoff_initial_seconds: float = Field(default=0.5, ge=0, le=60)
     """Wait before the first retry."""
-    backoff_multiplier: float = Field(default=2.0, ge=1.0)
+    backoff_multiplier: float = Field(default=2.0, ge=1.0, le=10.0)
     """Each further retry waits this many times longer."""
-    backoff_max_seconds: NonNegativeFloat = 8.0
+    backoff_max_seconds: float = Field(default=8.0, ge=0, le=600)
     """Upper bound on one wait."""
     jitter: float = Field(default=0.25, ge=0.0, le=1.0)
     """Fraction of each wait that is randomised (0 = exact waits, 1 = anywhere from 0 to the full wait)."""
     respect_retry_after: bool = True
     """Wait as long as a 429's Retry-After asks (capped by `retry_after_max_seconds`)."""
-    retry_after_max_seconds: NonNegativeFloat = 60.0
+    retry_after_max_seconds: float = Field(default=60.0, ge=0, le=3600)
     """A Retry-After longer than this is not waited for: the target counts as failed and fallbacks are tried."""
     fallbacks: bool = True
     """Try the role's `fallbacks` after the primary target is exhausted."""
@@ -225,7 +263,7 @@ class RoleConfig(_Model):
     """Model id, as the provider spells it."""
     mode: LLMMode = LLMMode.chat
     """Which kind of call this role makes."""
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: Params = Field(default_factory=dict)
     """Call parameters (temperature, max_tokens, dimensions, ...) merged over `defaults.params`."""
     fallbacks: list[FallbackConfig] = Field(default_factory=list)
     """Targets tried in order when this one keeps failing with retryable errors."""
@@ -246,7 +284,7 @@ class RoleDefaultsConfig(_Model):
     """Model for unknown roles."""
     mode: LLMMode = LLMMode.chat
     """Mode of unknown roles; `params` apply only to roles of this mode."""
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: Params = Field(default_factory=dict)
     """Params every role of the same mode starts from."""
     pricing: PricingConfig | None = None
     """Prices of the default target."""

@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
-from llmhub_runtime.models import EnvVarName, ProviderName, ResilienceConfig
+from llmhub_runtime.models import ApiBase, ClientArgs, EnvVarName, ProviderName, ResilienceConfig, Seconds
+from llmhub_runtime.params import Params
 
 __all__ = [
     "Capability",
@@ -30,7 +31,9 @@ __all__ = [
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, validate_assignment=True)
+    model_config = ConfigDict(
+        extra="forbid", use_attribute_docstrings=True, validate_assignment=True, allow_inf_nan=False
+    )
 
 
 class RoleKind(StrEnum):
@@ -105,11 +108,11 @@ class SpecProviderConfig(_Model):
     """Disabled providers are never chosen."""
     env_key: EnvVarName | None = None
     """Environment variable holding the API key (written into llmhub.yaml, never the key itself)."""
-    api_base: str | None = None
+    api_base: ApiBase | None = None
     """Base URL for self-hosted or proxied endpoints (vLLM, llama.cpp, Ollama, a gateway)."""
-    timeout: PositiveFloat | None = None
+    timeout: Seconds | None = None
     """Per-request timeout in seconds."""
-    client_args: dict[str, Any] = Field(default_factory=dict)
+    client_args: ClientArgs = Field(default_factory=dict)
     """Extra arguments for the provider's client."""
     type: ProviderName | None = None
     """The any-llm provider serving this entry, when its name is not one (e.g. two vLLM servers)."""
@@ -142,7 +145,7 @@ class RoleSpec(_Model):
     """This model, as the provider spells it (used even if the catalog does not know it)."""
     task: str | None = None
     """Override the task the description implies (coding, reasoning, creative, extraction, ...)."""
-    mode_params: dict[str, Any] = Field(default_factory=dict)
+    mode_params: Params = Field(default_factory=dict)
     """Call parameters for llmhub.yaml (temperature, max_tokens, dimensions...)."""
     resilience: ResilienceConfig | None = None
     """Retries, backoff and circuit breaker for this role, copied into llmhub.yaml as written."""
