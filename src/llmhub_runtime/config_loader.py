@@ -17,7 +17,7 @@ import yaml
 from . import _env
 from ._suggest import did_you_mean
 from .errors import ConfigError, UnknownProviderError
-from .models import RuntimeConfig
+from .models import RuntimeConfig, check_env_name
 from .yamlmodel import Lines, Loc, combine, field_name, line_for, parse_yaml, read_text, validate
 
 __all__ = [
@@ -101,6 +101,10 @@ def find_config_path(cwd: str | os.PathLike[str] | None = None) -> Path:
         return path
     env_name = _env.get(_env.ENV_NAME_VAR)
     if env_name:
+        try:
+            check_env_name(env_name)
+        except ValueError as exc:
+            raise ConfigError(f"{_env.ENV_NAME_VAR}: {exc}", source=_env.ENV_NAME_VAR) from None
         path = base / f"llmhub.{env_name}.yaml"
         if not path.is_file():
             raise ConfigError(
@@ -146,7 +150,13 @@ def save_config(path: str | os.PathLike[str], config: RuntimeConfig, *, header: 
 
 
 def atomic_write_text(target: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `target`, flush it to disk, then rename it over `target`."""
+    """Write `text` to a temporary file beside `target`, flush it to disk, then rename it over `target`.
+
+    A `target` that is a symbolic link is written *through*: the file it points to is replaced and
+    the link stays a link (renaming over the link itself would copy a linked secret, such as a
+    shared `.env`, into the project as a plain file and cut the link).
+    """
+    target = Path(os.path.realpath(target)) if Path(target).is_symlink() else Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -33,6 +33,7 @@ __all__ = [
     "RoleConfig",
     "RoleDefaultsConfig",
     "RuntimeConfig",
+    "check_env_name",
     "check_env_var_name",
     "check_provider_name",
     "is_env_var_name",
@@ -93,6 +94,21 @@ def check_env_var_name(value: str) -> str:
         raise ValueError(
             f"{value} configures an endpoint or the process, it is not an API key; name the variable that "
             "holds the key, e.g. OPENAI_API_KEY (put a self-hosted URL in `api_base`)"
+        )
+    return value
+
+
+_ENV_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+
+
+def check_env_name(value: str) -> str:
+    """Accept an environment name (`dev`, `prod`, `eu-staging`); it becomes part of a file name.
+
+    `llmhub.<env>.yaml` is built from it, so `../..` or a slash would write outside the project.
+    """
+    if not _ENV_NAME.fullmatch(value):
+        raise ValueError(
+            f"{_shown(value)} is not an environment name; use letters, digits, '-' and '_' (e.g. prod, eu-staging)"
         )
     return value
 

@@ -18,6 +18,7 @@ from llmhub_runtime import LLMHub
 from llmhub_runtime.errors import ConfigError
 from llmhub_runtime.models import check_env_var_name, check_provider_name
 from llmhub_runtime.safetext import escape_control
+from tests.paths import MINI
 
 USER_DOTENV = "# mine\nOPENAI_API_KEY=sk-user-real-key-123456\n"
 
@@ -155,3 +156,36 @@ def test_keys_referenced_in_urls_or_sent_as_another_providers_headers_are_warned
     result = run("spec", "validate")
     assert 'providers["gw"].api_base: api_base puts the value of GW_TOKEN into the URL' in result.stderr
     assert 'providers["gw"].client_args: client_args send ANTHROPIC_API_KEY' in result.stderr
+
+
+def test_a_symlinked_env_file_is_written_through_not_replaced(project, tmp_path_factory):
+    secrets = tmp_path_factory.mktemp("elsewhere") / "shared.env"
+    secrets.write_text(USER_DOTENV)
+    (project / ".env").unlink()
+    (project / ".env").symlink_to(secrets)
+    (project / "llmhub.spec.yaml").write_text(spec_with_provider("anthropic", "    env_key: ANTHROPIC_API_KEY\n"))
+    assert run("env", "sync", "--dotenv").exit_code == 0
+    assert (project / ".env").is_symlink()  # still a link: the secret was not copied into the project
+    assert secrets.read_text().startswith(USER_DOTENV) and "ANTHROPIC_API_KEY=" in secrets.read_text()
+
+
+def test_a_symlinked_llmhub_yaml_stays_a_link(project, tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))
+    (project / "llmhub.spec.yaml").write_text(spec_with_provider("openai", "    env_key: OPENAI_API_KEY\n"))
+    real = tmp_path_factory.mktemp("deploy") / "llmhub.yaml"
+    real.write_text("roles: {}\n")
+    (project / "llmhub.yaml").symlink_to(real)
+    result = run("generate", "--no-llm", "--force")
+    assert result.exit_code == 0, result.output
+    assert (project / "llmhub.yaml").is_symlink()
+    assert "llm.inference" in real.read_text()
+
+
+def test_environment_names_cannot_leave_the_project(project, monkeypatch):
+    (project / "llmhub.spec.yaml").write_text(spec_with_provider("openai", "    env_key: OPENAI_API_KEY\n"))
+    result = run("generate", "--no-llm", "--env", "../../escape")
+    assert result.exit_code == 2 and "is not an environment name" in result.output
+    assert not (project.parent.parent / "llmhub.escape.yaml").exists()
+    monkeypatch.setenv("LLMHUB_ENV", "../x")
+    with pytest.raises(ConfigError, match=r"LLMHUB_ENV: '\.\./x' is not an environment name"):
+        LLMHub()

@@ -20,7 +20,24 @@ SpecOption = Annotated[
     Path | None,
     typer.Option("--spec", "-s", help="The spec (default: the nearest llmhub.spec.yaml).", dir_okay=False),
 ]
-EnvOption = Annotated[str | None, typer.Option("--env", "-e", help="Apply the spec's environments.<env> overlay.")]
+
+
+def _env_name(value: str | None) -> str | None:
+    # The name becomes part of a file name (llmhub.<env>.yaml): `--env ../..` must not leave the project.
+    from llmhub_runtime.models import check_env_name
+
+    if value is None:
+        return None
+    try:
+        return check_env_name(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+EnvOption = Annotated[
+    str | None,
+    typer.Option("--env", "-e", help="Apply the spec's environments.<env> overlay.", callback=_env_name),
+]
 RulesOption = Annotated[
     Path | None,
     typer.Option("--rules", help="A directory of rules/*.yaml to use instead of the shipped rules.", file_okay=False),

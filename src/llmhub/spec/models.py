@@ -7,11 +7,28 @@ ignored preference. `llmhub generate` compiles a spec into `llmhub.yaml`.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+)
 
-from llmhub_runtime.models import ApiBase, ClientArgs, EnvVarName, ProviderName, ResilienceConfig, Seconds
+from llmhub_runtime.models import (
+    ApiBase,
+    ClientArgs,
+    EnvVarName,
+    ProviderName,
+    ResilienceConfig,
+    Seconds,
+    check_env_name,
+)
 from llmhub_runtime.params import Params
 
 __all__ = [
@@ -28,6 +45,10 @@ __all__ = [
     "SpecDefaults",
     "SpecProviderConfig",
 ]
+
+
+EnvName = Annotated[str, AfterValidator(check_env_name)]
+"""An environment name (`prod`): part of a file name, so letters, digits, `-` and `_` only."""
 
 
 class _Model(BaseModel):
@@ -186,7 +207,7 @@ class SpecConfig(_Model):
     """Format version of this file."""
     project: str = "my-app"
     """The project's name, copied into llmhub.yaml."""
-    env: str = "dev"
+    env: EnvName = "dev"
     """The environment this file describes (`--env NAME` applies `environments.NAME` and sets it)."""
     providers: dict[ProviderName, SpecProviderConfig] = Field(default_factory=dict)
     """Providers the project may use, by any-llm name (or any name with `type:`)."""
@@ -200,5 +221,5 @@ class SpecConfig(_Model):
     """Retries, backoff, fallbacks and circuit breaker for every role, copied into llmhub.yaml as written."""
     policy: PolicySpec | None = None
     """Whether free tiers and preview ids may be picked (per role: `roles.<name>.policy`)."""
-    environments: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    environments: dict[EnvName, dict[str, Any]] = Field(default_factory=dict)
     """Per-environment overlays merged over this file by `llmhub generate --env NAME` (same shape)."""
