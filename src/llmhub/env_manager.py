@@ -30,6 +30,7 @@ __all__ = [
     "find_dotenv_file",
     "generate_env_example",
     "load_dotenv_file",
+    "provider_key_variable",
     "required_env_keys",
     "sync_env_example",
 ]
@@ -44,17 +45,36 @@ _ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
 
 
 def default_env_key(provider: str) -> str:
-    """The variable any-llm reads a provider's key from when no `env_key` is given (OPENAI_API_KEY, ...)."""
-    try:
-        from any_llm import AnyLLM
+    """The variable any-llm reads a provider's key from when no `env_key` is given (OPENAI_API_KEY, ...).
 
-        variable = getattr(AnyLLM.get_provider_class(provider), "ENV_API_KEY_NAME", None)
-    except Exception:  # an unknown provider, or one whose SDK extra is not installed
-        variable = None
-    if isinstance(variable, str) and is_env_var_name(variable):
+    From the provider data (kept in step with any-llm by a test), so no command that calls no
+    provider pays for importing any-llm; an unknown provider gets `<NAME>_API_KEY`.
+    """
+    variable = _known_key(provider)
+    if variable:
         return variable
     # `amazon-bedrock` -> AMAZON_BEDROCK_API_KEY: always a plain name, whatever the provider is called.
     return re.sub(r"[^A-Z0-9_]", "_", provider.upper()).lstrip("0123456789") + "_API_KEY"
+
+
+def provider_key_variable(provider: str) -> str | None:
+    """The key variable a provider needs by default, or None when it takes none (Ollama, Vertex AI)."""
+    return None if _takes_no_key(provider) else default_env_key(provider)
+
+
+def _known_key(provider: str) -> str | None:
+    from llmhub.catalog.providers import provider_mappings
+
+    mapping = provider_mappings().get(provider)
+    return mapping.key if mapping is not None and mapping.key and is_env_var_name(mapping.key) else None
+
+
+def _takes_no_key(provider: str) -> bool:
+    """Whether any-llm calls this provider with no key variable (Ollama, Vertex AI's credential chain...)."""
+    from llmhub.catalog.providers import provider_mappings
+
+    mapping = provider_mappings().get(provider)
+    return mapping is not None and mapping.key is None
 
 
 def required_env_keys(spec: SpecConfig | None = None, runtime: RuntimeConfig | None = None) -> dict[str, list[str]]:
@@ -90,7 +110,7 @@ def required_env_keys(spec: SpecConfig | None = None, runtime: RuntimeConfig | N
     for name, env_key, api_base, provider_type, client_args in entries:
         if env_key:
             need(env_key, name)
-        elif not api_base:
+        elif not api_base and not _takes_no_key(provider_type or name):
             need(default_env_key(provider_type or name), name)
         for variable in env_references([api_base, client_args]):
             need(variable, name)

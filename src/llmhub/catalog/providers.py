@@ -21,6 +21,8 @@ class ProviderMapping:
     api_base: str | None = None
     """The endpoint of the models.dev listing, when it differs from any-llm's default."""
     note: str | None = None
+    key: str | None = None
+    """The variable any-llm reads the API key from; None when the provider takes no key variable."""
 
 
 @functools.cache
@@ -29,7 +31,11 @@ def provider_mappings() -> dict[str, ProviderMapping]:
     raw = load_data("providers.yaml")
     return {
         name: ProviderMapping(
-            anyllm=name, modelsdev=entry.get("modelsdev"), api_base=entry.get("api_base"), note=entry.get("note")
+            anyllm=name,
+            modelsdev=entry.get("modelsdev"),
+            api_base=entry.get("api_base"),
+            note=entry.get("note"),
+            key=entry.get("key"),
         )
         for name, entry in raw.items()
     }

@@ -158,7 +158,7 @@ def _split(answer: str) -> list[str]:
 def _providers(names: list[str]) -> dict[str, str | None]:
     """Provider -> its key variable (any-llm's own name for it), in the order given."""
     from llmhub.catalog.providers import provider_mappings
-    from llmhub.env_manager import default_env_key
+    from llmhub.env_manager import provider_key_variable
     from llmhub_runtime._suggest import did_you_mean
 
     known = provider_mappings()
@@ -170,7 +170,7 @@ def _providers(names: list[str]) -> dict[str, str | None]:
                 "for a self-hosted server add it to llmhub.spec.yaml afterwards with `type:` and `api_base:`",
                 param_hint="--provider",
             )
-        providers[name] = default_env_key(name)
+        providers[name] = provider_key_variable(name)
     return providers
 
 
