@@ -168,7 +168,10 @@ def _build_or_load(
 ) -> Catalog:
     mode = f"dir:{_fingerprint(directory)}" if directory is not None else ("offline" if offline else "live")
     # The day is an input: deprecation dates pass, so yesterday's catalog may call a retired model current.
-    inputs = f"{mode}|overrides:{user_overrides.digest if user_overrides else 'none'}|day:{today.isoformat()}"
+    inputs = (
+        f"{mode}|overrides:{user_overrides.digest if user_overrides else 'none'}|day:{today.isoformat()}"
+        f"|data:{_data_fingerprint()}"
+    )
     local = directory is not None
     if not force_refresh:
         previous = cache.load_catalog(slot)
@@ -631,3 +634,19 @@ def _source_payload(
     if live is not None:
         return live[name]
     return _offline_raw(cache, name)
+
+
+@functools.cache
+def _data_fingerprint() -> str:
+    """A hash of the data files that shape a catalog (kinds, names, mappings, the bundled sources).
+
+    Part of a cached catalog's inputs: an upgrade that changes how models are classified or
+    matched, or ships a newer offline bundle, rebuilds the catalog instead of serving the old one.
+    """
+    from importlib import resources
+
+    digest = hashlib.sha256()
+    folder = resources.files("llmhub.catalog").joinpath("data")
+    for name in ("kinds.yaml", "names.yaml", "arena_overrides.yaml", "providers.yaml", "offline/BUNDLE.json"):
+        digest.update(folder.joinpath(name).read_bytes())
+    return digest.hexdigest()[:12]

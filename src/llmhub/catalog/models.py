@@ -28,7 +28,7 @@ __all__ = [
     "SourceStatus",
 ]
 
-CATALOG_VERSION = 3
+CATALOG_VERSION = 4
 """Bumped when the shape changes, so older cached catalogs are rebuilt instead of misread."""
 
 # The arena categories kept per model (the leaderboard has 29; these are the task-level ones).
