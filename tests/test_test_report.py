@@ -48,9 +48,21 @@ def make_project(root: Path, body: str) -> Path:
     return root
 
 
+REPORT_COMMAND = [
+    sys.executable,
+    "-m",
+    "llmhub.tools.run_tests_with_report",
+    "--",
+    "tests",
+    "-q",
+    "-p",
+    "no:cacheprovider",
+]
+
+
 def run_report(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "llmhub.tools.run_tests_with_report", "--", "tests", "-q", "-p", "no:cacheprovider"],
+        REPORT_COMMAND,
         cwd=root, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
@@ -93,3 +105,15 @@ def test_a_green_run_exits_0_and_says_passed(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     [json_file] = (root / "reports" / "test-execution").glob("TER-*.json")
     assert json.loads(json_file.read_text())["summary"]["status"] == "passed"
+
+
+def test_deselected_tests_are_not_counted_as_passed(tmp_path):
+    root = make_project(tmp_path, SAMPLE)
+    done = subprocess.run(
+        [*REPORT_COMMAND, "-k", "test_ok"],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    [json_file] = (root / "reports" / "test-execution").glob("TER-*.json")
+    summary = json.loads(json_file.read_text())["summary"]
+    assert (summary["total_tests"], summary["passed"], summary["failed"]) == (1, 1, 0)

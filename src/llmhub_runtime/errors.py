@@ -112,7 +112,11 @@ class EnvVarMissingError(ConfigError):
         if context:
             detail += f" ({context})"
         example = self.variables[0]
-        detail += f"; set {'it' if len(self.variables) == 1 else 'them'} (e.g. `export {example}=...`) or add to .env"
+        # The runtime reads a .env file only when asked, so the hint says how, not just "add to .env".
+        detail += (
+            f"; set {'it' if len(self.variables) == 1 else 'them'} (e.g. `export {example}=...`), "
+            "or put it in .env and create the hub with LLMHub(dotenv=True)"
+        )
         super().__init__(detail, source=source)
 
 

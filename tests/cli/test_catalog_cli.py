@@ -130,3 +130,21 @@ def test_subprocess_error_has_no_traceback_and_verbose_shows_one(tmp_path):
     assert "Traceback" not in quiet.stderr
     loud = subprocess.run([sys.executable, "-m", "llmhub", "--verbose", *command[3:]], capture_output=True, text=True)
     assert loud.returncode == 1 and "Traceback" in loud.stderr
+
+
+def test_refresh_exits_1_when_no_source_answers(tmp_path, monkeypatch):
+    from llmhub.catalog.sources import arena, arena_dataset, litellm, modelsdev
+    from llmhub.errors import SourceError
+
+    def down(*args, **kwargs):
+        raise SourceError("test", "connection refused")
+
+    monkeypatch.delenv("LLMHUB_CATALOG_SOURCES", raising=False)
+    monkeypatch.setenv("LLMHUB_CACHE_DIR", str(tmp_path / "cache"))
+    for module in (modelsdev, arena, litellm):
+        monkeypatch.setattr(module, "fetch_live", down)
+    monkeypatch.setattr(arena_dataset, "fetch_live", down, raising=False)
+    result = run("catalog", "refresh", "--no-discover")
+    assert result.exit_code == 1, result.output
+    assert "no source could be refreshed" in result.stderr
+    assert "Traceback" not in result.output

@@ -22,11 +22,13 @@ from llmhub_runtime.errors import (
         (ConfigError("bad"), "bad"),
         (
             EnvVarMissingError(["A_KEY"]),
-            "missing environment variable A_KEY; set it (e.g. `export A_KEY=...`) or add to .env",
+            "missing environment variable A_KEY; set it (e.g. `export A_KEY=...`), "
+            "or put it in .env and create the hub with LLMHub(dotenv=True)",
         ),
         (
             EnvVarMissingError(["A", "B"], context="strict_env=True"),
-            "missing environment variables A, B (strict_env=True); set them (e.g. `export A=...`) or add to .env",
+            "missing environment variables A, B (strict_env=True); set them (e.g. `export A=...`), "
+            "or put it in .env and create the hub with LLMHub(dotenv=True)",
         ),
         (
             ProviderError("boom", provider="openai", model="gpt-4o", role="r", status_code=500),

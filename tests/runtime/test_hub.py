@@ -143,6 +143,7 @@ def test_strict_env_lists_every_missing_variable(fake):
 
 def test_without_strict_env_a_missing_key_fails_at_call_time_naming_it(fake, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "x")
+    fake.uses_credentials = True  # stands in for a backend that really sends requests
     hub = LLMHub(config=CONFIG, backend=fake)
     with pytest.raises(EnvVarMissingError, match="ANTHROPIC_API_KEY") as info:
         hub.completion(role="llm.inference", messages=MESSAGES)

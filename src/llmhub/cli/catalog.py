@@ -49,8 +49,17 @@ def catalog_refresh(
     """Rebuild the catalog from its sources now, ignoring the cache's age, and summarise it."""
     catalog = _load(sources, refresh=True, discover=discover)
     summary = _summary(catalog)
+    # Refreshed means at least one source answered now (live, unchanged since last time, or the
+    # mirror). When every one failed, the catalog shown is an older or bundled one: say so, exit 1.
+    from llmhub.catalog.build import offline_from_env
+
+    answered = [s for s in catalog.sources if s.status in ("live", "not-modified", "local")]
+    failed = [s.name for s in catalog.sources if s.status not in ("live", "not-modified", "local", "skipped")]
+    stale = not answered and not offline_from_env()
     if as_json:
         out.emit_json(summary)
+        if stale:
+            raise typer.Exit(1)
         return
     out.line(f"Catalog built at {catalog.built_at}: {summary['models']} models, {summary['callable']} callable")
     out.table(
@@ -63,6 +72,12 @@ def catalog_refresh(
             f"{counts['unmatched']} unmatched (see `llmhub catalog arena --unmatched`); "
             f"{counts['scored_models']} models scored"
         )
+    if stale:
+        out.error_line(
+            f"no source could be refreshed ({', '.join(failed)} failed); the catalog above is the last good or "
+            "bundled one. Check the network (or use --sources DIR), then retry"
+        )
+        raise typer.Exit(1)
 
 
 @app.command("show")

@@ -60,6 +60,11 @@ class ReportCollector:
             tags += sorted({m.name for m in item.iter_markers()} - _PLUMBING_MARKERS)
             self.results[item.nodeid] = TestResult(id=item.nodeid, tags=tags)
 
+    def pytest_deselected(self, items: list[Any]) -> None:
+        """Tests deselected (`-k`, `-m`) did not run: they are not in the report at all."""
+        for item in items:
+            self.results.pop(item.nodeid, None)
+
     def pytest_runtest_logreport(self, report: Any) -> None:
         """Fold one phase (setup, call, teardown) into the test's result: any failure fails it."""
         result = self.results.setdefault(report.nodeid, TestResult(id=report.nodeid))

@@ -76,6 +76,9 @@ class FakeBackend:
         embedding_dim: Length of the default embedding vectors.
     """
 
+    uses_credentials = False
+    """Nothing is sent anywhere, so the hub asks for no key or endpoint variable (the README's promise)."""
+
     def __init__(
         self,
         *,
