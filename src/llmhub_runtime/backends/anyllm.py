@@ -325,13 +325,37 @@ def _closer(client: AnyLLM) -> Any:
     return getattr(sdk_client, "close", None) or getattr(sdk_client, "aclose", None)
 
 
+def _masked(text: str, request: BackendRequest) -> str:
+    """`text` with the connection's key (and long client_args values, such as auth headers) as `***`.
+
+    Proxies and some self-hosted servers echo the credential in their error body; from there it
+    would reach exception messages, hook payloads, attempt records and any log of them.
+    """
+    connection = request.connection
+    secrets = [connection.api_key] if connection.api_key else []
+    secrets += [value for value in _strings(connection.client_args) if len(value) >= 12]
+    for secret in sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
 def _map_error(exc: Exception, request: BackendRequest) -> Exception:
     """Translate an any-llm / SDK exception into the runtime's error tree (or return it unchanged)."""
     if isinstance(exc, LLMHubError):
         return exc
     where = {"provider": request.connection.provider, "model": request.model, "role": request.role}
     status = getattr(exc, "status_code", None)
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    message = _masked(getattr(exc, "message", None) or str(exc) or type(exc).__name__, request)
     common: dict[str, Any] = {**where, "status_code": status, "original_exception": exc}
     if isinstance(exc, anyllm_errors.MissingApiKeyError):
         return EnvVarMissingError(
