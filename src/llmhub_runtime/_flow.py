@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .backends import Backend, BackendRequest
-from .errors import AllAttemptsFailedError, AttemptRecord, ConfigError, MissingDependencyError, ProviderError
+from .errors import (
+    AllAttemptsFailedError,
+    AttemptRecord,
+    ConfigError,
+    IncompleteStreamError,
+    MissingDependencyError,
+    ProviderError,
+)
 from .hooks import AfterCallHook, BeforeCallHook, compute_cost, extract_usage, run_hook
 from .models import ResilienceConfig
 from .resilience import CircuitBreaker, backoff_delay
@@ -78,12 +85,32 @@ class _StreamReport:
     usage: dict[str, int] | None = None
     done: bool = False
 
+    finished: bool = False
+    """A chunk carried a finish reason: the provider said the reply is whole."""
+    chat: bool = False
+    """The chunks are chat-completion chunks (the only streams with a finish reason to expect)."""
+
     def observe(self, chunk: Any) -> None:
+        choices = getattr(chunk, "choices", None)
+        if choices is not None:
+            self.chat = True
+            if any(getattr(choice, "finish_reason", None) for choice in choices):
+                self.finished = True
         if self.hook is None:
             return
         usage = extract_usage(chunk)
         if usage is not None:
             self.usage = usage
+
+    def check_complete(self) -> None:
+        """Raise IncompleteStreamError when a chat stream ended with no finish reason (cut off)."""
+        if self.chat and not self.finished:
+            raise IncompleteStreamError(
+                "the stream ended without a finish reason: the reply is cut off (connection dropped or proxy timeout)",
+                provider=self.payload.get("provider"),
+                model=self.payload.get("model"),
+                role=self.payload.get("role"),
+            )
 
     def finish(self, error: BaseException | None) -> None:
         if self.done or self.hook is None:
@@ -236,7 +263,7 @@ def run_sync(call: Call, backend: Backend) -> Any:
                 if call.stream:
                     chunks = backend.invoke_stream(step.request)
                     # Pull the first chunk here, so a failure to connect is retried like any other call.
-                    result: Any = _StreamStart(next(iter(chunks), _EMPTY), chunks)
+                    result: Any = _StreamStart(_first_chunk(next(iter(chunks), _EMPTY), step.request), chunks)
                 else:
                     result = backend.invoke(step.request)
                 outcome = _Outcome(result=result, latency_ms=(time.perf_counter() - started) * 1000)
@@ -267,7 +294,7 @@ async def run_async(call: Call, backend: Backend) -> Any:
             try:
                 if call.stream:
                     chunks = backend.ainvoke_stream(step.request)
-                    result: Any = _StreamStart(await anext(aiter(chunks), _EMPTY), chunks)
+                    result: Any = _StreamStart(_first_chunk(await anext(aiter(chunks), _EMPTY), step.request), chunks)
                 else:
                     result = await backend.ainvoke(step.request)
                 outcome = _Outcome(result=result, latency_ms=(time.perf_counter() - started) * 1000)
@@ -282,15 +309,27 @@ async def run_async(call: Call, backend: Backend) -> Any:
             return stop.value
 
 
+def _first_chunk(chunk: Any, request: Any) -> Any:
+    """A stream that ends before its first chunk sent nothing: a provider fault, retried and failed over."""
+    if chunk is _EMPTY:
+        raise IncompleteStreamError(
+            "the stream ended before its first chunk",
+            provider=request.connection.provider,
+            model=request.model,
+            role=request.role,
+        )
+    return chunk
+
+
 def _sync_stream(report: _StreamReport, start: _StreamStart) -> Iterator[Any]:
     error: BaseException | None = None
     try:
-        if start.first is not _EMPTY:
-            report.observe(start.first)
-            yield start.first
+        report.observe(start.first)
+        yield start.first
         for chunk in start.chunks:
             report.observe(chunk)
             yield chunk
+        report.check_complete()
     except BaseException as exc:
         error = exc
         raise
@@ -304,12 +343,12 @@ def _sync_stream(report: _StreamReport, start: _StreamStart) -> Iterator[Any]:
 async def _async_stream(report: _StreamReport, start: _StreamStart) -> AsyncIterator[Any]:
     error: BaseException | None = None
     try:
-        if start.first is not _EMPTY:
-            report.observe(start.first)
-            yield start.first
+        report.observe(start.first)
+        yield start.first
         async for chunk in start.chunks:
             report.observe(chunk)
             yield chunk
+        report.check_complete()
     except BaseException as exc:
         error = exc
         raise

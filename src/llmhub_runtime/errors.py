@@ -18,6 +18,7 @@ answered badly or not at all)::
         ├── QuotaExceededError       402 out of credits / budget: not retried, fallbacks tried
         ├── RateLimitError           429: retried, honouring Retry-After
         ├── ProviderUnavailableError 5xx, timeouts, connection errors: retried
+        │   └── IncompleteStreamError a stream ended without a finish reason: the reply is cut off
         └── AllAttemptsFailedError   retries and fallbacks exhausted; lists every attempt
 
 Catch `LLMHubError` for everything, `ConfigError` for set-up problems, `ProviderError` for call
@@ -41,6 +42,7 @@ __all__ = [
     "BadRequestError",
     "ConfigError",
     "EnvVarMissingError",
+    "IncompleteStreamError",
     "InvalidCallError",
     "LLMHubError",
     "MissingDependencyError",
@@ -250,6 +252,15 @@ class ProviderUnavailableError(ProviderError):
 
     retryable = True
     failover = True
+
+
+class IncompleteStreamError(ProviderUnavailableError):
+    """A stream ended without a finish reason (or before its first chunk): the reply is cut off.
+
+    Raised when the stream ends rather than returning a truncated reply as if it were whole. Before
+    the first chunk it is retried and failed over like any transient fault; after chunks have been
+    yielded it can only be raised to the caller, who has part of a reply.
+    """
 
 
 @dataclass(frozen=True)
