@@ -379,6 +379,10 @@ def _map_error(exc: Exception, request: BackendRequest) -> Exception:
         return BadRequestError(message, **common)
     if isinstance(exc, anyllm_errors.UpstreamProviderError | anyllm_errors.GatewayTimeoutError):
         return ProviderUnavailableError(message, **common)
+    if _is_invalid_body(exc):
+        # A 200 whose body is cut off or is not JSON (a proxy's HTML error page, a dropped
+        # connection): a provider fault like a 5xx, so it is retried and failed over.
+        return ProviderUnavailableError(f"the provider sent a response that is not valid JSON ({message})", **common)
     if isinstance(exc, anyllm_errors.AnyLLMError):
         original = exc.original_exception
         if (status is not None and status >= 500) or (status is None and _is_transient(original or exc)):
@@ -391,6 +395,20 @@ def _map_error(exc: Exception, request: BackendRequest) -> Exception:
     if isinstance(exc, TimeoutError | ConnectionError) or _is_transient(exc):
         return ProviderUnavailableError(message, **common)
     return exc
+
+
+def _is_invalid_body(exc: BaseException) -> bool:
+    """Whether `exc` (or the exception it wraps) is a response body that could not be decoded."""
+    import json
+
+    seen: BaseException | None = exc
+    for _ in range(4):  # any-llm wraps the SDK's exception, which may wrap the decoder's
+        if seen is None:
+            return False
+        if isinstance(seen, json.JSONDecodeError) or type(seen).__name__ == "APIResponseValidationError":
+            return True
+        seen = getattr(seen, "original_exception", None) or seen.__cause__
+    return False
 
 
 def _is_transient(exc: BaseException) -> bool:
