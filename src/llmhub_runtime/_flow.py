@@ -152,6 +152,8 @@ def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
         try:
             request = call.build_request(target, call.arguments)
         except ConfigError as exc:
+            if breaker_settings.enabled:
+                call.breaker.done(key)  # let through, but never called
             if index == 0:
                 raise
             # A fallback that cannot even be set up must not hide why the primary failed.
@@ -161,90 +163,100 @@ def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
         retry = 0
         is_last_target = index == len(targets) - 1
         hooked = call.on_before is not None or call.on_after is not None
-        while True:
-            attempt += 1
-            payload: dict[str, Any] = {}
-            if hooked:  # hot path: no payloads, usage or cost when nobody listens
-                payload = {
-                    "role": call.resolved.role,
-                    "provider": target.provider,
-                    "model": target.model,
-                    "mode": call.resolved.mode.value,
-                    "operation": call.operation,
-                    "params": dict(target.params),
-                    "attempt": attempt,
-                    "fallback_used": index > 0,
-                }
-                run_hook(call.on_before, payload)
-            report = _StreamReport(call.on_after, payload, target.pricing) if call.stream else None
-            outcome = yield _Invoke(request)
-            assert outcome is not None
-            error = outcome.error
-            if error is None:
-                if breaker_settings.enabled:
-                    call.breaker.record_success(key)
-                if report is not None:
-                    return report, outcome.result
-                if call.on_after is None:
+        try:
+            while True:
+                attempt += 1
+                payload: dict[str, Any] = {}
+                if hooked:  # hot path: no payloads, usage or cost when nobody listens
+                    payload = {
+                        "role": call.resolved.role,
+                        "provider": target.provider,
+                        "model": target.model,
+                        "mode": call.resolved.mode.value,
+                        "operation": call.operation,
+                        "params": dict(target.params),
+                        "attempt": attempt,
+                        "fallback_used": index > 0,
+                    }
+                    run_hook(call.on_before, payload)
+                report = _StreamReport(call.on_after, payload, target.pricing) if call.stream else None
+                outcome = yield _Invoke(request)
+                assert outcome is not None
+                error = outcome.error
+                if error is None:
+                    if breaker_settings.enabled:
+                        call.breaker.record_success(key)
+                    if report is not None:
+                        return report, outcome.result
+                    if call.on_after is None:
+                        return outcome.result
+                    usage = extract_usage(outcome.result)
+                    run_hook(
+                        call.on_after,
+                        {
+                            **payload,
+                            "success": True,
+                            "error": None,
+                            "error_type": None,
+                            "latency_ms": outcome.latency_ms,
+                            "usage": usage,
+                            "cost_usd": compute_cost(usage, target.pricing),
+                            "final": True,
+                        },
+                    )
                     return outcome.result
-                usage = extract_usage(outcome.result)
-                run_hook(
-                    call.on_after,
-                    {
-                        **payload,
-                        "success": True,
-                        "error": None,
-                        "error_type": None,
-                        "latency_ms": outcome.latency_ms,
-                        "usage": usage,
-                        "cost_usd": compute_cost(usage, target.pricing),
-                        "final": True,
-                    },
-                )
-                return outcome.result
 
-            opened = False
-            delay: float | None = None
-            if isinstance(error, ProviderError):
-                last_error = error
-                records.append(AttemptRecord(target.provider, target.model, attempt, _reason(error)))
-                if error.retryable and breaker_settings.enabled:
-                    opened = call.breaker.record_failure(key, breaker_settings.failure_threshold)
+                opened = False
+                delay: float | None = None
+                if isinstance(error, ProviderError):
+                    last_error = error
+                    records.append(AttemptRecord(target.provider, target.model, attempt, _reason(error)))
+                    if error.retryable and breaker_settings.enabled:
+                        opened = call.breaker.record_failure(key, breaker_settings.failure_threshold)
+                    elif breaker_settings.enabled:
+                        call.breaker.release(key)
+                    # No retry once the circuit is open, whoever opened it: the other calls of a
+                    # burst that failed together move on to the fallbacks instead of retrying.
+                    still_closed = not breaker_settings.enabled or not call.breaker.is_open(
+                        key, breaker_settings.cooldown_seconds
+                    )
+                    if error.retryable and retry < settings.max_retries and not opened and still_closed:
+                        delay = backoff_delay(settings, retry + 1, getattr(error, "retry_after", None))
                 elif breaker_settings.enabled:
                     call.breaker.release(key)
-                if error.retryable and retry < settings.max_retries and not opened:
-                    delay = backoff_delay(settings, retry + 1, getattr(error, "retry_after", None))
-            elif breaker_settings.enabled:
-                call.breaker.release(key)
 
-            setup_failed = isinstance(error, ConfigError | MissingDependencyError) and index > 0
-            if setup_failed:
-                # As above: a fallback that cannot be set up is listed, and the next target tried.
-                records.append(AttemptRecord(target.provider, target.model, attempt, _one_line(error), True))
-            gives_up = not setup_failed and (not isinstance(error, ProviderError) or not error.failover)
-            if call.on_after is not None:
-                run_hook(
-                    call.on_after,
-                    {
-                        **payload,
-                        "success": False,
-                        "error": _one_line(error),
-                        "error_type": type(error).__name__,
-                        "latency_ms": outcome.latency_ms,
-                        "usage": None,
-                        "cost_usd": None,
-                        "final": delay is None and (gives_up or is_last_target),
-                    },
-                )
-            if delay is None and gives_up:
-                raise error
-            if delay is None:
-                if opened:
-                    logger.warning("llmhub: circuit opened for %s:%s", target.provider, target.model)
-                break
-            retry += 1
-            if delay > 0:
-                yield _Sleep(delay)
+                setup_failed = isinstance(error, ConfigError | MissingDependencyError) and index > 0
+                if setup_failed:
+                    # As above: a fallback that cannot be set up is listed, and the next target tried.
+                    records.append(AttemptRecord(target.provider, target.model, attempt, _one_line(error), True))
+                gives_up = not setup_failed and (not isinstance(error, ProviderError) or not error.failover)
+                if call.on_after is not None:
+                    run_hook(
+                        call.on_after,
+                        {
+                            **payload,
+                            "success": False,
+                            "error": _one_line(error),
+                            "error_type": type(error).__name__,
+                            "latency_ms": outcome.latency_ms,
+                            "usage": None,
+                            "cost_usd": None,
+                            "final": delay is None and (gives_up or is_last_target),
+                        },
+                    )
+                if delay is None and gives_up:
+                    raise error
+                if delay is None:
+                    if opened:
+                        logger.warning("llmhub: circuit opened for %s:%s", target.provider, target.model)
+                    break
+                retry += 1
+                if delay > 0:
+                    yield _Sleep(delay)
+        finally:
+            # However this target's attempts ended (answer, give-up, next target, cancellation).
+            if breaker_settings.enabled:
+                call.breaker.done(key)
 
     raise AllAttemptsFailedError(call.resolved.role, records, last_error)
 

@@ -99,6 +99,8 @@ class _TargetState:
     failures: int = 0
     opened_at: float | None = None
     trial_in_flight: bool = False
+    in_flight: int = 0
+    """Calls let through to this target that have not finished with it yet."""
 
 
 class CircuitBreaker:
@@ -108,6 +110,11 @@ class CircuitBreaker:
     the target is skipped for `cooldown_seconds`. Then it is half-open: one trial call is let
     through; success closes the circuit, failure opens it for another cool-down. Thread-safe; shared
     by the sync and async paths of one `LLMHub`.
+
+    A target that has started failing (closed, but with failures counted) lets through only as many
+    concurrent calls as failures are left before the threshold: a burst of 64 async calls cannot
+    all pile onto a failing target before the first of them has failed. Every call let through
+    must end with `done` (the call path does so in a `finally`).
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
@@ -118,8 +125,11 @@ class CircuitBreaker:
     def allow(self, target: tuple[str, str], threshold: int, cooldown: float) -> float | None:
         """Return None if `target` may be called now, else the seconds left until it may be tried again."""
         with self._lock:
-            state = self._states.get(target)
-            if state is None or state.opened_at is None:
+            state = self._states.setdefault(target, _TargetState())
+            if state.opened_at is None:
+                if state.failures and state.in_flight >= max(threshold - state.failures, 1):
+                    return 0.0  # failing already: no more concurrent calls than failures left to open it
+                state.in_flight += 1
                 return None
             elapsed = self._clock() - state.opened_at
             if elapsed < cooldown:
@@ -128,21 +138,41 @@ class CircuitBreaker:
                 # Half-open allows exactly one trial; concurrent callers keep skipping until it reports.
                 return 0.0
             state.trial_in_flight = True
+            state.in_flight += 1
             return None
 
-    def record_success(self, target: tuple[str, str]) -> None:
-        """Close the target's circuit and reset its failure count."""
+    def done(self, target: tuple[str, str]) -> None:
+        """A call let through by `allow` has finished with the target (however it ended)."""
         with self._lock:
-            self._states.pop(target, None)
+            state = self._states.get(target)
+            if state is None:
+                return
+            state.in_flight = max(state.in_flight - 1, 0)
+            if not state.in_flight and not state.failures and state.opened_at is None:
+                del self._states[target]
+
+    def record_success(self, target: tuple[str, str]) -> None:
+        """Close the target's circuit and reset its failure count (calls still in flight stay counted)."""
+        with self._lock:
+            state = self._states.get(target)
+            if state is not None:
+                state.failures, state.opened_at, state.trial_in_flight = 0, None, False
 
     def record_failure(self, target: tuple[str, str], threshold: int) -> bool:
-        """Count a retryable failure; return True if this failure opened (or re-opened) the circuit."""
+        """Count a retryable failure; return True only when this failure opened (or re-opened) the circuit.
+
+        Failures of calls that started before the circuit opened arrive after it: they are counted,
+        but they neither re-open it nor extend its cool-down (so an opening is reported once).
+        """
         with self._lock:
             state = self._states.setdefault(target, _TargetState())
             state.failures += 1
-            if state.trial_in_flight or state.failures >= threshold:
+            if state.trial_in_flight:
                 state.opened_at = self._clock()
                 state.trial_in_flight = False
+                return True
+            if state.opened_at is None and state.failures >= threshold:
+                state.opened_at = self._clock()
                 return True
             return False
 
