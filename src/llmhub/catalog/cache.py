@@ -262,6 +262,13 @@ class CatalogCache:
             # `add` only succeeds when the key is absent: an atomic test-and-set across processes. The
             # expiry frees the lock of a builder that crashed.
             while not (held := cache.add(key, os.getpid(), expire=_LOCK_EXPIRE, retry=True)):
+                holder = cache.get(key, retry=True)
+                if isinstance(holder, int) and holder != os.getpid() and not _alive(holder):
+                    # The builder holding the lock was killed: free its lock now, not at expiry.
+                    with cache.transact(retry=True):
+                        if cache.get(key) == holder:
+                            cache.delete(key)
+                    continue
                 if time.monotonic() > deadline:
                     logger.warning("catalog build lock held for %.0fs; building without it", timeout)
                     break
@@ -284,3 +291,14 @@ class CatalogCache:
             with contextlib.suppress(Exception):
                 self._cache.close()
             self._cache = None
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists on this machine (a lock holder that died is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but belongs to someone else, or cannot be told: assume alive
+    return True
