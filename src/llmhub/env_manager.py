@@ -141,8 +141,18 @@ class EnvCheck:
         return not self.missing
 
 
-def check_env(needed: Mapping[str, list[str]], environ: Mapping[str, str] | None = None) -> EnvCheck:
-    """Split `needed` into set and missing variables; an empty value counts as missing."""
+def check_env(
+    needed: Mapping[str, list[str]] | SpecConfig | RuntimeConfig, environ: Mapping[str, str] | None = None
+) -> EnvCheck:
+    """Split the needed variables into set and missing ones; an empty value counts as missing.
+
+    `needed` is `required_env_keys(...)`'s mapping, or (as in the seeds) a spec or runtime config
+    whose variables are worked out first.
+    """
+    if isinstance(needed, SpecConfig):
+        needed = required_env_keys(spec=needed)
+    elif isinstance(needed, RuntimeConfig):
+        needed = required_env_keys(runtime=needed)
     env = os.environ if environ is None else environ
     present = {name: list(users) for name, users in needed.items() if env.get(name)}
     missing = {name: list(users) for name, users in needed.items() if not env.get(name)}

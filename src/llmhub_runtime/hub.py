@@ -124,6 +124,8 @@ class LLMHub:
         self._provider_variables: dict[str, list[str]] = {}
         self._connections: dict[tuple[Any, ...], Connection] = {}
         self._warned_default_roles: set[str] = set()
+        self.strict_env = strict_env
+        """Whether construction checked every key variable the roles need (the seeds' attribute)."""
         if strict_env:
             missing = self.missing_env_vars()
             if missing:
@@ -419,6 +421,20 @@ class LLMHub:
             )
             self._settings[role] = settings
         return settings
+
+    def warmup(self) -> None:
+        """Pay for importing any-llm and the provider SDKs now instead of on the first call.
+
+        `import llmhub_runtime` stays light and the first call imports any-llm (seconds on a cold
+        start); a server calls this at start-up so no request waits for it, e.g. in a FastAPI
+        lifespan: `hub = LLMHub(); hub.warmup()` before `yield`. Sends no request.
+        """
+        backend = self._get_backend()
+        prepare = getattr(backend, "prepare", None)
+        if prepare is not None:
+            for name in self._providers_in_use():
+                provider = self.config.providers.get(name)
+                prepare(provider.type or name if provider is not None else name)
 
     def _get_backend(self) -> Backend:
         if self._backend is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from llmhub.catalog.build import build_catalog
 from llmhub.catalog.kinds import ModelKind
@@ -53,11 +53,24 @@ def get_catalog(
     kind: str | ModelKind | None = None,
     callable_only: bool = False,
     include_deprecated: bool = True,
+    max_quality_tier: int | None = None,
+    max_cost_tier: int | None = None,
+    unknown_tiers: Literal["exclude", "include"] = "exclude",
     **build_options: Any,
 ) -> Catalog:
-    """The catalog (built or cached, see `build_catalog`), filtered: every condition given must hold."""
+    """The catalog (built or cached, see `build_catalog`), filtered: every condition given must hold.
+
+    Tier limits drop models whose tier is unknown unless `unknown_tiers="include"` (see `Catalog.filter`).
+    """
     return build_catalog(**build_options).filter(
-        provider=provider, tags=tags, kind=kind, callable_only=callable_only, include_deprecated=include_deprecated
+        provider=provider,
+        tags=tags,
+        kind=kind,
+        callable_only=callable_only,
+        include_deprecated=include_deprecated,
+        max_quality_tier=max_quality_tier,
+        max_cost_tier=max_cost_tier,
+        unknown_tiers=unknown_tiers,
     )
 
 

@@ -328,9 +328,22 @@ class Catalog:
         kind: str | ModelKind | None = None,
         callable_only: bool = False,
         include_deprecated: bool = True,
+        max_quality_tier: int | None = None,
+        max_cost_tier: int | None = None,
+        unknown_tiers: Literal["exclude", "include"] = "exclude",
     ) -> Catalog:
-        """A catalog of only the models matching every condition given (all `tags` must be present)."""
+        """A catalog of only the models matching every condition given (all `tags` must be present).
+
+        `max_quality_tier` / `max_cost_tier` keep tiers 1..N (1 is the best / cheapest). A model whose
+        tier is unknown (unrated, unpriced) is dropped by such a filter unless `unknown_tiers="include"`:
+        unknown is never compared as if it were a number.
+        """
         wanted = set(tags or ())
+        keep_unknown = unknown_tiers == "include"
+
+        def within(tier: int | None, limit: int | None) -> bool:
+            return limit is None or (keep_unknown if tier is None else tier <= limit)
+
         kept = [
             m
             for m in self.models
@@ -339,6 +352,8 @@ class Catalog:
             and wanted <= set(m.tags)
             and (not callable_only or m.callable)
             and (include_deprecated or not m.deprecated)
+            and within(m.quality_tier, max_quality_tier)
+            and within(m.cost_tier, max_cost_tier)
         ]
         return Catalog(
             built_at=self.built_at,

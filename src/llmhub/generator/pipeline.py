@@ -46,6 +46,8 @@ class GeneratorOptions:
     generator_model: str | None = None
     """`provider:model` for the LLM path; default $LLMHUB_GENERATOR_MODEL, then the spec's generator block."""
     progress: Progress | None = None
+    explain: bool = True
+    """Accepted for the seeds' API (`GeneratorOptions(explain=True)`): explanations are always produced."""
 
 
 @dataclass

@@ -68,6 +68,14 @@ class AnyLLMBackend:
         finalizer.atexit = False
         _BACKENDS.add(self)
 
+    def prepare(self, provider_type: str) -> None:
+        """Import a provider's any-llm module and SDK now (for `LLMHub.warmup`).
+
+        A missing SDK is left for the first call to report, with the pip command that fixes it.
+        """
+        with contextlib.suppress(Exception):
+            AnyLLM.get_provider_class(provider_type)
+
     def _forget_clients(self) -> None:
         """Drop every client without closing it: in a forked child they belong to the parent's loops."""
         self._lock = threading.Lock()
