@@ -148,3 +148,11 @@ def test_refresh_exits_1_when_no_source_answers(tmp_path, monkeypatch):
     assert result.exit_code == 1, result.output
     assert "no source could be refreshed" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_refresh_with_sources_says_the_option_is_one_off():
+    from tests.paths import MINI
+
+    result = run("catalog", "refresh", "--sources", str(MINI))
+    assert result.exit_code == 0, result.output
+    assert "--sources applies to this command only; set LLMHUB_CATALOG_SOURCES=" in result.output

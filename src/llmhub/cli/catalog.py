@@ -72,6 +72,11 @@ def catalog_refresh(
             f"{counts['unmatched']} unmatched (see `llmhub catalog arena --unmatched`); "
             f"{counts['scored_models']} models scored"
         )
+    if sources is not None:
+        out.line(
+            f"(--sources applies to this command only; set LLMHUB_CATALOG_SOURCES={sources} to build every "
+            "command's catalog from it)"
+        )
     if stale:
         out.error_line(
             f"no source could be refreshed ({', '.join(failed)} failed); the catalog above is the last good or "
