@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from llmhub_runtime.testing import ScriptedResponse
 from tests.paths import MINI
 
 
@@ -118,3 +119,33 @@ def test_a_rejected_key_never_reaches_the_output(tmp_path, fake_server, verbose)
         assert done.returncode == 1, done.stderr
         assert secret not in done.stdout + done.stderr
         assert "401" in done.stdout + done.stderr  # it did fail on the key, and said so
+
+
+@pytest.mark.parametrize("verbose", [[], ["--verbose"]])
+def test_a_key_under_a_plain_looking_name_is_masked_too(tmp_path, fake_server, verbose):
+    # GATEWAY_CRED does not look like a secret by its name: it is one because llmhub.yaml says so.
+    # The provider echoes the key in its error body (proxies do), and --verbose prints tracebacks.
+    secret = "sk-test-local"  # the fake server's key, so the request is accepted and the echo scripted
+    (tmp_path / "llmhub.yaml").write_text(
+        "providers:\n"
+        f"  local: {{type: openai, api_base: '{fake_server.base_url}', env_key: GATEWAY_CRED}}\n"
+        "roles:\n  llm.x: {provider: local, model: fake-chat}\n"
+        "resilience: {max_retries: 0}\n"
+    )
+    for command in (["test"], ["test", "--json"]):
+        fake_server.enqueue(ScriptedResponse(status=400, message=f"route refused for key {secret}"))
+        done = llmhub(*verbose, *command, cwd=tmp_path, env={"GATEWAY_CRED": secret})
+        assert done.returncode == 1, done.stderr
+        assert secret not in done.stdout + done.stderr
+        assert "route refused for key" in done.stdout + done.stderr
+
+
+def test_redact_masks_the_value_of_every_declared_env_key(tmp_path, monkeypatch):
+    from llmhub.cli._output import redact
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GATEWAY_CRED", "plain-named-secret-99")
+    text = "upstream said: bad credential plain-named-secret-99"
+    assert redact(text) == text  # no project declares it: nothing marks it secret
+    (tmp_path / "llmhub.yaml").write_text("providers:\n  gw: {type: openai, env_key: GATEWAY_CRED}\nroles: {}\n")
+    assert redact(text) == "upstream said: bad credential ***"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,12 +20,43 @@ from llmhub_runtime.safetext import escape_control
 _SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|CREDENTIALS?)(_ID)?$", re.IGNORECASE)
 
 
+_DECLARED_KEY = re.compile(r"env_key:\s*['\"]?([A-Za-z_][A-Za-z0-9_]{0,127})")
+
+
 def redact(text: str) -> str:
-    """`text` with the value of every secret-looking environment variable replaced by `***`."""
+    """`text` with the value of every secret environment variable replaced by `***`.
+
+    Secret: a name that looks secret (`*_KEY`, `*_TOKEN`...) or any variable the project's files
+    name as an `env_key` (`GATEWAY_CRED` is a key because the config says so, whatever its name).
+    """
+    declared = _declared_key_variables()
     for name, value in os.environ.items():
-        if len(value) >= 6 and value in text and _SECRET_NAME.search(name):
+        if len(value) >= 6 and value in text and (name in declared or _SECRET_NAME.search(name)):
             text = text.replace(value, "***")
     return text
+
+
+def _declared_key_variables() -> frozenset[str]:
+    """Every `env_key` named in the project's spec and llmhub.yaml files (a text scan: no parsing)."""
+    from pathlib import Path
+
+    names: set[str] = set()
+    here = Path.cwd()
+    for folder in (here, *here.parents)[:8]:
+        found = [*folder.glob("llmhub*.yaml")]
+        for path in found:
+            try:
+                if path.is_file() and path.stat().st_size < 1_000_000:
+                    names.update(_DECLARED_KEY.findall(path.read_text(encoding="utf-8", errors="replace")))
+            except OSError:
+                continue
+        if found:
+            break
+    config = os.environ.get("LLMHUB_CONFIG")
+    if config and Path(config).is_file():
+        with contextlib.suppress(OSError):
+            names.update(_DECLARED_KEY.findall(Path(config).read_text(encoding="utf-8", errors="replace")[:1_000_000]))
+    return frozenset(names)
 
 
 def line(text: str = "") -> None:
