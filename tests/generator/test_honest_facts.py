@@ -150,3 +150,16 @@ def test_a_translation_role_is_measured_on_the_languages_it_names(rules):
     assert "measured on the french, german arena boards" in explanation.task_reason
     assert picks(result)[0] == "mistral:polyglot"  # weaker overall, strongest where it matters
     assert "french+german" in explanation.facts["quality"]
+
+
+def test_keyed_only_uses_just_the_providers_whose_keys_are_set(rules, monkeypatch):
+    providers = "providers:\n  openai: {env_key: OPENAI_API_KEY}\n  anthropic: {env_key: ANTHROPIC_API_KEY}\n"
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-present")
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    spec = spec_with("  r: {description: Refactor code, preferences: {quality: high}}", providers=providers)
+    options = GeneratorOptions(catalog=catalog_with(), rules=rules, no_llm=True, keyed_only=True)
+    result = generate_runtime_from_spec(spec, options)
+    assert all(pick.startswith("openai:") for pick in picks(result))
+    assert any("left out anthropic (ANTHROPIC_API_KEY)" in w for w in result.warnings)
+    everyone = generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog_with(), rules=rules, no_llm=True))
+    assert any(pick.startswith("anthropic:") for pick in picks(everyone))  # without the option, it competes

@@ -36,6 +36,13 @@ def generate(
     ] = False,
     sources: SourcesOption = None,
     force: Annotated[bool, typer.Option("--force", "-f", help="Overwrite without asking.")] = False,
+    keyed_only: Annotated[
+        bool,
+        typer.Option(
+            "--keyed-only",
+            help="Only providers whose key variable is set here (or that need none, e.g. self-hosted).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result and explanations as JSON.")] = False,
 ) -> None:
     """Choose a model and fallbacks for every role in the spec, and write llmhub.yaml."""
@@ -70,6 +77,7 @@ def generate(
                 catalog=catalog,
                 spec_name=spec_path.name,
                 progress=show,
+                keyed_only=keyed_only,
             ),
         )
     target = output if output is not None else spec_path.parent / (f"llmhub.{env}.yaml" if env else "llmhub.yaml")

@@ -46,6 +46,9 @@ class GeneratorOptions:
     generator_model: str | None = None
     """`provider:model` for the LLM path; default $LLMHUB_GENERATOR_MODEL, then the spec's generator block."""
     progress: Progress | None = None
+    keyed_only: bool = False
+    """Only providers whose key variable is set in this environment (or that need none): "use the
+    providers I have keys for". The others are left out and a warning names them."""
     explain: bool = True
     """Accepted for the seeds' API (`GeneratorOptions(explain=True)`): explanations are always produced."""
 
@@ -88,13 +91,24 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
     if options.env:
         spec = apply_environment(spec, options.env, source=options.spec_name)
     rules = options.rules if isinstance(options.rules, RuleSet) else load_rules(options.rules)
+    if options.keyed_only:
+        spec, unkeyed = _keyed_providers_only(spec)
+        if unkeyed:
+            warnings_before = [
+                f"--keyed-only: left out {', '.join(f'{p} ({v})' for p, v in unkeyed)}: their key variables are not "
+                "set here"
+            ]
+        else:
+            warnings_before = []
+    else:
+        warnings_before = []
     catalog = options.catalog
     if catalog is None:
         from llmhub.catalog import build_catalog
 
         report("catalog", "loading")
         catalog = build_catalog(sources_dir=options.sources_dir)
-    warnings: list[str] = []
+    warnings: list[str] = list(warnings_before)
     arena = catalog.source("lmarena-text")
     if arena is None or not arena.usable:
         why = f" ({arena.detail})" if arena is not None and arena.detail else ""
@@ -278,6 +292,21 @@ def _defaults(spec: SpecConfig, catalog: Catalog, rules: RuleSet, quality: Quali
         return None
     best = rank(candidates.models, needs, rules, quality)[0]
     return Choice(best.model.provider, best.model.model_id, best.model)
+
+
+def _keyed_providers_only(spec: SpecConfig) -> tuple[SpecConfig, list[tuple[str, str]]]:
+    """`spec` with every enabled provider whose key variable is unset disabled, and which those were."""
+    from llmhub.env_manager import check_env, required_env_keys
+
+    missing = check_env(required_env_keys(spec=spec)).missing
+    unkeyed: list[tuple[str, str]] = []
+    providers = dict(spec.providers)
+    for variable, users in missing.items():
+        for name in users:
+            if name in providers and providers[name].enabled:
+                providers[name] = providers[name].model_copy(update={"enabled": False})
+                unkeyed.append((name, variable))
+    return spec.model_copy(update={"providers": providers}), sorted(unkeyed)
 
 
 def _no_candidate_message(needs: RoleNeeds, cut: Any) -> str:
