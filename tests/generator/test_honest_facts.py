@@ -163,3 +163,14 @@ def test_keyed_only_uses_just_the_providers_whose_keys_are_set(rules, monkeypatc
     assert any("left out anthropic (ANTHROPIC_API_KEY)" in w for w in result.warnings)
     everyone = generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog_with(), rules=rules, no_llm=True))
     assert any(pick.startswith("anthropic:") for pick in picks(everyone))  # without the option, it competes
+
+
+def test_fallbacks_stay_within_the_price_ratio_of_the_primary(rules):
+    # A cheap model leads the board: the next best are far pricier, but enough cheap ones exist.
+    catalog = catalog_with(chat("groq", "cheap-great", 1530, 0.1, 0.4, arena_scores={"coding": 1560}))
+    result = generate("  r: {preferences: {quality: high, cost: high}, fallbacks: 2}", catalog, rules)
+    config = result.runtime.roles["r"]
+    assert (config.provider, config.model) == ("groq", "cheap-great")
+    ceiling = catalog["groq:cheap-great"].blended_price_per_million * rules.policy.fallback_price_ratio
+    prices = [catalog[f"{f.provider}:{f.model}"].blended_price_per_million for f in config.fallbacks]
+    assert len(prices) == 2 and all(p is not None and p <= ceiling for p in prices), prices

@@ -47,14 +47,23 @@ def model_identity(model: CanonicalModel) -> str:
     return model.model_id.rsplit("/", 1)[-1].lower()
 
 
-def choose(ranked: Sequence[Scored], count: int, *, same_weights: bool = False) -> tuple[Scored, list[Scored]]:
+def choose(
+    ranked: Sequence[Scored], count: int, *, same_weights: bool = False, price_ratio: float | None = None
+) -> tuple[Scored, list[Scored]]:
     """The best candidate, and up to `count` fallbacks: other providers first, never the same model twice.
 
     With `same_weights` (embedding roles) a fallback must be the primary's own model at another
     provider: a different embedding model writes vectors in another space, and an index built
-    with the primary would return garbage for its queries.
+    with the primary would return garbage for its queries. With `price_ratio`, a fallback costs at
+    most that many times the primary (an outage must not multiply the bill); candidates over it
+    are used only when nothing within it is left.
     """
     primary = ranked[0]
+    if price_ratio is not None and primary.price:
+        ceiling = primary.price * price_ratio
+        affordable = [s for s in ranked[1:] if s.price is not None and s.price <= ceiling]
+        if len(affordable) >= count or same_weights:
+            ranked = [primary, *affordable]
     if same_weights:
         identity = model_identity(primary.model)
         twins = [

@@ -184,7 +184,9 @@ def _chosen(
         raise NoCandidateError(_no_candidate_message(needs, candidates.last_cut))
     ranked = rank(candidates.models, needs, rules, quality)
     same_weights = needs.kind == RoleKind.embedding
-    primary, fallbacks = choose(ranked, needs.fallbacks, same_weights=same_weights)
+    primary, fallbacks = choose(
+        ranked, needs.fallbacks, same_weights=same_weights, price_ratio=rules.policy.fallback_price_ratio
+    )
     decided_by: DecidedBy = "rules"
     rationale = None
     if assistant is not None:

@@ -125,6 +125,8 @@ class Policy(_Model):
     """Models whose deprecation date falls within this many days of the catalog's build are excluded
     (None: only models already deprecated)."""
     available_bonus: NonNegativeFloat = 0.0
+    fallback_price_ratio: PositiveFloat | None = None
+    """A fallback costs at most this many times the primary's blended price (None: no limit)."""
     preview_penalty: NonNegativeFloat = 0.0
     """Taken from the score of a preview id or moving alias that has no pinned twin among the candidates."""
     fallbacks: NonNegativeInt = 2
