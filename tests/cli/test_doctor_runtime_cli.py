@@ -70,7 +70,8 @@ def test_doctor_on_a_healthy_project(generated, monkeypatch):
     found = checks(result)
     assert [c["status"] for c in found["spec"]] == ["ok"]
     assert [c["status"] for c in found["runtime"]] == ["ok"]
-    assert [c["status"] for c in found["in sync"]] == ["ok"]
+    assert {c["status"] for c in found["in sync"]} == {"ok"}
+    assert any("its picks are what the spec and this catalog give now" in c["message"] for c in found["in sync"])
     assert {c["status"] for c in found["env keys"]} == {"ok"}
     assert found["catalog"][0]["status"] == "ok"  # built by generate, from the mirror
     assert "models.dev (local" in found["catalog"][0]["message"]
@@ -202,3 +203,19 @@ def test_doctor_warns_about_a_model_that_retires_and_names_its_successor(generat
         f"llm.inference: {role.provider}:{role.model} retires on 2099-03-01; its successor is better-model "
         "(per overrides)"
     ]
+
+
+def test_doctor_and_runtime_diff_agree_on_a_hand_edited_file(generated, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-1")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-doctor-secret-2")
+    config = load_config(generated)
+    role = config.roles["llm.inference"]
+    other = next(f for f in role.fallbacks)
+    text = generated.read_text().replace(f"model: {role.model}\n", f"model: {other.model}\n", 1)
+    text = text.replace(f"provider: {role.provider}\n", f"provider: {other.provider}\n", 1)
+    generated.write_text(text)
+    assert run("runtime", "diff", "--no-llm", "--exit-code").exit_code == 1
+    result = run("doctor", "--no-network", "--json")
+    assert result.exit_code == 1
+    sync = checks(result)["in sync"]
+    assert any(c["status"] == "fail" and "edited by hand" in c["message"] for c in sync), sync

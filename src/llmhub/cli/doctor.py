@@ -11,6 +11,7 @@ import typer
 
 from llmhub.cli import _output as out
 from llmhub.cli._options import ConfigOption, EnvOption, JsonOption, SourcesOption, SpecOption
+from llmhub_runtime.errors import LLMHubError
 
 Status = Literal["ok", "warn", "fail", "skip"]
 _MARKS = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "-"}
@@ -223,6 +224,56 @@ class _Doctor:
         if not problems:
             self.add("models", "ok", "every model in llmhub.yaml is in the catalog, not deprecated, not retiring")
 
+    def check_picks(self, catalog: Any) -> None:
+        """Whether llmhub.yaml's rule-decided picks are what the spec and the catalog give now.
+
+        The same question `llmhub runtime diff --exit-code` answers, so the two never disagree; and
+        when the answer changed because the catalog did (not the file), it says which catalog was
+        used then and now, and how to pin one.
+        """
+        if self.spec is None or self.runtime is None or catalog is None:
+            return
+        if any(c.name == "in sync" and c.status != "ok" for c in self.checks):
+            return  # the spec itself changed: that is the news, already reported
+        from llmhub.diff import diff_runtime
+        from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
+
+        meta = self.runtime.meta or {}
+        decided = meta.get("decided_by") or {}
+        try:
+            fresh = generate_runtime_from_spec(self.spec, GeneratorOptions(no_llm=True, catalog=catalog)).runtime
+        except LLMHubError as exc:
+            self.add("in sync", "warn", f"could not regenerate to compare: {exc}", None)
+            return
+        # Roles the LLM decided are not the rules' to re-derive: only rule-decided roles are compared.
+        changed = [
+            c.role
+            for c in diff_runtime(self.runtime, fresh)
+            if c.role in self.runtime.roles and decided.get(c.role, "rules") != "llm"
+        ]
+        recorded = meta.get("catalog") or {}
+        current = catalog.snapshot()
+        if not changed:
+            self.add("in sync", "ok", "its picks are what the spec and this catalog give now")
+        elif recorded == current:
+            self.add(
+                "in sync",
+                "fail",
+                f"roles {', '.join(changed)} differ from what the spec and the same catalog give (edited by hand?)",
+                f"see `llmhub runtime diff`; `llmhub generate{self._env_flag}` rewrites them",
+            )
+        else:
+            then = "; ".join(f"{k} {v}" for k, v in sorted(recorded.items())) or "unknown"
+            now = "; ".join(f"{k} {v}" for k, v in sorted(current.items())) or "unknown"
+            self.add(
+                "in sync",
+                "warn",
+                f"the catalog changed since it was generated (then: {then}; now: {now}): "
+                f"roles {', '.join(changed)} would get other models",
+                "`llmhub runtime diff` shows how; to keep one catalog, build from a fixed mirror "
+                "(`--sources DIR` or LLMHUB_CATALOG_SOURCES)",
+            )
+
     def check_ping(self, network: bool) -> None:
         if not network:
             self.add("ping", "skip", "--no-network")
@@ -312,6 +363,7 @@ def doctor(
     doc.check_env_keys()
     catalog = doc.check_catalog()
     doc.check_models(catalog)
+    doc.check_picks(catalog)
     doc.check_ping(network=not (no_network or offline_from_env()))
     failed = [c for c in doc.checks if c.status == "fail"]
     warned = [c for c in doc.checks if c.status == "warn"]
