@@ -7,13 +7,14 @@ Only parameters whose meaning is the same at every provider are checked; others 
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
-__all__ = ["PARAM_RANGES", "Params", "check_params"]
+__all__ = ["KNOWN_PARAMS", "PARAM_RANGES", "Params", "check_params"]
 
 PARAM_RANGES: dict[str, tuple[type, float, float]] = {
     "temperature": (float, 0.0, 2.0),
@@ -28,9 +29,31 @@ PARAM_RANGES: dict[str, tuple[type, float, float]] = {
 }
 """Parameter -> (type, lowest, highest) for the parameters that mean the same everywhere."""
 
+KNOWN_PARAMS = frozenset(
+    {
+        *PARAM_RANGES,
+        "stop", "seed", "user", "response_format", "tools", "tool_choice", "parallel_tool_calls",
+        "reasoning_effort", "logprobs", "top_logprobs", "logit_bias", "stream_options", "metadata",
+        "store", "modalities", "audio", "prediction", "service_tier", "thinking", "extra_body",
+        "extra_headers", "max_output_tokens", "encoding_format", "voice", "speed", "instructions",
+        "language", "prompt", "timestamp_granularities", "size", "quality", "style", "background",
+        "output_format", "response_modalities", "safety_settings", "verbosity",
+    }
+)  # fmt: skip
+"""Parameter names in common use: an unknown name close to one of these is a typo, refused at load."""
+
 
 def check_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Return `params` unchanged, or raise ValueError naming the first parameter with a wrong value."""
+    """Return `params` unchanged, or raise ValueError naming the first parameter with a wrong value.
+
+    A name that is not a known parameter but is one letter or so off one (`temprature`) is a typo and
+    refused with "did you mean"; other unknown names pass through (providers have their own).
+    """
+    for name in params:
+        if name not in KNOWN_PARAMS:
+            close = difflib.get_close_matches(str(name), sorted(KNOWN_PARAMS), n=1, cutoff=0.85)
+            if close:
+                raise ValueError(f"unknown parameter {name!r} (did you mean {close[0]!r}?)")
     for name, value in params.items():
         rule = PARAM_RANGES.get(name)
         if rule is None:

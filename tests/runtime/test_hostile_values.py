@@ -29,6 +29,7 @@ def runtime(provider: str = "{}", role: str = "", resilience: str = "") -> str:
         (runtime(role=", params: {temperature: hot}"), "params", "temperature must be a number from 0 to 2"),
         (runtime(role=", params: {max_tokens: -5}"), "params", "max_tokens must be a whole number"),
         (runtime(role=", params: {max_tokens: 1.5}"), "params", "max_tokens must be a whole number"),
+        (runtime(role=", params: {temprature: 0.2}"), "params", "unknown parameter 'temprature' (did you mean"),
         (runtime(role=", pricing: {input_per_million: .inf}"), "input_per_million", "finite"),
         (runtime(resilience="resilience: {max_retries: 1000}"), "max_retries", "less than or equal to 10"),
         (runtime(resilience="resilience: {backoff_multiplier: 1.0e9}"), "backoff_multiplier", "less than or equal"),
@@ -53,6 +54,7 @@ def test_variable_references_and_plain_urls_are_fine():
         ("providers:\n  openai: {api_base: 'file:///x'}\n", "is not an http(s) URL"),
         ("providers:\n  openai: {client_args: {api_key: sk-x}}\n", "may not set 'api_key'"),
         ("providers:\n  openai: {}\nroles:\n  r: {mode_params: {temperature: 5}}\n", "temperature must be a number"),
+        ("providers:\n  openai: {}\nroles:\n  r: {mode_params: {max_token: 5}}\n", "did you mean 'max_tokens'"),
         ("providers:\n  openai: {}\nroles:\n  r: {max_price: {input: .inf}}\n", "finite"),
     ],
 )
