@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -29,33 +32,45 @@ def redact(text: str) -> str:
     Secret: a name that looks secret (`*_KEY`, `*_TOKEN`...) or any variable the project's files
     name as an `env_key` (`GATEWAY_CRED` is a key because the config says so, whatever its name).
     """
-    declared = _declared_key_variables()
+    declared = _declared_key_variables(_project_files())
     for name, value in os.environ.items():
         if len(value) >= 6 and value in text and (name in declared or _SECRET_NAME.search(name)):
             text = text.replace(value, "***")
     return text
 
 
-def _declared_key_variables() -> frozenset[str]:
-    """Every `env_key` named in the project's spec and llmhub.yaml files (a text scan: no parsing)."""
-    from pathlib import Path
-
-    names: set[str] = set()
+def _project_files() -> tuple[tuple[str, int, int], ...]:
+    """The project's llmhub*.yaml files (and $LLMHUB_CONFIG) with their size and mtime: the cache key."""
+    paths: list[Path] = []
     here = Path.cwd()
     for folder in (here, *here.parents)[:8]:
-        found = [*folder.glob("llmhub*.yaml")]
-        for path in found:
-            try:
-                if path.is_file() and path.stat().st_size < 1_000_000:
-                    names.update(_DECLARED_KEY.findall(path.read_text(encoding="utf-8", errors="replace")))
-            except OSError:
-                continue
+        found = sorted(folder.glob("llmhub*.yaml"))
         if found:
+            paths.extend(found)
             break
     config = os.environ.get("LLMHUB_CONFIG")
-    if config and Path(config).is_file():
+    if config:
+        paths.append(Path(config))
+    stamped = []
+    for path in paths:
         with contextlib.suppress(OSError):
-            names.update(_DECLARED_KEY.findall(Path(config).read_text(encoding="utf-8", errors="replace")[:1_000_000]))
+            info = path.stat()
+            if stat.S_ISREG(info.st_mode) and info.st_size < 1_000_000:
+                stamped.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(stamped)
+
+
+@functools.lru_cache(maxsize=8)
+def _declared_key_variables(files: tuple[tuple[str, int, int], ...]) -> frozenset[str]:
+    """Every `env_key` named in these files (a text scan: no parsing).
+
+    Cached by the files' paths, sizes and mtimes: every printed line is redacted, and the files are
+    read once per command, not once per line, yet an edited file is read again.
+    """
+    names: set[str] = set()
+    for path, _, _ in files:
+        with contextlib.suppress(OSError):
+            names.update(_DECLARED_KEY.findall(Path(path).read_text(encoding="utf-8", errors="replace")))
     return frozenset(names)
 
 

@@ -11,6 +11,7 @@ cached catalog, and says so when there is none.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -256,6 +257,7 @@ _OFFICIAL_HOSTS = frozenset(
 )
 
 
+@functools.cache
 def _official_hosts() -> frozenset[str]:
     from llmhub.catalog.providers import provider_mappings
 
