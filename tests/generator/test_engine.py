@@ -6,12 +6,14 @@ import random
 
 import pytest
 
+from llmhub.catalog.kinds import ModelKind
+from llmhub.catalog.models import CanonicalModel
 from llmhub.errors import NoCandidateError
 from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
 from llmhub.generator.pipeline import GenerationResult
 from llmhub_runtime.config_loader import parse_config
 
-from .conftest import ALL_PROVIDERS, chat, fixture_catalog, fixture_models, spec_with
+from .conftest import ALL_PROVIDERS, chat, fixture_catalog, fixture_models, make_model, spec_with
 
 
 def generate(roles: str, catalog, rules, providers: str = ALL_PROVIDERS, extra: str = "") -> GenerationResult:
@@ -388,3 +390,17 @@ def test_without_arena_data_quality_comes_from_price_and_date_and_it_says_so(rul
     assert explanation.facts["quality"] == "unknown (estimated from price and release date)"
     # Not the cheapest, nor the old and pricey deprecated one: the newest strong line-up member.
     assert target(result) in {"openai:gpt-big", "openai:gpt-5-mini"}
+
+
+def test_image_runner_up_names_its_text_to_image_rating(rules):
+    # Image models are rated on the text-to-image board, not the chat figure: the explanation must
+    # compare those ratings instead of calling the runner-up's quality unknown.
+    def image(model_id: str, score: float) -> CanonicalModel:
+        model = make_model("openai", model_id, kind=ModelKind.image, price_input_per_million=5.0)
+        model.price_output_per_million = 30.0
+        model.image_score = score
+        return model
+
+    result = generate("  r: {kind: image}", fixture_catalog([image("img-best", 1385), image("img-ok", 1250)]), rules)
+    assert target(result) == "openai:img-best"
+    assert result.explanations["r"].runner_ups[0]["why"] == "lower quality (1250 vs 1385, measured)"

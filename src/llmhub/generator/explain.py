@@ -248,7 +248,11 @@ def why_lost(runner: Scored, winner: Scored, weights: dict[str, float]) -> str:
         if winner.quality_basis == "estimated from price and release date":
             return "estimated weaker: cheaper or older (no arena ratings here to compare)"
         if runner.figure is None or winner.figure is None:
-            return "quality unknown" if runner.figure is None else "lower quality"
+            # Image roles are rated on the text-to-image board: a value without a chat figure.
+            mine, theirs = runner.quality_value, winner.quality_value
+            if mine is not None and theirs is not None:
+                return f"lower quality ({mine:.0f} vs {theirs:.0f}, {runner.quality_basis})"
+            return "quality unknown" if runner.quality_value is None else "lower quality"
         if runner.figure.basis == "estimated" and runner.figure.value > winner.figure.rank_value:
             return (
                 f"estimated {runner.figure.value:.0f} (low end {runner.figure.low:.0f}) does not clearly beat "
