@@ -127,7 +127,7 @@ def rows_server(tmp_path, monkeypatch):
     _RowsHandler.files, _RowsHandler.requests = files, []
     _RowsHandler.fail_offsets, _RowsHandler.slow_offsets = {}, set()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _RowsHandler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()

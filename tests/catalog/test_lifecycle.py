@@ -253,7 +253,7 @@ class _FileHandler(BaseHTTPRequestHandler):
 def test_a_live_build_fetches_litellm_and_keeps_the_copy_for_offline_builds(mini_dir, monkeypatch):
     _FileHandler.body = json.dumps(LITELLM, indent=4).encode()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FileHandler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     try:
         monkeypatch.setattr(litellm, "URL", f"http://127.0.0.1:{server.server_address[1]}/litellm.json")
         monkeypatch.setattr(modelsdev, "fetch_live", lambda previous, timeout: (modelsdev.load_local(mini_dir), True))

@@ -214,7 +214,7 @@ class _ConditionalHandler(BaseHTTPRequestHandler):
 def http_server():
     _ConditionalHandler.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _ConditionalHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

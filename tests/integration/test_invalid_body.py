@@ -33,7 +33,7 @@ class _CutBody(http.server.BaseHTTPRequestHandler):
 def cut_server() -> Iterator[str]:
     _CutBody.hits = 0
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CutBody)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/v1"
     server.shutdown()

@@ -115,7 +115,11 @@ class FakeOpenAIServer:
         """Start serving in a background thread."""
         handler = type("Handler", (_Handler,), {"server_state": self})
         self._httpd = _Server(("127.0.0.1", self._port), handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-openai-server", daemon=True)
+        # serve_forever checks for shutdown every poll_interval (0.5 s by default): stop() waits for it,
+        # which cost every test using the server half a second at teardown.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, name="fake-openai-server", daemon=True
+        )
         self._thread.start()
         return self
 
