@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from llmhub_runtime._version import __version__
+from llmhub_runtime import __version__
 
 if TYPE_CHECKING:
     from llmhub.catalog import (

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from llmhub.settings import NO_DOTENV_VAR, Settings, current
 from llmhub.spec.models import SpecConfig
 from llmhub_runtime.config_loader import atomic_write_text
 from llmhub_runtime.errors import ConfigError
@@ -37,7 +38,6 @@ __all__ = [
 
 DOTENV_NAME = ".env"
 ENV_EXAMPLE_NAME = ".env.example"
-NO_DOTENV_VAR = "LLMHUB_NO_DOTENV"
 """Set to 1 to keep the command line from loading any `.env` file."""
 
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}")
@@ -153,7 +153,7 @@ def check_env(
         needed = required_env_keys(spec=needed)
     elif isinstance(needed, RuntimeConfig):
         needed = required_env_keys(runtime=needed)
-    env = os.environ if environ is None else environ
+    env = current().environ if environ is None else environ
     present = {name: list(users) for name, users in needed.items() if env.get(name)}
     missing = {name: list(users) for name, users in needed.items() if not env.get(name)}
     return EnvCheck(present=present, missing=missing)
@@ -255,13 +255,13 @@ def find_dotenv_file(start: str | os.PathLike[str] | None = None) -> Path | None
     return None
 
 
-def load_dotenv_file(path: str | os.PathLike[str] | None = None) -> Path | None:
+def load_dotenv_file(path: str | os.PathLike[str] | None = None, settings: Settings | None = None) -> Path | None:
     """Load `path` (default: the project's `.env`) into the environment without overriding set variables.
 
     Returns the file loaded, or None (no file, or `$LLMHUB_NO_DOTENV` set).
     """
     if path is None:
-        if os.environ.get(NO_DOTENV_VAR, "").lower() in ("1", "true", "yes"):
+        if current(settings).no_dotenv:
             return None
         found = find_dotenv_file()
         if found is None:

@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 
 from . import _env
-from ._suggest import did_you_mean
 from .errors import ConfigError, UnknownProviderError
 from .models import RuntimeConfig, check_env_name
+from .suggest import did_you_mean
 from .yamlmodel import Lines, Loc, combine, field_name, line_for, parse_yaml, read_text, validate
 
 __all__ = [

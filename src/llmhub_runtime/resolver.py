@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._suggest import closest
 from .errors import UnknownRoleError
 from .models import LLMMode, PricingConfig, RuntimeConfig
+from .suggest import closest
 
 __all__ = ["ResolvedCall", "ResolvedTarget", "merge_params", "resolve"]
 

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ._suggest import did_you_mean
 from .errors import ConfigError
 from .safetext import escape_control
+from .suggest import did_you_mean
 
 __all__ = ["Lines", "Loc", "combine", "field_name", "line_for", "parse_yaml", "read_text", "validate"]
 

@@ -10,7 +10,6 @@ cheap_tools = get_catalog(kind="chat", tags=["tools", "cheap"], callable_only=Tr
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -85,4 +84,7 @@ def arena_mapping(catalog: Catalog | None = None, board: str = "text", **build_o
 
 def sources_dir_from_env() -> str | None:
     """$LLMHUB_CATALOG_SOURCES, when set."""
-    return os.environ.get("LLMHUB_CATALOG_SOURCES") or None
+    from llmhub.settings import current
+
+    found = current().sources_dir
+    return str(found) if found is not None else None

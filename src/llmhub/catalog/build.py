@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from llmhub.catalog.cache import CatalogCache
+from llmhub.catalog.cache import CatalogCache, default_cache_dir
 from llmhub.catalog.fuse import SCORE_CATEGORIES, FusionInput, fuse
 from llmhub.catalog.models import Catalog, SourceStatus
 from llmhub.catalog.overrides import CatalogOverrides, find_overrides_path, load_overrides
@@ -40,11 +40,10 @@ from llmhub.catalog.sources import anyllm as anyllm_source
 from llmhub.catalog.sources import arena, arena_dataset, bundled, litellm, modelsdev
 from llmhub.catalog.sources._http import DEFAULT_TIMEOUT, RawPayload, now_iso
 from llmhub.errors import CatalogError, SourceError
+from llmhub.settings import OFFLINE_VAR, SOURCES_VAR, Settings, current
 
 __all__ = ["OFFLINE_VAR", "SOURCES_VAR", "build_catalog", "cached_catalog", "offline_from_env", "resolve_sources_dir"]
 
-SOURCES_VAR = "LLMHUB_CATALOG_SOURCES"
-OFFLINE_VAR = "LLMHUB_OFFLINE"
 DEFAULT_TTL_HOURS = 24.0
 logger = logging.getLogger("llmhub")
 
@@ -54,9 +53,9 @@ Progress = Callable[[str, str], None]
 _FRESHNESS = {"live": 3, "not-modified": 3, "local": 3, "cached": 2, "bundled": 1}
 
 
-def resolve_sources_dir(sources_dir: str | os.PathLike[str] | None) -> Path | None:
-    """The local mirror to build from: the argument, else $LLMHUB_CATALOG_SOURCES, else None (live)."""
-    chosen = sources_dir if sources_dir is not None else os.environ.get(SOURCES_VAR) or None
+def resolve_sources_dir(sources_dir: str | os.PathLike[str] | None, settings: Settings | None = None) -> Path | None:
+    """The local mirror to build from: the argument, else `settings.sources_dir`, else None (live)."""
+    chosen = sources_dir if sources_dir is not None else current(settings).sources_dir
     if chosen is None:
         return None
     path = Path(chosen)
@@ -81,30 +80,33 @@ def build_catalog(
     progress: Progress | None = None,
     offline: bool | None = None,
     today: date | None = None,
+    settings: Settings | None = None,
 ) -> Catalog:
     """The model catalog: from the cache when fresh, else built from the sources and cached.
 
     Args:
         force_refresh: Rebuild even if the cached catalog is fresh.
         ttl_hours: How long a cached live catalog stays fresh.
-        sources_dir: Build from this local mirror only (default: $LLMHUB_CATALOG_SOURCES, else live).
+        sources_dir: Build from this local mirror only (default: `settings.sources_dir`, else live).
         overrides: The user overrides file (path or loaded); None finds it; False ignores it.
         discover: Ask any-llm which models this machine's keys can call (default: live mode only).
-        cache_dir: Where the cache lives (default: $LLMHUB_CACHE_DIR/catalog or the user cache dir).
+        cache_dir: Where the cache lives (default: `settings.cache_dir`/catalog or the user cache dir).
         timeout: Seconds allowed per network request.
         progress: Called with (source, message) as the build goes.
         offline: Never touch the network: the last fetched sources, else bundled models.dev data
-            (default: $LLMHUB_OFFLINE). Ignored with a local mirror, which is offline anyway.
+            (default: `settings.offline`). Ignored with a local mirror, which is offline anyway.
         today: The build's date (default: today, UTC): a model whose deprecation date is on or
             before it is marked deprecated. A catalog built on another day is not reused.
+        settings: Where the defaults come from (default: the environment now).
 
     Raises:
         CatalogError: no usable models.dev data at all, or an invalid sources directory or overrides file.
     """
-    directory = resolve_sources_dir(sources_dir)
-    offline = directory is None and (offline if offline is not None else offline_from_env())
-    user_overrides = _load_overrides(overrides)
-    cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else None)
+    settings = current(settings)
+    directory = resolve_sources_dir(sources_dir, settings)
+    offline = directory is None and (offline if offline is not None else settings.offline)
+    user_overrides = _load_overrides(overrides, settings)
+    cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else default_cache_dir(settings))
     slot = "offline" if offline else _slot(directory)
     day = today or datetime.now(UTC).date()
     try:
@@ -212,17 +214,19 @@ def cached_catalog(
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     offline: bool | None = None,
+    settings: Settings | None = None,
 ) -> Catalog | None:
     """The last catalog built (from `sources_dir`, else live), however old, without any network; None if none.
 
     For checks that must stay offline and quick, such as `llmhub spec validate`. In offline mode
-    (`offline`, default $LLMHUB_OFFLINE) the offline build's catalog is used when there is no live one.
+    (`offline`, default `settings.offline`) the offline build's catalog is used when there is no live one.
     """
-    directory = resolve_sources_dir(sources_dir)
-    cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else None)
+    settings = current(settings)
+    directory = resolve_sources_dir(sources_dir, settings)
+    cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else default_cache_dir(settings))
     try:
         found = cache.load_catalog(_slot(directory))
-        if found is None and directory is None and (offline if offline is not None else offline_from_env()):
+        if found is None and directory is None and (offline if offline is not None else settings.offline):
             found = cache.load_catalog("offline")
     finally:
         cache.close()
@@ -254,13 +258,15 @@ def _fingerprint(directory: Path) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def _load_overrides(overrides: str | os.PathLike[str] | CatalogOverrides | bool | None) -> CatalogOverrides | None:
+def _load_overrides(
+    overrides: str | os.PathLike[str] | CatalogOverrides | bool | None, settings: Settings
+) -> CatalogOverrides | None:
     if overrides is False:
         return None
     if isinstance(overrides, CatalogOverrides):
         return overrides
     if overrides is None or overrides is True:
-        path = find_overrides_path()
+        path = find_overrides_path(settings)
         return load_overrides(path) if path is not None else None
     return load_overrides(overrides)
 
@@ -399,8 +405,8 @@ def _local(directory: Path | None, name: str, read: Callable[[], RawPayload]) ->
 
 
 def offline_from_env() -> bool:
-    """Whether $LLMHUB_OFFLINE asks for no network (1, true, yes)."""
-    return os.environ.get(OFFLINE_VAR, "").strip().lower() in ("1", "true", "yes")
+    """Whether $LLMHUB_OFFLINE asks for no network (1, true, yes); the CLI passes its `Settings` instead."""
+    return current().offline
 
 
 def _offline_raw(cache: CatalogCache, name: str) -> tuple[RawPayload | None, SourceStatus]:

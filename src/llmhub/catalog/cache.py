@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from llmhub import settings as settings_module
 from llmhub.catalog.models import CATALOG_VERSION, FIELD_NAMES, CanonicalModel, Catalog, SourceStatus
 from llmhub.catalog.sources._http import RawPayload
+from llmhub.settings import Settings
 
 __all__ = ["CACHE_DIR_VAR", "CachedCatalog", "CatalogCache", "CatalogSummary", "default_cache_dir"]
 
-CACHE_DIR_VAR = "LLMHUB_CACHE_DIR"
+CACHE_DIR_VAR = settings_module.CACHE_DIR_VAR
 logger = logging.getLogger("llmhub")
 
 _LOCK_EXPIRE = 300  # seconds: a crashed builder's lock is released after this
@@ -75,11 +77,11 @@ def _create_quietly(database: Path) -> None:
         connection.execute("PRAGMA journal_mode = WAL")
 
 
-def default_cache_dir() -> Path:
-    """`$LLMHUB_CACHE_DIR/catalog`, else the platform's user cache directory for llmhub."""
-    override = os.environ.get(CACHE_DIR_VAR)
-    if override:
-        return Path(override) / "catalog"
+def default_cache_dir(settings: Settings | None = None) -> Path:
+    """`settings.cache_dir/catalog` (`$LLMHUB_CACHE_DIR`), else the platform's user cache directory for llmhub."""
+    override = settings_module.current(settings).cache_dir
+    if override is not None:
+        return override / "catalog"
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("llmhub")) / "catalog"

@@ -37,11 +37,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from llmhub.catalog.kinds import ModelKind
 from llmhub.errors import OverridesError
+from llmhub.settings import OVERRIDES_VAR, Settings, current
 from llmhub_runtime.yamlmodel import parse_yaml, read_text, validate
 
 __all__ = ["CatalogOverrides", "ModelOverride", "find_overrides_path", "load_overrides"]
 
-ENV_VAR = "LLMHUB_CATALOG_OVERRIDES"
+ENV_VAR = OVERRIDES_VAR
 FILE_NAME = "llmhub.catalog-overrides.yaml"
 
 
@@ -116,11 +117,11 @@ class CatalogOverrides(BaseModel):
         return self._digest
 
 
-def find_overrides_path() -> Path | None:
+def find_overrides_path(settings: Settings | None = None) -> Path | None:
     """The overrides file to use, if any: $LLMHUB_CATALOG_OVERRIDES, ./llmhub.catalog-overrides.yaml, user config."""
-    explicit = os.environ.get(ENV_VAR)
-    if explicit:
-        path = Path(explicit)
+    path = current(settings).overrides_path
+    if path is not None:
+        explicit = str(path)
         if not path.is_file():
             raise OverridesError(
                 f"{ENV_VAR} points to {explicit}, which is not a file; fix or unset it", source=explicit

@@ -6,7 +6,6 @@ they parse options, call the library, and print through `_output`.
 
 from __future__ import annotations
 
-import os
 import traceback
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +18,7 @@ from llmhub import __version__
 from llmhub.cli._output import error_line, redact
 from llmhub.cli._state import options
 from llmhub.errors import LLMHubError
+from llmhub.settings import Settings
 
 
 def _fail(message: str, exc: BaseException, code: int = 1) -> typer.Exit:
@@ -113,9 +113,11 @@ def main(
         if env_file is not None and not env_file.is_file():
             raise typer.BadParameter(f"{env_file} does not exist", param_hint="--env-file")
         options.dotenv = load_dotenv_file(env_file)
+    # Read after the .env file, so its keys count; the flags go over the environment's values.
+    changes: dict[str, bool] = {"no_dotenv": True} if no_dotenv else {}
     if offline:
-        # Through the environment, so every part that could reach the network sees it.
-        os.environ["LLMHUB_OFFLINE"] = "1"
+        changes["offline"] = True
+    options.settings = Settings.from_env().replace(**changes)
 
 
 @app.command("version")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import os
 import re
 import stat
 import sys
@@ -17,6 +16,7 @@ from typing import Any
 import typer
 
 from llmhub.cli._state import options
+from llmhub.settings import Settings
 from llmhub_runtime.safetext import escape_control
 
 # Variables whose values are secrets: never echoed, even inside a provider's error message.
@@ -32,14 +32,16 @@ def redact(text: str) -> str:
     Secret: a name that looks secret (`*_KEY`, `*_TOKEN`...) or any variable the project's files
     name as an `env_key` (`GATEWAY_CRED` is a key because the config says so, whatever its name).
     """
-    declared = _declared_key_variables(_project_files())
-    for name, value in os.environ.items():
+    # The environment now, not when the CLI's settings were read: a .env file may have added keys.
+    now = Settings.from_env()
+    declared = _declared_key_variables(_project_files(now.config_path))
+    for name, value in now.environ.items():
         if len(value) >= 6 and value in text and (name in declared or _SECRET_NAME.search(name)):
             text = text.replace(value, "***")
     return text
 
 
-def _project_files() -> tuple[tuple[str, int, int], ...]:
+def _project_files(config: Path | None) -> tuple[tuple[str, int, int], ...]:
     """The project's llmhub*.yaml files (and $LLMHUB_CONFIG) with their size and mtime: the cache key."""
     paths: list[Path] = []
     here = Path.cwd()
@@ -48,9 +50,8 @@ def _project_files() -> tuple[tuple[str, int, int], ...]:
         if found:
             paths.extend(found)
             break
-    config = os.environ.get("LLMHUB_CONFIG")
-    if config:
-        paths.append(Path(config))
+    if config is not None:
+        paths.append(config)
     stamped = []
     for path in paths:
         with contextlib.suppress(OSError):

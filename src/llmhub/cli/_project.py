@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from llmhub.cli._state import options
 from llmhub.errors import SpecError
 
 
@@ -32,8 +32,8 @@ def locate(spec: Path | None = None, config: Path | None = None, env: str | None
             found = None
     if config is not None:
         runtime = config
-    elif found is None and not env and os.environ.get("LLMHUB_CONFIG"):
-        runtime = Path(os.environ["LLMHUB_CONFIG"])  # outside a project, the file the app's LLMHub() would load
+    elif found is None and not env and options.settings.config_path is not None:
+        runtime = options.settings.config_path  # outside a project, the file the app's LLMHub() would load
     else:
         name = f"llmhub.{env}.yaml" if env else "llmhub.yaml"
         runtime = (found.parent if found is not None else Path(".")) / name
@@ -55,7 +55,7 @@ def project_overrides(spec_path: Path) -> Path | None:
 
     None lets the catalog find one the usual way ($LLMHUB_CATALOG_OVERRIDES, ./, the user config dir).
     """
-    from llmhub.catalog.overrides import ENV_VAR, FILE_NAME
+    from llmhub.catalog.overrides import FILE_NAME
 
     beside = spec_path.resolve().parent / FILE_NAME
-    return beside if beside.is_file() and not os.environ.get(ENV_VAR) else None
+    return beside if beside.is_file() and options.settings.overrides_path is None else None

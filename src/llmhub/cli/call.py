@@ -101,7 +101,7 @@ def test(
     unknown = [name for name in names if name not in hub.roles]
     if unknown:
         # The runtime would serve an unknown role from `defaults`; a test of a typo must not pass that way.
-        from llmhub_runtime._suggest import did_you_mean
+        from llmhub_runtime.suggest import did_you_mean
 
         hub.close()
         listed = ", ".join(hub.roles)

@@ -12,6 +12,7 @@ import typer
 from llmhub.catalog import CanonicalModel, Catalog, arena_mapping, build_catalog
 from llmhub.cli import _output as out
 from llmhub.cli._options import SourcesOption
+from llmhub.cli._state import options
 from llmhub.errors import CatalogError
 
 app = typer.Typer(help="Build, browse and audit the model catalog.", no_args_is_help=True)
@@ -28,7 +29,9 @@ def _load(sources: Path | None, refresh: bool = False, discover: bool | None = N
         show(source, message)
 
     with out.progress("Building the catalog") as show:
-        catalog = build_catalog(force_refresh=refresh, sources_dir=sources, discover=discover, progress=update)
+        catalog = build_catalog(
+            force_refresh=refresh, sources_dir=sources, discover=discover, progress=update, settings=options.settings
+        )
     # A build's warnings are news when this command built it; a catalog served from the cache
     # already said them once (`llmhub catalog refresh` shows them again).
     if built:
@@ -51,11 +54,9 @@ def catalog_refresh(
     summary = _summary(catalog)
     # Refreshed means at least one source answered now (live, unchanged since last time, or the
     # mirror). When every one failed, the catalog shown is an older or bundled one: say so, exit 1.
-    from llmhub.catalog.build import offline_from_env
-
     answered = [s for s in catalog.sources if s.status in ("live", "not-modified", "local")]
     failed = [s.name for s in catalog.sources if s.status not in ("live", "not-modified", "local", "skipped")]
-    stale = not answered and not offline_from_env()
+    stale = not answered and not options.settings.offline
     if as_json:
         out.emit_json(summary)
         if stale:
@@ -108,7 +109,7 @@ def catalog_show(
         raise CatalogError(f"--kind {kind!r}: no such kind; kinds: {', '.join(sorted({str(m.kind) for m in catalog}))}")
     if provider is not None and catalog.get(provider, "") is None and not any(m.provider == provider for m in catalog):
         known = sorted({m.provider for m in catalog if m.callable})
-        from llmhub_runtime._suggest import did_you_mean
+        from llmhub_runtime.suggest import did_you_mean
 
         raise CatalogError(
             f"--provider {provider!r}: no models{did_you_mean(provider, known)}; callable: {', '.join(known)}"
@@ -148,7 +149,7 @@ def catalog_model(
     model = catalog.get(model_ref)
     if model is None:
         provider = model_ref.split(":", 1)[0]
-        from llmhub_runtime._suggest import closest
+        from llmhub_runtime.suggest import closest
 
         near = closest(model_ref, [m.canonical_id for m in catalog if m.provider == provider] or catalog._index())
         hint = f"; did you mean {near!r}?" if near else ""

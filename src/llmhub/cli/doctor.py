@@ -11,6 +11,7 @@ import typer
 
 from llmhub.cli import _output as out
 from llmhub.cli._options import ConfigOption, EnvOption, JsonOption, SourcesOption, SpecOption
+from llmhub.cli._state import options
 from llmhub_runtime.errors import LLMHubError
 
 Status = Literal["ok", "warn", "fail", "skip"]
@@ -122,7 +123,6 @@ class _Doctor:
         return f" --env {self.env}" if self.env else ""
 
     def check_env_keys(self) -> None:
-        from llmhub.cli._state import options
         from llmhub.env_manager import check_env, required_env_keys
 
         if self.spec is None and self.runtime is None:
@@ -132,7 +132,7 @@ class _Doctor:
         if not needed:
             self.add("env keys", "ok", "no API keys needed")
             return
-        found = check_env(needed)
+        found = check_env(needed, options.settings.environ)
         loaded = f" (loaded {options.dotenv})" if options.dotenv else ""
         for name, users in needed.items():
             if name in found.present:
@@ -148,7 +148,7 @@ class _Doctor:
     def check_catalog(self) -> Any:
         from llmhub.catalog.build import cached_catalog
 
-        catalog = cached_catalog(self.sources)
+        catalog = cached_catalog(self.sources, settings=options.settings)
         if catalog is None:
             self.add(
                 "catalog",
@@ -163,7 +163,7 @@ class _Doctor:
             from llmhub.cli._project import project_overrides
 
             overrides = project_overrides(self.files.spec) if self.files.spec is not None else None
-            return build_catalog(sources_dir=self.sources, offline=True, overrides=overrides)
+            return build_catalog(sources_dir=self.sources, offline=True, overrides=overrides, settings=options.settings)
         age = _age_hours(catalog.built_at)
         used = ", ".join(
             f"{s.name} ({s.status}{', ' + s.snapshot if s.snapshot else ''})" for s in catalog.sources if s.usable
@@ -241,7 +241,9 @@ class _Doctor:
         meta = self.runtime.meta or {}
         decided = meta.get("decided_by") or {}
         try:
-            fresh = generate_runtime_from_spec(self.spec, GeneratorOptions(no_llm=True, catalog=catalog)).runtime
+            fresh = generate_runtime_from_spec(
+                self.spec, GeneratorOptions(no_llm=True, catalog=catalog, settings=options.settings)
+            ).runtime
         except LLMHubError as exc:
             self.add("in sync", "warn", f"could not regenerate to compare: {exc}", None)
             return
@@ -355,8 +357,6 @@ def doctor(
     Each check prints ✓ (fine), ! (worth a look), ✗ (broken, with the command that fixes it) or - (skipped).
     Exits 1 when any check is ✗. Key values are never printed.
     """
-    from llmhub.catalog.build import offline_from_env
-
     doc = _Doctor(spec, config, env, sources)
     doc.check_spec()
     doc.check_runtime()
@@ -364,7 +364,7 @@ def doctor(
     catalog = doc.check_catalog()
     doc.check_models(catalog)
     doc.check_picks(catalog)
-    doc.check_ping(network=not (no_network or offline_from_env()))
+    doc.check_ping(network=not (no_network or options.settings.offline))
     failed = [c for c in doc.checks if c.status == "fail"]
     warned = [c for c in doc.checks if c.status == "warn"]
     if as_json:

@@ -9,6 +9,7 @@ import typer
 
 from llmhub.cli import _output as out
 from llmhub.cli._options import ConfigOption, EnvOption, JsonOption, SpecOption
+from llmhub.cli._state import options
 
 app = typer.Typer(help="Check and list the API keys the project needs (values are never shown).", no_args_is_help=True)
 
@@ -40,7 +41,7 @@ def env_check(
     from llmhub.env_manager import check_env
 
     needed, sources = needed_keys(spec, config, env)
-    result = check_env(needed)
+    result = check_env(needed, options.settings.environ)
     if as_json:
         report: dict[str, Any] = {
             "files": [str(p) for p in sources],

@@ -11,6 +11,7 @@ import typer
 from llmhub.cli import _output as out
 from llmhub.cli._options import EnvOption, RulesOption, SourcesOption, SpecOption
 from llmhub.cli._project import project_overrides
+from llmhub.cli._state import options
 from llmhub_runtime.errors import ConfigError
 
 
@@ -58,9 +59,13 @@ def generate(
         load_spec(spec_path)  # raises the error that names the file and the fix
     rule_set = load_rules(rules)
     with out.progress("Generating") as show:
-        catalog = build_catalog(sources_dir=sources, progress=show, overrides=project_overrides(spec_path))
+        catalog = build_catalog(
+            sources_dir=sources, progress=show, overrides=project_overrides(spec_path), settings=options.settings
+        )
         # Every problem at once, before any choosing: the same checks as `llmhub spec validate`.
-        checked = validate_spec(spec_path, env=env, catalog=catalog, rules=rule_set, check_env_keys=False)
+        checked = validate_spec(
+            spec_path, env=env, catalog=catalog, rules=rule_set, check_env_keys=False, settings=options.settings
+        )
         if not checked.valid:
             for issue in checked.errors:
                 out.error_line(str(issue))
@@ -71,6 +76,7 @@ def generate(
         result = generate_runtime_from_spec(
             checked.spec,
             GeneratorOptions(
+                settings=options.settings,
                 no_llm=no_llm,
                 env=env,
                 rules=rule_set,

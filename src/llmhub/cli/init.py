@@ -159,7 +159,7 @@ def _providers(names: list[str]) -> dict[str, str | None]:
     """Provider -> its key variable (any-llm's own name for it), in the order given."""
     from llmhub.catalog.providers import provider_mappings
     from llmhub.env_manager import provider_key_variable
-    from llmhub_runtime._suggest import did_you_mean
+    from llmhub_runtime.suggest import did_you_mean
 
     known = provider_mappings()
     providers: dict[str, str | None] = {}

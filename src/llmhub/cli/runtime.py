@@ -9,6 +9,7 @@ import typer
 
 from llmhub.cli import _output as out
 from llmhub.cli._options import ConfigOption, EnvOption, JsonOption, RulesOption, SourcesOption, SpecOption
+from llmhub.cli._state import options
 
 app = typer.Typer(help="Show llmhub.yaml, or compare it with another version role by role.", no_args_is_help=True)
 
@@ -98,11 +99,19 @@ def _regenerated(spec: Path | None, env: str | None, rules: Path | None, sources
         raise no_project_error()
     loaded = load_spec(spec)
     with out.progress("Generating") as show:
-        catalog = build_catalog(sources_dir=sources, progress=show, overrides=project_overrides(spec))
+        catalog = build_catalog(
+            sources_dir=sources, progress=show, overrides=project_overrides(spec), settings=options.settings
+        )
         result = generate_runtime_from_spec(
             loaded,
             GeneratorOptions(
-                no_llm=no_llm, env=env, rules=load_rules(rules), catalog=catalog, spec_name=spec.name, progress=show
+                settings=options.settings,
+                no_llm=no_llm,
+                env=env,
+                rules=load_rules(rules),
+                catalog=catalog,
+                spec_name=spec.name,
+                progress=show,
             ),
         )
     for warning in result.warnings:

@@ -8,6 +8,7 @@ import typer
 
 from llmhub.cli import _output as out
 from llmhub.cli._options import EnvOption, JsonOption, RulesOption, SpecOption
+from llmhub.cli._state import options
 
 app = typer.Typer(help="Show and validate llmhub.spec.yaml.", no_args_is_help=True)
 
@@ -45,7 +46,7 @@ def spec_validate(
     from llmhub.spec.validate import validate_spec
 
     path = spec if spec is not None else find_spec_path()
-    result = validate_spec(path, env=env, rules=rules, catalog=False if no_catalog else None)
+    result = validate_spec(path, env=env, rules=rules, catalog=False if no_catalog else None, settings=options.settings)
     if as_json:
         out.emit_json({"spec": str(path), **result.to_dict()})
     else:

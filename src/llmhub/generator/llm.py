@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from dataclasses import replace
 from string import Template
 from typing import Any, TypeVar
@@ -26,6 +25,7 @@ from llmhub.generator.explain import choose, facts, same_model
 from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
 from llmhub.generator.scoring import Scored
+from llmhub.settings import Settings, current
 from llmhub.spec.models import Capability, SpecConfig
 from llmhub_runtime import LLMHub
 
@@ -78,7 +78,7 @@ def _parse_reference(reference: str) -> tuple[str, str]:
     return provider, model
 
 
-def unusable_reason(spec: SpecConfig, reference: str) -> str | None:
+def unusable_reason(spec: SpecConfig, reference: str, settings: Settings | None = None) -> str | None:
     """Why the generator model cannot be used (bad reference, provider disabled, key missing), or None."""
     try:
         provider, _ = _parse_reference(reference)
@@ -99,7 +99,7 @@ def unusable_reason(spec: SpecConfig, reference: str) -> str | None:
             if is_anyllm_provider(served_by):
                 return f"any-llm's {served_by} support is not installed (pip install 'any-llm-sdk[{served_by}]')"
             return f"any-llm has no provider {served_by!r} (the generator model is provider:model)"
-    if variable and not os.environ.get(variable):
+    if variable and not current(settings).variable(variable):
         return f"{variable} is not set"
     return None
 

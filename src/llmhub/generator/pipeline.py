@@ -16,6 +16,7 @@ from llmhub.generator.explain import DecidedBy, RoleExplanation, choose, explain
 from llmhub.generator.needs import RoleNeeds, needs_for
 from llmhub.generator.rules import RuleSet, load_rules
 from llmhub.generator.scoring import Scored, rank
+from llmhub.settings import GENERATOR_MODEL_VAR, Settings, current
 from llmhub.spec.load import apply_environment, spec_fingerprint
 from llmhub.spec.models import RoleKind, RoleSpec, SpecConfig
 from llmhub_runtime import __version__
@@ -24,7 +25,6 @@ from llmhub_runtime.models import RuntimeConfig
 
 __all__ = ["GENERATOR_MODEL_VAR", "GenerationResult", "GeneratorOptions", "generate_runtime_from_spec"]
 
-GENERATOR_MODEL_VAR = "LLMHUB_GENERATOR_MODEL"
 Progress = Callable[[str, str], None]
 
 
@@ -51,6 +51,9 @@ class GeneratorOptions:
     providers I have keys for". The others are left out and a warning names them."""
     explain: bool = True
     """Accepted for the seeds' API (`GeneratorOptions(explain=True)`): explanations are always produced."""
+    settings: Settings | None = None
+    """The catalog's sources, cache and offline mode, the generator model and the environment whose
+    keys count (default: the environment when generation starts)."""
 
 
 @dataclass
@@ -92,7 +95,7 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
         spec = apply_environment(spec, options.env, source=options.spec_name)
     rules = options.rules if isinstance(options.rules, RuleSet) else load_rules(options.rules)
     if options.keyed_only:
-        spec, unkeyed = _keyed_providers_only(spec)
+        spec, unkeyed = _keyed_providers_only(spec, options.settings)
         if unkeyed:
             warnings_before = [
                 f"--keyed-only: left out {', '.join(f'{p} ({v})' for p, v in unkeyed)}: their key variables are not "
@@ -107,7 +110,7 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
         from llmhub.catalog import build_catalog
 
         report("catalog", "loading")
-        catalog = build_catalog(sources_dir=options.sources_dir)
+        catalog = build_catalog(sources_dir=options.sources_dir, settings=options.settings)
     warnings: list[str] = list(warnings_before)
     arena = catalog.source("lmarena-text")
     if arena is None or not arena.usable:
@@ -296,11 +299,11 @@ def _defaults(spec: SpecConfig, catalog: Catalog, rules: RuleSet, quality: Quali
     return Choice(best.model.provider, best.model.model_id, best.model)
 
 
-def _keyed_providers_only(spec: SpecConfig) -> tuple[SpecConfig, list[tuple[str, str]]]:
+def _keyed_providers_only(spec: SpecConfig, settings: Settings | None) -> tuple[SpecConfig, list[tuple[str, str]]]:
     """`spec` with every enabled provider whose key variable is unset disabled, and which those were."""
     from llmhub.env_manager import check_env, required_env_keys
 
-    missing = check_env(required_env_keys(spec=spec)).missing
+    missing = check_env(required_env_keys(spec=spec), environ=current(settings).environ).missing
     unkeyed: list[tuple[str, str]] = []
     providers = dict(spec.providers)
     for variable, users in missing.items():
@@ -325,14 +328,14 @@ def _assistant(spec: SpecConfig, options: GeneratorOptions, warnings: list[str])
     """The LLM helper when a generator model is configured and usable, else None (with a warning why)."""
     reference = (
         options.generator_model
-        or os.environ.get(GENERATOR_MODEL_VAR)
+        or current(options.settings).generator_model
         or (spec.generator.model if spec.generator is not None else None)
     )
     if reference is None or (spec.generator is not None and not spec.generator.enabled and not options.generator_model):
         return None
     from llmhub.generator.llm import LLMAssistant, unusable_reason
 
-    problem = unusable_reason(spec, reference)
+    problem = unusable_reason(spec, reference, options.settings)
     if problem is not None:
         warnings.append(f"LLM-assisted generation skipped ({problem}); the rules chose every role")
         return None

@@ -20,9 +20,10 @@ from urllib.parse import urlsplit
 
 from llmhub.env_manager import env_references
 from llmhub.errors import CatalogError, RuleError, SpecError
+from llmhub.settings import Settings, current
 from llmhub.spec.load import apply_environment, read_spec_with_lines
 from llmhub.spec.models import SpecConfig, SpecProviderConfig
-from llmhub_runtime._suggest import did_you_mean
+from llmhub_runtime.suggest import did_you_mean
 from llmhub_runtime.yamlmodel import Lines, Loc, field_name, line_for
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ def validate_spec(
     catalog: Catalog | Literal[False] | None = None,
     rules: RuleSet | str | os.PathLike[str] | None = None,
     check_env_keys: bool = True,
+    settings: Settings | None = None,
 ) -> ValidationResult:
     """Check a spec without generating anything; never raises for a bad spec.
 
@@ -105,7 +107,9 @@ def validate_spec(
             (offline; skipped with a warning when there is none); False skips the check.
         rules: The rules to check tasks and roles with (default: the shipped rules).
         check_env_keys: Warn about providers whose env_key is not set in this environment.
+        settings: The catalog's sources and the environment checked (default: the environment now).
     """
+    settings = current(settings)
     result = ValidationResult()
     if isinstance(path_or_spec, SpecConfig):
         spec, lines, source = path_or_spec, Lines(), "<spec>"
@@ -137,11 +141,11 @@ def validate_spec(
     except RuleError as exc:
         result.errors.append(SpecIssue("error", str(exc), source))
         return result
-    found = _catalog(catalog, checker)
+    found = _catalog(catalog, checker, settings)
     result.catalog_checked = found is not None
     for name, variant in variants:
         checker.environment = name
-        _check_providers(variant, checker, check_env_keys and not name)
+        _check_providers(variant, checker, check_env_keys and not name, settings)
         _check_roles(variant, checker, rule_set, found)
         _check_generator(variant, checker)
     return result
@@ -190,16 +194,18 @@ def _rules(rules: RuleSet | str | os.PathLike[str] | None) -> RuleSet:
     return rules if isinstance(rules, RuleSet) else load_rules(rules)
 
 
-def _catalog(catalog: Catalog | Literal[False] | None, checker: _Checker) -> Catalog | None:
+def _catalog(catalog: Catalog | Literal[False] | None, checker: _Checker, settings: Settings) -> Catalog | None:
     if catalog is False:
         return None
     if catalog is not None:
         return catalog
-    from llmhub.catalog.build import SOURCES_VAR, build_catalog, cached_catalog
+    from llmhub.catalog.build import build_catalog, cached_catalog
 
     try:
         # A local mirror builds offline (and is cached after the first time); otherwise only the cache is read.
-        found = build_catalog() if os.environ.get(SOURCES_VAR) else cached_catalog()
+        found = (
+            build_catalog(settings=settings) if settings.sources_dir is not None else cached_catalog(settings=settings)
+        )
     except CatalogError as exc:
         checker.warning((), f"roles not checked against the catalog: {exc}")
         return None
@@ -214,7 +220,7 @@ def _known_providers() -> set[str]:
     return set(provider_mappings())
 
 
-def _check_providers(spec: SpecConfig, checker: _Checker, check_env_keys: bool) -> None:
+def _check_providers(spec: SpecConfig, checker: _Checker, check_env_keys: bool, settings: Settings) -> None:
     known = _known_providers()
     if not spec.providers:
         checker.error(("providers",), "no providers; add one, e.g. `openai: {env_key: OPENAI_API_KEY}`")
@@ -230,7 +236,7 @@ def _check_providers(spec: SpecConfig, checker: _Checker, check_env_keys: bool) 
                 "for a self-hosted endpoint give it `type:` (e.g. openai, vllm, ollama) and `api_base:`",
             )
         _check_key_destination(name, provider, known, checker)
-        if check_env_keys and provider.enabled and provider.env_key and not os.environ.get(provider.env_key):
+        if check_env_keys and provider.enabled and provider.env_key and not settings.variable(provider.env_key):
             checker.warning(
                 ("providers", name, "env_key"),
                 f"{provider.env_key} is not set here; calls to {name} fail until it is (generation still works)",

@@ -28,7 +28,6 @@ from any_llm import exceptions as anyllm_errors
 from any_llm.providers.openai.base import BaseOpenAIProvider
 from any_llm.utils.aio import run_async_in_sync
 
-from llmhub_runtime._suggest import did_you_mean
 from llmhub_runtime.errors import (
     AuthenticationError,
     BadRequestError,
@@ -43,6 +42,7 @@ from llmhub_runtime.errors import (
     UnknownProviderError,
 )
 from llmhub_runtime.resilience import parse_retry_after
+from llmhub_runtime.suggest import did_you_mean
 
 from . import BackendRequest, Connection
 

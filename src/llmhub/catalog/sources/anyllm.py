@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from llmhub.settings import Settings, current
 
 __all__ = ["NAME", "Discovery", "discover", "providers_with_keys"]
 
@@ -34,9 +35,11 @@ class Discovery:
         return sum(len(ids) for ids in self.models.values())
 
 
-def providers_with_keys() -> dict[str, dict[str, Any]]:
+def providers_with_keys(settings: Settings | None = None) -> dict[str, dict[str, Any]]:
     """Every any-llm provider whose API key variable is set, with no extra client arguments."""
     import warnings
+
+    settings = current(settings)
 
     from any_llm import AnyLLM
 
@@ -49,7 +52,7 @@ def providers_with_keys() -> dict[str, dict[str, Any]]:
             except Exception:
                 continue
             variable = getattr(provider_class, "ENV_API_KEY_NAME", None)
-            if isinstance(variable, str) and variable and os.environ.get(variable):
+            if isinstance(variable, str) and variable and settings.variable(variable):
                 found[str(name)] = {}
     return found
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import replace
@@ -48,6 +47,7 @@ from typing import Any
 from llmhub.catalog.sources._http import RawPayload, now_iso
 from llmhub.catalog.sources.arena import ATTRIBUTION, ArenaBoard, ArenaRating, Board, source_name
 from llmhub.errors import SourceError
+from llmhub.settings import ARENA_DATASET_URL_VAR, Settings, current
 
 __all__ = [
     "BASE_URL_VAR",
@@ -63,7 +63,7 @@ __all__ = [
 DATASET = "lmarena-ai/leaderboard-dataset"
 DATASET_PAGE = "https://huggingface.co/datasets/lmarena-ai/leaderboard-dataset"
 DEFAULT_BASE_URL = "https://datasets-server.huggingface.co"
-BASE_URL_VAR = "LLMHUB_LMARENA_DATASET_URL"
+BASE_URL_VAR = ARENA_DATASET_URL_VAR
 SPLIT = "latest"
 CONFIGS: dict[Board, str] = {
     "text": "text_style_control",
@@ -95,9 +95,9 @@ Other names (coding, math, creative_writing, expert, the languages, the industri
 both. `overall` is also accepted as `full`."""
 
 
-def default_base_url() -> str:
-    """`$LLMHUB_LMARENA_DATASET_URL`, else Hugging Face's datasets-server."""
-    return (os.environ.get(BASE_URL_VAR) or DEFAULT_BASE_URL).rstrip("/")
+def default_base_url(settings: Settings | None = None) -> str:
+    """`settings.arena_dataset_url` (`$LLMHUB_LMARENA_DATASET_URL`), else Hugging Face's datasets-server."""
+    return (current(settings).arena_dataset_url or DEFAULT_BASE_URL).rstrip("/")
 
 
 def origin_for(board: Board, base_url: str | None = None) -> str:

@@ -1,9 +1,14 @@
-"""'Did you mean' suggestions, with the standard library only (the runtime must stay light)."""
+"""'Did you mean' suggestions, with the standard library only (the runtime must stay light).
+
+Shared by the runtime and the tool: both name the closest valid word in their error messages.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+
+__all__ = ["closest", "did_you_mean"]
 
 
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
