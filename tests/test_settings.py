@@ -93,3 +93,17 @@ def test_the_tool_imports_no_private_runtime_module_or_name():
         if private.search(line)
     ]
     assert found == []
+
+
+def test_model_references_split_at_the_first_colon_only():
+    from llmhub.refs import parse_model_ref
+
+    assert parse_model_ref("openai:gpt-4.1-mini") == ("openai", "gpt-4.1-mini")
+    assert parse_model_ref("openrouter:qwen/qwen3:free") == ("openrouter", "qwen/qwen3:free")
+    for bad in ("gpt-4.1", ":gpt-4.1", "openai:", " : "):
+        try:
+            parse_model_ref(bad, what="generator model")
+        except ValueError as exc:
+            assert str(exc) == f"generator model {bad!r} must be provider:model, e.g. openai:gpt-4.1-mini"
+        else:
+            raise AssertionError(f"{bad!r} was accepted")

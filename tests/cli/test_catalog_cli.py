@@ -109,7 +109,7 @@ def test_arena_honours_sources_option(tmp_path, monkeypatch):
     ("args", "message"),
     [
         (["catalog", "model", "openai:gpt-4.2"], "'openai:gpt-4.2' is not in the catalog; did you mean"),
-        (["catalog", "model", "gpt-4.1"], "give PROVIDER:MODEL"),
+        (["catalog", "model", "gpt-4.1"], "must be provider:model"),
         (["catalog", "show", "--kind", "chatt"], "--kind 'chatt': no such kind"),
         (["catalog", "arena", "--board", "audio"], "--board 'audio': use text or vision"),
         (["catalog", "show", "--sources", "/"], "is not a catalog sources directory"),

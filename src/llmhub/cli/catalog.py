@@ -14,6 +14,7 @@ from llmhub.cli import _output as out
 from llmhub.cli._options import SourcesOption
 from llmhub.cli._state import options
 from llmhub.errors import CatalogError
+from llmhub.refs import parse_model_ref
 
 app = typer.Typer(help="Build, browse and audit the model catalog.", no_args_is_help=True)
 
@@ -144,11 +145,12 @@ def catalog_model(
 ) -> None:
     """Every field of one model, with where each group of facts came from."""
     catalog = _load(sources)
-    if ":" not in model_ref:
-        raise CatalogError(f"{model_ref!r}: give PROVIDER:MODEL, e.g. openai:gpt-4.1")
+    try:
+        provider, _ = parse_model_ref(model_ref)
+    except ValueError as exc:
+        raise CatalogError(str(exc)) from None
     model = catalog.get(model_ref)
     if model is None:
-        provider = model_ref.split(":", 1)[0]
         from llmhub_runtime.suggest import closest
 
         near = closest(model_ref, [m.canonical_id for m in catalog if m.provider == provider] or catalog._index())

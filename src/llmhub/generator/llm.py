@@ -25,6 +25,7 @@ from llmhub.generator.explain import choose, facts, same_model
 from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
 from llmhub.generator.scoring import Scored
+from llmhub.refs import parse_model_ref
 from llmhub.settings import Settings, current
 from llmhub.spec.models import Capability, SpecConfig
 from llmhub_runtime import LLMHub
@@ -71,17 +72,10 @@ class ModelPick(BaseModel):
         return value
 
 
-def _parse_reference(reference: str) -> tuple[str, str]:
-    if ":" not in reference:
-        raise ValueError(f"generator model {reference!r} must be provider:model, e.g. openai:gpt-4.1-mini")
-    provider, model = reference.split(":", 1)
-    return provider, model
-
-
 def unusable_reason(spec: SpecConfig, reference: str, settings: Settings | None = None) -> str | None:
     """Why the generator model cannot be used (bad reference, provider disabled, key missing), or None."""
     try:
-        provider, _ = _parse_reference(reference)
+        provider, _ = parse_model_ref(reference, what="generator model")
     except ValueError as exc:
         return str(exc)
     config = spec.providers.get(provider)
@@ -124,7 +118,7 @@ class LLMAssistant:
     def __init__(self, spec: SpecConfig, reference: str):
         import instructor
 
-        provider, model = _parse_reference(reference)
+        provider, model = parse_model_ref(reference, what="generator model")
         settings = spec.generator
         timeout = settings.timeout if settings else 60.0
         self.shortlist_size = settings.shortlist if settings else 8

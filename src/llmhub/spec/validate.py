@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from llmhub.env_manager import env_references
 from llmhub.errors import CatalogError, RuleError, SpecError
+from llmhub.refs import parse_model_ref
 from llmhub.settings import Settings, current
 from llmhub.spec.load import apply_environment, read_spec_with_lines
 from llmhub.spec.models import SpecConfig, SpecProviderConfig
@@ -397,10 +398,11 @@ def _check_generator(spec: SpecConfig, checker: _Checker) -> None:
     if generator is None or generator.model is None:
         return
     loc: Loc = ("generator", "model")
-    if ":" not in generator.model:
-        checker.error(loc, f"{generator.model!r} must be provider:model, e.g. openai:gpt-4.1-mini")
+    try:
+        provider, _ = parse_model_ref(generator.model, what="generator model")
+    except ValueError as exc:
+        checker.error(loc, str(exc))
         return
-    provider = generator.model.split(":", 1)[0]
     config = spec.providers.get(provider)
     if config is None:
         checker.warning(
