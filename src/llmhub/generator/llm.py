@@ -84,32 +84,16 @@ def unusable_reason(spec: SpecConfig, reference: str, settings: Settings | None 
     if config is not None and config.env_key:
         variable: str | None = config.env_key
     else:
-        served_by = config.type if config is not None and config.type else provider
-        try:
-            variable = _default_key_variable(served_by)
-        except ImportError:
-            from llmhub.catalog.providers import is_anyllm_provider
+        from llmhub.catalog.providers import is_anyllm_provider
+        from llmhub.env_manager import provider_key_variable
 
-            if is_anyllm_provider(served_by):
-                return f"any-llm's {served_by} support is not installed (pip install 'any-llm-sdk[{served_by}]')"
+        served_by = config.type if config is not None and config.type else provider
+        if not is_anyllm_provider(served_by):
             return f"any-llm has no provider {served_by!r} (the generator model is provider:model)"
+        variable = provider_key_variable(served_by)
     if variable and not current(settings).variable(variable):
         return f"{variable} is not set"
     return None
-
-
-def _default_key_variable(provider: str) -> str | None:
-    """The variable any-llm requires a provider's key in, when the spec names none.
-
-    None when no key is needed or the provider finds its own credentials (local servers, cloud SDKs).
-    """
-    from any_llm import AnyLLM
-
-    cls = AnyLLM.get_provider_class(provider)
-    if cls._verify_and_set_api_key is not AnyLLM._verify_and_set_api_key:
-        return None
-    name = getattr(cls, "ENV_API_KEY_NAME", None)
-    return name if isinstance(name, str) and name and name != "None" else None
 
 
 class LLMAssistant:
