@@ -2,6 +2,7 @@
 
     from llmhub import load_spec, validate_spec, generate_runtime_from_spec, GeneratorOptions, save_runtime
     from llmhub import build_catalog, get_catalog, Catalog, CanonicalModel, CatalogError
+    from llmhub import Settings, locate, run_checks      # settings, the project's files, doctor's checks
 
 The runtime that applications import is the separate, light `llmhub_runtime` package. Names here are
 imported on first use, so `import llmhub` stays cheap.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
         get_catalog,
         load_overrides,
     )
+    from llmhub.doctor import Check, DoctorReport, run_checks
     from llmhub.errors import (
         CatalogError,
         GenerationError,
@@ -42,7 +44,9 @@ if TYPE_CHECKING:
         generate_runtime_from_spec,
         load_rules,
     )
+    from llmhub.project import Project, locate
     from llmhub.runtime_files import load_runtime, save_runtime
+    from llmhub.settings import Settings
     from llmhub.spec import SpecConfig, load_spec, save_spec
     from llmhub.spec.validate import SpecIssue, ValidationResult, validate_spec
 
@@ -51,15 +55,19 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "CatalogOverrides",
+    "Check",
+    "DoctorReport",
     "GenerationError",
     "GenerationResult",
     "GeneratorOptions",
     "LLMHubError",
     "ModelKind",
     "NoCandidateError",
+    "Project",
     "RoleExplanation",
     "RuleError",
     "RuleSet",
+    "Settings",
     "SourceError",
     "SpecConfig",
     "SpecError",
@@ -74,6 +82,8 @@ __all__ = [
     "load_rules",
     "load_runtime",
     "load_spec",
+    "locate",
+    "run_checks",
     "save_runtime",
     "save_spec",
     "validate_spec",
@@ -101,6 +111,12 @@ _LAZY = {
     "RuleSet": "llmhub.generator",
     "generate_runtime_from_spec": "llmhub.generator",
     "load_rules": "llmhub.generator",
+    "Check": "llmhub.doctor",
+    "DoctorReport": "llmhub.doctor",
+    "run_checks": "llmhub.doctor",
+    "Project": "llmhub.project",
+    "locate": "llmhub.project",
+    "Settings": "llmhub.settings",
     "load_runtime": "llmhub.runtime_files",
     "save_runtime": "llmhub.runtime_files",
     "SpecConfig": "llmhub.spec",

@@ -10,6 +10,7 @@ import typer
 
 from llmhub.cli import _output as out
 from llmhub.cli._options import ConfigOption, EnvOption
+from llmhub.cli._state import options
 
 DEFAULT_PROMPT = "Reply with one short sentence: which model are you?"
 _REPLY_PREVIEW = 600  # characters of a reply shown in the terminal; --json has all of it
@@ -91,10 +92,10 @@ def test(
     Chat and tool roles get the prompt as a user message; embedding roles embed it; image and audio
     roles are skipped (they would spend on a generation). Exits 1 if any role fails.
     """
-    from llmhub.cli._project import locate
+    from llmhub.project import locate
     from llmhub_runtime import LLMHub
 
-    path = locate(config=config, env=env).runtime
+    path = locate(config=config, env=env, settings=options.settings).runtime
     calls: list[dict[str, Any]] = []
     hub = LLMHub(config_path=path, on_after_call=calls.append)
     names = list(dict.fromkeys(role)) if role else hub.roles

@@ -16,12 +16,12 @@ app = typer.Typer(help="Check and list the API keys the project needs (values ar
 
 def needed_keys(spec: Path | None, config: Path | None, env: str | None) -> tuple[dict[str, list[str]], list[Path]]:
     """Variables the spec and its llmhub.yaml need, and the files they were read from."""
-    from llmhub.cli._project import locate, no_project_error
     from llmhub.env_manager import required_env_keys
+    from llmhub.project import locate, no_project_error
     from llmhub.runtime_files import load_runtime
     from llmhub.spec import load_spec
 
-    files = locate(spec, config, env)
+    files = locate(spec, config, env, settings=options.settings)
     loaded_spec = load_spec(files.spec, env=env) if files.spec is not None else None
     runtime = load_runtime(files.runtime) if files.runtime.is_file() else None
     if loaded_spec is None and runtime is None:

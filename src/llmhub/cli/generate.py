@@ -10,8 +10,8 @@ import typer
 
 from llmhub.cli import _output as out
 from llmhub.cli._options import EnvOption, RulesOption, SourcesOption, SpecOption
-from llmhub.cli._project import project_overrides
 from llmhub.cli._state import options
+from llmhub.project import locate
 from llmhub_runtime.errors import ConfigError
 
 
@@ -60,7 +60,10 @@ def generate(
     rule_set = load_rules(rules)
     with out.progress("Generating") as show:
         catalog = build_catalog(
-            sources_dir=sources, progress=show, overrides=project_overrides(spec_path), settings=options.settings
+            sources_dir=sources,
+            progress=show,
+            overrides=locate(spec_path, settings=options.settings).overrides,
+            settings=options.settings,
         )
         # Every problem at once, before any choosing: the same checks as `llmhub spec validate`.
         checked = validate_spec(

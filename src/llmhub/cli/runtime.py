@@ -17,10 +17,10 @@ app = typer.Typer(help="Show llmhub.yaml, or compare it with another version rol
 @app.command("show")
 def runtime_show(config: ConfigOption = None, env: EnvOption = None, as_json: JsonOption = False) -> None:
     """Every role in llmhub.yaml: provider, model, mode, fallbacks and parameters."""
-    from llmhub.cli._project import locate
+    from llmhub.project import locate
     from llmhub.runtime_files import load_runtime
 
-    path = locate(config=config, env=env).runtime
+    path = locate(config=config, env=env, settings=options.settings).runtime
     runtime = load_runtime(path)
     if as_json:
         out.emit_json({"path": str(path), **runtime.model_dump(mode="json", exclude_none=True)})
@@ -63,11 +63,11 @@ def runtime_diff(
     the project's llmhub.yaml against what `llmhub generate` would write from the spec now (nothing is
     written), so it answers "is llmhub.yaml still what the spec asks for?".
     """
-    from llmhub.cli._project import locate
     from llmhub.diff import diff_runtime
+    from llmhub.project import locate
     from llmhub.runtime_files import load_runtime
 
-    files = locate(spec, config, env)
+    files = locate(spec, config, env, settings=options.settings)
     if old is not None:
         before_label, before = str(old), load_runtime(old)
         after_path = new if new is not None else files.runtime
@@ -91,8 +91,8 @@ def runtime_diff(
 
 def _regenerated(spec: Path | None, env: str | None, rules: Path | None, sources: Path | None, no_llm: bool) -> Any:
     from llmhub.catalog import build_catalog
-    from llmhub.cli._project import no_project_error, project_overrides
     from llmhub.generator import GeneratorOptions, generate_runtime_from_spec, load_rules
+    from llmhub.project import locate, no_project_error
     from llmhub.spec import load_spec
 
     if spec is None:
@@ -100,7 +100,10 @@ def _regenerated(spec: Path | None, env: str | None, rules: Path | None, sources
     loaded = load_spec(spec)
     with out.progress("Generating") as show:
         catalog = build_catalog(
-            sources_dir=sources, progress=show, overrides=project_overrides(spec), settings=options.settings
+            sources_dir=sources,
+            progress=show,
+            overrides=locate(spec, settings=options.settings).overrides,
+            settings=options.settings,
         )
         result = generate_runtime_from_spec(
             loaded,

@@ -1,0 +1,48 @@
+"""What the CLI does is callable from Python: the project's files and doctor's checks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from llmhub import Check, DoctorReport, Settings, locate, run_checks
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "quickstart"
+
+
+def test_locate_finds_the_project_from_a_subdirectory(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLE, tmp_path / "app")
+    deeper = tmp_path / "app" / "src" / "pkg"
+    deeper.mkdir(parents=True)
+    project = locate(start=deeper, settings=Settings())
+    assert project.spec == tmp_path / "app" / "llmhub.spec.yaml"
+    assert project.runtime == tmp_path / "app" / "llmhub.yaml"
+    assert project.root == tmp_path / "app"
+    assert project.overrides == (tmp_path / "app" / "llmhub.catalog-overrides.yaml").resolve()
+    assert locate(start=deeper, env="prod", settings=Settings()).runtime == tmp_path / "app" / "llmhub.prod.yaml"
+    # An overrides file named in the settings wins over the project's own.
+    assert locate(start=deeper, settings=Settings(overrides_path=tmp_path / "x.yaml")).overrides is None
+
+
+def test_outside_a_project_the_runtime_file_is_the_one_the_app_would_load(tmp_path: Path) -> None:
+    project = locate(start=tmp_path, settings=Settings(config_path=tmp_path / "deploy" / "llmhub.yaml"))
+    assert project.spec is None and project.runtime == tmp_path / "deploy" / "llmhub.yaml"
+
+
+def test_doctor_checks_are_typed_results(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLE, tmp_path / "app")
+    settings = Settings(offline=True, cache_dir=tmp_path / "cache")
+    report = run_checks(locate(start=tmp_path / "app", settings=settings), network=False, settings=settings)
+    assert isinstance(report, DoctorReport) and all(isinstance(c, Check) for c in report.checks)
+    by_name = {c.name: c for c in report.checks}
+    assert by_name["spec"].status == "ok" and "is valid" in by_name["spec"].message
+    assert by_name["runtime"].status == "ok"
+    assert by_name["ping"].status == "skip"  # offline: no network, whatever `network` says
+    assert report.ok == (not report.failed)
+
+
+def test_doctor_in_an_empty_directory_fails_with_the_fix(tmp_path: Path) -> None:
+    report = run_checks(locate(start=tmp_path, settings=Settings()), network=False, settings=Settings())
+    spec = next(c for c in report.checks if c.name == "spec")
+    assert spec.status == "fail" and spec.fix is not None and "llmhub init" in spec.fix
+    assert not report.ok
