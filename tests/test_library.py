@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from llmhub import Check, DoctorReport, Settings, locate, run_checks
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "quickstart"
@@ -46,3 +48,31 @@ def test_doctor_in_an_empty_directory_fails_with_the_fix(tmp_path: Path) -> None
     spec = next(c for c in report.checks if c.name == "spec")
     assert spec.status == "fail" and spec.fix is not None and "llmhub init" in spec.fix
     assert not report.ok
+
+
+def test_roles_are_called_from_python_with_typed_outcomes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmhub import RoleCall, call_roles
+    from llmhub_runtime.errors import UnknownRoleError
+    from llmhub_runtime.testing import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        config = tmp_path / "llmhub.yaml"
+        config.write_text(
+            "providers:\n"
+            f"  local: {{type: openai, api_base: '{server.base_url}', env_key: LOCAL_KEY}}\n"
+            "roles:\n"
+            "  llm.chat: {provider: local, model: fake-chat}\n"
+            "  img: {provider: local, model: fake-image, mode: image}\n"
+        )
+        monkeypatch.setenv("LOCAL_KEY", "sk-test-local")
+        seen: list[tuple[str, str]] = []
+        outcomes = call_roles(config, prompt="hi", progress=lambda role, message: seen.append((role, message)))
+        with pytest.raises(UnknownRoleError) as info:
+            call_roles(config, ["llm.chta"])
+    assert info.value.suggestion == "llm.chat"
+    assert len(server.requests) == 1  # the misspelt role was refused before any call
+    assert [type(o) for o in outcomes] == [RoleCall, RoleCall]
+    chat, image = outcomes
+    assert chat.status == "ok" and chat.reply and chat.provider == "local" and chat.latency_ms is not None
+    assert image.status == "skipped" and "image roles are not called" in (image.error or "")
+    assert seen == [("llm.chat", "calling"), ("llm.chat", "ok"), ("img", "calling"), ("img", "skipped")]

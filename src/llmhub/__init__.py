@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         load_rules,
     )
     from llmhub.project import Project, locate
+    from llmhub.role_calls import RoleCall, call_roles
     from llmhub.runtime_files import load_runtime, save_runtime
     from llmhub.settings import Settings
     from llmhub.spec import SpecConfig, load_spec, save_spec
@@ -64,6 +65,7 @@ __all__ = [
     "ModelKind",
     "NoCandidateError",
     "Project",
+    "RoleCall",
     "RoleExplanation",
     "RuleError",
     "RuleSet",
@@ -76,6 +78,7 @@ __all__ = [
     "__version__",
     "arena_mapping",
     "build_catalog",
+    "call_roles",
     "generate_runtime_from_spec",
     "get_catalog",
     "load_overrides",
@@ -117,6 +120,8 @@ _LAZY = {
     "Project": "llmhub.project",
     "locate": "llmhub.project",
     "Settings": "llmhub.settings",
+    "RoleCall": "llmhub.role_calls",
+    "call_roles": "llmhub.role_calls",
     "load_runtime": "llmhub.runtime_files",
     "save_runtime": "llmhub.runtime_files",
     "SpecConfig": "llmhub.spec",

@@ -127,7 +127,6 @@ def version_command() -> None:
 
 
 def _register() -> None:
-    from llmhub.cli.call import test
     from llmhub.cli.catalog import app as catalog_app
     from llmhub.cli.doctor import doctor
     from llmhub.cli.env import app as env_app
@@ -136,6 +135,7 @@ def _register() -> None:
     from llmhub.cli.runtime import app as runtime_app
     from llmhub.cli.schema import schema
     from llmhub.cli.spec import app as spec_app
+    from llmhub.cli.test import test
 
     # In the order a new user meets them (`llmhub --help` lists them so).
     app.command("init")(init)
