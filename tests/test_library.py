@@ -76,3 +76,27 @@ def test_roles_are_called_from_python_with_typed_outcomes(tmp_path: Path, monkey
     assert chat.status == "ok" and chat.reply and chat.provider == "local" and chat.latency_ms is not None
     assert image.status == "skipped" and "image roles are not called" in (image.error or "")
     assert seen == [("llm.chat", "calling"), ("llm.chat", "ok"), ("img", "calling"), ("img", "skipped")]
+
+
+def test_a_generation_is_planned_then_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmhub import GenerationPlan, InvalidSpecError, apply_plan, plan_generation
+
+    shutil.copytree(EXAMPLE, tmp_path / "app")
+    spec, target = tmp_path / "app" / "llmhub.spec.yaml", tmp_path / "app" / "llmhub.yaml"
+    settings = Settings(offline=True, cache_dir=tmp_path / "cache")
+    shipped = target.read_text()
+    plan = plan_generation(spec, no_llm=True, settings=settings)
+    assert isinstance(plan, GenerationPlan) and plan.target == target
+    assert plan.up_to_date == (plan.text == shipped) and target.read_text() == shipped  # planning writes nothing
+    target.write_text(shipped.replace("model: fake-embed", "model: fake-embed-hand-edited", 1))
+    plan = plan_generation(spec, no_llm=True, settings=settings)
+    assert plan.changes and plan.needs_review and not plan.up_to_date
+    backup = apply_plan(plan)
+    assert backup is not None and "fake-embed-hand-edited" in backup.read_text()
+    assert target.read_text() == plan.text
+    assert plan_generation(spec, no_llm=True, settings=settings).up_to_date
+    # An invalid spec: every problem at once, nothing generated.
+    spec.write_text(spec.read_text().replace("roles:", "roles:\n  bad: {kind: nonsense}", 1))
+    with pytest.raises(InvalidSpecError) as info:
+        plan_generation(spec, no_llm=True, settings=settings)
+    assert info.value.issues and "nothing written" in str(info.value)

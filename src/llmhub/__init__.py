@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         generate_runtime_from_spec,
         load_rules,
     )
+    from llmhub.plan import GenerationPlan, InvalidSpecError, apply_plan, plan_generation
     from llmhub.project import Project, locate
     from llmhub.role_calls import RoleCall, call_roles
     from llmhub.runtime_files import load_runtime, save_runtime
@@ -59,8 +60,10 @@ __all__ = [
     "Check",
     "DoctorReport",
     "GenerationError",
+    "GenerationPlan",
     "GenerationResult",
     "GeneratorOptions",
+    "InvalidSpecError",
     "LLMHubError",
     "ModelKind",
     "NoCandidateError",
@@ -76,6 +79,7 @@ __all__ = [
     "SpecIssue",
     "ValidationResult",
     "__version__",
+    "apply_plan",
     "arena_mapping",
     "build_catalog",
     "call_roles",
@@ -86,6 +90,7 @@ __all__ = [
     "load_runtime",
     "load_spec",
     "locate",
+    "plan_generation",
     "run_checks",
     "save_runtime",
     "save_spec",
@@ -117,6 +122,10 @@ _LAZY = {
     "Check": "llmhub.doctor",
     "DoctorReport": "llmhub.doctor",
     "run_checks": "llmhub.doctor",
+    "GenerationPlan": "llmhub.plan",
+    "InvalidSpecError": "llmhub.plan",
+    "apply_plan": "llmhub.plan",
+    "plan_generation": "llmhub.plan",
     "Project": "llmhub.project",
     "locate": "llmhub.project",
     "Settings": "llmhub.settings",

@@ -11,8 +11,7 @@ import typer
 from llmhub.cli import _output as out
 from llmhub.cli._options import EnvOption, RulesOption, SourcesOption, SpecOption
 from llmhub.cli._state import options
-from llmhub.project import locate
-from llmhub_runtime.errors import ConfigError
+from llmhub.plan import GenerationPlan
 
 
 def generate(
@@ -47,77 +46,41 @@ def generate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result and explanations as JSON.")] = False,
 ) -> None:
     """Choose a model and fallbacks for every role in the spec, and write llmhub.yaml."""
-    from llmhub.catalog import build_catalog
-    from llmhub.diff import diff_runtime
-    from llmhub.generator import GeneratorOptions, generate_runtime_from_spec, load_rules
-    from llmhub.runtime_files import load_runtime, save_runtime
-    from llmhub.spec import find_spec_path, load_spec
-    from llmhub.spec.validate import validate_spec
+    from llmhub.plan import InvalidSpecError, apply_plan, plan_generation
+    from llmhub.spec import find_spec_path
 
     spec_path = spec if spec is not None else find_spec_path()
-    if not spec_path.is_file():
-        load_spec(spec_path)  # raises the error that names the file and the fix
-    rule_set = load_rules(rules)
-    with out.progress("Generating") as show:
-        catalog = build_catalog(
-            sources_dir=sources,
-            progress=show,
-            overrides=locate(spec_path, settings=options.settings).overrides,
-            settings=options.settings,
-        )
-        # Every problem at once, before any choosing: the same checks as `llmhub spec validate`.
-        checked = validate_spec(
-            spec_path, env=env, catalog=catalog, rules=rule_set, check_env_keys=False, settings=options.settings
-        )
-        if not checked.valid:
-            for issue in checked.errors:
-                out.error_line(str(issue))
-            count = len(checked.errors)
-            out.error_line(f"{spec_path}: {count} problem{'s' if count > 1 else ''} to fix; nothing written")
-            raise typer.Exit(1)
-        assert checked.spec is not None  # valid implies loaded
-        result = generate_runtime_from_spec(
-            checked.spec,
-            GeneratorOptions(
-                settings=options.settings,
-                no_llm=no_llm,
+    try:
+        with out.progress("Generating") as show:
+            plan = plan_generation(
+                spec_path,
+                output=output,
                 env=env,
-                rules=rule_set,
-                catalog=catalog,
-                spec_name=spec_path.name,
-                progress=show,
+                rules=rules,
+                sources=sources,
+                no_llm=no_llm,
                 keyed_only=keyed_only,
-            ),
-        )
-    target = output if output is not None else spec_path.parent / (f"llmhub.{env}.yaml" if env else "llmhub.yaml")
-    text = result.text()
-    previous_text = target.read_text(encoding="utf-8") if target.is_file() else None
-    previous = None
-    previous_problem = None
-    if previous_text is not None:
-        try:
-            previous = load_runtime(target)
-        except ConfigError as exc:
-            previous_problem = str(exc)
-    changes = diff_runtime(previous, result.runtime)
-    report: dict[str, Any] = {
-        "spec": str(spec_path),
-        "output": str(target),
-        "changes": [c.to_dict() for c in changes],
-        **result.to_dict(),
-    }
+                settings=options.settings,
+                progress=show,
+            )
+    except InvalidSpecError as exc:
+        for issue in exc.issues:
+            out.error_line(str(issue))
+        out.error_line(str(exc))
+        raise typer.Exit(1) from None
+    result, target, report = plan.result, plan.target, plan.to_dict()
     for warning in result.warnings:
         out.warn(warning)
 
     if dry_run:
         if as_json:
-            out.emit_json({**report, "written": False, "text": text})
+            out.emit_json({**report, "written": False, "text": plan.text})
             return
-        typer.echo(text, nl=False)
+        typer.echo(plan.text, nl=False)
         _explain(result, explain)
         return
 
-    if previous_text == text:
+    if plan.up_to_date:
         if as_json:
             out.emit_json({**report, "written": False, "up_to_date": True})
             return
@@ -125,9 +88,9 @@ def generate(
         out.line(f"{target} is up to date")
         return
 
-    if previous_text is not None and not force:
-        _review(target, changes, previous_problem, as_json)
-    backup = save_runtime(target, result.runtime, text=text)
+    if plan.previous_text is not None and not force:
+        _review(plan, as_json)
+    backup = apply_plan(plan)
     if as_json:
         out.emit_json({**report, "written": True, "backup": str(backup) if backup else None})
         return
@@ -136,8 +99,9 @@ def generate(
     out.line(f"Wrote {target}{kept}")
 
 
-def _review(target: Path, changes: list[Any], previous_problem: str | None, as_json: bool) -> None:
+def _review(plan: GenerationPlan, as_json: bool) -> None:
     """Show what would change and ask; refuse when nobody can answer (or stdout is JSON for a program)."""
+    target, changes, previous_problem = plan.target, plan.changes, plan.previous_problem
     # With --json, stdout carries only the JSON: the review goes to stderr.
     say = (lambda text: typer.echo(text, err=True)) if as_json else out.line
     if previous_problem is not None:
@@ -148,7 +112,7 @@ def _review(target: Path, changes: list[Any], previous_problem: str | None, as_j
             say(f"  {change}")
     else:
         say(f"No role changes in {target}; only its header or metadata differ")
-    if not changes and previous_problem is None:
+    if not plan.needs_review:
         return  # nothing a reviewer needs to approve
     if as_json or not _interactive():
         out.error_line(

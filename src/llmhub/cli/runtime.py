@@ -90,33 +90,15 @@ def runtime_diff(
 
 
 def _regenerated(spec: Path | None, env: str | None, rules: Path | None, sources: Path | None, no_llm: bool) -> Any:
-    from llmhub.catalog import build_catalog
-    from llmhub.generator import GeneratorOptions, generate_runtime_from_spec, load_rules
-    from llmhub.project import locate, no_project_error
-    from llmhub.spec import load_spec
+    from llmhub.plan import plan_generation
+    from llmhub.project import no_project_error
 
     if spec is None:
         raise no_project_error()
-    loaded = load_spec(spec)
     with out.progress("Generating") as show:
-        catalog = build_catalog(
-            sources_dir=sources,
-            progress=show,
-            overrides=locate(spec, settings=options.settings).overrides,
-            settings=options.settings,
+        plan = plan_generation(
+            spec, env=env, rules=rules, sources=sources, no_llm=no_llm, settings=options.settings, progress=show
         )
-        result = generate_runtime_from_spec(
-            loaded,
-            GeneratorOptions(
-                settings=options.settings,
-                no_llm=no_llm,
-                env=env,
-                rules=load_rules(rules),
-                catalog=catalog,
-                spec_name=spec.name,
-                progress=show,
-            ),
-        )
-    for warning in result.warnings:
+    for warning in plan.result.warnings:
         out.warn(warning)
-    return f"{spec} (generated now)", result.runtime
+    return f"{spec} (generated now)", plan.result.runtime
