@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -100,3 +101,29 @@ def test_a_generation_is_planned_then_applied(tmp_path: Path, monkeypatch: pytes
     with pytest.raises(InvalidSpecError) as info:
         plan_generation(spec, no_llm=True, settings=settings)
     assert info.value.issues and "nothing written" in str(info.value)
+
+
+def test_catalog_questions_from_python(tmp_path: Path) -> None:
+    from llmhub import CatalogError, build_catalog
+    from llmhub.catalog.browse import arena_entries, catalog_summary, find_model, model_facts, select_models
+
+    catalog = build_catalog(settings=Settings(offline=True, cache_dir=tmp_path), discover=False)
+    embedders = select_models(catalog, kind="embedding")
+    assert embedders and all(str(m.kind) == "embedding" and m.callable for m in embedders)
+    with pytest.raises(CatalogError, match="no such kind"):
+        select_models(catalog, kind="embeding")
+    with pytest.raises(CatalogError, match="did you mean 'openai'"):
+        select_models(catalog, provider="opnai")
+    model = find_model(catalog, "openai:gpt-4.1")
+    facts = model_facts(catalog, model)
+    assert facts["canonical_id"] == "openai:gpt-4.1" and facts["quality_figure"]["basis"] == "measured"
+    with pytest.raises(CatalogError, match=re.escape("did you mean 'openai:gpt-4.1'")):
+        find_model(catalog, "openai:gpt-4.1x")
+    with pytest.raises(CatalogError, match="must be provider:model"):
+        find_model(catalog, "gpt-4.1")
+    unmatched = arena_entries(catalog, "text", unmatched=True)
+    assert unmatched and all(not e.entry.matches for e in unmatched)
+    doubtful = arena_entries(catalog, "text", doubtful=True)
+    assert all(e.matches and all(m.doubtful for m in e.matches) for e in doubtful)
+    summary = catalog_summary(catalog)
+    assert summary["models"] == len(catalog.models) and summary["arena"]["text"]["matched"] > 0

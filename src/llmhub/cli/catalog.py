@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from llmhub.catalog import CanonicalModel, Catalog, arena_mapping, build_catalog
+from llmhub.catalog import CanonicalModel, Catalog, build_catalog
+from llmhub.catalog.browse import (
+    arena_entries,
+    catalog_summary,
+    find_model,
+    model_facts,
+    refreshed_sources,
+    select_models,
+)
+from llmhub.catalog.quality import Quality
 from llmhub.cli import _output as out
 from llmhub.cli._options import SourcesOption
 from llmhub.cli._state import options
-from llmhub.errors import CatalogError
-from llmhub.refs import parse_model_ref
 
 app = typer.Typer(help="Build, browse and audit the model catalog.", no_args_is_help=True)
 
@@ -52,11 +58,10 @@ def catalog_refresh(
 ) -> None:
     """Rebuild the catalog from its sources now, ignoring the cache's age, and summarise it."""
     catalog = _load(sources, refresh=True, discover=discover)
-    summary = _summary(catalog)
+    summary = catalog_summary(catalog)
     # Refreshed means at least one source answered now (live, unchanged since last time, or the
     # mirror). When every one failed, the catalog shown is an older or bundled one: say so, exit 1.
-    answered = [s for s in catalog.sources if s.status in ("live", "not-modified", "local")]
-    failed = [s.name for s in catalog.sources if s.status not in ("live", "not-modified", "local", "skipped")]
+    answered, failed = refreshed_sources(catalog)
     stale = not answered and not options.settings.offline
     if as_json:
         out.emit_json(summary)
@@ -105,18 +110,7 @@ def catalog_show(
     as_json: JsonOption = False,
 ) -> None:
     """List models, best quality first, then cheapest."""
-    catalog = _load(sources)
-    if kind is not None and kind not in {str(m.kind) for m in catalog.models}:
-        raise CatalogError(f"--kind {kind!r}: no such kind; kinds: {', '.join(sorted({str(m.kind) for m in catalog}))}")
-    if provider is not None and catalog.get(provider, "") is None and not any(m.provider == provider for m in catalog):
-        known = sorted({m.provider for m in catalog if m.callable})
-        from llmhub_runtime.suggest import did_you_mean
-
-        raise CatalogError(
-            f"--provider {provider!r}: no models{did_you_mean(provider, known)}; callable: {', '.join(known)}"
-        )
-    chosen = catalog.filter(provider=provider, kind=kind, tags=tag, callable_only=not include_all and provider is None)
-    ordered = sorted(chosen.models, key=_rank)
+    ordered = select_models(_load(sources), provider=provider, kind=kind, tags=tag, include_all=include_all)
     if as_json:
         out.emit_json([m.to_dict() for m in ordered])
         return
@@ -145,28 +139,15 @@ def catalog_model(
 ) -> None:
     """Every field of one model, with where each group of facts came from."""
     catalog = _load(sources)
-    try:
-        provider, _ = parse_model_ref(model_ref)
-    except ValueError as exc:
-        raise CatalogError(str(exc)) from None
-    model = catalog.get(model_ref)
-    if model is None:
-        from llmhub_runtime.suggest import closest
-
-        near = closest(model_ref, [m.canonical_id for m in catalog if m.provider == provider] or catalog._index())
-        hint = f"; did you mean {near!r}?" if near else ""
-        raise CatalogError(f"{model_ref!r} is not in the catalog{hint}")
-    data = model.to_dict()
-    from llmhub.catalog.quality import QualityIndex
-
-    # The figure the generator ranks this model by: measured, inherited or estimated, with its interval.
-    figure = QualityIndex(catalog).of(model)
+    data = model_facts(catalog, find_model(catalog, model_ref))
     if as_json:
-        data["quality_figure"] = dataclasses.asdict(figure) if figure is not None else None
         out.emit_json(data)
         return
+    figure = data["quality_figure"]
     data["quality_figure"] = (
-        figure.describe() if figure is not None else "unknown (not rated, nothing to inherit or estimate from)"
+        Quality(**figure).describe()
+        if figure is not None
+        else "unknown (not rated, nothing to inherit or estimate from)"
     )
     provenance = data.pop("provenance")
     out.table(["field", "value"], [[k, _show(v)] for k, v in data.items()])
@@ -198,128 +179,34 @@ def catalog_arena(
     effort or thinking mode of the model, or a name that is not the entry's. `--doubtful` lists only
     those. Fix a wrong one in the overrides file (`arena:` entries).
     """
-    from llmhub.catalog.mapper import ArenaOverrides, describe_match, is_doubtful
-
-    if board not in ("text", "vision"):
-        raise CatalogError(f"--board {board!r}: use text or vision")
-    if unmatched and doubtful:
-        raise CatalogError("--unmatched and --doubtful select different entries: give one of them")
     catalog = _load(sources)
-    pinned = ArenaOverrides.shipped().match
-
-    def how(entry: Any, ref: Any) -> tuple[str, str]:
-        # The mapping's own method when the listing carries it, else read off the two names.
-        method = getattr(ref, "method", None)
-        if method:
-            return method, getattr(ref, "detail", None) or ""
-        if entry.arena_name in pinned:
-            return "override", "arena overrides"
-        found = describe_match(entry.arena_name, ref.model_id)
-        return found.method, found.detail
-
-    entries = [e for e in arena_mapping(catalog, board=board) if not unmatched or not e.matches]
-    if doubtful:
-        shown_entries = []
-        for entry in entries:
-            doubts = [(ref, *how(entry, ref)) for ref in entry.matches]
-            doubts = [d for d in doubts if is_doubtful(entry.arena_name, d[0].model_id, d[1])]
-            if doubts:
-                shown_entries.append((entry, doubts))
-        if as_json:
-            out.emit_json(
-                [
-                    {
-                        "arena_name": entry.arena_name,
-                        "matches": [
-                            {
-                                "provider": ref.provider,
-                                "model_id": ref.model_id,
-                                "modelsdev": ref.modelsdev,
-                                "method": method,
-                                "detail": detail,
-                            }
-                            for ref, method, detail in doubts
-                        ],
-                        "reason": entry.reason,
-                    }
-                    for entry, doubts in shown_entries
-                ]
-            )
-            return
-        rows = [
-            [
-                entry.arena_name,
-                f"{entry.score:.0f}" if entry.score else "",
-                ", ".join(f"{ref.provider}:{ref.model_id} ({method}: {detail})" for ref, method, detail in doubts[:4])
-                + (f" (+{len(doubts) - 4} more)" if len(doubts) > 4 else ""),
-            ]
-            for entry, doubts in shown_entries
-        ]
-        out.table(["arena entry", "score", "doubtful matches (how)"], rows)
-        out.line(f"{len(shown_entries)} of {len(entries)} {board} entries have doubtful matches")
-        return
+    entries = arena_entries(catalog, board, unmatched=unmatched, doubtful=doubtful)
     if as_json:
-        out.emit_json([e.to_dict() for e in entries])
+        out.emit_json([e.to_dict() if doubtful else e.entry.to_dict() for e in entries])
         return
     rows = []
-    for entry in entries:
-        if entry.matches:
-            labels = []
-            for ref in entry.matches[:4]:
-                method = how(entry, ref)[0]
-                tag = f" ({method})" if is_doubtful(entry.arena_name, ref.model_id, method) else ""
-                labels.append(f"{ref.provider}:{ref.model_id}{tag}")
-            more = f" (+{len(entry.matches) - 4} more)" if len(entry.matches) > 4 else ""
-            rows.append([entry.arena_name, f"{entry.score:.0f}" if entry.score else "", ", ".join(labels) + more])
+    for item in entries:
+        entry, score = item.entry, f"{item.entry.score:.0f}" if item.entry.score else ""
+        if doubtful:
+            listed = ", ".join(f"{m.ref.provider}:{m.ref.model_id} ({m.method}: {m.detail})" for m in item.matches[:4])
+        elif item.matches:
+            listed = ", ".join(
+                f"{m.ref.provider}:{m.ref.model_id}" + (f" ({m.method})" if m.doubtful else "")
+                for m in item.matches[:4]
+            )
         else:
-            rows.append([entry.arena_name, f"{entry.score:.0f}" if entry.score else "", f"- {entry.reason}"])
-    out.table(["arena entry", "score", "catalog models (or why none)"], rows)
-    matched = sum(1 for e in entries if e.matches)
-    out.line(f"{matched} of {len(entries)} {board} entries matched")
-
-
-def _summary(catalog: Catalog) -> dict[str, Any]:
-    arena: dict[str, dict[str, int]] = {}
-    for board in ("text", "vision"):
-        entries = [e for e in catalog.arena if e.board == board]
-        if not entries:
+            rows.append([entry.arena_name, score, f"- {entry.reason}"])
             continue
-        scored = sum(1 for m in catalog.models if (m.arena_id if board == "text" else m.vision_arena_id) is not None)
-        matched = sum(1 for e in entries if e.matches)
-        arena[board] = {
-            "entries": len(entries),
-            "matched": matched,
-            "unmatched": len(entries) - matched,
-            "scored_models": scored,
-        }
-    return {
-        "built_at": catalog.built_at,
-        "models": len(catalog.models),
-        "callable": sum(1 for m in catalog.models if m.callable),
-        "sources": [
-            {
-                "name": s.name,
-                "status": s.status,
-                "snapshot": s.snapshot,
-                "entries": s.entries,
-                "detail": s.detail,
-                "origin": s.origin,
-            }
-            for s in catalog.sources
-        ],
-        "arena": arena,
-        "warnings": list(catalog.warnings),
-    }
-
-
-def _rank(model: CanonicalModel) -> tuple[Any, ...]:
-    return (
-        model.quality_tier or 9,
-        -(model.arena_score or 0.0),
-        model.cost_tier or 9,
-        model.blended_price_per_million if model.blended_price_per_million is not None else float("inf"),
-        model.canonical_id,
-    )
+        more = f" (+{len(item.matches) - 4} more)" if len(item.matches) > 4 else ""
+        rows.append([entry.arena_name, score, listed + more])
+    if doubtful:
+        out.table(["arena entry", "score", "doubtful matches (how)"], rows)
+        total = len(arena_entries(catalog, board))
+        out.line(f"{len(entries)} of {total} {board} entries have doubtful matches")
+        return
+    out.table(["arena entry", "score", "catalog models (or why none)"], rows)
+    matched = sum(1 for e in entries if e.entry.matches)
+    out.line(f"{matched} of {len(entries)} {board} entries matched")
 
 
 def _tier(value: int | None) -> str:
