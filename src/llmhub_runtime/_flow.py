@@ -132,133 +132,190 @@ class _StreamReport:
         )
 
 
-def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
-    settings = call.settings
-    breaker_settings = settings.circuit_breaker
-    targets = call.resolved.targets if settings.fallbacks else call.resolved.targets[:1]
-    records: list[AttemptRecord] = []
+@dataclass
+class _Tally:
+    """What the attempts so far add up to: the listing `AllAttemptsFailedError` carries."""
+
+    records: list[AttemptRecord] = field(default_factory=list)
     last_error: ProviderError | None = None
-    attempt = 0
+    attempt: int = 0
 
+
+_NEXT_TARGET = object()
+"""Returned by a target's attempts when the call moves on to the next target."""
+
+
+def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
+    """Targets in order (the primary, then fallbacks unless disabled), each with its retries."""
+    breaker = call.settings.circuit_breaker
+    targets = call.resolved.targets if call.settings.fallbacks else call.resolved.targets[:1]
+    tally = _Tally()
     for index, target in enumerate(targets):
-        key = (target.provider, target.model)
-        if breaker_settings.enabled:
-            wait = call.breaker.allow(key, breaker_settings.failure_threshold, breaker_settings.cooldown_seconds)
-            if wait is not None:
-                records.append(
-                    AttemptRecord(target.provider, target.model, attempt, f"circuit open ({wait:.0f}s left)", True)
-                )
-                continue
-        try:
-            request = call.build_request(target, call.arguments)
-        except ConfigError as exc:
-            if breaker_settings.enabled:
-                call.breaker.done(key)  # let through, but never called
-            if index == 0:
-                raise
-            # A fallback that cannot even be set up must not hide why the primary failed.
-            records.append(AttemptRecord(target.provider, target.model, attempt, _one_line(exc.detail), True))
+        request = _prepare(call, index, target, tally)
+        if request is None:
             continue
-
-        retry = 0
-        is_last_target = index == len(targets) - 1
-        hooked = call.on_before is not None or call.on_after is not None
         try:
-            while True:
-                attempt += 1
-                payload: dict[str, Any] = {}
-                if hooked:  # hot path: no payloads, usage or cost when nobody listens
-                    payload = {
-                        "role": call.resolved.role,
-                        "provider": target.provider,
-                        "model": target.model,
-                        "mode": call.resolved.mode.value,
-                        "operation": call.operation,
-                        "params": dict(target.params),
-                        "attempt": attempt,
-                        "fallback_used": index > 0,
-                    }
-                    run_hook(call.on_before, payload)
-                report = _StreamReport(call.on_after, payload, target.pricing) if call.stream else None
-                outcome = yield _Invoke(request)
-                assert outcome is not None
-                error = outcome.error
-                if error is None:
-                    if breaker_settings.enabled:
-                        call.breaker.record_success(key)
-                    if report is not None:
-                        return report, outcome.result
-                    if call.on_after is None:
-                        return outcome.result
-                    usage = extract_usage(outcome.result)
-                    run_hook(
-                        call.on_after,
-                        {
-                            **payload,
-                            "success": True,
-                            "error": None,
-                            "error_type": None,
-                            "latency_ms": outcome.latency_ms,
-                            "usage": usage,
-                            "cost_usd": compute_cost(usage, target.pricing),
-                            "final": True,
-                        },
-                    )
-                    return outcome.result
-
-                opened = False
-                delay: float | None = None
-                if isinstance(error, ProviderError):
-                    last_error = error
-                    records.append(AttemptRecord(target.provider, target.model, attempt, _reason(error)))
-                    if error.retryable and breaker_settings.enabled:
-                        opened = call.breaker.record_failure(key, breaker_settings.failure_threshold)
-                    elif breaker_settings.enabled:
-                        call.breaker.release(key)
-                    # No retry once the circuit is open, whoever opened it: the other calls of a
-                    # burst that failed together move on to the fallbacks instead of retrying.
-                    still_closed = not breaker_settings.enabled or not call.breaker.is_open(
-                        key, breaker_settings.cooldown_seconds
-                    )
-                    if error.retryable and retry < settings.max_retries and not opened and still_closed:
-                        delay = backoff_delay(settings, retry + 1, getattr(error, "retry_after", None))
-                elif breaker_settings.enabled:
-                    call.breaker.release(key)
-
-                setup_failed = isinstance(error, ConfigError | MissingDependencyError) and index > 0
-                if setup_failed:
-                    # As above: a fallback that cannot be set up is listed, and the next target tried.
-                    records.append(AttemptRecord(target.provider, target.model, attempt, _one_line(error), True))
-                gives_up = not setup_failed and (not isinstance(error, ProviderError) or not error.failover)
-                if call.on_after is not None:
-                    run_hook(
-                        call.on_after,
-                        {
-                            **payload,
-                            "success": False,
-                            "error": _one_line(error),
-                            "error_type": type(error).__name__,
-                            "latency_ms": outcome.latency_ms,
-                            "usage": None,
-                            "cost_usd": None,
-                            "final": delay is None and (gives_up or is_last_target),
-                        },
-                    )
-                if delay is None and gives_up:
-                    raise error
-                if delay is None:
-                    if opened:
-                        logger.warning("llmhub: circuit opened for %s:%s", target.provider, target.model)
-                    break
-                retry += 1
-                if delay > 0:
-                    yield _Sleep(delay)
+            result = yield from _attempts(call, index, target, request, tally, is_last=index == len(targets) - 1)
         finally:
             # However this target's attempts ended (answer, give-up, next target, cancellation).
-            if breaker_settings.enabled:
-                call.breaker.done(key)
+            if breaker.enabled:
+                call.breaker.done((target.provider, target.model))
+        if result is not _NEXT_TARGET:
+            return result
+    raise AllAttemptsFailedError(call.resolved.role, tally.records, tally.last_error)
 
-    raise AllAttemptsFailedError(call.resolved.role, records, last_error)
+
+def _prepare(call: Call, index: int, target: ResolvedTarget, tally: _Tally) -> BackendRequest | None:
+    """The target's request; None (with a record) when its circuit is open or a fallback cannot be set up."""
+    breaker = call.settings.circuit_breaker
+    key = (target.provider, target.model)
+    if breaker.enabled:
+        wait = call.breaker.allow(key, breaker.failure_threshold, breaker.cooldown_seconds)
+        if wait is not None:
+            tally.records.append(
+                AttemptRecord(target.provider, target.model, tally.attempt, f"circuit open ({wait:.0f}s left)", True)
+            )
+            return None
+    try:
+        return call.build_request(target, call.arguments)
+    except ConfigError as exc:
+        if breaker.enabled:
+            call.breaker.done(key)  # let through, but never called
+        if index == 0:
+            raise
+        # A fallback that cannot even be set up must not hide why the primary failed.
+        tally.records.append(AttemptRecord(target.provider, target.model, tally.attempt, _one_line(exc.detail), True))
+        return None
+
+
+def _attempts(
+    call: Call, index: int, target: ResolvedTarget, request: BackendRequest, tally: _Tally, is_last: bool
+) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
+    """One target's attempts: its answer, or `_NEXT_TARGET`; raises when the call must give up."""
+    retry = 0
+    hooked = call.on_before is not None or call.on_after is not None
+    while True:
+        tally.attempt += 1
+        payload: dict[str, Any] = _payload(call, index, target, tally.attempt) if hooked else {}
+        if hooked:  # hot path: no payloads, usage or cost when nobody listens
+            run_hook(call.on_before, payload)
+        report = _StreamReport(call.on_after, payload, target.pricing) if call.stream else None
+        outcome = yield _Invoke(request)
+        assert outcome is not None
+        if outcome.error is None:
+            return _succeeded(call, target, payload, report, outcome)
+        delay = _failed(call, index, target, payload, outcome, retry, tally, is_last)
+        if delay is None:
+            return _NEXT_TARGET
+        retry += 1
+        if delay > 0:
+            yield _Sleep(delay)
+
+
+def _payload(call: Call, index: int, target: ResolvedTarget, attempt: int) -> dict[str, Any]:
+    return {
+        "role": call.resolved.role,
+        "provider": target.provider,
+        "model": target.model,
+        "mode": call.resolved.mode.value,
+        "operation": call.operation,
+        "params": dict(target.params),
+        "attempt": attempt,
+        "fallback_used": index > 0,
+    }
+
+
+def _succeeded(
+    call: Call, target: ResolvedTarget, payload: dict[str, Any], report: _StreamReport | None, outcome: _Outcome
+) -> Any:
+    if call.settings.circuit_breaker.enabled:
+        call.breaker.record_success((target.provider, target.model))
+    if report is not None:
+        return report, outcome.result  # the stream's after-hook fires when it ends
+    if call.on_after is not None:
+        usage = extract_usage(outcome.result)
+        _report(call, payload, None, outcome.latency_ms, usage, compute_cost(usage, target.pricing), final=True)
+    return outcome.result
+
+
+def _failed(
+    call: Call,
+    index: int,
+    target: ResolvedTarget,
+    payload: dict[str, Any],
+    outcome: _Outcome,
+    retry: int,
+    tally: _Tally,
+    is_last: bool,
+) -> float | None:
+    """After a failed attempt: the delay before retrying, None to try the next target; raises to give up."""
+    error = outcome.error
+    assert error is not None
+    delay, opened = _retry_delay(call, target, error, retry, tally)
+    # A fallback that cannot be set up is listed, and the next target tried (as in _prepare).
+    setup_failed = index > 0 and isinstance(error, ConfigError | MissingDependencyError)
+    if setup_failed:
+        tally.records.append(AttemptRecord(target.provider, target.model, tally.attempt, _one_line(error), True))
+    gives_up = not setup_failed and not (isinstance(error, ProviderError) and error.failover)
+    if call.on_after is not None:
+        final = delay is None and (gives_up or is_last)
+        _report(call, payload, error, outcome.latency_ms, None, None, final=final)
+    if delay is None and gives_up:
+        raise error
+    if delay is None and opened:
+        logger.warning("llmhub: circuit opened for %s:%s", target.provider, target.model)
+    return delay
+
+
+def _retry_delay(
+    call: Call, target: ResolvedTarget, error: BaseException, retry: int, tally: _Tally
+) -> tuple[float | None, bool]:
+    """The wait before retrying this target (None: no retry), and whether this failure opened its circuit."""
+    settings, breaker = call.settings, call.settings.circuit_breaker
+    key = (target.provider, target.model)
+    if not isinstance(error, ProviderError):
+        if breaker.enabled:
+            call.breaker.release(key)
+        return None, False
+    tally.last_error = error
+    tally.records.append(AttemptRecord(target.provider, target.model, tally.attempt, _reason(error)))
+    opened = False
+    if error.retryable and breaker.enabled:
+        opened = call.breaker.record_failure(key, breaker.failure_threshold)
+    elif breaker.enabled:
+        call.breaker.release(key)
+    # No retry once the circuit is open, whoever opened it: the other calls of a burst that failed
+    # together move on to the fallbacks instead of retrying.
+    closed = not breaker.enabled or not call.breaker.is_open(key, breaker.cooldown_seconds)
+    if error.retryable and retry < settings.max_retries and not opened and closed:
+        return backoff_delay(settings, retry + 1, getattr(error, "retry_after", None)), opened
+    return None, opened
+
+
+def _report(
+    call: Call,
+    payload: dict[str, Any],
+    error: BaseException | None,
+    latency_ms: float,
+    usage: dict[str, int] | None,
+    cost: float | None,
+    *,
+    final: bool,
+) -> None:
+    """The after-call hook for one attempt."""
+    run_hook(
+        call.on_after,
+        {
+            **payload,
+            "success": error is None,
+            "error": _one_line(error) if error is not None else None,
+            "error_type": type(error).__name__ if error is not None else None,
+            "latency_ms": latency_ms,
+            "usage": usage,
+            "cost_usd": cost,
+            "final": final,
+        },
+    )
 
 
 def run_sync(call: Call, backend: Backend) -> Any:
