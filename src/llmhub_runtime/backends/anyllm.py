@@ -299,12 +299,7 @@ def _create_client(connection: Connection) -> AnyLLM:
             **kwargs,
         )
     except anyllm_errors.UnsupportedProviderError as exc:
-        hint = did_you_mean(connection.provider_type, exc.supported_providers)
-        raise UnknownProviderError(
-            f"{connection.provider_type!r} is not an any-llm provider{hint}; use an any-llm provider name, "
-            f"or set `type:` to one (e.g. `type: openai` with `api_base:` for an OpenAI-compatible server)",
-            field=f'providers["{connection.provider}"]',
-        ) from exc
+        raise _unknown_provider(exc, connection) from exc
     except anyllm_errors.MissingApiKeyError as exc:
         raise EnvVarMissingError(
             [exc.env_var_name],
@@ -315,6 +310,15 @@ def _create_client(connection: Connection) -> AnyLLM:
             f"provider {connection.provider_type!r} needs an SDK that is not installed: "
             f'pip install "any-llm-sdk[{connection.provider_type}]"'
         ) from exc
+
+
+def _unknown_provider(exc: anyllm_errors.UnsupportedProviderError, connection: Connection) -> UnknownProviderError:
+    hint = did_you_mean(connection.provider_type, exc.supported_providers)
+    return UnknownProviderError(
+        f"{connection.provider_type!r} is not an any-llm provider{hint}; use an any-llm provider name, "
+        f"or set `type:` to one (e.g. `type: openai` with `api_base:` for an OpenAI-compatible server)",
+        field=f'providers["{connection.provider}"]',
+    )
 
 
 def _mapped_iterator(chunks: Iterator[Any], request: BackendRequest) -> Iterator[Any]:
@@ -357,52 +361,103 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+# The runtime error each any-llm exception type becomes; the most derived type listed wins. Types not
+# listed here (any-llm's generic ProviderError and AnyLLMError) are classified by status in `_classify`.
+_ERROR_TYPES: dict[type[Exception], type[ProviderError]] = {
+    anyllm_errors.RateLimitError: RateLimitError,
+    anyllm_errors.AuthenticationError: AuthenticationError,
+    anyllm_errors.ModelNotFoundError: ModelNotFoundError,
+    anyllm_errors.InsufficientFundsError: QuotaExceededError,
+    anyllm_errors.InvalidRequestError: BadRequestError,
+    anyllm_errors.ContextLengthExceededError: BadRequestError,
+    anyllm_errors.ContentFilterError: BadRequestError,
+    anyllm_errors.UnsupportedParameterError: BadRequestError,
+    # A 404 on a provider-hosted file: the request names something that is not there.
+    anyllm_errors.ProviderFileNotFoundError: BadRequestError,
+    # Structured output stopped by max_tokens or the content filter: the same request stops the same way.
+    anyllm_errors.LengthFinishReasonError: BadRequestError,
+    anyllm_errors.ContentFilterFinishReasonError: BadRequestError,
+    # Batch results asked for too early (the runtime makes no batch calls; here so no type goes unmapped).
+    anyllm_errors.BatchNotCompleteError: BadRequestError,
+    anyllm_errors.UpstreamProviderError: ProviderUnavailableError,
+    anyllm_errors.GatewayTimeoutError: ProviderUnavailableError,
+}
+
+# SDK exceptions that any-llm wraps in its generic ProviderError (it classifies them by message), by
+# class name: the openai SDK's structured-output `parse()` raises these before any-llm's own check.
+_SDK_ERROR_TYPES: dict[str, type[ProviderError]] = {
+    "LengthFinishReasonError": BadRequestError,
+    "ContentFilterFinishReasonError": BadRequestError,
+}
+
+# How the message of a mapped error reads, by runtime error type ("{}" is the provider's message).
+_MESSAGES: dict[type[ProviderError], str] = {
+    AuthenticationError: "{}; check the key in the provider's env_key variable",
+}
+
+
 def _map_error(exc: Exception, request: BackendRequest) -> Exception:
     """Translate an any-llm / SDK exception into the runtime's error tree (or return it unchanged)."""
     if isinstance(exc, LLMHubError):
         return exc
-    where = {"provider": request.connection.provider, "model": request.model, "role": request.role}
-    status = getattr(exc, "status_code", None)
-    message = _masked(getattr(exc, "message", None) or str(exc) or type(exc).__name__, request)
-    common: dict[str, Any] = {**where, "status_code": status, "original_exception": exc}
     if isinstance(exc, anyllm_errors.MissingApiKeyError):
         return EnvVarMissingError(
             [exc.env_var_name], context=f"the API key of provider {request.connection.provider!r}"
         )
-    if isinstance(exc, anyllm_errors.RateLimitError):
-        return RateLimitError(message, retry_after=parse_retry_after(exc.retry_after), **common)
-    if isinstance(exc, anyllm_errors.AuthenticationError):
-        return AuthenticationError(f"{message}; check the key in the provider's env_key variable", **common)
-    if isinstance(exc, anyllm_errors.ModelNotFoundError):
-        return ModelNotFoundError(message, **common)
-    if isinstance(exc, anyllm_errors.InsufficientFundsError):
-        return QuotaExceededError(message, **common)
-    if isinstance(
-        exc,
-        anyllm_errors.InvalidRequestError
-        | anyllm_errors.ContextLengthExceededError
-        | anyllm_errors.ContentFilterError
-        | anyllm_errors.UnsupportedParameterError,
-    ):
-        return BadRequestError(message, **common)
-    if isinstance(exc, anyllm_errors.UpstreamProviderError | anyllm_errors.GatewayTimeoutError):
-        return ProviderUnavailableError(message, **common)
+    if isinstance(exc, anyllm_errors.UnsupportedProviderError):
+        return _unknown_provider(exc, request.connection)
+    classified = _classify(exc, request)
+    if classified is None:
+        return exc
+    error_type, template = classified
+    message = template.format(_masked(getattr(exc, "message", None) or str(exc) or type(exc).__name__, request))
+    common: dict[str, Any] = {
+        "provider": request.connection.provider,
+        "model": request.model,
+        "role": request.role,
+        "status_code": getattr(exc, "status_code", None),
+        "original_exception": exc,
+    }
+    if error_type is RateLimitError:
+        return RateLimitError(message, retry_after=parse_retry_after(getattr(exc, "retry_after", None)), **common)
+    return error_type(message, **common)
+
+
+def _classify(exc: Exception, request: BackendRequest) -> tuple[type[ProviderError], str] | None:
+    """The runtime error type `exc` becomes and its message template; None to leave `exc` as it is."""
+    error_type = _listed_type(exc)
+    if error_type is not None:
+        return error_type, _MESSAGES.get(error_type, "{}")
     if _is_invalid_body(exc):
         # A 200 whose body is cut off or is not JSON (a proxy's HTML error page, a dropped
         # connection): a provider fault like a 5xx, so it is retried and failed over.
-        return ProviderUnavailableError(f"the provider sent a response that is not valid JSON ({message})", **common)
+        return ProviderUnavailableError, "the provider sent a response that is not valid JSON ({})"
     if isinstance(exc, anyllm_errors.AnyLLMError):
-        original = exc.original_exception
-        if (status is not None and status >= 500) or (status is None and _is_transient(original or exc)):
-            return ProviderUnavailableError(message, **common)
-        return ProviderError(message, **common)
+        # any-llm's generic ProviderError: a 5xx or a transport failure is transient; any other
+        # status, or an error nothing recognises, stays the generic ProviderError.
+        return (ProviderUnavailableError if _is_server_fault(exc) else ProviderError), "{}"
     if isinstance(exc, NotImplementedError):
-        return BadRequestError(
-            f"{request.connection.provider_type} does not support {request.operation} in any-llm ({exc})", **common
-        )
+        connection = request.connection
+        return BadRequestError, f"{connection.provider_type} does not support {request.operation} in any-llm ({{}})"
     if isinstance(exc, TimeoutError | ConnectionError) or _is_transient(exc):
-        return ProviderUnavailableError(message, **common)
-    return exc
+        return ProviderUnavailableError, "{}"
+    return None
+
+
+def _listed_type(exc: Exception) -> type[ProviderError] | None:
+    """The runtime error type `_ERROR_TYPES` (or, for a wrapped SDK exception, `_SDK_ERROR_TYPES`) gives."""
+    for cls in type(exc).__mro__:
+        if cls in _ERROR_TYPES:
+            return _ERROR_TYPES[cls]
+    return _SDK_ERROR_TYPES.get(type(getattr(exc, "original_exception", None) or exc).__name__)
+
+
+def _is_server_fault(exc: anyllm_errors.AnyLLMError) -> bool:
+    """Whether an unclassified any-llm error is a 5xx, or a timeout / connection failure (no status)."""
+    status = exc.status_code
+    if status is None:
+        return _is_transient(exc.original_exception or exc)
+    return status >= 500
 
 
 def _is_invalid_body(exc: BaseException) -> bool:
