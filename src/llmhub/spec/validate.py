@@ -23,7 +23,7 @@ from llmhub.errors import CatalogError, RuleError, SpecError
 from llmhub.refs import parse_model_ref
 from llmhub.settings import Settings, current
 from llmhub.spec.load import apply_environment, read_spec_with_lines
-from llmhub.spec.models import SpecConfig, SpecProviderConfig
+from llmhub.spec.models import RoleSpec, SpecConfig, SpecProviderConfig
 from llmhub_runtime.suggest import did_you_mean
 from llmhub_runtime.yamlmodel import Lines, Loc, field_name, line_for
 
@@ -320,77 +320,84 @@ def _check_allowed(spec: SpecConfig, names: list[str], loc: Loc, checker: _Check
 
 
 def _check_roles(spec: SpecConfig, checker: _Checker, rules: RuleSet, catalog: Catalog | None) -> None:
-    from llmhub.generator.candidates import filter_candidates
-    from llmhub.generator.needs import needs_for, resolve_kind
-
     if not spec.roles:
         checker.error(("roles",), "no roles; describe at least one, e.g. `llm.inference: {kind: chat}`")
     if spec.defaults is not None and spec.defaults.providers:
         _check_allowed(spec, spec.defaults.providers, ("defaults", "providers"), checker)
     for name, role in spec.roles.items():
-        loc: Loc = ("roles", name)
-        if role.preferences.providers:
-            _check_allowed(spec, role.preferences.providers, (*loc, "preferences", "providers"), checker)
-        if role.force_provider is not None:
-            config = spec.providers.get(role.force_provider)
-            if config is None:
-                checker.error(
-                    (*loc, "force_provider"),
-                    f"provider {role.force_provider!r} is not declared under `providers:`"
-                    f"{did_you_mean(role.force_provider, spec.providers)}",
-                )
-                continue
-            if not config.enabled:
-                checker.error(
-                    (*loc, "force_provider"),
-                    f"provider {role.force_provider!r} is forced here but disabled; enable it or drop force_provider",
-                )
-                continue
-        if not role.force_model and rules.kinds[role.kind].directions:
-            resolved, _ = resolve_kind(role.kind, role.description, rules)
-            if resolved == role.kind:
-                checker.error(
-                    (*loc, "kind"),
-                    f"kind {role.kind.value} is {' or '.join(d.value for d in rules.kinds[role.kind].directions)}, "
-                    "and the description says neither; write e.g. `kind: transcription` or `kind: speech` "
-                    "(or say 'transcribe' or 'read aloud' in the description)",
-                )
-                continue
-        if role.task is not None and role.task not in rules.tasks:
+        # Each check stops at a role's first problem: later ones would only repeat it.
+        if _check_role_settings(spec, name, role, checker, rules) and catalog is not None:
+            _check_role_against_catalog(spec, name, role, checker, rules, catalog)
+
+
+def _check_role_settings(spec: SpecConfig, name: str, role: RoleSpec, checker: _Checker, rules: RuleSet) -> bool:
+    """Providers, kind and task of one role; False when it has a problem."""
+    from llmhub.generator.needs import resolve_kind
+
+    loc: Loc = ("roles", name)
+    if role.preferences.providers:
+        _check_allowed(spec, role.preferences.providers, (*loc, "preferences", "providers"), checker)
+    if role.force_provider is not None:
+        config = spec.providers.get(role.force_provider)
+        if config is None:
             checker.error(
-                (*loc, "task"),
-                f"unknown task {role.task!r}{did_you_mean(role.task, rules.tasks)}; known: {', '.join(rules.tasks)}",
+                (*loc, "force_provider"),
+                f"provider {role.force_provider!r} is not declared under `providers:`"
+                f"{did_you_mean(role.force_provider, spec.providers)}",
             )
-            continue
-        if catalog is None:
-            continue
-        needs = needs_for(name, role, spec, rules)
-        if role.force_model:
-            provider = role.force_provider or (needs.providers[0] if len(needs.providers) == 1 else None)
-            known = [
-                m for m in catalog if m.model_id == role.force_model and (provider is None or m.provider == provider)
-            ]
-            if not known:
-                checker.warning(
-                    (*loc, "force_model"),
-                    f"{role.force_model!r} is not in the catalog; it will be used as given, "
-                    "with unknown price and limits",
-                )
-            continue
-        if not needs.providers:
+            return False
+        if not config.enabled:
             checker.error(
-                loc, "no enabled provider is allowed for this role; enable one or widen preferences.providers"
+                (*loc, "force_provider"),
+                f"provider {role.force_provider!r} is forced here but disabled; enable it or drop force_provider",
             )
-            continue
-        candidates = filter_candidates(catalog, needs, rules)
-        cut = candidates.last_cut
-        if cut is not None:
-            examples = f" (e.g. {', '.join(cut.examples)})" if cut.examples else ""
-            checker.error(
-                loc,
-                f"no catalog model satisfies this role: `{cut.constraint}` removed the last {cut.removed} "
-                f"candidates{examples}; relax it or enable more providers",
+            return False
+    directions = rules.kinds[role.kind].directions
+    if not role.force_model and directions and resolve_kind(role.kind, role.description, rules)[0] == role.kind:
+        checker.error(
+            (*loc, "kind"),
+            f"kind {role.kind.value} is {' or '.join(d.value for d in directions)}, "
+            "and the description says neither; write e.g. `kind: transcription` or `kind: speech` "
+            "(or say 'transcribe' or 'read aloud' in the description)",
+        )
+        return False
+    if role.task is not None and role.task not in rules.tasks:
+        checker.error(
+            (*loc, "task"),
+            f"unknown task {role.task!r}{did_you_mean(role.task, rules.tasks)}; known: {', '.join(rules.tasks)}",
+        )
+        return False
+    return True
+
+
+def _check_role_against_catalog(
+    spec: SpecConfig, name: str, role: RoleSpec, checker: _Checker, rules: RuleSet, catalog: Catalog
+) -> None:
+    """A forced model is in the catalog; otherwise some model satisfies every constraint of the role."""
+    from llmhub.generator.candidates import filter_candidates
+    from llmhub.generator.needs import needs_for
+
+    loc: Loc = ("roles", name)
+    needs = needs_for(name, role, spec, rules)
+    if role.force_model:
+        provider = role.force_provider or (needs.providers[0] if len(needs.providers) == 1 else None)
+        if not any(m.model_id == role.force_model and provider in (None, m.provider) for m in catalog):
+            checker.warning(
+                (*loc, "force_model"),
+                f"{role.force_model!r} is not in the catalog; it will be used as given, with unknown price and limits",
             )
+        return
+    if not needs.providers:
+        checker.error(loc, "no enabled provider is allowed for this role; enable one or widen preferences.providers")
+        return
+    cut = filter_candidates(catalog, needs, rules).last_cut
+    if cut is not None:
+        examples = f" (e.g. {', '.join(cut.examples)})" if cut.examples else ""
+        checker.error(
+            loc,
+            f"no catalog model satisfies this role: `{cut.constraint}` removed the last {cut.removed} "
+            f"candidates{examples}; relax it or enable more providers",
+        )
 
 
 def _check_generator(spec: SpecConfig, checker: _Checker) -> None:
