@@ -312,40 +312,64 @@ def _split_date(toks: list[str], months: dict[str, int]) -> tuple[list[str], str
     if len(toks) < 2 or not toks[-1].isdigit():  # every style below ends in a number
         return toks, None
     # A revision after a date ("20241022", "2") left by Bedrock's "-v2" once "v" is dropped.
-    if len(toks) >= 3 and len(toks[-1]) == 1 and toks[-1].isdigit() and _yyyymmdd(toks[-2]):
+    if len(toks) >= 3 and len(toks[-1]) == 1 and _yyyymmdd(toks[-2]):
         toks = toks[:-1]
-    last = toks[-1]
+    # In this order: one long number, then dates spread over tokens, then one short number.
+    found = _long_date(toks[-1])
+    if found is not None:
+        return toks[:-1], found
+    spread = _spread_date(toks, months)
+    if spread is not None:
+        return toks[: -spread[0]], spread[1]
+    found = _short_date(toks[-1])
+    return (toks[:-1], found) if found is not None else (toks, None)
+
+
+def _long_date(last: str) -> str | None:
+    """YYYYMMDD, YYYYMM or YYMMDD (deepseek-v3.2-251201) in one token."""
     if _yyyymmdd(last):
-        return toks[:-1], f"{last[:4]}-{last[4:6]}-{last[6:]}"
-    if len(last) == 6 and last.isdigit() and last.startswith("20") and 1 <= int(last[4:]) <= 12:
-        return toks[:-1], f"{last[:4]}-{last[4:]}"
-    if len(last) == 6 and last.isdigit() and 23 <= int(last[:2]) <= 29 and _is_month(last[2:4]) and _is_day(last[4:]):
-        return toks[:-1], f"20{last[:2]}-{last[2:4]}-{last[4:]}"  # YYMMDD: deepseek-v3.2-251201
+        return f"{last[:4]}-{last[4:6]}-{last[6:]}"
+    if len(last) == 6 and last.startswith("20") and 1 <= int(last[4:]) <= 12:
+        return f"{last[:4]}-{last[4:]}"
+    if len(last) == 6 and 23 <= int(last[:2]) <= 29 and _is_month(last[2:4]) and _is_day(last[4:]):
+        return f"20{last[:2]}-{last[2:4]}-{last[4:]}"
+    return None
+
+
+def _spread_date(toks: list[str], months: dict[str, int]) -> tuple[int, str] | None:
+    """A date over the last tokens (YYYY MM DD, MM YYYY, month-name YYYY, MM DD): how many tokens, and it."""
     if len(toks) >= 4 and _is_year(toks[-3]) and _is_month(toks[-2]) and _is_day(toks[-1]):
-        return toks[:-3], f"{toks[-3]}-{int(toks[-2]):02d}-{int(toks[-1]):02d}"
-    if len(toks) >= 3 and _is_month(toks[-2]) and len(toks[-2]) == 2 and _is_year(toks[-1]):
-        return toks[:-2], f"{toks[-1]}-{toks[-2]}"
-    if len(toks) >= 3 and toks[-2] in months and _is_year(toks[-1]):
-        return toks[:-2], f"{toks[-1]}-{months[toks[-2]]:02d}"
+        return 3, f"{toks[-3]}-{int(toks[-2]):02d}-{int(toks[-1]):02d}"
+    if len(toks) < 3:
+        return None
+    month, last = toks[-2], toks[-1]
+    if _is_month(month) and len(month) == 2 and _is_year(last):
+        return 2, f"{last}-{month}"
+    if month in months and _is_year(last):
+        return 2, f"{last}-{months[month]:02d}"
     if (
-        len(toks) >= 3
-        and len(toks[-2]) == 2
+        len(month) == 2
         and len(last) == 2
-        and toks[-2].isdigit()
-        and _is_month(toks[-2])
+        and month.isdigit()
+        and _is_month(month)
         and _is_day(last)
-        and (toks[-2].startswith("0") or not toks[-3].isdigit())  # "3 02 24" is a date, "3 10 09" unclear
+        and (month.startswith("0") or not toks[-3].isdigit())  # "3 02 24" is a date, "3 10 09" unclear
     ):
-        return toks[:-2], f"????-{toks[-2]}-{last}"
-    if len(last) == 4 and last.isdigit():
+        return 2, f"????-{month}-{last}"
+    return None
+
+
+def _short_date(last: str) -> str | None:
+    """MMDD or YYMM in four digits, or a three-digit revision (`rev:001`)."""
+    if len(last) == 4:
         mm, dd = int(last[:2]), int(last[2:])
         if 1 <= mm <= 12 and 1 <= dd <= 31:
-            return toks[:-1], f"????-{last[:2]}-{last[2:]}"
+            return f"????-{last[:2]}-{last[2:]}"
         if 23 <= mm <= 29 and 1 <= dd <= 12:
-            return toks[:-1], f"20{last[:2]}-{last[2:]}"
-    if len(last) == 3 and last.isdigit() and last.startswith("0"):
-        return toks[:-1], f"rev:{last}"
-    return toks, None
+            return f"20{last[:2]}-{last[2:]}"
+    if len(last) == 3 and last.startswith("0"):
+        return f"rev:{last}"
+    return None
 
 
 def _yyyymmdd(tok: str) -> bool:

@@ -109,26 +109,7 @@ def constraints(needs: RoleNeeds, rules: RuleSet, today: datetime.date | None = 
     if needs.min_context:
         minimum = needs.min_context
         checks.append((f"min_context {minimum}", lambda m: (m.context_tokens or 0) >= minimum))
-    if needs.max_price is not None:
-        ceiling = needs.max_price
-        context = needs.min_context
-        at = f" at {context} tokens" if context else ""
-        if ceiling.input is not None:
-            cap_in = ceiling.input
-            checks.append(
-                (
-                    f"max_price input {cap_in:g}/M{at} (unknown prices excluded)",
-                    lambda m: (price := prices_at(m, context)[0]) is not None and price <= cap_in,
-                )
-            )
-        if ceiling.output is not None:
-            cap_out = ceiling.output
-            checks.append(
-                (
-                    f"max_price output {cap_out:g}/M{at} (unknown prices excluded)",
-                    lambda m: (price := prices_at(m, context)[1]) is not None and price <= cap_out,
-                )
-            )
+    checks.extend(_price_checks(needs))
     if needs.open_weights_only:
         checks.append(("open weights only", lambda m: m.open_weights is True))
     if needs.exclude:
@@ -137,6 +118,32 @@ def constraints(needs: RoleNeeds, rules: RuleSet, today: datetime.date | None = 
             (
                 f"exclude {', '.join(patterns)}",
                 lambda m: not any(fnmatch.fnmatchcase(v, p) for p in patterns for v in (m.canonical_id, m.model_id)),
+            )
+        )
+    return checks
+
+
+def _price_checks(needs: RoleNeeds) -> list[Check]:
+    """`max_price` ceilings, judged at the role's context tier; a model with no known price never passes."""
+    ceiling, context = needs.max_price, needs.min_context
+    if ceiling is None:
+        return []
+    at = f" at {context} tokens" if context else ""
+    checks: list[Check] = []
+    if ceiling.input is not None:
+        cap_in = ceiling.input
+        checks.append(
+            (
+                f"max_price input {cap_in:g}/M{at} (unknown prices excluded)",
+                lambda m: (price := prices_at(m, context)[0]) is not None and price <= cap_in,
+            )
+        )
+    if ceiling.output is not None:
+        cap_out = ceiling.output
+        checks.append(
+            (
+                f"max_price output {cap_out:g}/M{at} (unknown prices excluded)",
+                lambda m: (price := prices_at(m, context)[1]) is not None and price <= cap_out,
             )
         )
     return checks
