@@ -197,24 +197,44 @@ def match_arena(
         if board.could_match(key):
             relevant[model_id] = key
     board.first_versions, board.preview_releases, board.release_releases = _catalog_dates(relevant, by_id)
+    candidates, ids_by_core = _candidates(board, relevant, by_id)
+
+    if overrides.match or overrides.never:
+        _apply_overrides(overrides, by_id, candidates, catalog_ids or {})
+
+    chosen, matches, relations = _choose(names, models, candidates, arena_keys)
+    unmatched = [name for name in names if not matches.get(name)]
+    reasons = {name: _why_unmatched(name, arena_keys[name], overrides, ids_by_core) for name in unmatched}
+    return MappingResult(chosen=chosen, matches=matches, reasons=reasons, relations=relations)
+
+
+def _candidates(
+    board: _Leaderboard, relevant: Mapping[str, NameKey], by_id: Mapping[str, list[CatalogName]]
+) -> tuple[dict[int, list[_Candidate]], dict[tuple[str, ...], set[str]]]:
+    """Each catalog model's candidate entries; and, to explain misses, the ids sharing an entry's core name."""
     candidates: dict[int, list[_Candidate]] = {}
-    ids_by_core: dict[tuple[str, ...], set[str]] = defaultdict(set)  # for explaining misses
+    ids_by_core: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for model_id, key in relevant.items():
-        hosts = by_id[model_id]
         if key.core in board.by_core:
             ids_by_core[key.core].add(model_id)
         solved: dict[tuple[date | None, date | None], list[_Candidate]] = {}
-        for model in hosts:
+        for model in by_id[model_id]:
             dates = (model.release_date, model.last_updated)
             found = solved.get(dates)
             if found is None:
                 found = solved[dates] = board.candidates(model, key)
             if found:
                 candidates[model.index] = found
+    return candidates, ids_by_core
 
-    if overrides.match or overrides.never:
-        _apply_overrides(overrides, by_id, candidates, catalog_ids or {})
 
+def _choose(
+    names: list[str],
+    models: Sequence[CatalogName],
+    candidates: Mapping[int, list[_Candidate]],
+    arena_keys: Mapping[str, NameKey],
+) -> tuple[dict[int, ModelMatch], dict[str, list[int]], dict[str, dict[int, ModelMatch]]]:
+    """The entry each model takes its score from, and every entry's related models (for the listing)."""
     model_ids = {m.index: m.model_id for m in models if m.index in candidates}
     chosen: dict[int, ModelMatch] = {}
     matches: dict[str, list[int]] = {name: [] for name in names}
@@ -252,9 +272,7 @@ def match_arena(
             if index not in related_to:
                 related_to[index] = candidate.match
                 matches[candidate.name].append(index)
-    unmatched = [name for name in names if not matches.get(name)]
-    reasons = {name: _why_unmatched(name, arena_keys[name], overrides, ids_by_core) for name in unmatched}
-    return MappingResult(chosen=chosen, matches=matches, reasons=reasons, relations=dict(relations))
+    return chosen, matches, dict(relations)
 
 
 def is_doubtful(arena_name: str, model_id: str, method: str) -> bool:
@@ -427,54 +445,63 @@ class _Leaderboard:
             return None
         if key.moving and not arena.moving and arena.date is None:
             return None  # a moving alias (-latest) never takes the score of an undated, possibly old entry
-        # A preview is not the release: o1-preview is not o1, gpt-4-turbo-preview not the dated GA
-        # gpt-4-turbo-2024-04-09. One model goes by both names only as the same dated snapshot
-        # (kimi-k2-0905-preview), as a preview the arena names without "preview" (gemini-3-pro),
-        # or as a host's name for a preview, released with it (gemini-3.1-pro for -preview).
-        if (
-            arena.prerelease != key.prerelease
-            and (arena.prerelease or arena.date is not None)
-            and not (key.date and _dates_equal(key.date, arena.date))
-            and not self._hosts_preview(model, key, arena)
-        ):
+        if not self._same_release(model, key, arena):
             return None
-        same_variants = key.variants == arena.variants
-        when: date | None = None
-        if _dates_equal(key.date, arena.date):
-            level = "exact" if same_variants else "variant"
-            detail = (
-                "same name" if same_variants else f"serving variant {', '.join(sorted(arena.variants ^ key.variants))}"
-            )
-        elif key.date is None and arena.date is not None:
-            if arena.date.startswith("rev:"):
-                # A revision (gemini-2.0-flash-001) is what the undated name serves when the arena
-                # ranks no other revision of it.
-                if self.revisions[(arena.core, arena.variants)] != 1 or (arena.core, arena.variants) in self.undated:
-                    return None
-                when = None
-            elif key.moving and arena.date.startswith("????"):
-                return None  # which year a moving alias meant is anyone's guess
-            else:
-                when = _version_date(arena.date, model)
-                if when is None or not _fits_alias(model, when, key.moving):
-                    return None
-            level = "alias" if same_variants else "variant"
-            detail = f"undated id standing for the {arena.date} version"
-        elif key.date is not None and arena.date is None:
-            # A dated snapshot takes an undated arena entry only when the arena ranks no dated version
-            # of that model, the snapshot is not a preview, and it is the first version of the name.
-            if key.prerelease or (arena.core, arena.variants) in self.dated_cores or not self._first(model, key, arena):
-                return None
-            level = "alias" if same_variants else "variant"
-            detail = "dated id of the undated arena entry"
-        else:
+        relation = self._date_relation(model, key, arena)
+        if relation is None:
             return None
+        level, detail, when = relation
         mismatch = key.prerelease != arena.prerelease
         if mismatch and level == "exact":
             level, detail = "alias", "preview and release share this name"
         if via is not None:
             level, detail = via, f"{detail}; {_VIA[via]}"
         return _Candidate(_LEVELS.index(level), name, ModelMatch(name, level, detail), mismatch, when, version)
+
+    def _same_release(self, model: CatalogName, key: NameKey, arena: NameKey) -> bool:
+        """Whether a preview/release difference still allows the two names to be one model.
+
+        A preview is not the release: o1-preview is not o1, gpt-4-turbo-preview not the dated GA
+        gpt-4-turbo-2024-04-09. One model goes by both names only as the same dated snapshot
+        (kimi-k2-0905-preview), as a preview the arena names without "preview" (gemini-3-pro),
+        or as a host's name for a preview, released with it (gemini-3.1-pro for -preview).
+        """
+        return not (
+            arena.prerelease != key.prerelease
+            and (arena.prerelease or arena.date is not None)
+            and not (key.date and _dates_equal(key.date, arena.date))
+            and not self._hosts_preview(model, key, arena)
+        )
+
+    def _date_relation(self, model: CatalogName, key: NameKey, arena: NameKey) -> tuple[str, str, date | None] | None:
+        """How the two names' dates relate: (level, detail, the version date an alias stands for), or None."""
+        same_variants = key.variants == arena.variants
+        if _dates_equal(key.date, arena.date):
+            if same_variants:
+                return "exact", "same name", None
+            return "variant", f"serving variant {', '.join(sorted(arena.variants ^ key.variants))}", None
+        level = "alias" if same_variants else "variant"
+        if key.date is None and arena.date is not None:
+            when: date | None = None
+            if arena.date.startswith("rev:"):
+                # A revision (gemini-2.0-flash-001) is what the undated name serves when the arena
+                # ranks no other revision of it.
+                if self.revisions[(arena.core, arena.variants)] != 1 or (arena.core, arena.variants) in self.undated:
+                    return None
+            elif key.moving and arena.date.startswith("????"):
+                return None  # which year a moving alias meant is anyone's guess
+            else:
+                when = _version_date(arena.date, model)
+                if when is None or not _fits_alias(model, when, key.moving):
+                    return None
+            return level, f"undated id standing for the {arena.date} version", when
+        if key.date is not None and arena.date is None:
+            # A dated snapshot takes an undated arena entry only when the arena ranks no dated version
+            # of that model, the snapshot is not a preview, and it is the first version of the name.
+            if key.prerelease or (arena.core, arena.variants) in self.dated_cores or not self._first(model, key, arena):
+                return None
+            return level, "dated id of the undated arena entry", None
+        return None
 
     def _hosts_preview(self, model: CatalogName, key: NameKey, arena: NameKey) -> bool:
         if not arena.prerelease or key.date is not None or arena.date is not None:
