@@ -6,11 +6,13 @@ LLMHUB_VCR_RECORD_MODE to a recording mode (once, new_episodes, all) lifts the g
 
 from __future__ import annotations
 
+import _socket
 import ipaddress
 import os
 import re
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -57,15 +59,15 @@ def _install_network_guard() -> None:
     real_connect_ex = socket.socket.connect_ex
     real_getaddrinfo = socket.getaddrinfo
 
-    def connect(self: socket.socket, address: object) -> None:
+    def connect(self: _socket.socket, address: Any) -> None:
         _check(address)
-        return real_connect(self, address)  # type: ignore[arg-type]
+        return real_connect(self, address)
 
-    def connect_ex(self: socket.socket, address: object) -> int:
+    def connect_ex(self: _socket.socket, address: Any) -> int:
         _check(address)
-        return real_connect_ex(self, address)  # type: ignore[arg-type]
+        return real_connect_ex(self, address)
 
-    def getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         if not _is_loopback(host):
             raise NetworkBlockedError(f"DNS lookup of {host!r} is blocked in tests (loopback only)")
         return real_getaddrinfo(host, *args, **kwargs)

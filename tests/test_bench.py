@@ -14,7 +14,7 @@ def run(script: str, *args: str) -> str:
     return done.stdout
 
 
-def test_overhead_benchmark_reports_every_mode():
+def test_overhead_benchmark_reports_every_mode() -> None:
     out = run("bench_overhead.py", "--calls", "3", "--slow-calls", "2")
     for mode in (
         "sync completion",
@@ -29,12 +29,12 @@ def test_overhead_benchmark_reports_every_mode():
     assert "worst hub/reused:" in out
 
 
-def test_import_benchmark_reports_the_ratio():
+def test_import_benchmark_reports_the_ratio() -> None:
     out = run("bench_import.py", "--runs", "1")
     assert re.search(r"import llmhub_runtime / import any_llm \(start-up subtracted\): [\d.]+%", out)
 
 
-def test_catalog_benchmark_reports_ratios_and_mapping(tmp_path):
+def test_catalog_benchmark_reports_ratios_and_mapping(tmp_path: Path) -> None:
     import os
 
     import pytest
@@ -48,7 +48,7 @@ def test_catalog_benchmark_reports_ratios_and_mapping(tmp_path):
     assert re.search(r"arena text: \d+ of \d+ entries matched", out)
 
 
-def test_generate_benchmark_reports_the_ratio():
+def test_generate_benchmark_reports_the_ratio() -> None:
     import os
 
     import pytest

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from llmhub_runtime import (
     CircuitBreakerConfig,
@@ -20,7 +21,7 @@ DOC = (Path(__file__).resolve().parent.parent / "docs" / "runtime.md").read_text
 def _table(heading: str) -> dict[str, str]:
     """Rows `| \\`field\\` | default | ... |` of the first table after `heading`."""
     section = DOC.split(heading, 1)[1]
-    rows = {}
+    rows: dict[str, str] = {}
     for line in section.splitlines()[2:]:
         if rows and not line.startswith("|"):
             break
@@ -39,11 +40,11 @@ def _table(heading: str) -> dict[str, str]:
         ("### `defaults` (`RoleDefaultsConfig`)", RoleDefaultsConfig),
     ],
 )
-def test_every_field_is_documented(heading, model):
+def test_every_field_is_documented(heading: str, model: type[BaseModel]) -> None:
     assert list(_table(heading)) == list(model.model_fields)
 
 
-def test_resilience_defaults_in_the_docs_are_the_real_ones():
+def test_resilience_defaults_in_the_docs_are_the_real_ones() -> None:
     rows = _table("Settings, with their defaults")
     expected = {name: info.default for name, info in ResilienceConfig.model_fields.items() if name != "circuit_breaker"}
     expected |= {f"circuit_breaker.{n}": i.default for n, i in CircuitBreakerConfig.model_fields.items()}
@@ -53,7 +54,7 @@ def test_resilience_defaults_in_the_docs_are_the_real_ones():
         assert shown == (str(default).lower() if isinstance(default, bool) else str(default)), name
 
 
-def test_readme_opens_with_the_two_commands_that_ci_runs():
+def test_readme_opens_with_the_two_commands_that_ci_runs() -> None:
     root = Path(__file__).resolve().parent.parent
     readme = (root / "README.md").read_text()
     block = re.search(r"```(?:bash|sh)\n(.*?)```", readme, re.S)
@@ -79,11 +80,11 @@ SPEC_DOC = (Path(__file__).resolve().parent.parent / "docs" / "spec.md").read_te
         ("### `generator` (`GeneratorSpec`)", "GeneratorSpec"),
     ],
 )
-def test_every_spec_field_is_documented(heading, model_name):
+def test_every_spec_field_is_documented(heading: str, model_name: str) -> None:
     from llmhub.spec import models
 
     section = SPEC_DOC.split(heading, 1)[1]
-    rows = []
+    rows: list[str] = []
     for line in section.splitlines()[2:]:
         if rows and not line.startswith("|"):
             break
@@ -93,14 +94,15 @@ def test_every_spec_field_is_documented(heading, model_name):
     assert rows == list(getattr(models, model_name).model_fields)
 
 
-def test_every_rules_file_is_described_in_the_rules_readme():
+def test_every_rules_file_is_described_in_the_rules_readme() -> None:
     root = Path(__file__).resolve().parent.parent / "rules"
     readme = (root / "README.md").read_text()
     for path in root.glob("*.yaml"):
         assert f"`{path.name}`" in readme, path.name
 
 
-def test_every_cli_command_is_in_the_cli_reference():
+def test_every_cli_command_is_in_the_cli_reference() -> None:
+    from typer.core import TyperGroup
     from typer.main import get_command
 
     from llmhub.cli import app
@@ -110,8 +112,10 @@ def test_every_cli_command_is_in_the_cli_reference():
     documented = set(re.findall(r"`(llmhub [a-z]+)", cli_doc))
     for group, subs in re.findall(r"`llmhub ([a-z]+) ([a-z]+(?:\\\|[a-z]+)+)`", cli_doc):
         documented |= {f"llmhub {group} {sub}" for sub in subs.split("\\|")}
-    names = []
-    for name, command in get_command(app).commands.items():
+    names: list[str] = []
+    group = get_command(app)
+    assert isinstance(group, TyperGroup)
+    for name, command in group.commands.items():
         subcommands = getattr(command, "commands", None)
         names += [f"llmhub {name} {sub}" for sub in subcommands] if subcommands else [f"llmhub {name}"]
     assert len(names) > 15

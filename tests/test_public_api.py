@@ -2,6 +2,7 @@ import inspect
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from llmhub_runtime import errors
 HEAVY = ["any_llm", "openai", "anthropic", "typer", "rich", "instructor", "rapidfuzz", "diskcache", "httpx", "llmhub"]
 
 
-def test_runtime_all_is_sorted_and_complete():
+def test_runtime_all_is_sorted_and_complete() -> None:
     assert llmhub_runtime.__all__ == sorted(llmhub_runtime.__all__)
     for name in llmhub_runtime.__all__:
         assert hasattr(llmhub_runtime, name), name
@@ -20,14 +21,14 @@ def test_runtime_all_is_sorted_and_complete():
     assert public_errors - {"Exception"} <= set(errors.__all__)
 
 
-def test_every_error_is_rooted_in_llmhub_error():
+def test_every_error_is_rooted_in_llmhub_error() -> None:
     for name in errors.__all__:
         obj = getattr(errors, name)
         if inspect.isclass(obj) and issubclass(obj, Exception):
             assert issubclass(obj, errors.LLMHubError), name
 
 
-def test_seed_spellings_import():
+def test_seed_spellings_import() -> None:
     from llmhub_runtime import LLMHub as A
     from llmhub_runtime import models
     from llmhub_runtime.errors import EnvVarMissingError
@@ -39,11 +40,11 @@ def test_seed_spellings_import():
         assert getattr(models, name) is getattr(llmhub_runtime, name)
 
 
-def test_versions_agree():
+def test_versions_agree() -> None:
     assert llmhub.__version__ == llmhub_runtime.__version__
 
 
-def test_import_llmhub_runtime_pulls_in_nothing_heavy():
+def test_import_llmhub_runtime_pulls_in_nothing_heavy() -> None:
     code = (
         "import json, sys; import llmhub_runtime; "
         f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
@@ -52,7 +53,7 @@ def test_import_llmhub_runtime_pulls_in_nothing_heavy():
     assert json.loads(out) == []
 
 
-def test_constructing_a_hub_pulls_in_nothing_heavy(tmp_path):
+def test_constructing_a_hub_pulls_in_nothing_heavy(tmp_path: Path) -> None:
     config = tmp_path / "llmhub.yaml"
     config.write_text("providers: {openai: {env_key: K}}\nroles: {r: {provider: openai, model: m}}\n")
     code = (
@@ -65,13 +66,13 @@ def test_constructing_a_hub_pulls_in_nothing_heavy(tmp_path):
 
 
 @pytest.mark.parametrize("module", ["llmhub_runtime.testing"])
-def test_optional_modules_import_without_any_llm(module):
+def test_optional_modules_import_without_any_llm(module: str) -> None:
     code = f"import sys, {module}; print('any_llm' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
 
-def test_llmhub_all_is_sorted_and_every_name_resolves():
+def test_llmhub_all_is_sorted_and_every_name_resolves() -> None:
     names = [n for n in llmhub.__all__ if n != "__version__"]
     assert names == sorted(names)
     for name in names:
@@ -87,7 +88,7 @@ def test_llmhub_all_is_sorted_and_every_name_resolves():
         assert name in llmhub.__all__  # the programmatic API the generator issue promised
 
 
-def test_import_llmhub_is_lazy():
+def test_import_llmhub_is_lazy() -> None:
     code = (
         "import json, sys; import llmhub; print(json.dumps(sorted(m for m in sys.modules if m.startswith('llmhub.'))))"
     )

@@ -6,6 +6,7 @@ import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -15,8 +16,9 @@ REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "release.py"
 
 
-def load_release():
+def load_release() -> ModuleType:
     spec = importlib.util.spec_from_file_location("release", SCRIPT)
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -29,19 +31,19 @@ release = load_release()
     ("bump", "explicit", "expected"),
     [("patch", None, (1, 4, 3)), ("minor", None, (1, 5, 0)), ("major", None, (2, 0, 0)), (None, "1.10.0", (1, 10, 0))],
 )
-def test_next_version(bump, explicit, expected):
+def test_next_version(bump: str | None, explicit: str | None, expected: tuple[int, int, int]) -> None:
     assert release.next_version((1, 4, 2), bump, explicit) == expected
 
 
 @pytest.mark.parametrize(
     ("explicit", "message"), [("1.4.2", "not higher"), ("1.4", "not X.Y.Z"), ("0.9.9", "not higher")]
 )
-def test_next_version_refuses(explicit, message):
+def test_next_version_refuses(explicit: str, message: str) -> None:
     with pytest.raises(release.ReleaseError, match=message):
         release.next_version((1, 4, 2), None, explicit)
 
 
-def test_the_version_file_is_the_one_source(tmp_path):
+def test_the_version_file_is_the_one_source(tmp_path: Path) -> None:
     assert release.read_version(REPO) == tuple(int(p) for p in llmhub.__version__.split("."))
     (tmp_path / release.VERSION_FILE).parent.mkdir(parents=True)
     (tmp_path / release.VERSION_FILE).write_text('"""doc"""\n\n__version__ = "0.3.9"\n')
@@ -49,7 +51,7 @@ def test_the_version_file_is_the_one_source(tmp_path):
     assert (tmp_path / release.VERSION_FILE).read_text() == '"""doc"""\n\n__version__ = "0.4.0"\n'
 
 
-def test_dry_run_builds_and_checks_the_bumped_package_and_changes_nothing(tmp_path):
+def test_dry_run_builds_and_checks_the_bumped_package_and_changes_nothing(tmp_path: Path) -> None:
     version_file = REPO / release.VERSION_FILE
     before = version_file.read_text()
     secret = "pypi-AgEIcHlwaS5vcmc-dry-run-secret"
@@ -74,7 +76,7 @@ def test_dry_run_builds_and_checks_the_bumped_package_and_changes_nothing(tmp_pa
     assert not (REPO / "dist" / f"llmhub-{bumped}.tar.gz").exists()
 
 
-def test_without_a_terminal_or_yes_it_asks_for_yes(tmp_path):
+def test_without_a_terminal_or_yes_it_asks_for_yes(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "patch", "--dry-run"],
         cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,

@@ -77,7 +77,7 @@ def _findings(report: dict[str, Any], key: str) -> list[str]:
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_every_role_and_preference_variant_generates(reports, generation):
+def test_every_role_and_preference_variant_generates(reports: dict[str, dict[str, Any]], generation: str) -> None:
     report = reports[generation]
     failed = _findings(report, "errors") + [
         f"{app}: {e}" for app, r in report["apps"].items() for e in r["monotonicity"]["errors"]
@@ -86,32 +86,32 @@ def test_every_role_and_preference_variant_generates(reports, generation):
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_no_hard_constraint_violations(reports, generation):
+def test_no_hard_constraint_violations(reports: dict[str, dict[str, Any]], generation: str) -> None:
     assert _findings(reports[generation], "hard_violations") == []
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_no_wrong_kind_primaries(reports, generation):
+def test_no_wrong_kind_primaries(reports: dict[str, dict[str, Any]], generation: str) -> None:
     assert _findings(reports[generation], "wrong_kind_primary") == []
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_no_wrong_kind_fallbacks(reports, generation):
+def test_no_wrong_kind_fallbacks(reports: dict[str, dict[str, Any]], generation: str) -> None:
     assert _findings(reports[generation], "wrong_kind_fallback") == []
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_embedding_fallbacks_serve_the_primary_model(reports, generation):
+def test_embedding_fallbacks_serve_the_primary_model(reports: dict[str, dict[str, Any]], generation: str) -> None:
     assert _findings(reports[generation], "embedding_other_model_fallbacks") == []
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_no_duplicate_fallbacks(reports, generation):
+def test_no_duplicate_fallbacks(reports: dict[str, dict[str, Any]], generation: str) -> None:
     assert _findings(reports[generation], "duplicate_fallbacks") == []
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_generation_is_deterministic(reports, generation):
+def test_generation_is_deterministic(reports: dict[str, dict[str, Any]], generation: str) -> None:
     apps = reports[generation]["apps"]
     assert reports[generation]["cross_process_error"] is None
     assert [f"{app}: {r['determinism_diff']}" for app, r in apps.items() if not r["deterministic"]] == []
@@ -119,13 +119,13 @@ def test_generation_is_deterministic(reports, generation):
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_raising_quality_never_lowers_the_measured_rating(reports, generation):
+def test_raising_quality_never_lowers_the_measured_rating(reports: dict[str, dict[str, Any]], generation: str) -> None:
     violations = [v for r in reports[generation]["apps"].values() for v in r["monotonicity"]["quality_violations"]]
     assert violations == []
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_lowering_cost_never_picks_a_dearer_model(reports, generation):
+def test_lowering_cost_never_picks_a_dearer_model(reports: dict[str, dict[str, Any]], generation: str) -> None:
     violations = [v for r in reports[generation]["apps"].values() for v in r["monotonicity"]["cost_violations"]]
     assert violations == []
 
@@ -139,7 +139,9 @@ def _disagreements(reports: dict[str, dict[str, Any]], generation: str) -> dict[
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_every_disagreement_with_the_expert_is_documented_with_its_reason(reports, generation):
+def test_every_disagreement_with_the_expert_is_documented_with_its_reason(
+    reports: dict[str, dict[str, Any]], generation: str
+) -> None:
     if not EXPERT.is_file():
         pytest.skip(f"no expert table at {EXPERT}")
     listed = yaml.safe_load(DISAGREEMENTS.read_text()).get(generation) or {}
@@ -149,7 +151,7 @@ def test_every_disagreement_with_the_expert_is_documented_with_its_reason(report
 
 
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_expert_agreement_does_not_fall_below_todays(reports, generation):
+def test_expert_agreement_does_not_fall_below_todays(reports: dict[str, dict[str, Any]], generation: str) -> None:
     totals = reports[generation]["totals"]
     assert totals["expert_judged"] == 57
     assert totals["expert_pct"] >= AGREEMENT_FLOOR, _disagreements(reports, generation)
@@ -161,7 +163,7 @@ def test_expert_agreement_does_not_fall_below_todays(reports, generation):
     "each disagreement and its reason is in bench/selection/disagreements.yaml",
 )
 @pytest.mark.parametrize("generation", GENERATIONS)
-def test_expert_agreement_reaches_the_goal(reports, generation):
+def test_expert_agreement_reaches_the_goal(reports: dict[str, dict[str, Any]], generation: str) -> None:
     assert reports[generation]["totals"]["expert_pct"] >= MIN_EXPERT_AGREEMENT
 
 
@@ -169,7 +171,14 @@ def test_expert_agreement_reaches_the_goal(reports, generation):
 
 
 class _Model:
-    def __init__(self, model_id: str, inputs=("text",), outputs=("text",), price=1.0, free_tier=False):
+    def __init__(
+        self,
+        model_id: str,
+        inputs: tuple[str, ...] = ("text",),
+        outputs: tuple[str, ...] = ("text",),
+        price: float | None = 1.0,
+        free_tier: bool = False,
+    ) -> None:
         self.model_id = model_id
         self.canonical_id = f"p:{model_id}"
         self.input_modalities = inputs
@@ -180,7 +189,7 @@ class _Model:
 
 
 class _Role:
-    def __init__(self, kind: str, description: str = ""):
+    def __init__(self, kind: str, description: str = "") -> None:
         self.kind = kind
         self.description = description
 
@@ -210,13 +219,15 @@ class _Role:
         ("audio", "Read stories aloud with a natural voice", "lyria-3-pro", ("text",), ("text", "audio"), True),
     ],
 )
-def test_wrong_kind_oracle(kind, description, model_id, inputs, outputs, wrong):
+def test_wrong_kind_oracle(
+    kind: str, description: str, model_id: str, inputs: tuple[str, ...], outputs: tuple[str, ...], wrong: bool
+) -> None:
     bench = _bench()
     verdict = bench.wrong_kind(_Role(kind, description), _Model(model_id, inputs, outputs), "p", model_id)
     assert (verdict is not None) == wrong, verdict
 
 
-def test_unknown_prices_and_embedding_identity():
+def test_unknown_prices_and_embedding_identity() -> None:
     bench = _bench()
     assert bench.known_price(_Model("allam-2-7b", price=0.0)) is None
     assert bench.known_price(_Model("gemma-4-31b-it:free", price=0.0)) == 0.0

@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from llmhub.catalog.build import build_catalog, cached_catalog
@@ -16,7 +17,7 @@ from llmhub.settings import Settings, current
 SRC = Path(__file__).resolve().parents[1] / "src" / "llmhub"
 
 
-def test_every_variable_is_read_into_its_field(tmp_path):
+def test_every_variable_is_read_into_its_field(tmp_path: Path) -> None:
     settings = Settings.from_env(
         {
             "LLMHUB_OFFLINE": "yes",
@@ -39,20 +40,22 @@ def test_every_variable_is_read_into_its_field(tmp_path):
     assert "sk-x" not in repr(settings)  # the environment copy is never printed
 
 
-def test_unset_and_empty_variables_mean_the_defaults():
+def test_unset_and_empty_variables_mean_the_defaults() -> None:
     settings = Settings.from_env({"LLMHUB_OFFLINE": "", "LLMHUB_CATALOG_SOURCES": "", "LLMHUB_OFFLINE_X": "1"})
     assert settings == Settings()
     assert settings.replace(offline=True).offline and not settings.offline  # frozen: replace makes a copy
 
 
-def test_current_reads_the_environment_at_call_time(monkeypatch, tmp_path):
+def test_current_reads_the_environment_at_call_time(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LLMHUB_CACHE_DIR", str(tmp_path))
     assert current().cache_dir == tmp_path
     given = Settings(cache_dir=tmp_path / "other")
     assert current(given) is given
 
 
-def test_library_calls_take_their_defaults_from_the_settings_given(tmp_path, monkeypatch):
+def test_library_calls_take_their_defaults_from_the_settings_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("LLMHUB_CATALOG_SOURCES", raising=False)
     monkeypatch.delenv("LLMHUB_OFFLINE", raising=False)
     # An empty cache under settings.cache_dir, offline: nothing cached yet, and no network is tried.
@@ -63,7 +66,7 @@ def test_library_calls_take_their_defaults_from_the_settings_given(tmp_path, mon
     assert cached_catalog(settings=settings) is not None
 
 
-def test_the_offline_flag_is_a_setting_not_an_environment_variable(monkeypatch):
+def test_the_offline_flag_is_a_setting_not_an_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LLMHUB_OFFLINE", raising=False)
     result = CliRunner().invoke(app, ["--offline", "--no-dotenv", "version"])
     assert result.exit_code == 0, result.output
@@ -71,7 +74,7 @@ def test_the_offline_flag_is_a_setting_not_an_environment_variable(monkeypatch):
     assert "LLMHUB_OFFLINE" not in os.environ
 
 
-def test_only_the_settings_module_reads_the_environment():
+def test_only_the_settings_module_reads_the_environment() -> None:
     readers = re.compile(r"os\.environ|os\.getenv|getenv\(")
     found = [
         f"{path.relative_to(SRC)}:{number}"
@@ -83,7 +86,7 @@ def test_only_the_settings_module_reads_the_environment():
     assert found == []
 
 
-def test_the_tool_imports_no_private_runtime_module_or_name():
+def test_the_tool_imports_no_private_runtime_module_or_name() -> None:
     # A private name starts with one underscore (`__version__` is public).
     private = re.compile(r"llmhub_runtime(\.\w+)*\._(?!_)|from llmhub_runtime(\.\w+)* import .*\b_(?!_)\w")
     found = [
@@ -95,7 +98,7 @@ def test_the_tool_imports_no_private_runtime_module_or_name():
     assert found == []
 
 
-def test_model_references_split_at_the_first_colon_only():
+def test_model_references_split_at_the_first_colon_only() -> None:
     from llmhub.refs import parse_model_ref
 
     assert parse_model_ref("openai:gpt-4.1-mini") == ("openai", "gpt-4.1-mini")

@@ -67,7 +67,7 @@ def run_report(root: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_report_files_shape_and_exit_code(tmp_path):
+def test_report_files_shape_and_exit_code(tmp_path: Path) -> None:
     root = make_project(tmp_path, SAMPLE)
     done = run_report(root)
     assert done.returncode == 1  # pytest's own exit code
@@ -99,7 +99,7 @@ def test_report_files_shape_and_exit_code(tmp_path):
     assert "`tests/area/test_sample.py::test_fails`: AssertionError: arithmetic is broken" in markdown
 
 
-def test_a_green_run_exits_0_and_says_passed(tmp_path):
+def test_a_green_run_exits_0_and_says_passed(tmp_path: Path) -> None:
     root = make_project(tmp_path, "def test_ok():\n    assert True\n")
     done = run_report(root)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -107,7 +107,7 @@ def test_a_green_run_exits_0_and_says_passed(tmp_path):
     assert json.loads(json_file.read_text())["summary"]["status"] == "passed"
 
 
-def test_deselected_tests_are_not_counted_as_passed(tmp_path):
+def test_deselected_tests_are_not_counted_as_passed(tmp_path: Path) -> None:
     root = make_project(tmp_path, SAMPLE)
     done = subprocess.run(
         [*REPORT_COMMAND, "-k", "test_ok"],

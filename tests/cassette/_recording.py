@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
-import vcr
+import vcr  # type: ignore[import-untyped]  # vcrpy ships no type information
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = REPO_ROOT / "cassettes"
@@ -37,7 +38,7 @@ SECRET_PATTERNS = [
 ]
 
 
-def _scrub_response(response: dict) -> dict:
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     headers = response.get("headers", {})
     for name in list(headers):
         if name.lower() in {"set-cookie", "openai-organization", "openai-project"}:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,7 +40,7 @@ EMBED_MODEL = os.environ.get("LLMHUB_CASSETTE_EMBED_MODEL", "fake-embed")
 
 
 @pytest.fixture
-def cassette_hub(monkeypatch) -> Iterator[LLMHub]:
+def cassette_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[LLMHub]:
     """A hub whose single provider is either the recording target or, on replay, a closed port."""
     server = None
     api_base = os.environ.get("LLMHUB_CASSETTE_API_BASE")
@@ -62,11 +64,11 @@ def cassette_hub(monkeypatch) -> Iterator[LLMHub]:
         server.stop()
 
 
-def cassette(name: str):
+def cassette(name: str) -> Any:
     return make_vcr(LIBRARY).use_cassette(f"{name}.yaml", allow_playback_repeats=False)
 
 
-def test_two_turn_conversation_replays(cassette_hub):
+def test_two_turn_conversation_replays(cassette_hub: LLMHub) -> None:
     messages = [{"role": "user", "content": "Name a colour."}]
     with cassette("two_turn_conversation") as tape:
         first = cassette_hub.completion(role="llm.inference", messages=messages)
@@ -83,7 +85,7 @@ def test_two_turn_conversation_replays(cassette_hub):
     assert tape.requests[1].body and b"And another one?" in tape.requests[1].body
 
 
-def test_streamed_reply_replays(cassette_hub):
+def test_streamed_reply_replays(cassette_hub: LLMHub) -> None:
     with cassette("streamed_reply") as tape:
         chunks = list(cassette_hub.stream(role="llm.inference", messages=[{"role": "user", "content": "Count: 1 2 3"}]))
     assert tape.play_count == 1 or RECORD_MODE != "none"
@@ -92,8 +94,8 @@ def test_streamed_reply_replays(cassette_hub):
     assert chunks[-1].choices[0].finish_reason == "stop"
 
 
-def test_embedding_replays_async(cassette_hub):
-    async def main():
+def test_embedding_replays_async(cassette_hub: LLMHub) -> None:
+    async def main() -> Any:
         return await cassette_hub.aembedding(role="llm.embedding", input=["alpha", "beta"])
 
     with cassette("embedding") as tape:
@@ -103,7 +105,7 @@ def test_embedding_replays_async(cassette_hub):
     assert response.data[0].embedding[:2] == pytest.approx([0.113725, 0.654902], abs=1e-6)  # float32 on the wire
 
 
-def test_cassettes_exist_and_contain_no_secrets():
+def test_cassettes_exist_and_contain_no_secrets() -> None:
     files = sorted((REPO_ROOT / "cassettes").rglob("*.yaml"))
     assert files, "no cassettes found in cassettes/"
     for path in files:
@@ -113,7 +115,7 @@ def test_cassettes_exist_and_contain_no_secrets():
             assert match is None, f"{path.relative_to(REPO_ROOT)} contains a secret-looking {match.group(0)!r}"
 
 
-def test_recording_filters_the_key(tmp_path, monkeypatch):
+def test_recording_filters_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     secret = "sk-live-DO-NOT-LEAK-0123456789abcdefghij"
     monkeypatch.setenv("SECRET_KEY_UNDER_TEST", secret)
     with FakeOpenAIServer(api_key=secret) as server:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -70,12 +72,12 @@ OFF_LIST_PICK = json.dumps({"primary": "openai:gpt-7-ultra", "fallbacks": [], "r
 
 
 @pytest.fixture(scope="module")
-def mini_catalog(tmp_path_factory) -> Catalog:
+def mini_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     return build_catalog(sources_dir=MINI, overrides=False, cache_dir=tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture
-def generator_api(monkeypatch) -> Iterator[FakeOpenAIServer | None]:
+def generator_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAIServer | None]:
     """Where the generator's provider points: the recording target, or a closed port on replay."""
     monkeypatch.setenv("GENERATOR_API_KEY", os.environ.get("LLMHUB_CASSETTE_API_KEY", RECORDING_KEY))
     if RECORD_MODE == "none":
@@ -100,11 +102,11 @@ def generate(catalog: Catalog) -> GenerationResult:
     return generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog))
 
 
-def cassette(name: str):
+def cassette(name: str) -> Any:
     return make_vcr(LIBRARY).use_cassette(f"{name}.yaml", allow_playback_repeats=False)
 
 
-def test_good_run_the_llm_reads_and_picks(mini_catalog, generator_api):
+def test_good_run_the_llm_reads_and_picks(mini_catalog: Catalog, generator_api: FakeOpenAIServer | None) -> None:
     script(generator_api, READING, GOOD_PICK)
     with cassette("good_run") as tape:
         result = generate(mini_catalog)
@@ -125,7 +127,9 @@ def test_good_run_the_llm_reads_and_picks(mini_catalog, generator_api):
     assert "- openai:gpt-5: quality " in pick_prompt and "- anthropic:claude-opus-4-5: quality " in pick_prompt
 
 
-def test_a_pick_outside_the_shortlist_is_sent_back_once_and_corrected(mini_catalog, generator_api):
+def test_a_pick_outside_the_shortlist_is_sent_back_once_and_corrected(
+    mini_catalog: Catalog, generator_api: FakeOpenAIServer | None
+) -> None:
     script(generator_api, READING, OFF_LIST_PICK, GOOD_PICK)
     with cassette("off_list_pick_corrected") as tape:
         result = generate(mini_catalog)
@@ -140,8 +144,8 @@ def test_a_pick_outside_the_shortlist_is_sent_back_once_and_corrected(mini_catal
 
 
 def test_malformed_replies_fall_back_to_the_rules_with_a_warning_and_exit_0(
-    mini_catalog, generator_api, tmp_path, monkeypatch
-):
+    mini_catalog: Catalog, generator_api: FakeOpenAIServer | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     script(generator_api, READING, "I would go with gpt-5.", "Definitely gpt-5!")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))

@@ -15,18 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from llmhub_runtime.testing import ScriptedResponse
+from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 from tests.paths import MINI
 
 
-def llmhub(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60):
+def llmhub(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "llmhub", *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=timeout
     )
 
 
-def one_error_line(done) -> str:
+def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
     assert "Traceback" not in done.stderr + done.stdout
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
@@ -34,13 +36,13 @@ def one_error_line(done) -> str:
     return lines[0]
 
 
-def test_no_spec_anywhere(tmp_path):
+def test_no_spec_anywhere(tmp_path: Path) -> None:
     done = llmhub("generate", cwd=tmp_path)
     assert done.returncode == 1
     assert "llmhub init" in one_error_line(done)
 
 
-def test_malformed_yaml_names_the_file_and_line(tmp_path):
+def test_malformed_yaml_names_the_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "llmhub.spec.yaml").write_text("roles:\n  llm.x: [unclosed\n")
     done = llmhub("spec", "show", cwd=tmp_path)
     assert done.returncode == 1
@@ -48,14 +50,14 @@ def test_malformed_yaml_names_the_file_and_line(tmp_path):
     assert "llmhub.spec.yaml:3: YAML syntax error" in line
 
 
-def test_usage_errors_exit_2(tmp_path):
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
     done = llmhub("generate", "--no-such-flag", cwd=tmp_path)
     assert done.returncode == 2
     assert "No such option" in done.stderr
     assert "Traceback" not in done.stderr
 
 
-def test_catalog_unavailable(tmp_path):
+def test_catalog_unavailable(tmp_path: Path) -> None:
     (tmp_path / "llmhub.spec.yaml").write_text("roles:\n  llm.x: {}\n")
     done = llmhub("generate", "--no-llm", cwd=tmp_path, env={"LLMHUB_CATALOG_SOURCES": str(tmp_path / "missing")})
     assert done.returncode != 0
@@ -63,7 +65,7 @@ def test_catalog_unavailable(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_unwritable_output_leaves_nothing_half_written(tmp_path):
+def test_unwritable_output_leaves_nothing_half_written(tmp_path: Path) -> None:
     (tmp_path / "llmhub.spec.yaml").write_text("providers: {openai: {}}\nroles:\n  llm.x: {}\n")
     (tmp_path / "blocker").write_text("a file where a directory should be\n")
     done = llmhub(
@@ -75,14 +77,14 @@ def test_unwritable_output_leaves_nothing_half_written(tmp_path):
     assert (tmp_path / "blocker").read_text() == "a file where a directory should be\n"
 
 
-def test_verbose_shows_the_traceback(tmp_path):
+def test_verbose_shows_the_traceback(tmp_path: Path) -> None:
     done = llmhub("--verbose", "generate", cwd=tmp_path)
     assert done.returncode == 1
     assert "Traceback" in done.stderr
     assert done.stderr.rstrip().splitlines()[-1].startswith("llmhub: error: ")
 
 
-def test_ctrl_c_exits_130_without_a_traceback(tmp_path):
+def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "llmhub", "setup", "--interactive"],
         cwd=tmp_path,
@@ -107,7 +109,9 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path):
 
 
 @pytest.mark.parametrize("verbose", [[], ["--verbose"]])
-def test_a_rejected_key_never_reaches_the_output(tmp_path, fake_server, verbose):
+def test_a_rejected_key_never_reaches_the_output(
+    tmp_path: Path, fake_server: FakeOpenAIServer, verbose: list[str]
+) -> None:
     secret = "sk-subprocess-secret-value-42"
     (tmp_path / "llmhub.yaml").write_text(
         "providers:\n"
@@ -122,7 +126,9 @@ def test_a_rejected_key_never_reaches_the_output(tmp_path, fake_server, verbose)
 
 
 @pytest.mark.parametrize("verbose", [[], ["--verbose"]])
-def test_a_key_under_a_plain_looking_name_is_masked_too(tmp_path, fake_server, verbose):
+def test_a_key_under_a_plain_looking_name_is_masked_too(
+    tmp_path: Path, fake_server: FakeOpenAIServer, verbose: list[str]
+) -> None:
     # GATEWAY_CRED does not look like a secret by its name: it is one because llmhub.yaml says so.
     # The provider echoes the key in its error body (proxies do), and --verbose prints tracebacks.
     secret = "sk-test-local"  # the fake server's key, so the request is accepted and the echo scripted
@@ -140,7 +146,7 @@ def test_a_key_under_a_plain_looking_name_is_masked_too(tmp_path, fake_server, v
         assert "route refused for key" in done.stdout + done.stderr
 
 
-def test_redact_masks_the_value_of_every_declared_env_key(tmp_path, monkeypatch):
+def test_redact_masks_the_value_of_every_declared_env_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from llmhub.cli._output import redact
 
     monkeypatch.chdir(tmp_path)

@@ -1,40 +1,42 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from llmhub.cli import app
 from tests.paths import MINI
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LLMHUB_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))
     monkeypatch.chdir(tmp_path)
 
 
-def run(*args):
+def run(*args: str) -> Result:
     return CliRunner().invoke(app, list(args))
 
 
-def test_refresh_summarises_sources_and_mapping():
+def test_refresh_summarises_sources_and_mapping() -> None:
     result = run("catalog", "refresh")
     assert result.exit_code == 0, result.output
     assert "models.dev\tlocal" in result.output
     assert "LMArena text: 9 of 14 entries matched" in result.output
 
 
-def test_refresh_json():
+def test_refresh_json() -> None:
     result = run("catalog", "refresh", "--json")
     summary = json.loads(result.stdout)
     assert summary["arena"]["text"]["matched"] == 9
     assert [s["name"] for s in summary["sources"]][:3] == ["models.dev", "lmarena-text", "lmarena-vision"]
 
 
-def test_show_sorts_by_quality_then_cost():
+def test_show_sorts_by_quality_then_cost() -> None:
     result = run("catalog", "show", "--provider", "openai", "--json")
     ids = [m["canonical_id"] for m in json.loads(result.stdout)]
     assert ids[:4] == ["openai:gpt-5", "openai:gpt-4.1", "openai:o1", "openai:gpt-4.1-mini"]
@@ -47,12 +49,12 @@ def test_show_sorts_by_quality_then_cost():
         (["--tag", "free"], {"openrouter:meta-llama/llama-3.3-70b-instruct:free"}),
     ],
 )
-def test_show_filters(args, expected):
+def test_show_filters(args: list[str], expected: set[str]) -> None:
     result = run("catalog", "show", "--json", *args)
     assert {m["canonical_id"] for m in json.loads(result.stdout)} == expected
 
 
-def test_show_table_and_limit():
+def test_show_table_and_limit() -> None:
     result = run("catalog", "show", "--limit", "2", "--details")
     lines = result.stdout.splitlines()
     assert lines[0].split("\t")[:3] == ["model", "kind", "quality"]
@@ -60,12 +62,12 @@ def test_show_table_and_limit():
     assert "(2 of " in result.output
 
 
-def test_show_hides_uncallable_unless_all():
+def test_show_hides_uncallable_unless_all() -> None:
     assert "somehost:odd-model" not in run("catalog", "show", "--limit", "0").output
     assert "somehost:odd-model" in run("catalog", "show", "--all", "--limit", "0").output
 
 
-def test_model_shows_every_field_with_provenance():
+def test_model_shows_every_field_with_provenance() -> None:
     result = run("catalog", "model", "openai:gpt-4.1", "--json")
     data = json.loads(result.stdout)
     assert data["arena_id"] == "gpt-4.1-2025-04-14"
@@ -83,7 +85,7 @@ def test_model_shows_every_field_with_provenance():
     assert f"quality_figure\t{data['arena_score']:.0f} measured (LMArena; overall; interval" in table
 
 
-def test_arena_json_shape():
+def test_arena_json_shape() -> None:
     result = run("catalog", "arena", "--json")
     entries = json.loads(result.stdout)
     assert all(set(e) == {"arena_name", "matches", "reason"} for e in entries)
@@ -98,7 +100,7 @@ def test_arena_json_shape():
     assert advanced["reason"].startswith("never matched:")
 
 
-def test_arena_honours_sources_option(tmp_path, monkeypatch):
+def test_arena_honours_sources_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LLMHUB_CATALOG_SOURCES")
     result = run("catalog", "arena", "--unmatched", "--json", "--sources", str(MINI))
     assert result.exit_code == 0, result.output
@@ -115,14 +117,14 @@ def test_arena_honours_sources_option(tmp_path, monkeypatch):
         (["catalog", "show", "--sources", "/"], "is not a catalog sources directory"),
     ],
 )
-def test_errors_are_one_line_exit_1(args, message):
+def test_errors_are_one_line_exit_1(args: list[str], message: str) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
 
 
-def test_subprocess_error_has_no_traceback_and_verbose_shows_one(tmp_path):
+def test_subprocess_error_has_no_traceback_and_verbose_shows_one(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "llmhub", "catalog", "model", "nope:nothing"]
     quiet = subprocess.run(command, capture_output=True, text=True)
     assert quiet.returncode == 1
@@ -132,11 +134,11 @@ def test_subprocess_error_has_no_traceback_and_verbose_shows_one(tmp_path):
     assert loud.returncode == 1 and "Traceback" in loud.stderr
 
 
-def test_refresh_exits_1_when_no_source_answers(tmp_path, monkeypatch):
+def test_refresh_exits_1_when_no_source_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from llmhub.catalog.sources import arena, arena_dataset, litellm, modelsdev
     from llmhub.errors import SourceError
 
-    def down(*args, **kwargs):
+    def down(*args: Any, **kwargs: Any) -> None:
         raise SourceError("test", "connection refused")
 
     monkeypatch.delenv("LLMHUB_CATALOG_SOURCES", raising=False)
@@ -150,7 +152,7 @@ def test_refresh_exits_1_when_no_source_answers(tmp_path, monkeypatch):
     assert "Traceback" not in result.output
 
 
-def test_refresh_with_sources_says_the_option_is_one_off():
+def test_refresh_with_sources_says_the_option_is_one_off() -> None:
     from tests.paths import MINI
 
     result = run("catalog", "refresh", "--sources", str(MINI))

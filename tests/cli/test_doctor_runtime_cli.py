@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from llmhub.cli import app
 from llmhub_runtime.config_loader import load_config
+from llmhub_runtime.testing import FakeOpenAIServer
 from tests.paths import MINI
 
 SPEC = """\
@@ -26,12 +28,12 @@ roles:
 """
 
 
-def run(*args: str, input: str | None = None):
+def run(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(app, list(args), input=input)
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "llmhub.spec.yaml").write_text(SPEC)
@@ -39,20 +41,20 @@ def project(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def generated(project) -> Path:
+def generated(project: Path) -> Path:
     result = run("generate", "--no-llm")
     assert result.exit_code == 0, result.output
     return project / "llmhub.yaml"
 
 
-def checks(result) -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
+def checks(result: Result) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
     for check in json.loads(result.stdout)["checks"]:
         found.setdefault(check["name"], []).append(check)
     return found
 
 
-def test_doctor_in_an_empty_directory_says_to_run_init(tmp_path, monkeypatch):
+def test_doctor_in_an_empty_directory_says_to_run_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = run("doctor", "--no-network")
     assert result.exit_code == 1
@@ -62,7 +64,7 @@ def test_doctor_in_an_empty_directory_says_to_run_init(tmp_path, monkeypatch):
     assert "Traceback" not in result.output
 
 
-def test_doctor_on_a_healthy_project(generated, monkeypatch):
+def test_doctor_on_a_healthy_project(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-1")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-doctor-secret-2")
     result = run("doctor", "--no-network", "--json")
@@ -79,7 +81,9 @@ def test_doctor_on_a_healthy_project(generated, monkeypatch):
     assert "secret" not in result.stdout
 
 
-def test_doctor_finds_a_missing_key_a_changed_spec_and_a_deprecated_model(generated, monkeypatch):
+def test_doctor_finds_a_missing_key_a_changed_spec_and_a_deprecated_model(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-1")
     text = generated.read_text()
     generated.write_text(
@@ -97,7 +101,7 @@ def test_doctor_finds_a_missing_key_a_changed_spec_and_a_deprecated_model(genera
     assert "sk-doctor-secret-1" not in result.output
 
 
-def test_doctor_reports_a_malformed_spec_and_runtime_without_a_traceback(project):
+def test_doctor_reports_a_malformed_spec_and_runtime_without_a_traceback(project: Path) -> None:
     (project / "llmhub.spec.yaml").write_text("roles:\n  x:\n    preferences: {qualty: high}\n")
     (project / "llmhub.yaml").write_text("roles: [not, a, mapping]\n")
     result = run("doctor", "--no-network")
@@ -107,7 +111,9 @@ def test_doctor_reports_a_malformed_spec_and_runtime_without_a_traceback(project
     assert "Traceback" not in result.output
 
 
-def test_doctor_pings_each_provider_once(tmp_path, monkeypatch, fake_server, local_key):
+def test_doctor_pings_each_provider_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_server: FakeOpenAIServer, local_key: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "llmhub.yaml").write_text(
         "providers:\n"
@@ -128,7 +134,7 @@ def test_doctor_pings_each_provider_once(tmp_path, monkeypatch, fake_server, loc
     assert "sk-wrong-key-for-ping" not in result.output
 
 
-def test_runtime_show(generated):
+def test_runtime_show(generated: Path) -> None:
     result = run("runtime", "show")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -138,7 +144,7 @@ def test_runtime_show(generated):
     assert set(as_json["roles"]) == {"llm.inference", "llm.embedding"}
 
 
-def test_runtime_diff_against_the_spec_and_between_files(generated, project):
+def test_runtime_diff_against_the_spec_and_between_files(generated: Path, project: Path) -> None:
     same = run("runtime", "diff", "--no-llm", "--exit-code")
     assert same.exit_code == 0, same.output
     assert "No role differences" in same.stdout
@@ -160,7 +166,7 @@ def test_runtime_diff_against_the_spec_and_between_files(generated, project):
     assert "+ llm.vec:" in result.stdout and "- llm.embedding:" in result.stdout
 
 
-def test_runtime_commands_without_a_file_fail_in_one_line(tmp_path, monkeypatch):
+def test_runtime_commands_without_a_file_fail_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     for args in (("runtime", "show"), ("runtime", "diff")):
         result = run(*args)
@@ -168,7 +174,9 @@ def test_runtime_commands_without_a_file_fail_in_one_line(tmp_path, monkeypatch)
         assert result.stderr.count("\n") == 1 and "llmhub.yaml" in result.stderr
 
 
-def test_outside_a_project_llmhub_config_is_used_like_the_app_would(generated, tmp_path, monkeypatch):
+def test_outside_a_project_llmhub_config_is_used_like_the_app_would(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
@@ -178,7 +186,7 @@ def test_outside_a_project_llmhub_config_is_used_like_the_app_would(generated, t
     assert json.loads(result.stdout)["path"] == str(generated)
 
 
-def test_quiet_doctor_prints_only_what_needs_attention(generated, monkeypatch):
+def test_quiet_doctor_prints_only_what_needs_attention(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-1")
     result = run("--quiet", "doctor", "--no-network")
     assert result.exit_code == 1
@@ -187,7 +195,9 @@ def test_quiet_doctor_prints_only_what_needs_attention(generated, monkeypatch):
     assert not any(line.startswith("✓") for line in lines)
 
 
-def test_doctor_warns_about_a_model_that_retires_and_names_its_successor(generated, monkeypatch):
+def test_doctor_warns_about_a_model_that_retires_and_names_its_successor(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-1")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-doctor-secret-2")
     role = load_config(generated).roles["llm.inference"]
@@ -205,7 +215,7 @@ def test_doctor_warns_about_a_model_that_retires_and_names_its_successor(generat
     ]
 
 
-def test_doctor_and_runtime_diff_agree_on_a_hand_edited_file(generated, monkeypatch):
+def test_doctor_and_runtime_diff_agree_on_a_hand_edited_file(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-doctor-secret-1")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-doctor-secret-2")
     config = load_config(generated)

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from llmhub._resources import data_dir
 from llmhub.cli import app
@@ -38,7 +38,7 @@ environments:
 
 
 @pytest.fixture(autouse=True)
-def project(tmp_path, monkeypatch) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "llmhub.spec.yaml").write_text(SPEC)
@@ -50,7 +50,7 @@ def with_role(role: str) -> str:
     return SPEC.replace("environments:", role + "environments:")
 
 
-def run(*args: str, input: str | None = None):
+def run(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(app, list(args), input=input)
 
 
@@ -59,7 +59,7 @@ def roles_of(path: Path) -> dict[str, str]:
     return {name: f"{role.provider}:{role.model}" for name, role in config.roles.items()}
 
 
-def test_generate_writes_a_loadable_llmhub_yaml_with_its_schema(project):
+def test_generate_writes_a_loadable_llmhub_yaml_with_its_schema(project: Path) -> None:
     result = run("generate", "--no-llm")
     assert result.exit_code == 0, result.output
     roles = roles_of(project / "llmhub.yaml")
@@ -71,7 +71,7 @@ def test_generate_writes_a_loadable_llmhub_yaml_with_its_schema(project):
     assert schema == schema_for("runtime")
 
 
-def test_generate_finds_the_spec_from_a_subdirectory(project, monkeypatch):
+def test_generate_finds_the_spec_from_a_subdirectory(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("generate", "--no-llm").exit_code == 0
     nested = project / "src" / "pkg"
     nested.mkdir(parents=True)
@@ -81,7 +81,7 @@ def test_generate_finds_the_spec_from_a_subdirectory(project, monkeypatch):
     assert "up to date" in result.stdout  # found ../../llmhub.spec.yaml and its llmhub.yaml
 
 
-def test_second_run_is_up_to_date_and_byte_identical(project):
+def test_second_run_is_up_to_date_and_byte_identical(project: Path) -> None:
     assert run("generate", "--no-llm").exit_code == 0
     first = (project / "llmhub.yaml").read_bytes()
     result = run("generate", "--no-llm")
@@ -91,7 +91,7 @@ def test_second_run_is_up_to_date_and_byte_identical(project):
     assert not (project / ".llmhub" / "backup").exists()
 
 
-def test_changes_need_force_when_nobody_can_answer(project):
+def test_changes_need_force_when_nobody_can_answer(project: Path) -> None:
     assert run("generate", "--no-llm").exit_code == 0
     before = (project / "llmhub.yaml").read_text()
     spec = project / "llmhub.spec.yaml"
@@ -110,7 +110,7 @@ def test_changes_need_force_when_nobody_can_answer(project):
     assert str(backups[0]) in result.stdout
 
 
-def test_interactive_confirmation(project, monkeypatch):
+def test_interactive_confirmation(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("llmhub.cli.generate._interactive", lambda: True)
     assert run("generate", "--no-llm").exit_code == 0
     before = (project / "llmhub.yaml").read_text()
@@ -124,7 +124,7 @@ def test_interactive_confirmation(project, monkeypatch):
     assert (project / "llmhub.yaml").read_text() != before
 
 
-def test_dry_run_prints_and_writes_nothing(project):
+def test_dry_run_prints_and_writes_nothing(project: Path) -> None:
     result = run("generate", "--no-llm", "--dry-run")
     assert result.exit_code == 0
     assert result.stdout.startswith("# yaml-language-server: $schema=")
@@ -133,7 +133,7 @@ def test_dry_run_prints_and_writes_nothing(project):
     assert not (project / ".llmhub").exists()
 
 
-def test_explain_shows_facts_runner_ups_and_constraints(project):
+def test_explain_shows_facts_runner_ups_and_constraints(project: Path) -> None:
     result = run("generate", "--no-llm", "--explain", "--dry-run")
     assert result.exit_code == 0
     out = result.stdout
@@ -145,7 +145,7 @@ def test_explain_shows_facts_runner_ups_and_constraints(project):
     assert "latency is estimated" in out
 
 
-def test_json_result_with_explanations(project):
+def test_json_result_with_explanations(project: Path) -> None:
     result = run("generate", "--no-llm", "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
@@ -159,7 +159,7 @@ def test_json_result_with_explanations(project):
     assert data["catalog"]["models.dev"].startswith("sha256:")
 
 
-def test_env_overlay_writes_its_own_file(project):
+def test_env_overlay_writes_its_own_file(project: Path) -> None:
     assert run("generate", "--no-llm").exit_code == 0
     result = run("generate", "--no-llm", "--env", "prod")
     assert result.exit_code == 0, result.output
@@ -168,14 +168,14 @@ def test_env_overlay_writes_its_own_file(project):
     assert load_config(project / "llmhub.prod.yaml").env == "prod"
 
 
-def test_output_option(project):
+def test_output_option(project: Path) -> None:
     result = run("generate", "--no-llm", "--output", "config/llmhub.yaml")
     assert result.exit_code == 0
     assert (project / "config" / "llmhub.yaml").is_file()
     assert (project / "config" / ".llmhub" / "schema" / "runtime.schema.json").is_file()
 
 
-def test_invalid_spec_lists_every_problem_and_writes_nothing(project):
+def test_invalid_spec_lists_every_problem_and_writes_nothing(project: Path) -> None:
     (project / "llmhub.spec.yaml").write_text(
         SPEC.replace(
             "  llm.embedding:\n    kind: embedding\n", "  llm.embedding:\n    kind: embedding\n    task: codng\n"
@@ -191,7 +191,7 @@ def test_invalid_spec_lists_every_problem_and_writes_nothing(project):
     assert not (project / "llmhub.yaml").exists()
 
 
-def test_unsatisfiable_role_names_the_constraint(project):
+def test_unsatisfiable_role_names_the_constraint(project: Path) -> None:
     (project / "llmhub.spec.yaml").write_text(with_role("  llm.huge:\n    min_context: 50000000\n"))
     result = run("generate", "--no-llm")
     assert result.exit_code == 1
@@ -199,7 +199,9 @@ def test_unsatisfiable_role_names_the_constraint(project):
     assert not (project / "llmhub.yaml").exists()
 
 
-def test_missing_spec_says_how_to_start(tmp_path_factory, monkeypatch):
+def test_missing_spec_says_how_to_start(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path_factory.mktemp("empty"))
     result = run("generate", "--no-llm")
     assert result.exit_code == 1
@@ -207,7 +209,7 @@ def test_missing_spec_says_how_to_start(tmp_path_factory, monkeypatch):
     assert "llmhub init" in result.stderr and "Traceback" not in result.output
 
 
-def test_users_rules_directory(project):
+def test_users_rules_directory(project: Path) -> None:
     rules = project / "my-rules"
     shutil.copytree(data_dir("rules"), rules)
     (rules / "kinds.yaml").write_text(
@@ -220,7 +222,7 @@ def test_users_rules_directory(project):
     assert load_config(project / "llmhub.yaml").roles["llm.inference"].params["temperature"] == 0.55
 
 
-def test_configured_generator_without_key_falls_back_to_rules_with_a_warning(project):
+def test_configured_generator_without_key_falls_back_to_rules_with_a_warning(project: Path) -> None:
     (project / "llmhub.spec.yaml").write_text(SPEC + "generator:\n  model: openai:gpt-4.1-mini\n")
     result = run("generate")
     assert result.exit_code == 0, result.output
@@ -228,7 +230,7 @@ def test_configured_generator_without_key_falls_back_to_rules_with_a_warning(pro
     assert "[rules]" in result.stdout
 
 
-def test_project_overrides_beside_the_spec_add_private_models(project):
+def test_project_overrides_beside_the_spec_add_private_models(project: Path) -> None:
     (project / "llmhub.catalog-overrides.yaml").write_text(
         "models:\n  - {provider: openai, model_id: ft-house-model, kind: chat, callable: true,"
         " price_input_per_million: 0.01, price_output_per_million: 0.01, arena_score: 1500,"
@@ -242,7 +244,7 @@ def test_project_overrides_beside_the_spec_add_private_models(project):
 # --- spec and schema commands --------------------------------------------------------------------
 
 
-def test_spec_validate_ok_and_with_errors(project):
+def test_spec_validate_ok_and_with_errors(project: Path) -> None:
     result = run("spec", "validate", "--no-catalog")
     assert result.exit_code == 0
     assert "is valid: 3 roles" in result.stdout
@@ -253,7 +255,7 @@ def test_spec_validate_ok_and_with_errors(project):
     assert "Traceback" not in result.output
 
 
-def test_spec_validate_checks_roles_against_the_catalog(project):
+def test_spec_validate_checks_roles_against_the_catalog(project: Path) -> None:
     (project / "llmhub.spec.yaml").write_text(with_role("  llm.open:\n    open_weights_only: true\n"))
     result = run("spec", "validate", "--json")
     assert result.exit_code == 1
@@ -262,7 +264,7 @@ def test_spec_validate_checks_roles_against_the_catalog(project):
     assert any("open weights only" in e["message"] for e in data["errors"])
 
 
-def test_spec_show_applies_the_overlay(project):
+def test_spec_show_applies_the_overlay(project: Path) -> None:
     result = run("spec", "show", "--env", "prod", "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
@@ -273,7 +275,7 @@ def test_spec_show_applies_the_overlay(project):
 
 
 @pytest.mark.parametrize(("which", "title"), [("spec", "llmhub.spec.yaml"), ("runtime", "llmhub.yaml")])
-def test_schema_command(project, which, title):
+def test_schema_command(project: Path, which: str, title: str) -> None:
     result = run("schema", which)
     assert result.exit_code == 0
     data = json.loads(result.stdout)
@@ -283,12 +285,12 @@ def test_schema_command(project, which, title):
     assert json.loads((project / f"{which}.json").read_text()) == data
 
 
-def test_schema_rejects_unknown_names(project):
+def test_schema_rejects_unknown_names(project: Path) -> None:
     result = run("schema", "nope")
     assert result.exit_code == 2
 
 
-def test_json_mode_keeps_stdout_pure_and_never_prompts(project, monkeypatch):
+def test_json_mode_keeps_stdout_pure_and_never_prompts(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("llmhub.cli.generate._interactive", lambda: True)
     assert run("generate", "--no-llm").exit_code == 0
     (project / "llmhub.spec.yaml").write_text(SPEC.replace("{quality: high}", "{quality: low, cost: low}"))

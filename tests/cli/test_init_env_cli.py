@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from llmhub.cli import app
 from llmhub.spec import load_spec
@@ -13,16 +13,16 @@ from llmhub.spec.models import RoleKind
 
 
 @pytest.fixture(autouse=True)
-def empty_dir(tmp_path, monkeypatch) -> Path:
+def empty_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
-def run(*args: str, input: str | None = None):
+def run(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(app, list(args), input=input)
 
 
-def test_init_writes_a_valid_minimal_spec_and_env_example(empty_dir):
+def test_init_writes_a_valid_minimal_spec_and_env_example(empty_dir: Path) -> None:
     result = run("init")
     assert result.exit_code == 0, result.output
     spec = load_spec(empty_dir / "llmhub.spec.yaml")
@@ -36,7 +36,7 @@ def test_init_writes_a_valid_minimal_spec_and_env_example(empty_dir):
     assert "llmhub generate" in result.stdout  # says what to do next
 
 
-def test_init_refuses_to_overwrite_without_force(empty_dir):
+def test_init_refuses_to_overwrite_without_force(empty_dir: Path) -> None:
     (empty_dir / "llmhub.spec.yaml").write_text("project: mine\nroles: {}\n")
     result = run("init")
     assert result.exit_code == 1
@@ -47,7 +47,7 @@ def test_init_refuses_to_overwrite_without_force(empty_dir):
     assert load_spec(empty_dir / "llmhub.spec.yaml").project == empty_dir.name
 
 
-def test_init_keeps_an_existing_env_example_and_adds_what_is_missing(empty_dir):
+def test_init_keeps_an_existing_env_example_and_adds_what_is_missing(empty_dir: Path) -> None:
     (empty_dir / ".env.example").write_text("MY_APP_SETTING=1\n")
     assert run("init", "-p", "anthropic").exit_code == 0
     text = (empty_dir / ".env.example").read_text()
@@ -55,7 +55,7 @@ def test_init_keeps_an_existing_env_example_and_adds_what_is_missing(empty_dir):
     assert "ANTHROPIC_API_KEY=" in text
 
 
-def test_setup_runs_from_flags_alone(empty_dir):
+def test_setup_runs_from_flags_alone(empty_dir: Path) -> None:
     result = run(
         "setup",
         "--yes",
@@ -90,7 +90,7 @@ def test_setup_runs_from_flags_alone(empty_dir):
     assert "OPENAI_API_KEY=" in example and "ANTHROPIC_API_KEY=" in example
 
 
-def test_setup_asks_for_what_the_flags_leave_out(empty_dir):
+def test_setup_asks_for_what_the_flags_leave_out(empty_dir: Path) -> None:
     answers = "\n".join(["demo", "openai, mistral", "inference, embedding", "", "", "low", "", "", ""]) + "\n"
     result = run("setup", "--interactive", input=answers)
     assert result.exit_code == 0, result.output
@@ -112,7 +112,7 @@ def test_setup_asks_for_what_the_flags_leave_out(empty_dir):
         ("embedding:cost=low", "not among the roles"),
     ],
 )
-def test_setup_rejects_bad_preferences_in_one_line(empty_dir, pref, message):
+def test_setup_rejects_bad_preferences_in_one_line(empty_dir: Path, pref: str, message: str) -> None:
     result = run("setup", "-y", "-r", "inference", "--pref", pref)
     assert result.exit_code in (1, 2)
     assert message in result.stderr
@@ -120,7 +120,7 @@ def test_setup_rejects_bad_preferences_in_one_line(empty_dir, pref, message):
     assert not (empty_dir / "llmhub.spec.yaml").exists()
 
 
-def test_env_check_names_missing_keys_and_never_prints_values(empty_dir, monkeypatch):
+def test_env_check_names_missing_keys_and_never_prints_values(empty_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run("init", "-p", "openai", "-p", "anthropic")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-visible-if-leaked-123")
     result = run("env", "check")
@@ -136,7 +136,9 @@ def test_env_check_names_missing_keys_and_never_prints_values(empty_dir, monkeyp
     assert '"set": true' in result.stdout
 
 
-def test_env_check_reads_the_project_dotenv_without_overriding_exported_values(empty_dir, monkeypatch):
+def test_env_check_reads_the_project_dotenv_without_overriding_exported_values(
+    empty_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run("init", "-p", "openai", "-p", "anthropic")
     (empty_dir / ".env").write_text("OPENAI_API_KEY=sk-from-dotenv-file\nANTHROPIC_API_KEY=sk-ant-from-dotenv\n")
     monkeypatch.delenv("LLMHUB_NO_DOTENV")
@@ -152,7 +154,7 @@ def test_env_check_reads_the_project_dotenv_without_overriding_exported_values(e
     assert os.environ["ANTHROPIC_API_KEY"] == "sk-ant-from-dotenv"
 
 
-def test_no_dotenv_and_a_missing_env_file(empty_dir, monkeypatch):
+def test_no_dotenv_and_a_missing_env_file(empty_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run("init")
     (empty_dir / ".env").write_text("OPENAI_API_KEY=sk-from-dotenv-file\n")
     monkeypatch.delenv("LLMHUB_NO_DOTENV")
@@ -162,7 +164,7 @@ def test_no_dotenv_and_a_missing_env_file(empty_dir, monkeypatch):
     assert "nope.env does not exist" in result.output
 
 
-def test_env_sync_adds_new_keys_and_keeps_values(empty_dir):
+def test_env_sync_adds_new_keys_and_keeps_values(empty_dir: Path) -> None:
     run("init")
     (empty_dir / ".env").write_text("OPENAI_API_KEY=sk-kept-as-is\nOTHER=1\n")
     spec = (empty_dir / "llmhub.spec.yaml").read_text()
@@ -180,7 +182,7 @@ def test_env_sync_adds_new_keys_and_keeps_values(empty_dir):
     assert "already lists every needed variable" in again.stdout
 
 
-def test_env_commands_in_an_empty_directory_say_what_to_do(empty_dir):
+def test_env_commands_in_an_empty_directory_say_what_to_do(empty_dir: Path) -> None:
     result = run("env", "check")
     assert result.exit_code == 1
     assert "run `llmhub init`" in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +27,7 @@ print('any_llm' in sys.modules)
         "('setup', '-y', '-p', 'openai', '-p', 'gemini', '-p', 'ollama', '-r', 'inference'), ('env', 'sync')",
     ],
 )
-def test_init_setup_env_and_validate_do_not_import_any_llm(tmp_path, commands):
+def test_init_setup_env_and_validate_do_not_import_any_llm(tmp_path: Path, commands: str) -> None:
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT.format(commands=commands)],
         cwd=tmp_path,

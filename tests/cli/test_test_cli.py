@@ -6,18 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from llmhub.cli import app
-from llmhub_runtime.testing import ScriptedResponse
+from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 
 
-def run(*args: str):
+def run(*args: str) -> Result:
     return CliRunner().invoke(app, list(args))
 
 
 @pytest.fixture
-def config(tmp_path, monkeypatch, fake_server, local_key) -> Path:
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_server: FakeOpenAIServer, local_key: str) -> Path:
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "llmhub.yaml"
     path.write_text(
@@ -34,7 +34,7 @@ def config(tmp_path, monkeypatch, fake_server, local_key) -> Path:
     return path
 
 
-def test_every_role_is_called_with_latency_tokens_and_cost(config, fake_server):
+def test_every_role_is_called_with_latency_tokens_and_cost(config: Path, fake_server: FakeOpenAIServer) -> None:
     result = run("test")
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -47,7 +47,7 @@ def test_every_role_is_called_with_latency_tokens_and_cost(config, fake_server):
     assert fake_server.count() == 2
 
 
-def test_json_carries_the_real_any_llm_response(config, fake_server):
+def test_json_carries_the_real_any_llm_response(config: Path, fake_server: FakeOpenAIServer) -> None:
     result = run("test", "--role", "llm.inference", "--prompt", "hello there", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -62,7 +62,7 @@ def test_json_carries_the_real_any_llm_response(config, fake_server):
     assert fake_server.requests[0].body["messages"] == [{"role": "user", "content": "hello there"}]
 
 
-def test_a_failing_role_exits_1_and_names_it(config, fake_server):
+def test_a_failing_role_exits_1_and_names_it(config: Path, fake_server: FakeOpenAIServer) -> None:
     fake_server.enqueue(ScriptedResponse(status=400, message="bad model"), model="fake-chat")
     result = run("test", "-r", "llm.inference", "-r", "llm.embedding")
     assert result.exit_code == 1
@@ -71,14 +71,14 @@ def test_a_failing_role_exits_1_and_names_it(config, fake_server):
     assert "llm.inference failed" in result.stderr
 
 
-def test_an_unknown_role_is_a_usage_error_with_a_suggestion(config, fake_server):
+def test_an_unknown_role_is_a_usage_error_with_a_suggestion(config: Path, fake_server: FakeOpenAIServer) -> None:
     result = run("test", "--role", "llm.inferense")
     assert result.exit_code == 2
     assert "did you mean 'llm.inference'" in result.output
     assert fake_server.count() == 0  # nothing spent on a typo
 
 
-def test_a_missing_key_is_named_and_never_a_traceback(config, monkeypatch):
+def test_a_missing_key_is_named_and_never_a_traceback(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LOCAL_LLM_KEY")
     result = run("test", "-r", "llm.inference")
     assert result.exit_code == 1
@@ -86,7 +86,7 @@ def test_a_missing_key_is_named_and_never_a_traceback(config, monkeypatch):
     assert "Traceback" not in result.output
 
 
-def test_a_rejected_key_never_appears_in_the_output(config, monkeypatch):
+def test_a_rejected_key_never_appears_in_the_output(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOCAL_LLM_KEY", "sk-rejected-secret-value")
     result = run("test", "--json")
     assert result.exit_code == 1

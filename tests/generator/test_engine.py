@@ -7,16 +7,19 @@ import random
 import pytest
 
 from llmhub.catalog.kinds import ModelKind
-from llmhub.catalog.models import CanonicalModel
+from llmhub.catalog.models import CanonicalModel, Catalog
 from llmhub.errors import NoCandidateError
 from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
 from llmhub.generator.pipeline import GenerationResult
+from llmhub.generator.rules import RuleSet
 from llmhub_runtime.config_loader import parse_config
 
 from .conftest import ALL_PROVIDERS, chat, fixture_catalog, fixture_models, make_model, spec_with
 
 
-def generate(roles: str, catalog, rules, providers: str = ALL_PROVIDERS, extra: str = "") -> GenerationResult:
+def generate(
+    roles: str, catalog: Catalog, rules: RuleSet, providers: str = ALL_PROVIDERS, extra: str = ""
+) -> GenerationResult:
     spec = spec_with(roles, providers, extra)
     return generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog, rules=rules, no_llm=True))
 
@@ -30,7 +33,7 @@ def fallbacks(result: GenerationResult, role: str = "r") -> list[str]:
     return [f"{f.provider}:{f.model}" for f in result.runtime.roles[role].fallbacks]
 
 
-def picks_under(roles: str, catalog, rules, **kwargs) -> set[str]:
+def picks_under(roles: str, catalog: Catalog, rules: RuleSet, **kwargs: str) -> set[str]:
     """The primary and every fallback: the models a role may ever be served by."""
     result = generate(roles, catalog, rules, **kwargs)
     return {target(result), *fallbacks(result)}
@@ -39,28 +42,28 @@ def picks_under(roles: str, catalog, rules, **kwargs) -> set[str]:
 # --- hard constraints -------------------------------------------------------------------------
 
 
-def test_kind_embedding_gets_an_embedding_model(catalog, rules):
+def test_kind_embedding_gets_an_embedding_model(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  r: {kind: embedding}", catalog, rules)
     assert target(result) == "openai:text-embed-small"  # the cheapest of three unrated embedders
     assert result.runtime.roles["r"].mode == "embedding"
     assert set(fallbacks(result)) <= {"openai:text-embed-large", "mistral:mistral-embed"}
 
 
-def test_kind_image_gets_an_image_model(catalog, rules):
+def test_kind_image_gets_an_image_model(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  r: {kind: image}", catalog, rules)
     assert target(result) == "openai:img-1"
     assert result.runtime.roles["r"].mode == "image"
     assert fallbacks(result) == []  # nothing else can draw
 
 
-def test_never_picks_uncallable_or_deprecated_models(catalog, rules):
+def test_never_picks_uncallable_or_deprecated_models(catalog: Catalog, rules: RuleSet) -> None:
     # Both would win on quality: not-callable is rated 1500 and nearly free; gpt-retired is rated 1460.
     picked = picks_under("  r: {preferences: {quality: high}, fallbacks: 20}", catalog, rules)
     assert "somehost:not-callable" not in picked
     assert "openai:gpt-retired" not in picked
 
 
-def test_only_enabled_and_allowed_providers(catalog, rules):
+def test_only_enabled_and_allowed_providers(catalog: Catalog, rules: RuleSet) -> None:
     providers = ALL_PROVIDERS.replace("gemini: {env_key: GEMINI_API_KEY}", "gemini: {enabled: false}")
     picked = picks_under(
         "  r: {preferences: {providers: [anthropic, gemini]}, fallbacks: 5}", catalog, rules, providers=providers
@@ -68,7 +71,7 @@ def test_only_enabled_and_allowed_providers(catalog, rules):
     assert {p.split(":")[0] for p in picked} == {"anthropic"}  # gemini is allowed but disabled
 
 
-def test_requires_tools_and_vision(catalog, rules):
+def test_requires_tools_and_vision(catalog: Catalog, rules: RuleSet) -> None:
     catalog.models.append(
         chat("openai", "gpt-no-tools", 1465, 0.5, 1.0, supports_tool_call=False, input_modalities=("text", "image"))
     )
@@ -78,43 +81,45 @@ def test_requires_tools_and_vision(catalog, rules):
         assert model.supports_tool_call is True and "image" in model.input_modalities, name
 
 
-def test_tool_kind_requires_tools(catalog, rules):
+def test_tool_kind_requires_tools(catalog: Catalog, rules: RuleSet) -> None:
     catalog.models.append(chat("openai", "gpt-no-tools", 1499, 0.01, 0.01, supports_tool_call=False))
     picked = picks_under("  r: {kind: tool, fallbacks: 10}", catalog, rules)
     assert "openai:gpt-no-tools" not in picked
 
 
-def test_min_context(catalog, rules):
+def test_min_context(catalog: Catalog, rules: RuleSet) -> None:
     picked = picks_under("  r: {min_context: 500000, fallbacks: 10}", catalog, rules)
     assert picked and all((catalog[p].context_tokens or 0) >= 500_000 for p in picked)
 
 
-def test_max_price_excludes_pricier_and_unpriced_models(catalog, rules):
+def test_max_price_excludes_pricier_and_unpriced_models(catalog: Catalog, rules: RuleSet) -> None:
     catalog.models.append(chat("openai", "gpt-unpriced", 1499, 0, 0))
     catalog.models[-1].price_input_per_million = None
     picked = picks_under("  r: {max_price: {input: 0.5, output: 2.0}, fallbacks: 10}", catalog, rules)
     assert "openai:gpt-unpriced" not in picked
     for name in picked:
-        assert catalog[name].price_input_per_million <= 0.5 and catalog[name].price_output_per_million <= 2.0
+        price_in, price_out = catalog[name].price_input_per_million, catalog[name].price_output_per_million
+        assert price_in is not None and price_out is not None
+        assert price_in <= 0.5 and price_out <= 2.0
 
 
-def test_open_weights_only(catalog, rules):
+def test_open_weights_only(catalog: Catalog, rules: RuleSet) -> None:
     picked = picks_under("  r: {open_weights_only: true, fallbacks: 10}", catalog, rules)
     assert picked == {"mistral:mistral-open", "groq:llama-3-8b-instant"}
 
 
-def test_exclude_globs_match_canonical_and_bare_ids(catalog, rules):
+def test_exclude_globs_match_canonical_and_bare_ids(catalog: Catalog, rules: RuleSet) -> None:
     picked = picks_under("  r: {exclude: ['anthropic:*', 'gpt-*'], fallbacks: 20}", catalog, rules)
     assert picked and not any(p.startswith("anthropic:") or p.split(":")[1].startswith("gpt-") for p in picked)
 
 
-def test_force_provider_limits_primary_and_fallbacks(catalog, rules):
+def test_force_provider_limits_primary_and_fallbacks(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  r: {force_provider: gemini, preferences: {quality: high}}", catalog, rules)
     assert target(result) == "gemini:gemini-pro"
     assert fallbacks(result) == ["gemini:gemini-flash"]  # only one other gemini chat model exists
 
 
-def test_force_model_in_catalog_is_used_with_rule_fallbacks(catalog, rules):
+def test_force_model_in_catalog_is_used_with_rule_fallbacks(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  r: {force_provider: openai, force_model: gpt-nano}", catalog, rules)
     assert target(result) == "openai:gpt-nano"
     assert result.explanations["r"].decided_by == "forced"
@@ -123,14 +128,14 @@ def test_force_model_in_catalog_is_used_with_rule_fallbacks(catalog, rules):
     assert result.warnings == []
 
 
-def test_force_model_missing_from_catalog_is_used_with_a_warning(catalog, rules):
+def test_force_model_missing_from_catalog_is_used_with_a_warning(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  r: {force_provider: openai, force_model: gpt-private-ft}", catalog, rules)
     assert target(result) == "openai:gpt-private-ft"
     assert any("gpt-private-ft is not in the catalog" in w for w in result.warnings)
     assert result.runtime.roles["r"].pricing is None  # unknown, not invented
 
 
-def test_no_candidate_names_the_constraint_that_removed_the_last_ones(catalog, rules):
+def test_no_candidate_names_the_constraint_that_removed_the_last_ones(catalog: Catalog, rules: RuleSet) -> None:
     with pytest.raises(NoCandidateError) as caught:
         generate("  r: {requires: [vision], open_weights_only: true}", catalog, rules)
     message = str(caught.value)
@@ -139,7 +144,7 @@ def test_no_candidate_names_the_constraint_that_removed_the_last_ones(catalog, r
     assert "removed by" in message and "Relax that constraint" in message
 
 
-def test_no_candidate_counts_the_other_failing_roles(catalog, rules):
+def test_no_candidate_counts_the_other_failing_roles(catalog: Catalog, rules: RuleSet) -> None:
     roles = "  a: {min_context: 99000000}\n  b: {kind: image, open_weights_only: true}\n  c: {kind: embedding}"
     with pytest.raises(NoCandidateError, match=r"role 'a'.*min_context 99000000.*\(and 1 more roles\)"):
         generate(roles, catalog, rules)
@@ -148,27 +153,31 @@ def test_no_candidate_counts_the_other_failing_roles(catalog, rules):
 # --- preferences move picks in the expected direction --------------------------------------------
 
 
-def test_cost_low_picks_cheaper_than_cost_high(catalog, rules):
+def test_cost_low_picks_cheaper_than_cost_high(catalog: Catalog, rules: RuleSet) -> None:
     cheap = generate("  r: {preferences: {cost: low, quality: medium}}", catalog, rules)
     lavish = generate("  r: {preferences: {cost: high, quality: medium}}", catalog, rules)
-    price = lambda r: catalog[target(r)].blended_price_per_million  # noqa: E731
-    assert price(cheap) < price(lavish)
+    cheap_price = catalog[target(cheap)].blended_price_per_million
+    lavish_price = catalog[target(lavish)].blended_price_per_million
+    assert cheap_price is not None and lavish_price is not None
+    assert cheap_price < lavish_price
 
 
-def test_quality_high_picks_better_rated_than_quality_low(catalog, rules):
+def test_quality_high_picks_better_rated_than_quality_low(catalog: Catalog, rules: RuleSet) -> None:
     best = generate("  r: {preferences: {quality: high}}", catalog, rules)
     enough = generate("  r: {preferences: {quality: low}}", catalog, rules)
-    assert catalog[target(best)].arena_score > (catalog[target(enough)].arena_score or 0)
+    best_score = catalog[target(best)].arena_score
+    assert best_score is not None
+    assert best_score > (catalog[target(enough)].arena_score or 0)
     # Within 30 points of the best model a role at `cost: medium` would pay for ($12 blended at most).
     affordable = [
         m.arena_score or 0
         for m in catalog
         if m.callable and not m.deprecated and (m.blended_price_per_million or 99) <= 12
     ]
-    assert catalog[target(best)].arena_score >= max(affordable) - 30
+    assert best_score >= max(affordable) - 30
 
 
-def test_latency_low_prefers_small_non_reasoning_models(catalog, rules):
+def test_latency_low_prefers_small_non_reasoning_models(catalog: Catalog, rules: RuleSet) -> None:
     fast = generate("  r: {preferences: {latency: low, cost: high, quality: low}}", catalog, rules)
     slow_ok = generate("  r: {preferences: {latency: high, cost: high, quality: high}}", catalog, rules)
     chosen = catalog[target(fast)]
@@ -178,7 +187,7 @@ def test_latency_low_prefers_small_non_reasoning_models(catalog, rules):
     assert "latency is estimated" in " ".join(fast.explanations["r"].notes)
 
 
-def test_task_categories_decide_quality(catalog, rules):
+def test_task_categories_decide_quality(catalog: Catalog, rules: RuleSet) -> None:
     # claude-top leads on coding (1520); gpt-big leads gemini-pro overall but not on coding.
     result = generate(
         "  r: {description: Refactor the Python code, preferences: {quality: high, cost: high}}", catalog, rules
@@ -189,7 +198,7 @@ def test_task_categories_decide_quality(catalog, rules):
     assert explanation.facts["quality"].startswith("1520 measured (LMArena; coding; interval")
 
 
-def test_task_params_go_into_llmhub_yaml(catalog, rules):
+def test_task_params_go_into_llmhub_yaml(catalog: Catalog, rules: RuleSet) -> None:
     result = generate(
         "  r: {description: Extract fields from invoices}\n"
         "  w: {description: Write marketing slogans, mode_params: {max_tokens: 300}}",
@@ -200,12 +209,12 @@ def test_task_params_go_into_llmhub_yaml(catalog, rules):
     assert result.runtime.roles["w"].params == {"temperature": 0.9, "max_tokens": 300}
 
 
-def test_role_mode_params_win_over_rules(catalog, rules):
+def test_role_mode_params_win_over_rules(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  r: {description: Extract fields, mode_params: {temperature: 0.5}}", catalog, rules)
     assert result.runtime.roles["r"].params["temperature"] == 0.5
 
 
-def test_temperature_left_out_for_models_that_reject_it(catalog, rules):
+def test_temperature_left_out_for_models_that_reject_it(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  r: {force_provider: openai, force_model: o-think}", catalog, rules)
     assert "temperature" not in result.runtime.roles["r"].params
 
@@ -213,7 +222,7 @@ def test_temperature_left_out_for_models_that_reject_it(catalog, rules):
 # --- estimates for unrated models ----------------------------------------------------------------
 
 
-def test_a_successor_at_the_same_price_inherits_and_says_so(rules):
+def test_a_successor_at_the_same_price_inherits_and_says_so(rules: RuleSet) -> None:
     from llmhub.catalog.quality import QualityIndex
     from llmhub.generator.needs import needs_for
     from llmhub.generator.scoring import rank
@@ -234,7 +243,7 @@ def test_a_successor_at_the_same_price_inherits_and_says_so(rules):
     assert scored["openai:gpt-5-mini"].quality_basis != "inherited"
 
 
-def test_a_model_with_nothing_known_ranks_after_every_known_one(rules):
+def test_a_model_with_nothing_known_ranks_after_every_known_one(rules: RuleSet) -> None:
     from llmhub.catalog.quality import QualityIndex
     from llmhub.generator.needs import needs_for
     from llmhub.generator.scoring import rank
@@ -254,7 +263,7 @@ def test_a_model_with_nothing_known_ranks_after_every_known_one(rules):
 # --- fallbacks -----------------------------------------------------------------------------------
 
 
-def test_two_fallbacks_by_default_on_other_providers_first(catalog, rules):
+def test_two_fallbacks_by_default_on_other_providers_first(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  r: {preferences: {quality: high}}", catalog, rules)
     primary = target(result).split(":")[0]
     chosen = fallbacks(result)
@@ -263,13 +272,13 @@ def test_two_fallbacks_by_default_on_other_providers_first(catalog, rules):
     assert len({f.split(":")[0] for f in chosen}) == 2
 
 
-def test_fallback_count_from_role_then_defaults(catalog, rules):
+def test_fallback_count_from_role_then_defaults(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  a: {}\n  b: {fallbacks: 3}", catalog, rules, extra="defaults: {fallbacks: 0}")
     assert fallbacks(result, "a") == []
     assert len(fallbacks(result, "b")) == 3
 
 
-def test_fallbacks_never_repeat_a_model_under_another_id(catalog, rules):
+def test_fallbacks_never_repeat_a_model_under_another_id(catalog: Catalog, rules: RuleSet) -> None:
     catalog.models.append(
         chat(
             "anthropic",
@@ -288,7 +297,7 @@ def test_fallbacks_never_repeat_a_model_under_another_id(catalog, rules):
     assert not ({"anthropic:claude-top", "anthropic:claude-top-20251124"} <= set(picked))
 
 
-def test_fallbacks_are_written_for_the_runtime(catalog, rules):
+def test_fallbacks_are_written_for_the_runtime(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  r: {}", catalog, rules)
     config = parse_config(result.text())
     assert [f"{f.provider}:{f.model}" for f in config.roles["r"].fallbacks] == fallbacks(result)
@@ -299,7 +308,7 @@ def test_fallbacks_are_written_for_the_runtime(catalog, rules):
 # --- ties and determinism ------------------------------------------------------------------------
 
 
-def test_ties_break_on_the_model_id(rules):
+def test_ties_break_on_the_model_id(rules: RuleSet) -> None:
     twins = [chat("openai", "twin-b", 1400, 1.0, 1.0), chat("openai", "twin-a", 1400, 1.0, 1.0)]
     result = generate("  r: {fallbacks: 1}", fixture_catalog(twins), rules)
     assert target(result) == "openai:twin-a"
@@ -307,7 +316,7 @@ def test_ties_break_on_the_model_id(rules):
     assert "lost the tie-break" in result.explanations["r"].runner_ups[0]["why"]
 
 
-def test_same_inputs_give_byte_identical_output_whatever_the_catalog_order(rules):
+def test_same_inputs_give_byte_identical_output_whatever_the_catalog_order(rules: RuleSet) -> None:
     roles = (
         "  a: {description: Write code, preferences: {quality: high}}\n"
         "  b: {kind: embedding}\n  c: {preferences: {cost: low, latency: low}, requires: [tools]}"
@@ -320,7 +329,7 @@ def test_same_inputs_give_byte_identical_output_whatever_the_catalog_order(rules
     assert first == second
 
 
-def test_header_records_provenance_not_the_clock(catalog, rules):
+def test_header_records_provenance_not_the_clock(catalog: Catalog, rules: RuleSet) -> None:
     text = generate("  r: {}", catalog, rules).text()
     header = [line for line in text.splitlines() if line.startswith("#")]
     assert header[0] == "# yaml-language-server: $schema=.llmhub/schema/runtime.schema.json"
@@ -332,7 +341,7 @@ def test_header_records_provenance_not_the_clock(catalog, rules):
 # --- what else goes into llmhub.yaml -------------------------------------------------------------
 
 
-def test_provider_settings_are_carried_into_llmhub_yaml(catalog, rules):
+def test_provider_settings_are_carried_into_llmhub_yaml(catalog: Catalog, rules: RuleSet) -> None:
     providers = """
 providers:
   openai:
@@ -349,20 +358,21 @@ providers:
     assert set(config.providers) == {"openai"}  # only the providers the file uses
 
 
-def test_defaults_role_follows_spec_defaults(catalog, rules):
+def test_defaults_role_follows_spec_defaults(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  r: {}", catalog, rules, extra="defaults: {preferences: {cost: low}, providers: [openai]}")
     defaults = result.runtime.defaults
     assert defaults is not None and defaults.provider == "openai"
-    assert catalog[f"openai:{defaults.model}"].cost_tier <= 2
+    cost_tier = catalog[f"openai:{defaults.model}"].cost_tier
+    assert cost_tier is not None and cost_tier <= 2
 
 
-def test_every_seed_role_description_lands_in_the_output(catalog, rules):
+def test_every_seed_role_description_lands_in_the_output(catalog: Catalog, rules: RuleSet) -> None:
     result = generate("  llm.inference: {description: Main reasoning model}", catalog, rules)
     assert result.runtime.roles["llm.inference"].description == "Main reasoning model"
     assert result.decided_by == {"llm.inference": "rules"}
 
 
-def test_soft_targets_penalise_but_do_not_exclude(catalog, rules):
+def test_soft_targets_penalise_but_do_not_exclude(catalog: Catalog, rules: RuleSet) -> None:
     from llmhub.catalog.quality import QualityIndex
     from llmhub.generator.needs import needs_for
     from llmhub.generator.scoring import rank
@@ -378,7 +388,7 @@ def test_soft_targets_penalise_but_do_not_exclude(catalog, rules):
     assert "openai:gpt-nano" in scored  # still a candidate
 
 
-def test_without_arena_data_quality_comes_from_price_and_date_and_it_says_so(rules):
+def test_without_arena_data_quality_comes_from_price_and_date_and_it_says_so(rules: RuleSet) -> None:
     models = fixture_models()
     for model in models:
         model.arena_score, model.arena_scores = None, {}
@@ -392,7 +402,7 @@ def test_without_arena_data_quality_comes_from_price_and_date_and_it_says_so(rul
     assert target(result) in {"openai:gpt-big", "openai:gpt-5-mini"}
 
 
-def test_image_runner_up_names_its_text_to_image_rating(rules):
+def test_image_runner_up_names_its_text_to_image_rating(rules: RuleSet) -> None:
     # Image models are rated on the text-to-image board, not the chat figure: the explanation must
     # compare those ratings instead of calling the runner-up's quality unknown.
     def image(model_id: str, score: float) -> CanonicalModel:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from llmhub.catalog.derive import assign_tiers, tags_for
 from llmhub.catalog.kinds import ModelKind
-from llmhub.catalog.models import PriceTier
-from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
+from llmhub.catalog.models import CanonicalModel, Catalog, PriceTier
+from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtime_from_spec
+from llmhub.generator.rules import RuleSet
 
 from .conftest import chat, fixture_catalog, fixture_models, make_model, spec_with
 
 
-def catalog_with(*extra):
+def catalog_with(*extra: CanonicalModel) -> Catalog:
     models = [*fixture_models(), *extra]
     assign_tiers(models)
     for model in models:
@@ -18,17 +21,17 @@ def catalog_with(*extra):
     return fixture_catalog(models)
 
 
-def generate(roles: str, catalog, rules, extra: str = ""):
+def generate(roles: str, catalog: Catalog, rules: RuleSet, extra: str = "") -> GenerationResult:
     spec = spec_with(roles, extra=extra)
     return generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog, rules=rules, no_llm=True))
 
 
-def picks(result, role: str = "r") -> list[str]:
+def picks(result: GenerationResult, role: str = "r") -> list[str]:
     config = result.runtime.roles[role]
     return [f"{config.provider}:{config.model}", *(f"{f.provider}:{f.model}" for f in config.fallbacks)]
 
 
-def placeholder(model_id: str, score: float | None = 1500):
+def placeholder(model_id: str, score: float | None = 1500) -> CanonicalModel:
     """A strong-looking model whose $0 listing is a placeholder: its price is unknown."""
     made = chat("openai", model_id, score, 0.0, 0.0, release_date="2026-01-01")
     made.price_input_per_million = made.price_output_per_million = made.blended_price_per_million = None
@@ -36,7 +39,7 @@ def placeholder(model_id: str, score: float | None = 1500):
     return made
 
 
-def test_an_unknown_price_never_wins_for_being_zero(rules):
+def test_an_unknown_price_never_wins_for_being_zero(rules: RuleSet) -> None:
     catalog = catalog_with(placeholder("zero-priced"))
     result = generate("  r: {preferences: {cost: low}}", catalog, rules)
     assert "openai:zero-priced" not in picks(result)
@@ -44,13 +47,13 @@ def test_an_unknown_price_never_wins_for_being_zero(rules):
     assert "openai:zero-priced" not in picks(quality_first)[:1]
 
 
-def test_the_explanation_says_when_a_price_is_unknown(rules):
+def test_the_explanation_says_when_a_price_is_unknown(rules: RuleSet) -> None:
     catalog = catalog_with(placeholder("zero-priced"))
     result = generate("  r: {force_provider: openai, force_model: zero-priced}", catalog, rules)
     assert result.explanations["r"].facts["price"] == "unknown: listed $0, a placeholder"
 
 
-def test_free_tiers_are_excluded_unless_the_spec_allows_them(rules):
+def test_free_tiers_are_excluded_unless_the_spec_allows_them(rules: RuleSet) -> None:
     free = chat("groq", "best:free", 1600, 0.0, 0.0, free_tier=True)
     catalog = catalog_with(free)
     assert "groq:best:free" not in picks(generate("  r: {preferences: {quality: high}}", catalog, rules))
@@ -60,7 +63,7 @@ def test_free_tiers_are_excluded_unless_the_spec_allows_them(rules):
     assert picks(spec_wide)[0] == "groq:best:free"
 
 
-def test_a_preview_gives_way_to_the_pinned_id_of_the_same_model(rules):
+def test_a_preview_gives_way_to_the_pinned_id_of_the_same_model(rules: RuleSet) -> None:
     preview = chat("openai", "gpt-big-preview-05-20", 1470, 2.0, 8.0, preview=True, release_date="2025-09-01")
     catalog = catalog_with(preview)
     result = generate("  r: {preferences: {quality: high}, force_provider: openai}", catalog, rules)
@@ -73,7 +76,7 @@ def test_a_preview_gives_way_to_the_pinned_id_of_the_same_model(rules):
     assert picks(allowed)[0] == "openai:gpt-big-preview-05-20"
 
 
-def test_a_model_retiring_soon_is_never_picked(rules):
+def test_a_model_retiring_soon_is_never_picked(rules: RuleSet) -> None:
     catalog = catalog_with()
     catalog["anthropic:claude-top"].deprecation_date = "2026-02-01"  # the catalog is built 2026-01-01
     result = generate("  r: {description: Refactor code, preferences: {quality: high}}", catalog, rules)
@@ -81,7 +84,7 @@ def test_a_model_retiring_soon_is_never_picked(rules):
     assert any("not retiring before" in e["constraint"] for e in result.explanations["r"].eliminations)
 
 
-def test_an_estimate_does_not_pass_a_measured_rating_it_does_not_clearly_beat(rules):
+def test_an_estimate_does_not_pass_a_measured_rating_it_does_not_clearly_beat(rules: RuleSet) -> None:
     # A cheap unrated newcomer whose estimate might be high, but whose interval reaches far below
     # the measured models: the measured ones rank first.
     rated = [chat("openai", f"r{i}", 1250 + 12 * i, 0.1 * 1.4**i, 0.4 * 1.4**i) for i in range(14)]
@@ -91,7 +94,7 @@ def test_an_estimate_does_not_pass_a_measured_rating_it_does_not_clearly_beat(ru
     assert picks(result)[0] != "openai:newcomer"
 
 
-def test_a_long_context_role_is_priced_at_its_tier(rules):
+def test_a_long_context_role_is_priced_at_its_tier(rules: RuleSet) -> None:
     tiered = chat(
         "gemini",
         "gemini-tiered",
@@ -113,7 +116,7 @@ def test_a_long_context_role_is_priced_at_its_tier(rules):
     assert "tier above 200000 tokens" in explained.explanations["r"].facts["price"]
 
 
-def test_embedding_fallbacks_are_the_same_model_elsewhere_or_none(rules):
+def test_embedding_fallbacks_are_the_same_model_elsewhere_or_none(rules: RuleSet) -> None:
     twin = make_model(
         "mistral",
         "openai/text-embed-small",
@@ -131,13 +134,13 @@ def test_embedding_fallbacks_are_the_same_model_elsewhere_or_none(rules):
     assert any("falls back only to the same model" in n for n in alone.explanations["r"].notes)
 
 
-def test_fallbacks_never_repeat_a_model(rules):
+def test_fallbacks_never_repeat_a_model(rules: RuleSet) -> None:
     result = generate("  r: {preferences: {quality: high}, fallbacks: 4}", catalog_with(), rules)
     chosen = picks(result)
     assert len(chosen) == len(set(chosen))
 
 
-def test_a_translation_role_is_measured_on_the_languages_it_names(rules):
+def test_a_translation_role_is_measured_on_the_languages_it_names(rules: RuleSet) -> None:
     polyglot = chat("mistral", "polyglot", 1380, 0.2, 0.6, arena_scores={"german": 1500, "french": 1490})
     catalog = catalog_with(polyglot)
     result = generate(
@@ -152,7 +155,7 @@ def test_a_translation_role_is_measured_on_the_languages_it_names(rules):
     assert "french+german" in explanation.facts["quality"]
 
 
-def test_keyed_only_uses_just_the_providers_whose_keys_are_set(rules, monkeypatch):
+def test_keyed_only_uses_just_the_providers_whose_keys_are_set(rules: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
     providers = "providers:\n  openai: {env_key: OPENAI_API_KEY}\n  anthropic: {env_key: ANTHROPIC_API_KEY}\n"
     monkeypatch.setenv("OPENAI_API_KEY", "sk-present")
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
@@ -165,12 +168,14 @@ def test_keyed_only_uses_just_the_providers_whose_keys_are_set(rules, monkeypatc
     assert any(pick.startswith("anthropic:") for pick in picks(everyone))  # without the option, it competes
 
 
-def test_fallbacks_stay_within_the_price_ratio_of_the_primary(rules):
+def test_fallbacks_stay_within_the_price_ratio_of_the_primary(rules: RuleSet) -> None:
     # A cheap model leads the board: the next best are far pricier, but enough cheap ones exist.
     catalog = catalog_with(chat("groq", "cheap-great", 1530, 0.1, 0.4, arena_scores={"coding": 1560}))
     result = generate("  r: {preferences: {quality: high, cost: high}, fallbacks: 2}", catalog, rules)
     config = result.runtime.roles["r"]
     assert (config.provider, config.model) == ("groq", "cheap-great")
-    ceiling = catalog["groq:cheap-great"].blended_price_per_million * rules.policy.fallback_price_ratio
+    primary_price, ratio = catalog["groq:cheap-great"].blended_price_per_million, rules.policy.fallback_price_ratio
+    assert primary_price is not None and ratio is not None
+    ceiling = primary_price * ratio
     prices = [catalog[f"{f.provider}:{f.model}"].blended_price_per_million for f in config.fallbacks]
     assert len(prices) == 2 and all(p is not None and p <= ceiling for p in prices), prices

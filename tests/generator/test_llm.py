@@ -8,10 +8,11 @@ impossible; the generator model comes from the spec or $LLMHUB_GENERATOR_MODEL.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
-from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
+from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtime_from_spec
 from llmhub.spec import parse_spec
 from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 
@@ -33,11 +34,13 @@ roles:
 """
 
 
-def generate(text: str, **options):
+def generate(text: str, **options: Any) -> GenerationResult:
     return generate_runtime_from_spec(parse_spec(text), GeneratorOptions(catalog=fixture_catalog(), **options))
 
 
-def test_a_rejected_key_stops_the_llm_after_one_call(fake_server, monkeypatch):
+def test_a_rejected_key_stops_the_llm_after_one_call(
+    fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LOCAL_LLM_KEY", "sk-wrong-key")
     result = generate(spec_text(fake_server))
     assert result.decided_by == {"a": "rules", "b": "rules"}
@@ -47,7 +50,7 @@ def test_a_rejected_key_stops_the_llm_after_one_call(fake_server, monkeypatch):
     assert "sk-wrong-key" not in result.warnings[0]
 
 
-def test_a_timeout_falls_back_to_the_rules(fake_server, local_key):
+def test_a_timeout_falls_back_to_the_rules(fake_server: FakeOpenAIServer, local_key: str) -> None:
     fake_server.enqueue(*[ScriptedResponse(delay=5)] * 4)
     result = generate(spec_text(fake_server).replace("timeout: 2", "timeout: 0.5"))
     assert result.decided_by == {"a": "rules", "b": "rules"}
@@ -55,7 +58,7 @@ def test_a_timeout_falls_back_to_the_rules(fake_server, local_key):
     assert "Timeout" in result.warnings[0] or "timed out" in result.warnings[0].lower()
 
 
-def test_the_llm_reading_cannot_make_a_role_impossible(fake_server, local_key):
+def test_the_llm_reading_cannot_make_a_role_impossible(fake_server: FakeOpenAIServer, local_key: str) -> None:
     impossible = json.dumps({"task": "general", "requires": ["audio_input"], "min_context": None, "summary": "x"})
     pick = json.dumps({"primary": "anthropic:claude-top", "fallbacks": [], "rationale": "best rated"})
     fake_server.enqueue(impossible, pick)
@@ -65,7 +68,9 @@ def test_the_llm_reading_cannot_make_a_role_impossible(fake_server, local_key):
     assert result.runtime.roles["a"].model == "claude-top"
 
 
-def test_environment_variable_names_the_generator_model(fake_server, local_key, monkeypatch):
+def test_environment_variable_names_the_generator_model(
+    fake_server: FakeOpenAIServer, local_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LLMHUB_GENERATOR_MODEL", "brain:from-env")
     text = spec_text(fake_server, generator="").replace("  b: {description: Summarise tickets}\n", "")
     fake_server.enqueue(READING, json.dumps({"primary": "openai:gpt-mini", "fallbacks": [], "rationale": "cheap"}))
@@ -82,14 +87,16 @@ def test_environment_variable_names_the_generator_model(fake_server, local_key, 
     ],
     ids=["disabled-in-spec", "no-llm"],
 )
-def test_rules_only_makes_no_call(fake_server, local_key, generator, options):
+def test_rules_only_makes_no_call(
+    fake_server: FakeOpenAIServer, local_key: str, generator: str, options: dict[str, Any]
+) -> None:
     result = generate(spec_text(fake_server, generator=generator), **options)
     assert result.decided_by == {"a": "rules", "b": "rules"}
     assert fake_server.requests == []
     assert result.warnings == []
 
 
-def test_a_missing_key_skips_the_llm_with_one_warning(fake_server):
+def test_a_missing_key_skips_the_llm_with_one_warning(fake_server: FakeOpenAIServer) -> None:
     result = generate(spec_text(fake_server))
     assert result.warnings == ["LLM-assisted generation skipped (LOCAL_LLM_KEY is not set); the rules chose every role"]
     assert fake_server.requests == []

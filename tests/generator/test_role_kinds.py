@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from llmhub.catalog.derive import assign_tiers, tags_for
 from llmhub.catalog.kinds import ModelKind
+from llmhub.catalog.models import Catalog
 from llmhub.errors import NoCandidateError
-from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
+from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtime_from_spec
+from llmhub.generator.rules import RuleSet
 from llmhub.spec.validate import validate_spec
 from llmhub_runtime import LLMHub
 from llmhub_runtime.errors import ModeMismatchError
@@ -17,7 +21,7 @@ from llmhub_runtime.testing import FakeBackend
 from .conftest import chat, fixture_catalog, fixture_models, make_model, spec_with
 
 
-def audio_catalog():
+def audio_catalog() -> Catalog:
     models = [
         *fixture_models(),
         # The cheapest, best-looking audio model is a text-to-speech one: it must never transcribe.
@@ -55,7 +59,7 @@ def audio_catalog():
     return fixture_catalog(models)
 
 
-def generate(roles: str, rules):
+def generate(roles: str, rules: RuleSet) -> GenerationResult:
     spec = spec_with(roles)
     return generate_runtime_from_spec(spec, GeneratorOptions(catalog=audio_catalog(), rules=rules, no_llm=True))
 
@@ -69,7 +73,9 @@ def generate(roles: str, rules):
         ("Speak the daily summary", "cheap-tts", LLMMode.speech),
     ],
 )
-def test_an_audio_role_gets_the_direction_its_description_names(rules, description, model, mode):
+def test_an_audio_role_gets_the_direction_its_description_names(
+    rules: RuleSet, description: str, model: str, mode: LLMMode
+) -> None:
     result = generate(f"  r: {{kind: audio, description: {description}}}", rules)
     role = result.runtime.roles["r"]
     assert role.model == model
@@ -77,13 +83,13 @@ def test_an_audio_role_gets_the_direction_its_description_names(rules, descripti
     assert all(f.model != ("cheap-tts" if mode is LLMMode.transcription else "whisper-1") for f in role.fallbacks)
 
 
-def test_explicit_kinds_need_no_words(rules):
+def test_explicit_kinds_need_no_words(rules: RuleSet) -> None:
     result = generate("  a: {kind: transcription}\n  b: {kind: speech}", rules)
     assert (result.runtime.roles["a"].model, result.runtime.roles["a"].mode) == ("whisper-1", LLMMode.transcription)
     assert (result.runtime.roles["b"].model, result.runtime.roles["b"].mode) == ("cheap-tts", LLMMode.speech)
 
 
-def test_an_audio_role_that_names_no_direction_is_refused(rules, tmp_path):
+def test_an_audio_role_that_names_no_direction_is_refused(rules: RuleSet, tmp_path: Path) -> None:
     with pytest.raises(NoCandidateError, match="needs a direction; write `kind: transcription` or `kind: speech`"):
         generate("  r: {kind: audio, description: Handle audio}", rules)
     path = tmp_path / "llmhub.spec.yaml"
@@ -93,13 +99,13 @@ def test_an_audio_role_that_names_no_direction_is_refused(rules, tmp_path):
     assert any('roles["r"].kind' in str(e) and "says neither" in str(e) for e in checked.errors)
 
 
-def test_music_and_voice_models_are_never_chat_candidates(rules):
+def test_music_and_voice_models_are_never_chat_candidates(rules: RuleSet) -> None:
     result = generate("  r: {description: Chat with customers, preferences: {cost: low}}", rules)
     role = result.runtime.roles["r"]
     assert "music-gen" not in [role.model, *(f.model for f in role.fallbacks)]
 
 
-def test_the_runtime_refuses_a_call_in_the_direction_the_role_cannot_serve(rules):
+def test_the_runtime_refuses_a_call_in_the_direction_the_role_cannot_serve(rules: RuleSet) -> None:
     result = generate("  r: {kind: audio, description: Read answers aloud}", rules)
     hub = LLMHub(config=result.runtime, backend=FakeBackend())
     with pytest.raises(ModeMismatchError, match=r"mode 'speech', but transcription\(\) needs a 'transcription' role"):

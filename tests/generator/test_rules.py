@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from llmhub._resources import data_dir
+from llmhub.catalog.models import Catalog
 from llmhub.errors import RuleError
 from llmhub.generator import GeneratorOptions, generate_runtime_from_spec, load_rules
 from llmhub.spec.models import RoleKind
@@ -20,13 +21,13 @@ GENERATOR_SOURCES = Path(__file__).resolve().parents[2] / "src" / "llmhub" / "ge
 
 
 @pytest.fixture
-def rules_copy(tmp_path) -> Path:
+def rules_copy(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(data_dir("rules"), target)
     return target
 
 
-def test_shipped_rules_cover_every_kind_and_have_a_general_task():
+def test_shipped_rules_cover_every_kind_and_have_a_general_task() -> None:
     rules = load_rules()
     assert set(rules.kinds) == set(RoleKind)
     assert "general" in rules.tasks
@@ -34,7 +35,7 @@ def test_shipped_rules_cover_every_kind_and_have_a_general_task():
     assert Path(rules.source) == data_dir("rules")
 
 
-def test_no_model_names_are_hard_coded_in_the_generator():
+def test_no_model_names_are_hard_coded_in_the_generator() -> None:
     model_like = re.compile(r"\b(gpt-\d|claude|gemini|llama|mistral|o1|o3|haiku|sonnet|opus)\b", re.I)
     for path in GENERATOR_SOURCES.glob("*.py"):
         tree = ast.parse(path.read_text())
@@ -56,7 +57,7 @@ def test_no_model_names_are_hard_coded_in_the_generator():
                 assert not model_like.search(node.value), f"{path.name}: {node.value!r}"
 
 
-def test_a_users_rules_directory_changes_the_pick(rules_copy, catalog):
+def test_a_users_rules_directory_changes_the_pick(rules_copy: Path, catalog: Catalog) -> None:
     spec = spec_with("  r: {preferences: {quality: high}}")
     shipped = generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog, no_llm=True))
     # Make price the only thing that matters.
@@ -74,7 +75,7 @@ def test_a_users_rules_directory_changes_the_pick(rules_copy, catalog):
     )
 
 
-def test_kind_params_come_from_the_rules(rules_copy, catalog):
+def test_kind_params_come_from_the_rules(rules_copy: Path, catalog: Catalog) -> None:
     text = (rules_copy / "kinds.yaml").read_text().replace("params: {temperature: 0.7}", "params: {temperature: 0.42}")
     (rules_copy / "kinds.yaml").write_text(text)
     spec = spec_with("  r: {}")
@@ -82,7 +83,7 @@ def test_kind_params_come_from_the_rules(rules_copy, catalog):
     assert result.runtime.roles["r"].params == {"temperature": 0.42}
 
 
-def test_invalid_value_names_file_line_and_field(rules_copy):
+def test_invalid_value_names_file_line_and_field(rules_copy: Path) -> None:
     path = rules_copy / "preferences.yaml"
     path.write_text(path.read_text().replace("high: 3.0", "high: lots"))
     with pytest.raises(RuleError) as caught:
@@ -94,14 +95,14 @@ def test_invalid_value_names_file_line_and_field(rules_copy):
     assert str(error).startswith(f"{path}:4: weights.quality.high:")
 
 
-def test_unknown_key_suggests_the_right_one(rules_copy):
+def test_unknown_key_suggests_the_right_one(rules_copy: Path) -> None:
     path = rules_copy / "policy.yaml"
     path.write_text(path.read_text().replace("fallbacks: 2", "falbacks: 2"))
     with pytest.raises(RuleError, match=r"did you mean 'fallbacks'\?"):
         load_rules(rules_copy)
 
 
-def test_a_section_in_two_files_is_an_error(rules_copy):
+def test_a_section_in_two_files_is_an_error(rules_copy: Path) -> None:
     (rules_copy / "extra.yaml").write_text("weights:\n  recency: 1\n")
     with pytest.raises(
         RuleError, match=r"preferences.yaml:3: weights: section 'weights' is also defined in extra.yaml; keep one"
@@ -109,7 +110,7 @@ def test_a_section_in_two_files_is_an_error(rules_copy):
         load_rules(rules_copy)
 
 
-def test_missing_kind_rule_is_an_error(rules_copy):
+def test_missing_kind_rule_is_an_error(rules_copy: Path) -> None:
     path = rules_copy / "kinds.yaml"
     text = path.read_text()
     path.write_text(text[: text.index("  audio:")])
@@ -118,7 +119,7 @@ def test_missing_kind_rule_is_an_error(rules_copy):
 
 
 @pytest.mark.parametrize("setup", ["missing", "empty"])
-def test_rules_directory_must_hold_rules(tmp_path, setup):
+def test_rules_directory_must_hold_rules(tmp_path: Path, setup: str) -> None:
     folder = tmp_path / "rules"
     if setup == "empty":
         folder.mkdir()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from llmhub.catalog import Catalog, build_catalog
-from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
+from llmhub.catalog.models import CanonicalModel
+from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtime_from_spec
 from llmhub.spec import load_spec
 
 from .conftest import spec_with
@@ -22,19 +23,19 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> Catalog:
+def real(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     # Lifecycle dates judged on a fixed day: the picks must not change as retirement dates pass.
     return build_catalog(
         sources_dir=SNAPSHOTS, overrides=False, cache_dir=tmp_path_factory.mktemp("cache"), today=date(2026, 12, 4)
     )
 
 
-def pick(real: Catalog, roles: str, **kwargs):
+def pick(real: Catalog, roles: str, **kwargs: str) -> tuple[GenerationResult, dict[str, CanonicalModel]]:
     result = generate_runtime_from_spec(spec_with(roles, **kwargs), GeneratorOptions(catalog=real, no_llm=True))
     return result, {name: real[f"{r.provider}:{r.model}"] for name, r in result.runtime.roles.items()}
 
 
-def test_cheap_fast_openai_chat_role_gets_a_small_openai_chat_model(real):
+def test_cheap_fast_openai_chat_role_gets_a_small_openai_chat_model(real: Catalog) -> None:
     _, models = pick(real, "  r: {preferences: {cost: low, latency: low, providers: [openai]}}")
     model = models["r"]
     assert model.provider == "openai" and model.kind == "chat"
@@ -42,14 +43,14 @@ def test_cheap_fast_openai_chat_role_gets_a_small_openai_chat_model(real):
     assert model.blended_price_per_million is not None and model.blended_price_per_million <= 1.0  # cost low's target
 
 
-def test_embedding_role_gets_an_embedding_model(real):
+def test_embedding_role_gets_an_embedding_model(real: Catalog) -> None:
     result, models = pick(real, "  r: {kind: embedding, preferences: {providers: [openai]}}")
     assert models["r"].kind == "embedding"
     assert result.runtime.roles["r"].mode == "embedding"
     assert all(real[f"{f.provider}:{f.model}"].kind == "embedding" for f in result.runtime.roles["r"].fallbacks)
 
 
-def test_vision_role_gets_a_vision_model_ranked_on_the_vision_board(real):
+def test_vision_role_gets_a_vision_model_ranked_on_the_vision_board(real: Catalog) -> None:
     result, models = pick(real, "  r: {description: Read screenshots of invoices, requires: [vision]}")
     assert "image" in models["r"].input_modalities
     explanation = result.explanations["r"]
@@ -58,7 +59,7 @@ def test_vision_role_gets_a_vision_model_ranked_on_the_vision_board(real):
         assert "image" in real[f"{fallback.provider}:{fallback.model}"].input_modalities
 
 
-def test_high_quality_coding_role_gets_a_top_tier_model(real):
+def test_high_quality_coding_role_gets_a_top_tier_model(real: Catalog) -> None:
     result, models = pick(
         real,
         "  r: {description: Review and refactor code, preferences: {quality: high, cost: high}}",
@@ -73,14 +74,14 @@ def test_high_quality_coding_role_gets_a_top_tier_model(real):
     assert "coding" in result.explanations["r"].facts["quality"]
 
 
-def test_seed_spec_generates(real):
+def test_seed_spec_generates(real: Catalog) -> None:
     spec = load_spec(REPO / "tests" / "fixtures" / "seed_spec" / "002_2.yaml")
     result = generate_runtime_from_spec(spec, GeneratorOptions(catalog=real, no_llm=True))
     assert set(result.runtime.roles) == set(spec.roles)
     assert all(r.provider in ("openai", "anthropic") for r in result.runtime.roles.values())
 
 
-def test_twelve_role_spec_is_byte_identical_across_runs(real):
+def test_twelve_role_spec_is_byte_identical_across_runs(real: Catalog) -> None:
     spec = load_spec(REPO / "bench" / "data" / "twelve_roles.spec.yaml")
     first = generate_runtime_from_spec(spec, GeneratorOptions(catalog=real, no_llm=True))
     second = generate_runtime_from_spec(spec, GeneratorOptions(catalog=real, no_llm=True))

@@ -2,6 +2,8 @@
 
 import asyncio
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -14,13 +16,13 @@ from llmhub_runtime import (
     UnknownProviderError,
 )
 from llmhub_runtime.backends.anyllm import AnyLLMBackend
-from llmhub_runtime.testing import ScriptedResponse
+from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 
 CHAT = "/v1/chat/completions"
 MESSAGES = [{"role": "user", "content": "hello there"}]
 
 
-def make_config(server, **resilience):
+def make_config(server: FakeOpenAIServer, **resilience: Any) -> dict[str, Any]:
     return {
         "providers": {
             "local": {"type": "openai", "api_base": server.base_url, "env_key": "LOCAL_LLM_KEY"},
@@ -43,20 +45,20 @@ def make_config(server, **resilience):
 
 
 @pytest.fixture
-def hub(fake_server, local_key):
+def hub(fake_server: FakeOpenAIServer, local_key: str) -> Iterator[LLMHub]:
     with LLMHub(config=make_config(fake_server)) as hub:
         yield hub
 
 
 @pytest.fixture
-def sleeps(monkeypatch):
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record the waits between attempts instead of sleeping through them."""
-    recorded = []
+    recorded: list[float] = []
     monkeypatch.setattr("llmhub_runtime._flow._sleep", recorded.append)
     return recorded
 
 
-def test_chat_completion(hub, fake_server):
+def test_chat_completion(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
     response = hub.completion(role="chat", messages=MESSAGES)
     assert response.choices[0].message.content == "[primary-model] hello there"
     assert response.usage.prompt_tokens == 2
@@ -65,11 +67,11 @@ def test_chat_completion(hub, fake_server):
     assert request.headers["authorization"] == "Bearer sk-test-local"  # read from env_key LOCAL_LLM_KEY
 
 
-def test_streaming_sync_and_async(hub, fake_server):
+def test_streaming_sync_and_async(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
     chunks = hub.completion(role="chat", messages=MESSAGES, stream=True)
     assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "[primary-model] hello there"
 
-    async def main():
+    async def main() -> str:
         stream = await hub.acompletion(role="chat", messages=MESSAGES, stream=True)
         return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
 
@@ -78,26 +80,26 @@ def test_streaming_sync_and_async(hub, fake_server):
     assert all(r.body["stream"] for r in fake_server.requests)
 
 
-def test_streaming_usage_reaches_the_after_hook(fake_server, local_key):
-    after = []
+def test_streaming_usage_reaches_the_after_hook(fake_server: FakeOpenAIServer, local_key: str) -> None:
+    after: list[dict[str, Any]] = []
     hub = LLMHub(config=make_config(fake_server), on_after_call=after.append)
     list(hub.stream(role="chat", messages=MESSAGES, stream_options={"include_usage": True}))
     assert after[-1]["usage"] == {"prompt_tokens": 2, "completion_tokens": 3, "total_tokens": 5}
     assert after[-1]["cost_usd"] == pytest.approx((2 * 1.0 + 3 * 2.0) / 1e6)
 
 
-def test_embeddings_sync_and_async(hub, fake_server):
+def test_embeddings_sync_and_async(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
     response = hub.embedding(role="embed", input=["one", "two"])
     assert [len(item.embedding) for item in response.data] == [8, 8]
 
-    async def main():
+    async def main() -> Any:
         return await hub.aembedding(role="embed", input="three", params_override={"dimensions": 4})
 
     assert len(asyncio.run(main()).data[0].embedding) == 4
     assert fake_server.count("/v1/embeddings") == 2
 
 
-def test_image_speech_and_transcription(hub, fake_server):
+def test_image_speech_and_transcription(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
     assert hub.image_generation(role="image", prompt="a cat").data[0].b64_json
     assert hub.speech(role="voice", input="hi") == b"ID3fake-audio:hi"
     assert hub.transcription(role="voice", file=b"RIFF....WAVE").text.startswith("transcribed")
@@ -108,7 +110,9 @@ def test_image_speech_and_transcription(hub, fake_server):
     ]
 
 
-def test_429_then_200_is_retried_honouring_retry_after(hub, fake_server, sleeps):
+def test_429_then_200_is_retried_honouring_retry_after(
+    hub: LLMHub, fake_server: FakeOpenAIServer, sleeps: list[float]
+) -> None:
     fake_server.enqueue(ScriptedResponse(status=429, headers={"Retry-After": "0.25"}), model="primary-model")
     response = hub.completion(role="chat", messages=MESSAGES)
     assert response.choices[0].message.content == "[primary-model] hello there"
@@ -116,7 +120,9 @@ def test_429_then_200_is_retried_honouring_retry_after(hub, fake_server, sleeps)
     assert sleeps == [0.25]
 
 
-def test_503_on_the_primary_is_served_by_the_fallback(hub, fake_server, sleeps):
+def test_503_on_the_primary_is_served_by_the_fallback(
+    hub: LLMHub, fake_server: FakeOpenAIServer, sleeps: list[float]
+) -> None:
     fake_server.enqueue(*[ScriptedResponse(status=503)] * 3, model="primary-model")
     response = hub.completion(role="chat", messages=MESSAGES)
     assert response.choices[0].message.content == "[backup-model] hello there"
@@ -126,7 +132,9 @@ def test_503_on_the_primary_is_served_by_the_fallback(hub, fake_server, sleeps):
     assert sleeps == [0.01, 0.02]
 
 
-def test_sdk_hidden_retries_would_multiply_requests(fake_server, local_key, sleeps):
+def test_sdk_hidden_retries_would_multiply_requests(
+    fake_server: FakeOpenAIServer, local_key: str, sleeps: list[float]
+) -> None:
     hub = LLMHub(config=make_config(fake_server, disable_sdk_retries=False, max_retries=0, fallbacks=False))
     fake_server.enqueue(*[ScriptedResponse(status=503, headers={"Retry-After": "0"})] * 3, model="primary-model")
     with pytest.raises(AllAttemptsFailedError):
@@ -135,7 +143,9 @@ def test_sdk_hidden_retries_would_multiply_requests(fake_server, local_key, slee
     assert fake_server.count(CHAT) == 3
 
 
-def test_401_is_not_retried(fake_server, monkeypatch, sleeps):
+def test_401_is_not_retried(
+    fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch, sleeps: list[float]
+) -> None:
     monkeypatch.setenv("LOCAL_LLM_KEY", "sk-wrong")
     hub = LLMHub(config=make_config(fake_server))
     with pytest.raises(AuthenticationError) as info:
@@ -146,7 +156,9 @@ def test_401_is_not_retried(fake_server, monkeypatch, sleeps):
     assert sleeps == []
 
 
-def test_breaker_opens_and_stops_sending_to_the_failing_target(fake_server, local_key, sleeps):
+def test_breaker_opens_and_stops_sending_to_the_failing_target(
+    fake_server: FakeOpenAIServer, local_key: str, sleeps: list[float]
+) -> None:
     hub = LLMHub(
         config=make_config(
             fake_server, max_retries=0, circuit_breaker={"failure_threshold": 2, "cooldown_seconds": 300}
@@ -160,7 +172,7 @@ def test_breaker_opens_and_stops_sending_to_the_failing_target(fake_server, loca
     assert hub.circuit_open("local", "primary-model")
 
 
-def test_timeout_is_retried(fake_server, local_key, sleeps):
+def test_timeout_is_retried(fake_server: FakeOpenAIServer, local_key: str, sleeps: list[float]) -> None:
     config = make_config(fake_server)
     config["providers"]["local"]["timeout"] = 0.3
     hub = LLMHub(config=config)
@@ -170,7 +182,7 @@ def test_timeout_is_retried(fake_server, local_key, sleeps):
     assert fake_server.count(CHAT, model="primary-model") == 2
 
 
-def test_connection_refused_is_retryable_then_reported(local_key, sleeps):
+def test_connection_refused_is_retryable_then_reported(local_key: str, sleeps: list[float]) -> None:
     config = {
         "providers": {"dead": {"type": "openai", "api_base": "http://127.0.0.1:9/v1", "env_key": "LOCAL_LLM_KEY"}},
         "roles": {"chat": {"provider": "dead", "model": "m"}},
@@ -182,11 +194,13 @@ def test_connection_refused_is_retryable_then_reported(local_key, sleeps):
     assert len(info.value.attempts) == 2
 
 
-def test_async_calls_across_separate_event_loops_reach_the_server_exactly_once_each(hub, fake_server):
-    attempts = []
+def test_async_calls_across_separate_event_loops_reach_the_server_exactly_once_each(
+    hub: LLMHub, fake_server: FakeOpenAIServer
+) -> None:
+    attempts: list[dict[str, Any]] = []
     hub.on_after_call = attempts.append  # a hidden retry on a dead connection would show up here too
 
-    async def one_call(i):
+    async def one_call(i: int) -> Any:
         response = await hub.acompletion(role="chat", messages=[{"role": "user", "content": f"call {i}"}])
         return response.choices[0].message.content
 
@@ -196,15 +210,15 @@ def test_async_calls_across_separate_event_loops_reach_the_server_exactly_once_e
     assert [(a["attempt"], a["success"]) for a in attempts] == [(1, True)] * 5
 
 
-def test_concurrent_async_calls(hub, fake_server):
-    async def main():
+def test_concurrent_async_calls(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
+    async def main() -> list[Any]:
         return await asyncio.gather(*(hub.acompletion(role="chat", messages=MESSAGES) for _ in range(32)))
 
     assert len(asyncio.run(main())) == 32
     assert fake_server.count(CHAT) == 32
 
 
-def test_clients_are_created_once_and_reused(fake_server, local_key):
+def test_clients_are_created_once_and_reused(fake_server: FakeOpenAIServer, local_key: str) -> None:
     backend = AnyLLMBackend()
     hub = LLMHub(config=make_config(fake_server), backend=backend)
     for _ in range(3):
@@ -212,7 +226,7 @@ def test_clients_are_created_once_and_reused(fake_server, local_key):
         hub.embedding(role="embed", input="x")
     assert len(backend._sync_clients) == 1  # one (provider, api_base, key): chat and embeddings share it
 
-    async def main():
+    async def main() -> None:
         await hub.acompletion(role="chat", messages=MESSAGES)
         await hub.acompletion(role="chat", messages=MESSAGES)
 
@@ -222,14 +236,14 @@ def test_clients_are_created_once_and_reused(fake_server, local_key):
     assert len(backend._async_clients) == 1
 
 
-def test_client_args_reach_the_provider_client(fake_server, local_key):
+def test_client_args_reach_the_provider_client(fake_server: FakeOpenAIServer, local_key: str) -> None:
     config = make_config(fake_server)
     config["providers"]["local"]["client_args"] = {"default_headers": {"X-Team": "${TEAM:-search}"}}
     LLMHub(config=config).completion(role="chat", messages=MESSAGES)
     assert fake_server.requests[0].headers["x-team"] == "search"
 
 
-def test_keyless_self_hosted_provider(fake_server):
+def test_keyless_self_hosted_provider(fake_server: FakeOpenAIServer) -> None:
     config = {
         "providers": {"vllm": {"api_base": fake_server.base_url}},
         "roles": {"chat": {"provider": "vllm", "model": "served-model"}},
@@ -239,7 +253,7 @@ def test_keyless_self_hosted_provider(fake_server):
     assert response.choices[0].message.content == "[served-model] hello there"
 
 
-def test_unknown_provider_type_is_a_config_error_with_suggestion(fake_server, local_key):
+def test_unknown_provider_type_is_a_config_error_with_suggestion(fake_server: FakeOpenAIServer, local_key: str) -> None:
     config = make_config(fake_server)
     config["providers"]["local"]["type"] = "opeani"
     with pytest.raises(UnknownProviderError, match="did you mean 'openai'"):
@@ -247,7 +261,7 @@ def test_unknown_provider_type_is_a_config_error_with_suggestion(fake_server, lo
     assert fake_server.count() == 0
 
 
-def test_provider_default_key_missing_names_the_variable(fake_server):
+def test_provider_default_key_missing_names_the_variable(fake_server: FakeOpenAIServer) -> None:
     config = {
         "providers": {"openai": {"api_base": fake_server.base_url}},
         "roles": {"chat": {"provider": "openai", "model": "m"}},
@@ -256,20 +270,20 @@ def test_provider_default_key_missing_names_the_variable(fake_server):
         LLMHub(config=config).completion(role="chat", messages=MESSAGES)
 
 
-def test_async_streaming_failure_before_first_chunk_falls_back(hub, fake_server):
+def test_async_streaming_failure_before_first_chunk_falls_back(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
     fake_server.enqueue(*[ScriptedResponse(status=502)] * 3, model="primary-model")
 
-    async def main():
+    async def main() -> str:
         stream = await hub.astream(role="chat", messages=MESSAGES)
         return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
 
     assert asyncio.run(main()) == "[backup-model] hello there"
 
 
-def test_many_threads_share_one_hub(hub, fake_server):
+def test_many_threads_share_one_hub(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    def call(i):
+    def call(i: int) -> Any:
         return hub.completion(role="chat", messages=[{"role": "user", "content": f"t{i}"}]).choices[0].message.content
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -278,8 +292,10 @@ def test_many_threads_share_one_hub(hub, fake_server):
     assert fake_server.count(CHAT) == 40
 
 
-def test_sync_call_inside_a_running_event_loop_says_to_use_the_async_api(hub, fake_server):
-    async def main():
+def test_sync_call_inside_a_running_event_loop_says_to_use_the_async_api(
+    hub: LLMHub, fake_server: FakeOpenAIServer
+) -> None:
+    async def main() -> Any:
         return hub.completion(role="chat", messages=MESSAGES)
 
     with pytest.raises(RuntimeError, match="async"):
@@ -289,13 +305,13 @@ def test_sync_call_inside_a_running_event_loop_says_to_use_the_async_api(hub, fa
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX-only")
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
-def test_hub_used_before_fork_works_in_the_child(hub, fake_server):
+def test_hub_used_before_fork_works_in_the_child(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
     assert hub.completion(role="chat", messages=MESSAGES).choices[0].message.content  # clients now cached
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: report through the pipe, never return into pytest
         try:
-            attempts = []
+            attempts: list[dict[str, Any]] = []
             hub.on_after_call = attempts.append  # a retry would hide a client left over from the parent
             reply = hub.completion(role="chat", messages=[{"role": "user", "content": "from the child"}])
             os.write(write_end, f"{reply.choices[0].message.content} after {len(attempts)} attempt(s)".encode())
@@ -310,7 +326,9 @@ def test_hub_used_before_fork_works_in_the_child(hub, fake_server):
     assert hub.completion(role="chat", messages=MESSAGES).choices[0].message.content  # the parent still works
 
 
-def test_a_fallback_that_cannot_be_set_up_does_not_hide_the_primary_failure(fake_server, local_key, sleeps):
+def test_a_fallback_that_cannot_be_set_up_does_not_hide_the_primary_failure(
+    fake_server: FakeOpenAIServer, local_key: str, sleeps: list[float]
+) -> None:
     config = make_config(fake_server)
     # No env_key: any-llm itself looks for OPENAI_API_KEY, which the tests never have.
     config["providers"]["backup"] = {"type": "openai", "api_base": fake_server.base_url}

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from llmhub_runtime import LLMHub
 from llmhub_runtime.config_loader import parse_config
 from llmhub_runtime.errors import LLMHubError
-from llmhub_runtime.testing import ScriptedResponse
+from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 
 SECRET = "sk-test-local"  # the fake server's key: the one a real call sends
 
 
-def test_an_echoed_key_is_masked_in_errors_and_hook_payloads(fake_server, monkeypatch):
+def test_an_echoed_key_is_masked_in_errors_and_hook_payloads(
+    fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A variable name that does not look secret: the runtime masks by value, not by name.
     monkeypatch.setenv("GATEWAY_CRED", SECRET)
     config = parse_config(
@@ -22,7 +26,7 @@ def test_an_echoed_key_is_masked_in_errors_and_hook_payloads(fake_server, monkey
         source="llmhub.yaml",
     )
     fake_server.enqueue(ScriptedResponse(status=400, message=f"invalid api key {SECRET} for this route"))
-    seen: list[dict] = []
+    seen: list[dict[str, Any]] = []
     hub = LLMHub(config=config, on_after_call=seen.append)
     with pytest.raises(LLMHubError) as caught:
         hub.completion(role="r", messages=[{"role": "user", "content": "hi"}])

@@ -5,11 +5,13 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from llmhub_runtime import LLMHub
 from llmhub_runtime.config_loader import parse_config
+from llmhub_runtime.testing import FakeOpenAIServer
 
 
 class _CutBody(http.server.BaseHTTPRequestHandler):
@@ -40,7 +42,9 @@ def cut_server() -> Iterator[str]:
     server.server_close()
 
 
-def test_an_invalid_json_body_is_retried_and_fails_over(cut_server, fake_server, monkeypatch):
+def test_an_invalid_json_body_is_retried_and_fails_over(
+    cut_server: str, fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LOCAL_LLM_KEY", "sk-test-local")
     config = parse_config(
         "providers:\n"
@@ -50,7 +54,7 @@ def test_an_invalid_json_body_is_retried_and_fails_over(cut_server, fake_server,
         "resilience: {max_retries: 1, backoff_initial_seconds: 0}\n",
         source="llmhub.yaml",
     )
-    seen: list[dict] = []
+    seen: list[dict[str, Any]] = []
     hub = LLMHub(config=config, on_after_call=seen.append)
     reply = hub.completion(role="r", messages=[{"role": "user", "content": "hi"}])
     assert reply.choices[0].message.content  # the fallback answered

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from llmhub.cli import app
 from llmhub_runtime import LLMHub
 from llmhub_runtime.config_loader import load_config
-from llmhub_runtime.testing import ScriptedResponse
+from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 from tests.paths import MINI
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
@@ -48,7 +49,9 @@ models:
 """
 
 
-def test_spec_to_generated_file_to_a_real_call(tmp_path, monkeypatch, fake_server, local_key):
+def test_spec_to_generated_file_to_a_real_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_server: FakeOpenAIServer, local_key: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))
     monkeypatch.setenv("GPU_API_BASE", fake_server.base_url)
@@ -77,7 +80,9 @@ def test_spec_to_generated_file_to_a_real_call(tmp_path, monkeypatch, fake_serve
     assert fake_server.count("/v1/embeddings", model="fake-embed") == 1
 
 
-def test_the_examples_committed_llmhub_yaml_is_what_its_spec_generates(tmp_path, monkeypatch):
+def test_the_examples_committed_llmhub_yaml_is_what_its_spec_generates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from llmhub import GeneratorOptions, build_catalog, generate_runtime_from_spec, load_spec
 
     catalog = build_catalog(offline=True, overrides=EXAMPLE / "llmhub.catalog-overrides.yaml")

@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
+import pytest
+from typer.testing import CliRunner, Result
 
 from llmhub.cli import app
 from llmhub_runtime import LLMHub
@@ -18,12 +19,12 @@ from tests.paths import MINI
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str):
+def run(*args: str) -> Result:
     result = CliRunner().invoke(app, list(args))
     return result
 
 
-def test_the_five_minute_tour(tmp_path, monkeypatch):
+def test_the_five_minute_tour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))
     monkeypatch.delenv("LLMHUB_NO_DOTENV")  # the tour puts the key in .env
@@ -55,7 +56,7 @@ def test_the_five_minute_tour(tmp_path, monkeypatch):
     assert "sk-tour-placeholder" not in doctor.output
 
 
-def test_the_bundled_example_runs_end_to_end(tmp_path):
+def test_the_bundled_example_runs_end_to_end(tmp_path: Path) -> None:
     example = tmp_path / "quickstart"
     shutil.copytree(ROOT / "examples" / "quickstart", example, ignore=shutil.ignore_patterns(".llmhub"))
     done = subprocess.run(

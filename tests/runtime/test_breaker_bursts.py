@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+import pytest
 
 from llmhub_runtime.resilience import CircuitBreaker
 
 TARGET = ("p", "m")
 
 
-def test_a_failing_target_admits_only_as_many_concurrent_calls_as_failures_left():
+def test_a_failing_target_admits_only_as_many_concurrent_calls_as_failures_left() -> None:
     breaker = CircuitBreaker(clock=lambda: 0.0)
     assert breaker.allow(TARGET, 5, 30) is None  # healthy: no limit on concurrency
     breaker.record_failure(TARGET, 5)
@@ -23,7 +26,7 @@ def test_a_failing_target_admits_only_as_many_concurrent_calls_as_failures_left(
     assert breaker.is_open(TARGET, 30)
 
 
-def test_an_opening_is_reported_once_however_many_late_failures_arrive():
+def test_an_opening_is_reported_once_however_many_late_failures_arrive() -> None:
     now = [0.0]
     breaker = CircuitBreaker(clock=lambda: now[0])
     for _ in range(5):
@@ -35,7 +38,7 @@ def test_an_opening_is_reported_once_however_many_late_failures_arrive():
     assert breaker.allow(TARGET, 3, 30) == 20.0
 
 
-def test_a_success_closes_the_circuit_but_keeps_counting_calls_in_flight():
+def test_a_success_closes_the_circuit_but_keeps_counting_calls_in_flight() -> None:
     breaker = CircuitBreaker(clock=lambda: 0.0)
     breaker.allow(TARGET, 2, 30)
     breaker.allow(TARGET, 2, 30)
@@ -46,10 +49,11 @@ def test_a_success_closes_the_circuit_but_keeps_counting_calls_in_flight():
     assert breaker._states == {}  # nothing left behind once every call is done
 
 
-def test_the_hub_logs_one_circuit_opening(caplog):
+def test_the_hub_logs_one_circuit_opening(caplog: pytest.LogCaptureFixture) -> None:
     import asyncio
 
     from llmhub_runtime import LLMHub
+    from llmhub_runtime.backends import BackendRequest
     from llmhub_runtime.config_loader import parse_config
     from llmhub_runtime.errors import ProviderUnavailableError
     from llmhub_runtime.testing import FakeBackend
@@ -66,7 +70,7 @@ def test_the_hub_logs_one_circuit_opening(caplog):
 
         failed_calls = 0
 
-        async def ainvoke(self, request):  # type: ignore[no-untyped-def]
+        async def ainvoke(self, request: BackendRequest) -> Any:
             if request.model == "m":
                 SlowFailure.failed_calls += 1
                 await asyncio.sleep(0.01)

@@ -38,7 +38,7 @@ roles:
 
 
 @pytest.mark.parametrize("path", SEED_EXAMPLES, ids=lambda p: p.name)
-def test_every_seed_example_loads_unchanged(path):
+def test_every_seed_example_loads_unchanged(path: Path) -> None:
     config = load_config(path)
     raw = yaml.safe_load(path.read_text())
     assert set(config.roles) == set(raw["roles"])
@@ -48,7 +48,7 @@ def test_every_seed_example_loads_unchanged(path):
         assert config.roles[name].params == role.get("params", {})
 
 
-def test_seed_fixtures_match_the_seeds_verbatim():
+def test_seed_fixtures_match_the_seeds_verbatim() -> None:
     if not SEEDS_DIR.is_dir():
         pytest.skip(f"the seed documents are not checked out beside the project at {SEEDS_DIR}")
     seeds_text = "\n".join(p.read_text() for p in SEEDS_DIR.glob("*.txt"))
@@ -58,7 +58,7 @@ def test_seed_fixtures_match_the_seeds_verbatim():
         assert example in seeds_text or example in dedented, f"{path.name} drifted from the seed it was copied from"
 
 
-def test_seed_embedding_example_has_embedding_mode():
+def test_seed_embedding_example_has_embedding_mode() -> None:
     config = load_config(FIXTURES / "seed_runtime" / "002_2.yaml")
     assert config.roles["llm.embedding"].mode is LLMMode.embedding
     assert config.defaults is not None and config.defaults.model == "gpt-4o-mini"
@@ -70,68 +70,68 @@ def _error(text: str, source: str = "llmhub.yaml") -> ConfigError:
     return info.value
 
 
-def test_missing_file_names_the_file_and_the_fix(tmp_path):
+def test_missing_file_names_the_file_and_the_fix(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path / "nope.yaml")
     assert str(tmp_path / "nope.yaml") in str(info.value)
     assert "llmhub generate" in str(info.value)
 
 
-def test_directory_instead_of_file_is_a_config_error(tmp_path):
+def test_directory_instead_of_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="is a directory"):
         load_config(tmp_path)
 
 
-def test_yaml_syntax_error_reports_the_line():
+def test_yaml_syntax_error_reports_the_line() -> None:
     error = _error("providers:\n  openai: {env_key: X\nroles: {}\n")
     assert error.line == 3
     assert str(error).startswith("llmhub.yaml:3: YAML syntax error")
 
 
-def test_empty_file_is_explained():
+def test_empty_file_is_explained() -> None:
     assert "file is empty" in str(_error(""))
 
 
-def test_top_level_list_is_explained():
+def test_top_level_list_is_explained() -> None:
     assert "expected a mapping" in str(_error("- a\n- b\n"))
 
 
-def test_wrong_type_names_field_line_and_got():
+def test_wrong_type_names_field_line_and_got() -> None:
     error = _error(VALID.replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    params: [1, 2]"))
     assert error.field == 'roles["llm.inference"].params'
     assert error.line == 7
     assert "got a list" in str(error)
 
 
-def test_unknown_key_suggests_the_closest():
+def test_unknown_key_suggests_the_closest() -> None:
     error = _error(VALID.replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    parms: {}"))
     assert error.field == 'roles["llm.inference"].parms'
     assert "did you mean 'params'" in str(error)
     assert "allowed keys: provider, model, mode, params" in str(error)
 
 
-def test_api_key_in_file_is_refused_with_the_env_key_fix():
+def test_api_key_in_file_is_refused_with_the_env_key_fix() -> None:
     error = _error(VALID.replace("{env_key: OPENAI_API_KEY}", "{api_key: sk-123}"))
     assert error.field == 'providers["openai"].api_key'
     assert "env_key" in str(error)
     assert "sk-123" not in str(error)
 
 
-def test_unknown_mode_lists_modes_and_suggests():
+def test_unknown_mode_lists_modes_and_suggests() -> None:
     error = _error(VALID.replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    mode: embeding"))
     assert error.field == 'roles["llm.inference"].mode'
     assert "unknown mode 'embeding' (did you mean 'embedding'?)" in str(error)
     assert "chat, embedding, image, transcription, speech, audio" in str(error)
 
 
-def test_missing_required_field():
+def test_missing_required_field() -> None:
     error = _error("providers: {openai: {}}\nroles:\n  r:\n    provider: openai\n")
     assert error.field == 'roles["r"].model'
     assert "required field 'model' is missing" in str(error)
     assert error.line == 3
 
 
-def test_role_naming_an_undeclared_provider():
+def test_role_naming_an_undeclared_provider() -> None:
     error = _error(VALID.replace("provider: openai", "provider: openia"))
     assert isinstance(error, UnknownProviderError)
     assert error.field == 'roles["llm.inference"].provider'
@@ -140,30 +140,30 @@ def test_role_naming_an_undeclared_provider():
     assert "openia: {env_key: OPENIA_API_KEY}" in str(error)
 
 
-def test_fallback_naming_an_undeclared_provider():
+def test_fallback_naming_an_undeclared_provider() -> None:
     text = VALID + "    fallbacks:\n      - {provider: mistral, model: m}\n"
     error = _error(text)
     assert error.field == 'roles["llm.inference"].fallbacks[0].provider'
     assert error.line == 8
 
 
-def test_defaults_need_provider_and_model_together():
+def test_defaults_need_provider_and_model_together() -> None:
     error = _error(VALID + "defaults: {provider: openai}\n")
     assert error.field == "defaults.model"
 
 
-def test_duplicate_role_is_an_error_not_silently_merged():
+def test_duplicate_role_is_an_error_not_silently_merged() -> None:
     text = VALID + "  llm.inference:\n    provider: openai\n    model: other\n"
     error = _error(text)
     assert "duplicate key 'llm.inference' (first defined on line 4)" in str(error)
     assert error.line == 7
 
 
-def test_unsupported_version():
+def test_unsupported_version() -> None:
     assert "reads version 1" in str(_error("version: 2\n" + VALID))
 
 
-def test_several_problems_are_all_mentioned():
+def test_several_problems_are_all_mentioned() -> None:
     error = _error(
         "providers: {openai: {}}\nroles:\n  a: {provider: openai}\n  b: {provider: openai, model: m, mode: x}\n"
     )
@@ -171,17 +171,17 @@ def test_several_problems_are_all_mentioned():
     assert len(error.problems) == 2
 
 
-def test_error_is_one_line():
+def test_error_is_one_line() -> None:
     error = _error(VALID.replace("model: gpt-4o-mini", "model: gpt-4o-mini\n    parms: {}"))
     assert "\n" not in str(error)
 
 
-def test_dict_config_errors_name_the_dict_source():
+def test_dict_config_errors_name_the_dict_source() -> None:
     with pytest.raises(ConfigError, match=r"^<dict>: roles\[\"x\"\]\.model"):
         config_from_dict({"providers": {"p": {}}, "roles": {"x": {"provider": "p"}}})
 
 
-def test_dump_is_deterministic_and_round_trips():
+def test_dump_is_deterministic_and_round_trips() -> None:
     config = parse_config(
         VALID
         + "    params: {temperature: 0.2}\n    fallbacks: [{provider: openai, model: gpt-4.1}]\n"
@@ -196,16 +196,16 @@ def test_dump_is_deterministic_and_round_trips():
     assert "max_retries: 1" in text
 
 
-def test_dump_leaves_out_default_resilience():
+def test_dump_leaves_out_default_resilience() -> None:
     assert "resilience" not in dump_config(parse_config(VALID))
 
 
-def test_save_is_atomic_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
+def test_save_is_atomic_and_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "llmhub.yaml"
     target.write_text("old content\n")
     config = parse_config(VALID)
 
-    def broken_replace(src, dst):
+    def broken_replace(src: object, dst: object) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
@@ -219,7 +219,7 @@ def test_save_is_atomic_and_keeps_the_old_file_on_failure(tmp_path, monkeypatch)
     assert load_config(target) == config
 
 
-def test_find_config_path_order(tmp_path, monkeypatch):
+def test_find_config_path_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "llmhub.yaml").write_text(VALID)
     (tmp_path / "llmhub.prod.yaml").write_text(VALID)
     explicit = tmp_path / "custom.yaml"
@@ -232,33 +232,35 @@ def test_find_config_path_order(tmp_path, monkeypatch):
     assert find_config_path(tmp_path) == explicit
 
 
-def test_find_config_path_missing_env_file_is_an_error_not_a_silent_fallback(tmp_path, monkeypatch):
+def test_find_config_path_missing_env_file_is_an_error_not_a_silent_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "llmhub.yaml").write_text(VALID)
     monkeypatch.setenv("LLMHUB_ENV", "staging")
     with pytest.raises(ConfigError, match=r"llmhub generate --env staging"):
         find_config_path(tmp_path)
 
 
-def test_find_config_path_dangling_llmhub_config(tmp_path, monkeypatch):
+def test_find_config_path_dangling_llmhub_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LLMHUB_CONFIG", str(tmp_path / "gone.yaml"))
     with pytest.raises(ConfigError, match="LLMHUB_CONFIG points to"):
         find_config_path(tmp_path)
 
 
-def test_find_config_path_nothing_found(tmp_path):
+def test_find_config_path_nothing_found(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no config found"):
         find_config_path(tmp_path)
 
 
-def test_models_are_mutable_and_revalidated():
+def test_models_are_mutable_and_revalidated() -> None:
     config = parse_config(VALID)
     config.roles["llm.inference"].model = "gpt-4o"
     assert config.roles["llm.inference"].model == "gpt-4o"
     with pytest.raises(ValueError):
-        config.roles["llm.inference"].mode = "nonsense"
+        config.roles["llm.inference"].mode = "nonsense"  # type: ignore[assignment]  # an invalid mode on purpose
 
 
-def test_json_schema_documents_fields():
+def test_json_schema_documents_fields() -> None:
     schema = RuntimeConfig.model_json_schema()
     role = schema["$defs"]["RoleConfig"]["properties"]
     assert "Targets tried in order" in role["fallbacks"]["description"]
@@ -272,15 +274,16 @@ def test_json_schema_documents_fields():
         ("{api_base: 'http://x'}", "set in the provider block"),
     ],
 )
-def test_params_that_belong_elsewhere_are_refused(params, message):
+def test_params_that_belong_elsewhere_are_refused(params: str, message: str) -> None:
     error = _error(VALID.replace("model: gpt-4o-mini", f"model: gpt-4o-mini\n    params: {params}"))
     assert message in str(error)
+    assert error.field is not None
     assert error.field.startswith('roles["llm.inference"].params["')
     assert error.line == 7
     assert "sk-live-123" not in str(error)
 
 
-def test_the_runtime_reads_dotenv_only_when_asked(tmp_path, monkeypatch):
+def test_the_runtime_reads_dotenv_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from llmhub_runtime import LLMHub
 
     monkeypatch.chdir(tmp_path)

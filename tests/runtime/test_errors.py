@@ -46,17 +46,17 @@ from llmhub_runtime.errors import (
         ),
     ],
 )
-def test_messages(error, expected):
+def test_messages(error: Exception, expected: str) -> None:
     assert str(error) == expected
 
 
-def test_retry_classification():
+def test_retry_classification() -> None:
     assert RateLimitError("x").retryable and ProviderUnavailableError("x").retryable
     assert not AuthenticationError("x").retryable and not AuthenticationError("x").failover
     assert RateLimitError("x", retry_after=2.0).retry_after == 2.0
 
 
-def test_all_attempts_failed_lists_attempts_and_keeps_the_last_error():
+def test_all_attempts_failed_lists_attempts_and_keeps_the_last_error() -> None:
     last = ProviderUnavailableError("503", status_code=503)
     error = AllAttemptsFailedError(
         "r",
@@ -71,7 +71,7 @@ def test_all_attempts_failed_lists_attempts_and_keeps_the_last_error():
     assert error.status_code == 503 and error.provider == "a"
 
 
-def test_repeated_identical_failures_are_merged_in_the_message():
+def test_repeated_identical_failures_are_merged_in_the_message() -> None:
     records = [AttemptRecord("a", "m", n, "HTTP 503: down") for n in (1, 2, 3)] + [
         AttemptRecord("b", "n", 4, "timeout")
     ]

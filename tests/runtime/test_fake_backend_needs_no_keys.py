@@ -18,7 +18,7 @@ roles:
 """
 
 
-def test_a_fake_backend_needs_no_key_or_endpoint_variable(monkeypatch):
+def test_a_fake_backend_needs_no_key_or_endpoint_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOME_UNSET_KEY_FOR_TESTS", raising=False)
     fake = FakeBackend()
     fake.add_reply("Paris", role="r")
@@ -28,7 +28,7 @@ def test_a_fake_backend_needs_no_key_or_endpoint_variable(monkeypatch):
     assert fake.calls[0].model == "gpt-4.1"
 
 
-def test_strict_env_still_checks_when_asked(monkeypatch):
+def test_strict_env_still_checks_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOME_UNSET_KEY_FOR_TESTS", raising=False)
     with pytest.raises(EnvVarMissingError, match="SOME_UNSET_KEY_FOR_TESTS"):
         LLMHub(config=parse_config(CONFIG, source="llmhub.yaml"), backend=FakeBackend(), strict_env=True)

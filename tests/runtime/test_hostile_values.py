@@ -36,13 +36,13 @@ def runtime(provider: str = "{}", role: str = "", resilience: str = "") -> str:
         (runtime(resilience="resilience: {circuit_breaker: {cooldown_seconds: .inf}}"), "cooldown_seconds", "finite"),
     ],
 )
-def test_llmhub_yaml_values_are_checked(text, field, message):
+def test_llmhub_yaml_values_are_checked(text: str, field: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(text, source="llmhub.yaml")
     assert field in str(caught.value) and message in str(caught.value)
 
 
-def test_variable_references_and_plain_urls_are_fine():
+def test_variable_references_and_plain_urls_are_fine() -> None:
     config = parse_config(runtime("{api_base: '${GPU_BASE}', timeout: 30}"), source="llmhub.yaml")
     assert config.providers["openai"].api_base == "${GPU_BASE}"
     parse_config(runtime("{api_base: 'http://127.0.0.1:8000/v1'}", role=", params: {temperature: 0.2}"), source="x")
@@ -58,7 +58,7 @@ def test_variable_references_and_plain_urls_are_fine():
         ("providers:\n  openai: {}\nroles:\n  r: {max_price: {input: .inf}}\n", "finite"),
     ],
 )
-def test_spec_values_are_checked(fragment, message):
+def test_spec_values_are_checked(fragment: str, message: str) -> None:
     text = fragment if "roles:" in fragment else fragment + "roles:\n  r: {}\n"
     with pytest.raises(SpecError, match=r"llmhub\.spec\.yaml:") as caught:
         parse_spec(text, source="llmhub.spec.yaml")

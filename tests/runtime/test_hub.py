@@ -1,5 +1,7 @@
 import asyncio
 import logging
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,9 +18,10 @@ from llmhub_runtime import (
     RateLimitError,
     UnknownRoleError,
 )
+from llmhub_runtime.backends import BackendRequest
 from llmhub_runtime.testing import FakeBackend
 
-CONFIG = {
+CONFIG: dict[str, Any] = {
     "providers": {
         "anthropic": {"env_key": "ANTHROPIC_API_KEY"},
         "openai": {"env_key": "OPENAI_API_KEY"},
@@ -44,22 +47,22 @@ MESSAGES = [{"role": "user", "content": "hello world"}]
 
 
 @pytest.fixture
-def keys(monkeypatch):
+def keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-test")
 
 
 @pytest.fixture
-def fake():
+def fake() -> FakeBackend:
     return FakeBackend()
 
 
 @pytest.fixture
-def hub(keys, fake):
+def hub(keys: None, fake: FakeBackend) -> LLMHub:
     return LLMHub(config=CONFIG, backend=fake)
 
 
-def test_completion_calls_the_role_target_with_merged_params(hub, fake):
+def test_completion_calls_the_role_target_with_merged_params(hub: LLMHub, fake: FakeBackend) -> None:
     fake.add_reply("Hi there")
     response = hub.completion(role="llm.inference", messages=MESSAGES, params_override={"max_tokens": 5})
     assert response.choices[0].message.content == "Hi there"
@@ -69,11 +72,11 @@ def test_completion_calls_the_role_target_with_merged_params(hub, fake):
     assert call.messages == MESSAGES
 
 
-def test_the_env_key_value_is_passed_as_the_api_key(keys):
+def test_the_env_key_value_is_passed_as_the_api_key(keys: None) -> None:
     seen = []
 
     class Spy(FakeBackend):
-        def invoke(self, request):
+        def invoke(self, request: BackendRequest) -> Any:
             seen.append(request.connection)
             return super().invoke(request)
 
@@ -82,20 +85,20 @@ def test_the_env_key_value_is_passed_as_the_api_key(keys):
     assert "sk-ant-test" not in repr(seen[0])
 
 
-def test_embedding(hub, fake):
+def test_embedding(hub: LLMHub, fake: FakeBackend) -> None:
     response = hub.embedding(role="llm.embedding", input=["a", "b"])
     assert len(response.data) == 2
     assert fake.calls[0].arguments["input"] == ["a", "b"]
 
 
-def test_image_and_audio_roles(hub, fake):
+def test_image_and_audio_roles(hub: LLMHub, fake: FakeBackend) -> None:
     assert hub.image_generation(role="llm.image", prompt="a cat").data[0].b64_json
     assert hub.speech(role="llm.voice", input="hi") == b"fake-audio:hi"
     assert fake.calls[-1].params == {"voice": "alloy"}
     assert hub.transcription(role="llm.voice", file=b"RIFF").text == "fake transcription"
 
 
-def test_speech_without_a_voice_is_explained(keys, fake):
+def test_speech_without_a_voice_is_explained(keys: None, fake: FakeBackend) -> None:
     config = {**CONFIG, "roles": {"v": {"provider": "openai", "model": "tts-1", "mode": "audio"}}}
     with pytest.raises(ConfigError, match="speech needs a voice"):
         LLMHub(config=config, backend=fake).speech(role="v", input="hi")
@@ -109,20 +112,26 @@ def test_speech_without_a_voice_is_explained(keys, fake):
         ("image_generation", "llm.voice", "hub.speech"),
     ],
 )
-def test_calling_a_role_through_the_wrong_method_is_a_clear_error(hub, fake, method, role, right):
-    argument = {"completion": {"messages": MESSAGES}, "embedding": {"input": "x"}, "image_generation": {"prompt": "x"}}
+def test_calling_a_role_through_the_wrong_method_is_a_clear_error(
+    hub: LLMHub, fake: FakeBackend, method: str, role: str, right: str
+) -> None:
+    argument: dict[str, dict[str, Any]] = {
+        "completion": {"messages": MESSAGES},
+        "embedding": {"input": "x"},
+        "image_generation": {"prompt": "x"},
+    }
     with pytest.raises(ModeMismatchError) as info:
         getattr(hub, method)(role=role, **argument[method])
     assert right in str(info.value)
     assert fake.calls == []  # rejected before any provider sees it
 
 
-def test_unknown_role_without_defaults(hub):
+def test_unknown_role_without_defaults(hub: LLMHub) -> None:
     with pytest.raises(UnknownRoleError, match=r"Did you mean 'llm\.inference'"):
         hub.completion(role="llm.inferenc", messages=MESSAGES)
 
 
-def test_unknown_role_with_defaults_warns_once(keys, fake, caplog):
+def test_unknown_role_with_defaults_warns_once(keys: None, fake: FakeBackend, caplog: pytest.LogCaptureFixture) -> None:
     config = {**CONFIG, "defaults": {"provider": "openai", "model": "gpt-4o-mini"}}
     hub = LLMHub(config=config, backend=fake)
     with caplog.at_level(logging.WARNING, logger="llmhub_runtime"):
@@ -134,14 +143,16 @@ def test_unknown_role_with_defaults_warns_once(keys, fake, caplog):
     assert fake.calls[0].model == "gpt-4o-mini"
 
 
-def test_strict_env_lists_every_missing_variable(fake):
+def test_strict_env_lists_every_missing_variable(fake: FakeBackend) -> None:
     with pytest.raises(EnvVarMissingError) as info:
         LLMHub(config=CONFIG, backend=fake, strict_env=True)
     assert info.value.variables == ["ANTHROPIC_API_KEY", "OPENAI_API_KEY"]
     assert "ANTHROPIC_API_KEY, OPENAI_API_KEY" in str(info.value)
 
 
-def test_without_strict_env_a_missing_key_fails_at_call_time_naming_it(fake, monkeypatch):
+def test_without_strict_env_a_missing_key_fails_at_call_time_naming_it(
+    fake: FakeBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "x")
     fake.uses_credentials = True  # stands in for a backend that really sends requests
     hub = LLMHub(config=CONFIG, backend=fake)
@@ -151,7 +162,7 @@ def test_without_strict_env_a_missing_key_fails_at_call_time_naming_it(fake, mon
     assert fake.calls == []
 
 
-def test_env_var_references_are_expanded_and_checked(fake, monkeypatch):
+def test_env_var_references_are_expanded_and_checked(fake: FakeBackend, monkeypatch: pytest.MonkeyPatch) -> None:
     config = {
         "providers": {"vllm": {"api_base": "http://${GPU_HOST}:8000/v1", "client_args": {"x": "${TAG:-dev}"}}},
         "roles": {"r": {"provider": "vllm", "model": "m"}},
@@ -162,7 +173,7 @@ def test_env_var_references_are_expanded_and_checked(fake, monkeypatch):
     seen = []
 
     class Spy(FakeBackend):
-        def invoke(self, request):
+        def invoke(self, request: BackendRequest) -> Any:
             seen.append(request.connection)
             return super().invoke(request)
 
@@ -171,12 +182,14 @@ def test_env_var_references_are_expanded_and_checked(fake, monkeypatch):
     assert seen[0].client_args == {"x": "dev"}
 
 
-def test_config_path_and_config_are_exclusive():
+def test_config_path_and_config_are_exclusive() -> None:
     with pytest.raises(ConfigError, match="not both"):
         LLMHub("llmhub.yaml", config=CONFIG)
 
 
-def test_hub_finds_llmhub_yaml_in_the_working_directory(tmp_path, monkeypatch, keys, fake):
+def test_hub_finds_llmhub_yaml_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: None, fake: FakeBackend
+) -> None:
     (tmp_path / "llmhub.yaml").write_text(
         "providers: {openai: {env_key: OPENAI_API_KEY}}\nroles: {r: {provider: openai, model: m}}\n"
     )
@@ -186,8 +199,9 @@ def test_hub_finds_llmhub_yaml_in_the_working_directory(tmp_path, monkeypatch, k
     assert hub.config_path is not None and hub.config_path.name == "llmhub.yaml"
 
 
-def test_hooks_receive_the_documented_payloads(keys, fake):
-    before, after = [], []
+def test_hooks_receive_the_documented_payloads(keys: None, fake: FakeBackend) -> None:
+    before: list[dict[str, Any]] = []
+    after: list[dict[str, Any]] = []
     hub = LLMHub(config=CONFIG, backend=fake, on_before_call=before.append, on_after_call=after.append)
     fake.add_reply("one two three", usage={"prompt_tokens": 1000, "completion_tokens": 2000})
     hub.completion(role="llm.inference", messages=MESSAGES)
@@ -210,16 +224,16 @@ def test_hooks_receive_the_documented_payloads(keys, fake):
     assert result["latency_ms"] >= 0
 
 
-def test_cost_is_null_without_pricing(hub, fake):
-    after = []
+def test_cost_is_null_without_pricing(hub: LLMHub, fake: FakeBackend) -> None:
+    after: list[dict[str, Any]] = []
     hub.on_after_call = after.append
     hub.embedding(role="llm.embedding", input="x")
     assert after[0]["usage"]["prompt_tokens"] == 1
     assert after[0]["cost_usd"] is None
 
 
-def test_a_raising_hook_never_breaks_the_call(keys, fake, caplog):
-    def explode(payload):
+def test_a_raising_hook_never_breaks_the_call(keys: None, fake: FakeBackend, caplog: pytest.LogCaptureFixture) -> None:
+    def explode(payload: dict[str, Any]) -> None:
         raise RuntimeError("hook bug")
 
     hub = LLMHub(config=CONFIG, backend=fake, on_before_call=explode, on_after_call=explode)
@@ -230,8 +244,8 @@ def test_a_raising_hook_never_breaks_the_call(keys, fake, caplog):
     assert "hook" in caplog.text
 
 
-def test_a_raising_hook_does_not_mask_the_call_error(keys, fake):
-    def explode(payload):
+def test_a_raising_hook_does_not_mask_the_call_error(keys: None, fake: FakeBackend) -> None:
+    def explode(payload: dict[str, Any]) -> None:
         raise RuntimeError("hook bug")
 
     hub = LLMHub(config=CONFIG, backend=fake, on_after_call=explode)
@@ -240,15 +254,15 @@ def test_a_raising_hook_does_not_mask_the_call_error(keys, fake):
         hub.completion(role="llm.inference", messages=MESSAGES)
 
 
-def test_retryable_errors_are_retried_then_succeed(hub, fake):
+def test_retryable_errors_are_retried_then_succeed(hub: LLMHub, fake: FakeBackend) -> None:
     fake.add_error(RateLimitError("slow down", retry_after=0)).add_error(ProviderUnavailableError("503"))
     fake.add_reply("third time")
     assert hub.completion(role="llm.inference", messages=MESSAGES).choices[0].message.content == "third time"
     assert [c.model for c in fake.calls] == ["claude-sonnet-4-5"] * 3
 
 
-def test_retries_exhausted_then_fallback_serves(keys, fake):
-    after = []
+def test_retries_exhausted_then_fallback_serves(keys: None, fake: FakeBackend) -> None:
+    after: list[dict[str, Any]] = []
     hub = LLMHub(config=CONFIG, backend=fake, on_after_call=after.append)
     for _ in range(3):
         fake.add_error(ProviderUnavailableError("overloaded"))
@@ -265,21 +279,21 @@ def test_retries_exhausted_then_fallback_serves(keys, fake):
     assert after[-1]["cost_usd"] is not None  # priced with the fallback's own pricing
 
 
-def test_non_retryable_errors_fail_fast_without_fallback(hub, fake):
+def test_non_retryable_errors_fail_fast_without_fallback(hub: LLMHub, fake: FakeBackend) -> None:
     fake.add_error(AuthenticationError("invalid key", status_code=401))
     with pytest.raises(AuthenticationError):
         hub.completion(role="llm.inference", messages=MESSAGES)
     assert len(fake.calls) == 1
 
 
-def test_model_not_found_skips_retries_but_uses_the_fallback(hub, fake):
+def test_model_not_found_skips_retries_but_uses_the_fallback(hub: LLMHub, fake: FakeBackend) -> None:
     fake.add_error(ModelNotFoundError("model retired", status_code=404))
     fake.add_reply("fallback")
     assert hub.completion(role="llm.inference", messages=MESSAGES).choices[0].message.content == "fallback"
     assert [c.model for c in fake.calls] == ["claude-sonnet-4-5", "gpt-4.1"]
 
 
-def test_everything_failing_lists_every_attempt(hub, fake):
+def test_everything_failing_lists_every_attempt(hub: LLMHub, fake: FakeBackend) -> None:
     for _ in range(6):
         fake.add_error(ProviderUnavailableError("down", status_code=503))
     with pytest.raises(AllAttemptsFailedError) as info:
@@ -293,7 +307,7 @@ def test_everything_failing_lists_every_attempt(hub, fake):
     assert "openai:gpt-4.1 attempts 4-6: HTTP 503: down" in str(error)
 
 
-def test_resilience_knobs_from_python_override_the_file(keys, fake):
+def test_resilience_knobs_from_python_override_the_file(keys: None, fake: FakeBackend) -> None:
     hub = LLMHub(config=CONFIG, backend=fake, resilience={"max_retries": 0, "fallbacks": False})
     fake.add_error(ProviderUnavailableError("down"))
     with pytest.raises(AllAttemptsFailedError):
@@ -301,7 +315,7 @@ def test_resilience_knobs_from_python_override_the_file(keys, fake):
     assert len(fake.calls) == 1
 
 
-def test_resilience_knobs_per_role_in_the_file(keys, fake):
+def test_resilience_knobs_per_role_in_the_file(keys: None, fake: FakeBackend) -> None:
     config = {**CONFIG, "roles": {**CONFIG["roles"]}}
     config["roles"]["llm.inference"] = {**config["roles"]["llm.inference"], "resilience": {"max_retries": 1}}
     hub = LLMHub(config=config, backend=fake)
@@ -312,12 +326,12 @@ def test_resilience_knobs_per_role_in_the_file(keys, fake):
     assert len(info.value.attempts) == 4  # 2 per target
 
 
-def test_invalid_resilience_override_is_a_config_error(keys, fake):
+def test_invalid_resilience_override_is_a_config_error(keys: None, fake: FakeBackend) -> None:
     with pytest.raises(ConfigError, match="invalid resilience settings"):
         LLMHub(config=CONFIG, backend=fake, resilience={"max_retries": -1})
 
 
-def test_circuit_breaker_opens_and_skips_the_target(keys, fake):
+def test_circuit_breaker_opens_and_skips_the_target(keys: None, fake: FakeBackend) -> None:
     config = {
         **CONFIG,
         "resilience": {
@@ -340,8 +354,8 @@ def test_circuit_breaker_opens_and_skips_the_target(keys, fake):
     assert fake.calls[-1].model == "claude-sonnet-4-5"
 
 
-def test_streaming_yields_chunks_and_reports_usage_at_the_end(keys, fake):
-    after = []
+def test_streaming_yields_chunks_and_reports_usage_at_the_end(keys: None, fake: FakeBackend) -> None:
+    after: list[dict[str, Any]] = []
     hub = LLMHub(config=CONFIG, backend=fake, on_after_call=after.append)
     fake.add_reply("a b c")
     chunks = hub.completion(role="llm.inference", messages=MESSAGES, stream=True)
@@ -352,7 +366,7 @@ def test_streaming_yields_chunks_and_reports_usage_at_the_end(keys, fake):
     assert fake.calls[0].stream and "stream" not in fake.calls[0].params
 
 
-def test_stream_that_fails_to_start_is_retried(hub, fake):
+def test_stream_that_fails_to_start_is_retried(hub: LLMHub, fake: FakeBackend) -> None:
     fake.add_error(ProviderUnavailableError("reset"))
     fake.add_reply("ok then")
     text = "".join(c.choices[0].delta.content or "" for c in hub.stream(role="llm.inference", messages=MESSAGES))
@@ -360,8 +374,8 @@ def test_stream_that_fails_to_start_is_retried(hub, fake):
     assert len(fake.calls) == 2
 
 
-def test_async_completion_stream_and_embedding(hub, fake):
-    async def main():
+def test_async_completion_stream_and_embedding(hub: LLMHub, fake: FakeBackend) -> None:
+    async def main() -> tuple[Any, ...]:
         fake.add_reply("async reply")
         response = await hub.acompletion(role="llm.inference", messages=MESSAGES)
         fake.add_reply("x y")
@@ -380,38 +394,38 @@ def test_async_completion_stream_and_embedding(hub, fake):
     assert image.data and audio == b"fake-audio:s" and text.text
 
 
-def test_async_retries_then_fallback(hub, fake):
+def test_async_retries_then_fallback(hub: LLMHub, fake: FakeBackend) -> None:
     for _ in range(3):
         fake.add_error(RateLimitError("429", retry_after=0))
     fake.add_reply("fb")
 
-    async def main():
+    async def main() -> Any:
         return await hub.acompletion(role="llm.inference", messages=MESSAGES)
 
     assert asyncio.run(main()).choices[0].message.content == "fb"
     assert [c.model for c in fake.calls][-1] == "gpt-4.1"
 
 
-def test_resolve_and_repr(hub):
+def test_resolve_and_repr(hub: LLMHub) -> None:
     call = hub.resolve("llm.inference", {"temperature": 0})
     assert call.params == {"temperature": 0}
     assert "llm.inference" in repr(hub)
 
 
-def test_context_managers_close_the_backend(keys):
+def test_context_managers_close_the_backend(keys: None) -> None:
     closed = []
 
     class Closing(FakeBackend):
-        def close(self):
+        def close(self) -> None:
             closed.append("sync")
 
-        async def aclose(self):
+        async def aclose(self) -> None:
             closed.append("async")
 
     with LLMHub(config=CONFIG, backend=Closing()):
         pass
 
-    async def main():
+    async def main() -> None:
         async with LLMHub(config=CONFIG, backend=Closing()):
             pass
 
@@ -420,7 +434,7 @@ def test_context_managers_close_the_backend(keys):
 
 
 @pytest.mark.parametrize("kwargs", [{"model": "gpt-4o"}, {"api_key": "sk-x"}, {"provider": "openai"}])
-def test_arguments_the_role_decides_are_refused_clearly(hub, fake, kwargs):
+def test_arguments_the_role_decides_are_refused_clearly(hub: LLMHub, fake: FakeBackend, kwargs: dict[str, Any]) -> None:
     with pytest.raises(InvalidCallError, match=f"{next(iter(kwargs))}= cannot be passed"):
         hub.completion(role="llm.inference", messages=MESSAGES, **kwargs)
     with pytest.raises(InvalidCallError):
@@ -428,11 +442,11 @@ def test_arguments_the_role_decides_are_refused_clearly(hub, fake, kwargs):
     assert fake.calls == []
 
 
-def test_a_rotated_key_is_picked_up_without_a_new_hub(keys, monkeypatch):
+def test_a_rotated_key_is_picked_up_without_a_new_hub(keys: None, monkeypatch: pytest.MonkeyPatch) -> None:
     seen = []
 
     class Spy(FakeBackend):
-        def invoke(self, request):
+        def invoke(self, request: BackendRequest) -> Any:
             seen.append(request.connection.api_key)
             return super().invoke(request)
 

@@ -28,30 +28,30 @@ def chunk(text: str, finish: str | None = None) -> Any:
 class CutStreams(FakeBackend):
     """Target a streams `parts` (then stops: no finish reason); target b streams a whole reply."""
 
-    def __init__(self, parts: list[Any]):
+    def __init__(self, parts: list[Any]) -> None:
         super().__init__()
         self.parts = parts
         self.targets: list[str] = []
 
-    def _chunks(self, request: Any) -> list[Any]:
+    def _cut_chunks(self, request: Any) -> list[Any]:
         self.targets.append(request.connection.provider)
         if request.connection.provider == "a":
             return list(self.parts)
         return [chunk("whole "), chunk("reply", finish="stop")]
 
     def invoke_stream(self, request: Any) -> Iterator[Any]:
-        return iter(self._chunks(request))
+        return iter(self._cut_chunks(request))
 
     async def _agen(self, items: list[Any]) -> AsyncIterator[Any]:
         for item in items:
             yield item
 
     def ainvoke_stream(self, request: Any) -> AsyncIterator[Any]:
-        return self._agen(self._chunks(request))
+        return self._agen(self._cut_chunks(request))
 
 
-def test_a_stream_cut_after_some_chunks_raises_and_the_hook_says_it_failed():
-    seen: list[dict] = []
+def test_a_stream_cut_after_some_chunks_raises_and_the_hook_says_it_failed() -> None:
+    seen: list[dict[str, Any]] = []
     hub = LLMHub(config=CONFIG, backend=CutStreams([chunk("The answer is"), chunk(" 4")]), on_after_call=seen.append)
     received = []
     with pytest.raises(IncompleteStreamError, match="without a finish reason"):
@@ -62,7 +62,7 @@ def test_a_stream_cut_after_some_chunks_raises_and_the_hook_says_it_failed():
     assert final and final[-1]["success"] is False and final[-1]["error_type"] == "IncompleteStreamError"
 
 
-def test_a_stream_that_sends_nothing_fails_over_before_anything_is_yielded():
+def test_a_stream_that_sends_nothing_fails_over_before_anything_is_yielded() -> None:
     backend = CutStreams([])
     hub = LLMHub(config=CONFIG, backend=backend)
     parts = [p.choices[0].delta.content for p in hub.completion(role="r", messages=[], stream=True)]
@@ -70,7 +70,7 @@ def test_a_stream_that_sends_nothing_fails_over_before_anything_is_yielded():
     assert backend.targets == ["a", "b"]
 
 
-def test_the_async_stream_reports_the_cut_too():
+def test_the_async_stream_reports_the_cut_too() -> None:
     async def consume() -> None:
         hub = LLMHub(config=CONFIG, backend=CutStreams([chunk("partial")]))
         stream = await hub.acompletion(role="r", messages=[], stream=True)

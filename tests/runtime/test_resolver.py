@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from llmhub_runtime import LLMMode, UnknownRoleError, merge_params, parse_config, resolve
@@ -28,7 +30,7 @@ defaults:
 )
 
 
-def test_role_resolves_to_provider_model_mode_and_params():
+def test_role_resolves_to_provider_model_mode_and_params() -> None:
     call = resolve(CONFIG, "llm.inference")
     assert (call.provider, call.model, call.mode) == ("anthropic", "claude-sonnet-4-5", LLMMode.chat)
     assert call.params == {"temperature": 0.7, "max_tokens": 2048, "seed": 7}
@@ -49,15 +51,15 @@ def test_role_resolves_to_provider_model_mode_and_params():
         ({"max_tokens": None}, {}, {"temperature": 0.7, "seed": 7}),
     ],
 )
-def test_params_merge_order(override, kwargs, expected):
+def test_params_merge_order(override: dict[str, Any] | None, kwargs: dict[str, Any], expected: dict[str, Any]) -> None:
     assert resolve(CONFIG, "llm.inference", override, kwargs).params == expected
 
 
-def test_default_params_do_not_leak_into_roles_of_another_mode():
+def test_default_params_do_not_leak_into_roles_of_another_mode() -> None:
     assert resolve(CONFIG, "llm.embedding").params == {"dimensions": 256}
 
 
-def test_fallback_params_sit_between_role_and_call_layers():
+def test_fallback_params_sit_between_role_and_call_layers() -> None:
     call = resolve(CONFIG, "llm.inference", {"max_tokens": 10})
     (fallback,) = call.fallbacks
     assert fallback.provider == "openai"
@@ -65,14 +67,14 @@ def test_fallback_params_sit_between_role_and_call_layers():
     assert [t.model for t in call.targets] == ["claude-sonnet-4-5", "gpt-4.1"]
 
 
-def test_unknown_role_uses_defaults():
+def test_unknown_role_uses_defaults() -> None:
     call = resolve(CONFIG, "llm.summary", {"temperature": 1.0})
     assert call.from_defaults
     assert (call.provider, call.model) == ("openai", "gpt-4o-mini")
     assert call.params == {"temperature": 1.0, "max_tokens": 1024, "seed": 7}
 
 
-def test_unknown_role_without_defaults_lists_roles_and_suggests():
+def test_unknown_role_without_defaults_lists_roles_and_suggests() -> None:
     config = CONFIG.model_copy(update={"defaults": None})
     with pytest.raises(UnknownRoleError) as info:
         resolve(config, "llm.inferense")
@@ -83,7 +85,7 @@ def test_unknown_role_without_defaults_lists_roles_and_suggests():
     assert isinstance(error, KeyError)
 
 
-def test_unknown_role_far_from_everything_has_no_suggestion():
+def test_unknown_role_far_from_everything_has_no_suggestion() -> None:
     config = CONFIG.model_copy(update={"defaults": None})
     with pytest.raises(UnknownRoleError) as info:
         resolve(config, "zzz")
@@ -91,5 +93,5 @@ def test_unknown_role_far_from_everything_has_no_suggestion():
     assert "Did you mean" not in str(info.value)
 
 
-def test_merge_params_ignores_empty_layers():
+def test_merge_params_ignores_empty_layers() -> None:
     assert merge_params(None, {}, {"a": 1}, None) == {"a": 1}

@@ -34,7 +34,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_hostile_yaml_is_refused_quickly_in_both_files(tmp_path, case):
+def test_hostile_yaml_is_refused_quickly_in_both_files(tmp_path: Path, case: str) -> None:
     text, message = CASES[case]
     path = tmp_path / "file.yaml"
     path.write_text(text)
@@ -47,7 +47,7 @@ def test_hostile_yaml_is_refused_quickly_in_both_files(tmp_path, case):
         assert message in str(caught.value).lower() or message in str(caught.value)
 
 
-def test_a_merge_key_with_an_override_is_accepted(tmp_path):
+def test_a_merge_key_with_an_override_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "llmhub.spec.yaml"
     path.write_text(
         "providers: {openai: {}}\n"
@@ -61,7 +61,7 @@ def test_a_merge_key_with_an_override_is_accepted(tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this platform")
-def test_a_fifo_and_a_device_are_refused_without_reading(tmp_path):
+def test_a_fifo_and_a_device_are_refused_without_reading(tmp_path: Path) -> None:
     fifo = tmp_path / "llmhub.spec.yaml"
     os.mkfifo(fifo)  # reading it would block forever
     for path in (fifo, Path("/dev/zero")):
@@ -71,14 +71,14 @@ def test_a_fifo_and_a_device_are_refused_without_reading(tmp_path):
             load_spec(path)
 
 
-def test_an_oversized_file_is_refused(tmp_path):
+def test_an_oversized_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "llmhub.yaml"
     path.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
     with pytest.raises(ConfigError, match=f"at most {MAX_FILE_BYTES} bytes"):
         LLMHub(config_path=path)
 
 
-def test_a_refused_spec_leaves_llmhub_yaml_byte_identical(tmp_path, monkeypatch):
+def test_a_refused_spec_leaves_llmhub_yaml_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     existing = b"# hand-kept\nroles: {}\n"
     (tmp_path / "llmhub.yaml").write_bytes(existing)

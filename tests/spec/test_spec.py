@@ -24,14 +24,14 @@ SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seed_spec"
 
 
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.yaml")), ids=lambda p: p.name)
-def test_every_seed_spec_loads_unchanged(path):
+def test_every_seed_spec_loads_unchanged(path: Path) -> None:
     spec = load_spec(path)
     assert spec.roles
     assert all(p.enabled for p in spec.providers.values())
     assert "llm.inference" in spec.roles
 
 
-def test_seed_fields_are_read():
+def test_seed_fields_are_read() -> None:
     spec = load_spec(SEEDS / "002_2.yaml")
     assert spec.providers["openai"].env_key == "OPENAI_API_KEY"
     preprocess = spec.roles["llm.preprocess"]
@@ -40,7 +40,7 @@ def test_seed_fields_are_read():
     assert spec.roles["llm.embedding"].kind is RoleKind.embedding
 
 
-def test_design_additions_are_read():
+def test_design_additions_are_read() -> None:
     spec = parse_spec(
         """
 providers:
@@ -85,14 +85,14 @@ generator: {model: "local:qwen3", shortlist: 5, mode: tools}
         ("roles:\n  a: {}\n  a: {}\n", "duplicate key 'a'"),
     ],
 )
-def test_errors_name_file_line_field_and_fix(text, expected):
+def test_errors_name_file_line_field_and_fix(text: str, expected: str) -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(text, source="test.yaml")
     assert expected in str(caught.value)
     assert "\n" not in str(caught.value)
 
 
-def test_missing_file_says_how_to_create_one(tmp_path):
+def test_missing_file_says_how_to_create_one(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match=r"llmhub init"):
         load_spec(tmp_path / "llmhub.spec.yaml")
 
@@ -120,7 +120,7 @@ environments:
 """
 
 
-def test_environment_overlay_merges_mappings_and_removes_nulls():
+def test_environment_overlay_merges_mappings_and_removes_nulls() -> None:
     spec = parse_spec(OVERLAID, env="prod")
     assert spec.env == "prod"
     assert set(spec.providers) == {"openai"}
@@ -129,24 +129,24 @@ def test_environment_overlay_merges_mappings_and_removes_nulls():
     assert spec.roles["llm.inference"].description == "Answers questions"
 
 
-def test_environment_errors_point_into_the_overlay():
+def test_environment_errors_point_into_the_overlay() -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(OVERLAID, source="s.yaml", env="bad")
     assert str(caught.value).startswith('s.yaml (environment bad):20: roles["llm.inference"].preferences.quality:')
 
 
-def test_unknown_environment_lists_the_known_ones():
+def test_unknown_environment_lists_the_known_ones() -> None:
     with pytest.raises(SpecError, match=r"no environment 'stage'.*known: bad, prod"):
         parse_spec(OVERLAID, env="stage")
     assert parse_spec(OVERLAID, env="dev").env == "dev"  # the base file's own env needs no overlay
 
 
-def test_apply_environment_to_a_loaded_spec():
+def test_apply_environment_to_a_loaded_spec() -> None:
     base = parse_spec(OVERLAID)
     assert apply_environment(base, "prod").roles["llm.inference"].preferences.quality == "high"
 
 
-def test_save_round_trips_with_a_schema_line_and_the_schema_beside_it(tmp_path):
+def test_save_round_trips_with_a_schema_line_and_the_schema_beside_it(tmp_path: Path) -> None:
     spec = parse_spec(OVERLAID)
     path = save_spec(tmp_path / "llmhub.spec.yaml", spec, header="My project's roles")
     text = path.read_text()
@@ -156,13 +156,13 @@ def test_save_round_trips_with_a_schema_line_and_the_schema_beside_it(tmp_path):
     assert schema == schema_for("spec")
 
 
-def test_dump_keeps_only_what_was_set():
+def test_dump_keeps_only_what_was_set() -> None:
     text = dump_spec(parse_spec("roles:\n  r: {description: x}\n"))
     assert "open_weights_only" not in text and "fallbacks" not in text
     assert "description: x" in text
 
 
-def test_save_never_writes_a_spec_that_would_not_load(tmp_path):
+def test_save_never_writes_a_spec_that_would_not_load(tmp_path: Path) -> None:
     target = tmp_path / "llmhub.spec.yaml"
     target.write_text("roles: {}\n")
     spec = SpecConfig.model_construct(roles={"r": "not a role"})  # bypasses validation
@@ -171,7 +171,7 @@ def test_save_never_writes_a_spec_that_would_not_load(tmp_path):
     assert target.read_text() == "roles: {}\n"
 
 
-def test_find_spec_walks_up_from_a_subdirectory(tmp_path):
+def test_find_spec_walks_up_from_a_subdirectory(tmp_path: Path) -> None:
     (tmp_path / "llmhub.spec.yaml").write_text("roles: {}\n")
     nested = tmp_path / "src" / "app"
     nested.mkdir(parents=True)

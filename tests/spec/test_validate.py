@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
 from llmhub.spec import parse_spec
-from llmhub.spec.validate import validate_spec
+from llmhub.spec.validate import SpecIssue, validate_spec
 from tests.generator.conftest import fixture_catalog
 from tests.paths import MINI
 
@@ -50,17 +52,17 @@ generator:
 """
 
 
-def write(tmp_path, text: str) -> Path:
+def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "llmhub.spec.yaml"
     path.write_text(text)
     return path
 
 
-def by_field(issues) -> dict[str, str]:
+def by_field(issues: Iterable[SpecIssue]) -> dict[str | None, str]:
     return {issue.field: issue.message for issue in issues}
 
 
-def test_a_good_spec_is_valid(tmp_path, monkeypatch):
+def test_a_good_spec_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     result = validate_spec(write(tmp_path, GOOD), catalog=fixture_catalog())
     assert result.valid and bool(result)
@@ -68,7 +70,7 @@ def test_a_good_spec_is_valid(tmp_path, monkeypatch):
     assert result.catalog_checked
 
 
-def test_every_problem_is_reported_at_once_with_its_line(tmp_path):
+def test_every_problem_is_reported_at_once_with_its_line(tmp_path: Path) -> None:
     path = write(tmp_path, BAD)
     result = validate_spec(path, catalog=fixture_catalog())
     assert not result.valid
@@ -87,7 +89,7 @@ def test_every_problem_is_reported_at_once_with_its_line(tmp_path):
     assert str(result.errors[0]).startswith(f'{path}:4: providers["anthropc"]: ')
 
 
-def test_warnings_do_not_make_a_spec_invalid(tmp_path):
+def test_warnings_do_not_make_a_spec_invalid(tmp_path: Path) -> None:
     text = GOOD + "  llm.pinned:\n    force_provider: openai\n    force_model: my-finetune\n"
     result = validate_spec(write(tmp_path, text), catalog=fixture_catalog())
     assert result.valid
@@ -96,12 +98,12 @@ def test_warnings_do_not_make_a_spec_invalid(tmp_path):
     assert "not in the catalog; it will be used as given" in warnings['roles["llm.pinned"].force_model']
 
 
-def test_env_key_check_can_be_skipped(tmp_path):
+def test_env_key_check_can_be_skipped(tmp_path: Path) -> None:
     result = validate_spec(write(tmp_path, GOOD), catalog=fixture_catalog(), check_env_keys=False)
     assert result.warnings == []
 
 
-def test_allowed_but_disabled_provider_is_a_warning(tmp_path):
+def test_allowed_but_disabled_provider_is_a_warning(tmp_path: Path) -> None:
     text = GOOD.replace("roles:", "  anthropic: {enabled: false}\nroles:") + (
         "  llm.other:\n    preferences: {providers: [openai, anthropic]}\n"
     )
@@ -110,14 +112,14 @@ def test_allowed_but_disabled_provider_is_a_warning(tmp_path):
     assert "allowed here but disabled" in by_field(result.warnings)['roles["llm.other"].preferences.providers[1]']
 
 
-def test_no_enabled_provider_is_an_error():
+def test_no_enabled_provider_is_an_error() -> None:
     spec = parse_spec("providers:\n  openai: {enabled: false}\nroles:\n  r: {}\n")
     result = validate_spec(spec, catalog=False)
     assert "every provider is disabled" in by_field(result.errors)["providers"]
     assert result.errors[0].source == "<spec>"
 
 
-def test_structural_errors_come_back_as_issues_not_exceptions(tmp_path):
+def test_structural_errors_come_back_as_issues_not_exceptions(tmp_path: Path) -> None:
     result = validate_spec(write(tmp_path, "roles:\n  r:\n    kind: chatt\n"))
     assert not result.valid
     assert result.errors[0].line == 3
@@ -125,7 +127,7 @@ def test_structural_errors_come_back_as_issues_not_exceptions(tmp_path):
     assert result.spec is None
 
 
-def test_every_environment_overlay_is_checked(tmp_path):
+def test_every_environment_overlay_is_checked(tmp_path: Path) -> None:
     text = GOOD + "environments:\n  prod:\n    roles:\n      llm.inference:\n        task: resoning\n"
     result = validate_spec(write(tmp_path, text), catalog=False)
     assert result.valid  # an overlay loads here; its semantic checks run when it is selected
@@ -135,14 +137,14 @@ def test_every_environment_overlay_is_checked(tmp_path):
     assert issue.line == 12  # the overlay's line (the base file has no `task:`)
 
 
-def test_a_broken_overlay_is_an_error_even_when_not_selected(tmp_path):
+def test_a_broken_overlay_is_an_error_even_when_not_selected(tmp_path: Path) -> None:
     text = GOOD + "environments:\n  prod:\n    roles:\n      llm.inference:\n        kind: chatt\n"
     result = validate_spec(write(tmp_path, text), catalog=False)
     assert not result.valid
     assert "environment prod" in str(result.errors[0])
 
 
-def test_catalog_check_uses_the_local_mirror_offline(tmp_path, monkeypatch):
+def test_catalog_check_uses_the_local_mirror_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))
     text = GOOD + "  llm.open:\n    open_weights_only: true\n"  # mini has no open-weights openai model
     result = validate_spec(write(tmp_path, text), check_env_keys=False)
@@ -150,19 +152,19 @@ def test_catalog_check_uses_the_local_mirror_offline(tmp_path, monkeypatch):
     assert "`open weights only` removed the last" in by_field(result.errors)['roles["llm.open"]']
 
 
-def test_without_a_cached_catalog_roles_are_not_checked_and_it_says_so(tmp_path):
+def test_without_a_cached_catalog_roles_are_not_checked_and_it_says_so(tmp_path: Path) -> None:
     result = validate_spec(write(tmp_path, GOOD), check_env_keys=False)
     assert result.valid and not result.catalog_checked
     assert "none cached yet" in result.warnings[0].message
 
 
 @pytest.mark.parametrize("catalog", [False])
-def test_catalog_check_can_be_skipped(tmp_path, catalog):
+def test_catalog_check_can_be_skipped(tmp_path: Path, catalog: Literal[False]) -> None:
     result = validate_spec(write(tmp_path, GOOD), catalog=catalog, check_env_keys=False)
     assert result.valid and result.warnings == [] and not result.catalog_checked
 
 
-def test_json_shape(tmp_path):
+def test_json_shape(tmp_path: Path) -> None:
     data = validate_spec(write(tmp_path, BAD), catalog=False).to_dict()
     assert data["valid"] is False
     assert {"severity", "source", "line", "field", "message"} <= set(data["errors"][0])
