@@ -19,7 +19,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from . import _env
 from ._flow import Call, run_async, run_sync
@@ -30,6 +30,11 @@ from .hooks import AfterCallHook, BeforeCallHook
 from .models import LLMMode, ProviderConfig, ResilienceConfig, RuntimeConfig
 from .resilience import CircuitBreaker, merge_resilience
 from .resolver import ResolvedCall, ResolvedTarget, resolve
+
+if TYPE_CHECKING:  # any-llm's response types, for annotations only: importing any-llm costs seconds
+    from any_llm.types.audio import Transcription
+    from any_llm.types.completion import ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse
+    from any_llm.types.image import ImagesResponse
 
 __all__ = ["LLMHub"]
 
@@ -159,31 +164,85 @@ class LLMHub:
         """Close every circuit breaker, so every target is tried again at once."""
         self._breaker.reset()
 
+    @overload
     def completion(
         self,
         role: str,
         messages: list[dict[str, Any]] | list[Any],
         params_override: Mapping[str, Any] | None = None,
+        *,
+        stream: Literal[False] = False,
         **kwargs: Any,
-    ) -> Any:
+    ) -> ChatCompletion: ...
+
+    @overload
+    def completion(
+        self,
+        role: str,
+        messages: list[dict[str, Any]] | list[Any],
+        params_override: Mapping[str, Any] | None = None,
+        *,
+        stream: Literal[True],
+        **kwargs: Any,
+    ) -> Iterator[ChatCompletionChunk]: ...
+
+    def completion(
+        self,
+        role: str,
+        messages: list[dict[str, Any]] | list[Any],
+        params_override: Mapping[str, Any] | None = None,
+        *,
+        stream: bool = False,
+        **kwargs: Any,
+    ) -> ChatCompletion | Iterator[ChatCompletionChunk]:
         """Chat completion for a `chat` role; with `stream=True` returns an iterator of chunks.
 
         Params merge as defaults ← role ← `params_override` ← keyword arguments (tools,
         response_format, temperature, ...). Returns any-llm's `ChatCompletion`.
         """
+        if stream:
+            kwargs["stream"] = True
         call = self._call(role, "completion", {"messages": messages}, params_override, kwargs)
-        return run_sync(call, self._get_backend())
+        result: ChatCompletion | Iterator[ChatCompletionChunk] = run_sync(call, self._get_backend())
+        return result
+
+    @overload
+    async def acompletion(
+        self,
+        role: str,
+        messages: list[dict[str, Any]] | list[Any],
+        params_override: Mapping[str, Any] | None = None,
+        *,
+        stream: Literal[False] = False,
+        **kwargs: Any,
+    ) -> ChatCompletion: ...
+
+    @overload
+    async def acompletion(
+        self,
+        role: str,
+        messages: list[dict[str, Any]] | list[Any],
+        params_override: Mapping[str, Any] | None = None,
+        *,
+        stream: Literal[True],
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatCompletionChunk]: ...
 
     async def acompletion(
         self,
         role: str,
         messages: list[dict[str, Any]] | list[Any],
         params_override: Mapping[str, Any] | None = None,
+        *,
+        stream: bool = False,
         **kwargs: Any,
-    ) -> Any:
+    ) -> ChatCompletion | AsyncIterator[ChatCompletionChunk]:
         """Async `completion`; with `stream=True` returns an async iterator of chunks."""
+        if stream:
+            kwargs["stream"] = True
         call = self._call(role, "completion", {"messages": messages}, params_override, kwargs)
-        return await run_async(call, self._get_backend())
+        result: ChatCompletion | AsyncIterator[ChatCompletionChunk] = await run_async(call, self._get_backend())
+        return result
 
     def stream(
         self,
@@ -191,10 +250,9 @@ class LLMHub:
         messages: list[dict[str, Any]] | list[Any],
         params_override: Mapping[str, Any] | None = None,
         **kwargs: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[ChatCompletionChunk]:
         """Shorthand for `completion(..., stream=True)`."""
-        result: Iterator[Any] = self.completion(role, messages, params_override, **{**kwargs, "stream": True})
-        return result
+        return self.completion(role, messages, params_override, stream=True, **kwargs)
 
     async def astream(
         self,
@@ -202,40 +260,41 @@ class LLMHub:
         messages: list[dict[str, Any]] | list[Any],
         params_override: Mapping[str, Any] | None = None,
         **kwargs: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[ChatCompletionChunk]:
         """Shorthand for `await acompletion(..., stream=True)`."""
-        result: AsyncIterator[Any] = await self.acompletion(
-            role, messages, params_override, **{**kwargs, "stream": True}
-        )
-        return result
+        return await self.acompletion(role, messages, params_override, stream=True, **kwargs)
 
     def embedding(
         self, role: str, input: str | list[str], params_override: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> CreateEmbeddingResponse:
         """Embeddings for an `embedding` role. Returns any-llm's `CreateEmbeddingResponse`."""
         call = self._call(role, "embedding", {"input": input}, params_override, kwargs)
-        return run_sync(call, self._get_backend())
+        result: CreateEmbeddingResponse = run_sync(call, self._get_backend())
+        return result
 
     async def aembedding(
         self, role: str, input: str | list[str], params_override: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> CreateEmbeddingResponse:
         """Async `embedding`."""
         call = self._call(role, "embedding", {"input": input}, params_override, kwargs)
-        return await run_async(call, self._get_backend())
+        result: CreateEmbeddingResponse = await run_async(call, self._get_backend())
+        return result
 
     def image_generation(
         self, role: str, prompt: str, params_override: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> ImagesResponse:
         """Generate images for an `image` role. Returns any-llm's `ImagesResponse`."""
         call = self._call(role, "image_generation", {"prompt": prompt}, params_override, kwargs)
-        return run_sync(call, self._get_backend())
+        result: ImagesResponse = run_sync(call, self._get_backend())
+        return result
 
     async def aimage_generation(
         self, role: str, prompt: str, params_override: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> ImagesResponse:
         """Async `image_generation`."""
         call = self._call(role, "image_generation", {"prompt": prompt}, params_override, kwargs)
-        return await run_async(call, self._get_backend())
+        result: ImagesResponse = await run_async(call, self._get_backend())
+        return result
 
     def speech(
         self,
@@ -244,10 +303,11 @@ class LLMHub:
         voice: str | None = None,
         params_override: Mapping[str, Any] | None = None,
         **kwargs: Any,
-    ) -> Any:
+    ) -> bytes:
         """Text to speech for an `audio` role; `voice` may also come from the role's params. Returns bytes."""
         call = self._call(role, "speech", {"input": input}, params_override, _with_voice(kwargs, voice))
-        return run_sync(call, self._get_backend())
+        result: bytes = run_sync(call, self._get_backend())
+        return result
 
     async def aspeech(
         self,
@@ -256,24 +316,27 @@ class LLMHub:
         voice: str | None = None,
         params_override: Mapping[str, Any] | None = None,
         **kwargs: Any,
-    ) -> Any:
+    ) -> bytes:
         """Async `speech`."""
         call = self._call(role, "speech", {"input": input}, params_override, _with_voice(kwargs, voice))
-        return await run_async(call, self._get_backend())
+        result: bytes = await run_async(call, self._get_backend())
+        return result
 
     def transcription(
         self, role: str, file: Any, params_override: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> Transcription:
         """Speech to text for an `audio` role; `file` is bytes, a binary file object or a path."""
         call = self._call(role, "transcription", {"file": file}, params_override, kwargs)
-        return run_sync(call, self._get_backend())
+        result: Transcription = run_sync(call, self._get_backend())
+        return result
 
     async def atranscription(
         self, role: str, file: Any, params_override: Mapping[str, Any] | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> Transcription:
         """Async `transcription`."""
         call = self._call(role, "transcription", {"file": file}, params_override, kwargs)
-        return await run_async(call, self._get_backend())
+        result: Transcription = await run_async(call, self._get_backend())
+        return result
 
     def close(self) -> None:
         """Close the provider clients this hub opened."""

@@ -73,7 +73,7 @@ def test_two_turn_conversation_replays(cassette_hub: LLMHub) -> None:
     with cassette("two_turn_conversation") as tape:
         first = cassette_hub.completion(role="llm.inference", messages=messages)
         messages += [
-            {"role": "assistant", "content": first.choices[0].message.content},
+            {"role": "assistant", "content": first.choices[0].message.content or ""},
             {"role": "user", "content": "And another one?"},
         ]
         second = cassette_hub.completion(role="llm.inference", messages=messages)
@@ -81,7 +81,7 @@ def test_two_turn_conversation_replays(cassette_hub: LLMHub) -> None:
     # Facts recorded in the cassette, pinned here so the recording protects something.
     assert first.choices[0].message.content == "[fake-chat] Name a colour."
     assert second.choices[0].message.content == "[fake-chat] And another one?"
-    assert second.usage.prompt_tokens == 10
+    assert second.usage is not None and second.usage.prompt_tokens == 10
     assert tape.requests[1].body and b"And another one?" in tape.requests[1].body
 
 

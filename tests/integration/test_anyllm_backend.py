@@ -61,7 +61,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def test_chat_completion(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
     response = hub.completion(role="chat", messages=MESSAGES)
     assert response.choices[0].message.content == "[primary-model] hello there"
-    assert response.usage.prompt_tokens == 2
+    assert response.usage is not None and response.usage.prompt_tokens == 2
     (request,) = fake_server.requests
     assert request.body["temperature"] == 0.2
     assert request.headers["authorization"] == "Bearer sk-test-local"  # read from env_key LOCAL_LLM_KEY
@@ -100,7 +100,8 @@ def test_embeddings_sync_and_async(hub: LLMHub, fake_server: FakeOpenAIServer) -
 
 
 def test_image_speech_and_transcription(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
-    assert hub.image_generation(role="image", prompt="a cat").data[0].b64_json
+    images = hub.image_generation(role="image", prompt="a cat").data
+    assert images and images[0].b64_json
     assert hub.speech(role="voice", input="hi") == b"ID3fake-audio:hi"
     assert hub.transcription(role="voice", file=b"RIFF....WAVE").text.startswith("transcribed")
     assert [r.path for r in fake_server.requests] == [
@@ -166,7 +167,8 @@ def test_breaker_opens_and_stops_sending_to_the_failing_target(
     )
     fake_server.enqueue(*[ScriptedResponse(status=500)] * 2, model="primary-model")
     for _ in range(5):
-        assert hub.completion(role="chat", messages=MESSAGES).choices[0].message.content.startswith("[backup-model]")
+        content = hub.completion(role="chat", messages=MESSAGES).choices[0].message.content
+        assert content is not None and content.startswith("[backup-model]")
     assert fake_server.count(CHAT, model="primary-model") == 2  # calls 3-5 skipped the open circuit
     assert fake_server.count(CHAT, model="backup-model") == 5
     assert hub.circuit_open("local", "primary-model")

@@ -92,7 +92,8 @@ def test_embedding(hub: LLMHub, fake: FakeBackend) -> None:
 
 
 def test_image_and_audio_roles(hub: LLMHub, fake: FakeBackend) -> None:
-    assert hub.image_generation(role="llm.image", prompt="a cat").data[0].b64_json
+    images = hub.image_generation(role="llm.image", prompt="a cat").data
+    assert images and images[0].b64_json
     assert hub.speech(role="llm.voice", input="hi") == b"fake-audio:hi"
     assert fake.calls[-1].params == {"voice": "alloy"}
     assert hub.transcription(role="llm.voice", file=b"RIFF").text == "fake transcription"
