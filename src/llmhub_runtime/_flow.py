@@ -184,7 +184,9 @@ def _prepare(call: Call, index: int, target: ResolvedTarget, tally: _Tally) -> B
         if index == 0:
             raise
         # A fallback that cannot even be set up must not hide why the primary failed.
-        tally.records.append(AttemptRecord(target.provider, target.model, tally.attempt, _one_line(exc.detail), True))
+        tally.records.append(
+            AttemptRecord(target.provider, target.model, tally.attempt, _one_line(exc.detail), True, exception=exc)
+        )
         return None
 
 
@@ -255,7 +257,9 @@ def _failed(
     # A fallback that cannot be set up is listed, and the next target tried (as in _prepare).
     setup_failed = index > 0 and isinstance(error, ConfigError | MissingDependencyError)
     if setup_failed:
-        tally.records.append(AttemptRecord(target.provider, target.model, tally.attempt, _one_line(error), True))
+        tally.records.append(
+            AttemptRecord(target.provider, target.model, tally.attempt, _one_line(error), True, exception=error)
+        )
     gives_up = not setup_failed and not (isinstance(error, ProviderError) and error.failover)
     if call.on_after is not None:
         final = delay is None and (gives_up or is_last)
@@ -278,7 +282,7 @@ def _retry_delay(
             call.breaker.release(key)
         return None, False
     tally.last_error = error
-    tally.records.append(AttemptRecord(target.provider, target.model, tally.attempt, _reason(error)))
+    tally.records.append(AttemptRecord(target.provider, target.model, tally.attempt, _reason(error), exception=error))
     opened = False
     if error.retryable and breaker.enabled:
         opened = call.breaker.record_failure(key, breaker.failure_threshold)

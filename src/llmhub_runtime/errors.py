@@ -33,7 +33,7 @@ failures::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "AllAttemptsFailedError",
@@ -273,6 +273,7 @@ class AttemptRecord:
         attempt: 1-based attempt number within the whole call.
         error: One-line description of what went wrong.
         skipped: True when the target was not called because its circuit breaker was open.
+        exception: The exception the attempt raised (None for a skipped target).
     """
 
     provider: str
@@ -280,6 +281,7 @@ class AttemptRecord:
     attempt: int
     error: str
     skipped: bool = False
+    exception: BaseException | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         verb = "skipped" if self.skipped else f"attempt {self.attempt}"
@@ -292,6 +294,7 @@ class AllAttemptsFailedError(ProviderError):
     Attributes:
         attempts: What happened at each attempt, in order.
         last_error: The error of the last attempt made, if any attempt was made.
+        errors: Every exception raised on the way, in order (each attempt's `exception`; none for an open circuit).
     """
 
     def __init__(
@@ -302,6 +305,7 @@ class AllAttemptsFailedError(ProviderError):
     ):
         self.attempts = list(attempts)
         self.last_error = last_error
+        self.errors = [a.exception for a in self.attempts if a.exception is not None]
         first = self.attempts[0] if self.attempts else None
         super().__init__(
             f"{_count(self.attempts)}: {_summarise(self.attempts)}",

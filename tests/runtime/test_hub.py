@@ -304,6 +304,9 @@ def test_everything_failing_lists_every_attempt(hub: LLMHub, fake: FakeBackend) 
         ("gpt-4.1", n) for n in (4, 5, 6)
     ]
     assert isinstance(error.last_error, ProviderUnavailableError)
+    # Each attempt's own exception, in order: the last one is the last error.
+    assert len(error.errors) == 6 and all(isinstance(e, ProviderUnavailableError) for e in error.errors)
+    assert [a.exception for a in error.attempts] == error.errors and error.errors[-1] is error.last_error
     assert "all 6 attempt(s) failed" in str(error)
     assert "openai:gpt-4.1 attempts 4-6: HTTP 503: down" in str(error)
 
