@@ -127,3 +127,23 @@ def test_catalog_questions_from_python(tmp_path: Path) -> None:
     assert all(e.matches and all(m.doubtful for m in e.matches) for e in doubtful)
     summary = catalog_summary(catalog)
     assert summary["models"] == len(catalog.models) and summary["arena"]["text"]["matched"] > 0
+
+
+def test_a_project_is_scaffolded_from_python(tmp_path: Path) -> None:
+    from llmhub import SpecError
+    from llmhub.scaffold import build_spec, parse_preferences, provider_keys, write_project
+
+    providers = provider_keys(["openai", "ollama"])
+    assert providers == {"openai": "OPENAI_API_KEY", "ollama": None}
+    with pytest.raises(SpecError, match="did you mean 'openai'"):
+        provider_keys(["opneai"])
+    prefs = parse_preferences(["inference:quality=high"])
+    assert prefs == {"llm.inference": {"quality": "high"}}
+    with pytest.raises(SpecError, match="ROLE:KEY=LEVEL"):
+        parse_preferences(["inference-quality-high"])
+    spec = build_spec("demo", providers, ["llm.inference"], prefs)
+    written = write_project(tmp_path, spec)
+    assert written.spec.is_file() and written.env_example_created and written.keys_added == ["OPENAI_API_KEY"]
+    with pytest.raises(FileExistsError):
+        write_project(tmp_path, spec)  # never replaced without force
+    assert write_project(tmp_path, spec, force=True).spec == written.spec

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from llmhub.errors import SpecError
 from llmhub.spec.models import PreferenceLevel, PreferencesSpec, RoleKind, RoleSpec, SpecConfig, SpecProviderConfig
@@ -13,8 +14,12 @@ __all__ = [
     "PREFERENCE_KEYS",
     "STANDARD_ROLES",
     "RoleTemplate",
+    "WrittenProject",
     "build_spec",
+    "parse_preferences",
+    "provider_keys",
     "role_name",
+    "write_project",
 ]
 
 
@@ -121,3 +126,75 @@ def _level(role: str, key: str, value: str) -> PreferenceLevel:
         raise SpecError(
             f"role {role!r}: {key} must be one of {levels}, not {value!r}", source="llmhub setup", field="--pref"
         ) from None
+
+
+def provider_keys(names: Iterable[str]) -> dict[str, str | None]:
+    """Provider -> its key variable (any-llm's own name for it), in the order given.
+
+    Raises:
+        SpecError: a name any-llm does not know (with a "did you mean").
+    """
+    from llmhub.catalog.providers import provider_mappings
+    from llmhub.env_manager import provider_key_variable
+    from llmhub_runtime.suggest import did_you_mean
+
+    known = provider_mappings()
+    providers: dict[str, str | None] = {}
+    for name in names:
+        if name not in known:
+            raise SpecError(
+                f"any-llm has no provider {name!r}{did_you_mean(name, known)}; "
+                "for a self-hosted server add it to llmhub.spec.yaml afterwards with `type:` and `api_base:`",
+                source="llmhub setup",
+                field="--provider",
+            )
+        providers[name] = provider_key_variable(name)
+    return providers
+
+
+def parse_preferences(items: Iterable[str]) -> dict[str, dict[str, str]]:
+    """`ROLE:KEY=LEVEL` items (`inference:quality=high`) -> role -> key -> level (levels checked by `build_spec`).
+
+    Raises:
+        SpecError: an item not shaped ROLE:KEY=LEVEL.
+    """
+    parsed: dict[str, dict[str, str]] = {}
+    for item in items:
+        role, sep, setting = item.rpartition(":")
+        key, eq, level = setting.partition("=")
+        if not sep or not eq or not role or not key:
+            raise SpecError(
+                f"{item!r} is not ROLE:KEY=LEVEL (e.g. inference:quality=high)", source="llmhub setup", field="--pref"
+            )
+        parsed.setdefault(role_name(role), {})[key.strip()] = level.strip()
+    return parsed
+
+
+@dataclass(frozen=True)
+class WrittenProject:
+    """What `write_project` wrote."""
+
+    spec: Path
+    env_example: Path
+    env_example_created: bool
+    keys_added: list[str]
+
+
+def write_project(
+    directory: Path, spec: SpecConfig, *, header: str | None = None, force: bool = False
+) -> WrittenProject:
+    """Write `llmhub.spec.yaml` (atomically) and list its key variables in `.env.example`.
+
+    Raises:
+        FileExistsError: the spec exists and `force` is not set (nothing is written).
+    """
+    from llmhub.env_manager import ENV_EXAMPLE_NAME, required_env_keys, sync_env_example
+    from llmhub.spec import save_spec
+
+    target = directory / "llmhub.spec.yaml"
+    if target.exists() and not force:
+        raise FileExistsError(target)
+    directory.mkdir(parents=True, exist_ok=True)
+    save_spec(target, spec, header=header)
+    synced = sync_env_example(directory / ENV_EXAMPLE_NAME, required_env_keys(spec))
+    return WrittenProject(target, synced.path, synced.created, list(synced.added))

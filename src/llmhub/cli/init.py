@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from llmhub.cli import _output as out
+from llmhub.errors import SpecError
 
 if TYPE_CHECKING:
     from llmhub.spec.models import SpecConfig
@@ -84,7 +85,7 @@ def setup(
 
         llmhub setup -y -p openai -p anthropic -r inference -r embedding --pref inference:quality=high
     """
-    from llmhub.scaffold import STANDARD_ROLES, build_spec, role_name
+    from llmhub.scaffold import STANDARD_ROLES, build_spec, parse_preferences, role_name
 
     ask = not yes and (interactive if interactive is not None else sys.stdin.isatty())
     target = directory / "llmhub.spec.yaml"
@@ -107,7 +108,10 @@ def setup(
         answer = typer.prompt(f"Roles ({short}, or your own names; comma-separated)", default=_DEFAULT_ROLES)
         roles = [role_name(r) for r in _split(answer)]
     roles = list(dict.fromkeys(roles or [role_name(r) for r in _split(_DEFAULT_ROLES)]))
-    preferences = _parse_prefs(pref or [], roles)
+    try:
+        preferences = parse_preferences(pref or [])
+    except SpecError as exc:
+        raise typer.BadParameter(exc.detail, param_hint="--pref") from None
     if ask:
         for name_ in roles:
             template = STANDARD_ROLES.get(name_)
@@ -136,42 +140,18 @@ def _ask_level(role: str, key: str, default: str) -> str:
         typer.echo("  please answer low, medium, high or -", err=True)
 
 
-def _parse_prefs(items: list[str], roles: list[str]) -> dict[str, dict[str, str]]:
-    from llmhub.scaffold import role_name
-
-    parsed: dict[str, dict[str, str]] = {}
-    for item in items:
-        role, sep, setting = item.rpartition(":")
-        key, eq, level = setting.partition("=")
-        if not sep or not eq or not role or not key:
-            raise typer.BadParameter(
-                f"{item!r} is not ROLE:KEY=LEVEL (e.g. inference:quality=high)", param_hint="--pref"
-            )
-        parsed.setdefault(role_name(role), {})[key.strip()] = level.strip()
-    return parsed
-
-
 def _split(answer: str) -> list[str]:
     return [part.strip() for part in answer.replace(" ", ",").split(",") if part.strip()]
 
 
 def _providers(names: list[str]) -> dict[str, str | None]:
-    """Provider -> its key variable (any-llm's own name for it), in the order given."""
-    from llmhub.catalog.providers import provider_mappings
-    from llmhub.env_manager import provider_key_variable
-    from llmhub_runtime.suggest import did_you_mean
+    """Provider -> its key variable, for names given comma- or space-separated."""
+    from llmhub.scaffold import provider_keys
 
-    known = provider_mappings()
-    providers: dict[str, str | None] = {}
-    for name in (n for item in names for n in _split(item)):
-        if name not in known:
-            raise typer.BadParameter(
-                f"any-llm has no provider {name!r}{did_you_mean(name, known)}; "
-                "for a self-hosted server add it to llmhub.spec.yaml afterwards with `type:` and `api_base:`",
-                param_hint="--provider",
-            )
-        providers[name] = provider_key_variable(name)
-    return providers
+    try:
+        return provider_keys(n for item in names for n in _split(item))
+    except SpecError as exc:
+        raise typer.BadParameter(exc.detail, param_hint="--provider") from None
 
 
 def _project_name(directory: Path) -> str:
@@ -184,22 +164,19 @@ def _refuse(target: Path) -> None:
 
 
 def _write(directory: Path, spec: SpecConfig, force: bool, command: str) -> None:
-    from llmhub.env_manager import ENV_EXAMPLE_NAME, required_env_keys, sync_env_example
-    from llmhub.spec import save_spec
+    from llmhub.scaffold import write_project
 
-    target = directory / "llmhub.spec.yaml"
-    if target.exists() and not force:
-        _refuse(target)
-    directory.mkdir(parents=True, exist_ok=True)
-    save_spec(target, spec, header=_HEADER.format(command=command))
-    synced = sync_env_example(directory / ENV_EXAMPLE_NAME, required_env_keys(spec))
-    out.line(f"Wrote {target}: {len(spec.roles)} roles ({', '.join(spec.roles)})")
-    if synced.created:
-        out.line(f"Wrote {synced.path}: {', '.join(synced.added) or 'no keys needed'}")
-    elif synced.added:
-        out.line(f"Added {', '.join(synced.added)} to {synced.path}")
+    try:
+        written = write_project(directory, spec, header=_HEADER.format(command=command), force=force)
+    except FileExistsError:
+        _refuse(directory / "llmhub.spec.yaml")
+    out.line(f"Wrote {written.spec}: {len(spec.roles)} roles ({', '.join(spec.roles)})")
+    if written.env_example_created:
+        out.line(f"Wrote {written.env_example}: {', '.join(written.keys_added) or 'no keys needed'}")
+    elif written.keys_added:
+        out.line(f"Added {', '.join(written.keys_added)} to {written.env_example}")
     out.line()
     out.line("Next:")
-    out.line(f"  cp {synced.path} {directory / '.env'}   # and fill in the keys (or export them)")
+    out.line(f"  cp {written.env_example} {directory / '.env'}   # and fill in the keys (or export them)")
     out.line("  llmhub generate --explain   # choose a model for every role, write llmhub.yaml")
     out.line("  llmhub test                 # call every role once")
