@@ -120,3 +120,17 @@ def test_every_cli_command_is_in_the_cli_reference() -> None:
         names += [f"llmhub {name} {sub}" for sub in subcommands] if subcommands else [f"llmhub {name}"]
     assert len(names) > 15
     assert [name for name in names if name not in documented] == []
+
+
+def test_reference_tables_are_rendered_from_the_models_and_the_cli() -> None:
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "docs_tables.py"
+    spec = importlib.util.spec_from_file_location("docs_tables", script)
+    assert spec is not None and spec.loader is not None
+    docs_tables = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(docs_tables)
+    stale = "<!-- fields: PolicySpec -->\n| hand-written |\n<!-- /fields -->\n"
+    assert "| `free_tiers` | `false` | allow free" in docs_tables.render(stale)
+    changes: str = docs_tables.diff()
+    assert not changes, f"docs/ tables differ from the models: run `python scripts/docs_tables.py`\n{changes}"

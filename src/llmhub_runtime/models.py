@@ -193,16 +193,20 @@ class ProviderConfig(_Model):
     """How to reach one provider: where its key lives and, for self-hosted servers, where it is."""
 
     env_key: EnvVarName | None = None
-    """Environment variable holding the API key; its value is passed to any-llm as `api_key`."""
+    """Environment variable holding the API key, passed to any-llm as `api_key`: a plain name (letters, digits, `_`),
+    not one that steers requests (`*_BASE_URL`, `*_PROXY`, `PATH`, ...)."""
     api_base: ApiBase | None = None
-    """Base URL, for self-hosted or proxied endpoints (vLLM, llama.cpp, Ollama, gateways). `${VAR}` is expanded."""
+    """Base URL for self-hosted or proxied endpoints (vLLM, llama.cpp, Ollama, gateways): `http(s)://` with a host
+    (no `file://`, no scheme-less values); `${VAR}` expanded."""
     timeout: Seconds | None = None
-    """Per-request timeout in seconds. Unset keeps the provider SDK's default."""
+    """Per-request timeout in seconds, up to 3600 (completions on every provider that has one; other operations on
+    OpenAI-compatible providers)."""
     client_args: ClientArgs = Field(default_factory=dict)
-    """Extra keyword arguments for the provider's client (e.g. `default_headers`). `${VAR}` is expanded."""
+    """Extra arguments for the provider's client (e.g. `default_headers`); `${VAR}` expanded; never `api_key` or
+    `base_url` (use `env_key` and `api_base`)."""
     type: ProviderName | None = None
-    """The any-llm provider serving this entry; defaults to the entry's own name. Lets two entries of one
-    provider type coexist, e.g. `gpu-a: {type: vllm, api_base: ...}` and `gpu-b: {type: vllm, ...}`."""
+    """The any-llm provider serving this entry, so two entries of one type can coexist, e.g. `gpu-a: {type: vllm,
+    api_base: ...}` and `gpu-b: {type: vllm, ...}`."""
 
 
 class PricingConfig(_Model):
@@ -237,7 +241,7 @@ class CircuitBreakerConfig(_Model):
     failure_threshold: int = Field(default=5, ge=1, le=1000)
     """Consecutive retryable failures of one target that open its circuit."""
     cooldown_seconds: float = Field(default=30.0, ge=0, le=86400)
-    """How long an open circuit skips the target before one trial call is let through."""
+    """How long an open circuit skips the target before one trial call is let through (at most a day)."""
 
 
 class ResilienceConfig(_Model):
@@ -248,26 +252,27 @@ class ResilienceConfig(_Model):
     """
 
     max_retries: int = Field(default=2, ge=0, le=10)
-    """Retries per target after the first attempt: 2 means at most 3 requests to each target."""
+    """Retries per target after the first attempt (at most 10): 2 means at most 3 requests to each target."""
     backoff_initial_seconds: float = Field(default=0.5, ge=0, le=60)
-    """Wait before the first retry."""
+    """Wait before the first retry (at most 60)."""
     backoff_multiplier: float = Field(default=2.0, ge=1.0, le=10.0)
-    """Each further retry waits this many times longer."""
+    """Each further retry waits this many times longer (1 to 10)."""
     backoff_max_seconds: float = Field(default=8.0, ge=0, le=600)
-    """Upper bound on one wait."""
+    """Upper bound on one wait (at most 600)."""
     jitter: float = Field(default=0.25, ge=0.0, le=1.0)
     """Fraction of each wait that is randomised (0 = exact waits, 1 = anywhere from 0 to the full wait)."""
     respect_retry_after: bool = True
-    """Wait as long as a 429's Retry-After asks (capped by `retry_after_max_seconds`)."""
+    """Wait as long as a 429's `Retry-After` asks (capped by `retry_after_max_seconds`)."""
     retry_after_max_seconds: float = Field(default=60.0, ge=0, le=3600)
-    """A Retry-After longer than this is not waited for: the target counts as failed and fallbacks are tried."""
+    """Longer `Retry-After` values are not waited for: the target counts as failed and the call moves on to the
+    fallbacks instead (at most 3600)."""
     fallbacks: bool = True
     """Try the role's `fallbacks` after the primary target is exhausted."""
     circuit_breaker: CircuitBreakerConfig = Field(default_factory=CircuitBreakerConfig)
     """Per-target circuit breaker."""
     disable_sdk_retries: bool = True
     """Turn off the provider SDK's own hidden retries (the openai SDK retries twice by default), so that
-    `max_retries` counts every request. Providers whose SDK has no retry setting keep their behaviour."""
+    `max_retries` counts every request; providers whose SDK has no retry setting keep their behaviour."""
 
 
 class RoleConfig(_Model):
@@ -278,13 +283,18 @@ class RoleConfig(_Model):
     model: str
     """Model id, as the provider spells it."""
     mode: LLMMode = LLMMode.chat
-    """Which kind of call this role makes."""
+    """Which kind of call this role makes: `chat`, `embedding`, `image`, `transcription`, `speech`, or `audio`
+    (either of the last two; generated files always name one, so a text-to-speech model is never called to
+    transcribe)."""
     params: Params = Field(default_factory=dict)
-    """Call parameters (temperature, max_tokens, dimensions, ...) merged over `defaults.params`."""
+    """Call parameters (temperature, max_tokens, dimensions, ...) merged over `defaults.params`; `model`, `provider`,
+    `api_key`, `api_base`, `client_args` and `messages` are refused here."""
     fallbacks: list[FallbackConfig] = Field(default_factory=list)
-    """Targets tried in order when this one keeps failing with retryable errors."""
+    """Targets tried in order when this one keeps failing with retryable errors (`provider`, `model`, `params`,
+    `pricing`)."""
     pricing: PricingConfig | None = None
-    """The primary target's prices, for `cost_usd` in hooks."""
+    """The primary target's prices, for `cost_usd` in hooks: `input_per_million`, `output_per_million`,
+    `cached_input_per_million` in USD."""
     resilience: ResilienceConfig | None = None
     """Overrides of the top-level `resilience` for this role (only the fields given)."""
     description: str | None = None
@@ -295,13 +305,13 @@ class RoleDefaultsConfig(_Model):
     """Used for roles not listed in `roles`, and as the base params of roles of the same mode."""
 
     provider: ProviderName | None = None
-    """Provider for unknown roles; without provider and model, unknown roles are an error."""
+    """Provider for unknown roles (needs `model` too); without provider and model, unknown roles are an error."""
     model: str | None = None
     """Model for unknown roles."""
     mode: LLMMode = LLMMode.chat
     """Mode of unknown roles; `params` apply only to roles of this mode."""
     params: Params = Field(default_factory=dict)
-    """Params every role of the same mode starts from."""
+    """Base params: every role of the same mode starts from them."""
     pricing: PricingConfig | None = None
     """Prices of the default target."""
 
@@ -320,8 +330,8 @@ class RuntimeConfig(_Model):
     roles: dict[str, RoleConfig] = Field(default_factory=dict)
     """Roles by name."""
     defaults: RoleDefaultsConfig | None = None
-    """Fallback role and base params."""
+    """Role used for unknown roles; base params."""
     resilience: ResilienceConfig = Field(default_factory=ResilienceConfig)
     """Retries, backoff, fallbacks and circuit breaker for every role."""
     meta: dict[str, Any] | None = None
-    """Free-form provenance written by the generator (llmhub version, catalog snapshot). Ignored by the runtime."""
+    """Free-form provenance written by the generator (llmhub version, catalog snapshot); ignored by the runtime."""

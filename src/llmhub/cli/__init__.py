@@ -83,7 +83,10 @@ def main(
         bool,
         typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks and more detail.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="On an error, also print the traceback (secrets still masked)."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only results and errors.")] = False,
     env_file: Annotated[
         Path | None,
@@ -100,7 +103,8 @@ def main(
         bool,
         typer.Option(
             "--offline",
-            help="Never touch the network: the catalog comes from the cache or bundled data ($LLMHUB_OFFLINE=1).",
+            help="Never touch the network: the catalog comes from the cache or the sources snapshot bundled "
+            "with llmhub ($LLMHUB_OFFLINE=1).",
         ),
     ] = False,
 ) -> None:

@@ -91,13 +91,13 @@ class PreferencesSpec(_Model):
     """Soft preferences: they weigh candidates against each other, never exclude one."""
 
     cost: PreferenceLevel | None = None
-    """`low`: keep cost low (cheap models weigh heavily); `high`: cost hardly matters."""
+    """`low`: keep cost low (price weighs heavily); `high`: price hardly matters."""
     latency: PreferenceLevel | None = None
     """`low`: answers must come fast; `high`: slow is fine."""
     quality: PreferenceLevel | None = None
     """`high`: the best models; `low`: good enough is fine."""
     providers: list[ProviderName] | None = None
-    """Providers this role may use (a hard limit: others are never picked, fallbacks included)."""
+    """Providers this role may use: a hard limit (others are never picked, fallbacks included)."""
 
 
 Preferences = PreferencesSpec
@@ -118,8 +118,8 @@ class PolicySpec(_Model):
     free_tiers: bool = False
     """Allow free, rate-limited endpoints (`:free` ids, trial tiers): fine for experiments, not production."""
     previews: bool = False
-    """Allow preview and experimental ids and moving aliases (`-latest`) even where a pinned id of the
-    same model is a candidate (without this they give way to it)."""
+    """Let preview and experimental ids and moving aliases (`-latest`) compete with the pinned id of the same model
+    (without it they give way to it; with no pinned twin they may still be picked, at a small penalty)."""
 
 
 class SpecProviderConfig(_Model):
@@ -128,50 +128,59 @@ class SpecProviderConfig(_Model):
     enabled: bool = True
     """Disabled providers are never chosen."""
     env_key: EnvVarName | None = None
-    """Environment variable holding the API key (written into llmhub.yaml, never the key itself)."""
+    """The environment variable holding the key, written into llmhub.yaml (the key itself never appears in any file);
+    a plain name (letters, digits, `_`), never one that steers requests (`*_BASE_URL`, `*_PROXY`, `PATH`, ...)."""
     api_base: ApiBase | None = None
-    """Base URL for self-hosted or proxied endpoints (vLLM, llama.cpp, Ollama, a gateway)."""
+    """Base URL for self-hosted or proxied endpoints (vLLM, llama.cpp, Ollama, a gateway); `${VAR}` is expanded at
+    run time."""
     timeout: Seconds | None = None
     """Per-request timeout in seconds."""
     client_args: ClientArgs = Field(default_factory=dict)
     """Extra arguments for the provider's client."""
     type: ProviderName | None = None
-    """The any-llm provider serving this entry, when its name is not one (e.g. two vLLM servers)."""
+    """The any-llm provider serving this entry when its name is not one (two vLLM servers: `gpu-a: {type: vllm}`)."""
 
 
 class RoleSpec(_Model):
     """One role: what it is for, what it must have, what it should favour."""
 
     kind: RoleKind = RoleKind.chat
-    """chat, tool, embedding, image, transcription, speech or audio: which kind of model, and the runtime mode."""
+    """`chat`, `tool` (a chat model that must call tools), `embedding`, `image`, `transcription` (speech to text),
+    `speech` (text to speech), `audio` (one of the two, as the description says: "transcribe ...", "read ... aloud";
+    a description that says neither is an error): which kind of model, and the runtime mode."""
     description: str = ""
-    """What the role does, in plain words; read by the task rules and by the LLM generator."""
+    """What the role does, in plain words: its task words choose the arena category that measures quality, and the
+    LLM generator reads it."""
     preferences: PreferencesSpec = Field(default_factory=PreferencesSpec)
-    """How much cost, latency and quality matter, and which providers are allowed."""
+    """How much `cost`, `latency` and `quality` matter (`low`/`medium`/`high`), and which `providers` are allowed
+    (see below)."""
     requires: list[Capability] = Field(default_factory=list)
-    """Capabilities the model must have."""
+    """Capabilities the model must have: `tools`, `vision`, `structured_output`, `reasoning`, `audio_input`, `pdf`."""
     min_context: PositiveInt | None = None
     """Smallest acceptable context window, in tokens."""
     max_price: MaxPrice | None = None
-    """Price ceilings; models above them, or without a known price, are excluded."""
+    """`{input: X, output: Y}` ceilings in USD per million tokens; models above them, or without a known price, are
+    excluded."""
     open_weights_only: bool = False
     """Only models with open weights."""
     exclude: list[str] = Field(default_factory=list)
-    """Glob patterns of models never to pick, matched against `provider:model` and the model id."""
+    """Glob patterns of models never to pick, matched against `provider:model` and the bare model id."""
     fallbacks: NonNegativeInt | None = None
-    """How many fallback models to add (default: `defaults.fallbacks`, else 2)."""
+    """How many fallbacks to write for the runtime."""
     force_provider: ProviderName | None = None
-    """Only this provider."""
+    """Only this provider (primary and fallbacks)."""
     force_model: str | None = None
-    """This model, as the provider spells it (used even if the catalog does not know it)."""
+    """This model, as the provider spells it; used with a warning when the catalog does not know it."""
     task: str | None = None
-    """Override the task the description implies (coding, reasoning, creative, extraction, ...)."""
+    """Overrides the task the description implies: `translation` (measured on the arena's boards for the languages
+    the description names), `coding`, `vision`, `reasoning`, `creative`, `extraction`, `legal`, `medical`, `finance`
+    (the arena's industry boards), `long_context`, `conversation`, `general` (the rules' `tasks:`)."""
     mode_params: Params = Field(default_factory=dict)
-    """Call parameters for llmhub.yaml (temperature, max_tokens, dimensions...)."""
+    """Call parameters for llmhub.yaml (`temperature`, `max_tokens`, `dimensions`...), over the rules' defaults."""
     resilience: ResilienceConfig | None = None
-    """Retries, backoff and circuit breaker for this role, copied into llmhub.yaml as written."""
+    """This role's retry and circuit-breaker settings, copied into llmhub.yaml as written."""
     policy: PolicySpec | None = None
-    """Overrides of the spec's `policy` for this role (only the fields given)."""
+    """This role's overrides of `free_tiers` and `previews` (only the fields given)."""
 
 
 class SpecDefaults(_Model):
@@ -182,22 +191,23 @@ class SpecDefaults(_Model):
     preferences: PreferencesSpec | None = None
     """Levels every role inherits for the criteria it does not set (and llmhub.yaml's `defaults` role)."""
     fallbacks: NonNegativeInt | None = None
-    """How many fallbacks roles get unless they say (default 2, from the rules)."""
+    """How many fallbacks roles get unless they say (the rules' default is 2)."""
 
 
 class GeneratorSpec(_Model):
     """The model the LLM-assisted generator uses ($LLMHUB_GENERATOR_MODEL overrides it)."""
 
     model: str | None = None
-    """`provider:model`, e.g. `openai:gpt-4.1-mini`; the provider's settings come from `providers:`."""
+    """`provider:model` (e.g. `openai:gpt-4.1-mini`); `$LLMHUB_GENERATOR_MODEL` overrides it. The provider's settings
+    (key, `api_base`, timeout) come from `providers:`."""
     enabled: bool = True
-    """`false` always uses the rules (like `llmhub generate --no-llm`)."""
+    """`false` always uses the rules, like `llmhub generate --no-llm`."""
     timeout: PositiveFloat = 60.0
     """Seconds allowed per LLM call."""
     shortlist: PositiveInt = 8
     """Candidates the rules put before the LLM per role."""
     mode: Literal["json", "tools"] = "json"
-    """How the LLM returns structured answers: JSON content, or a tool call."""
+    """How the LLM returns structured answers: `json` content, or `tools` (a function call)."""
 
 
 class SpecConfig(_Model):
@@ -208,7 +218,7 @@ class SpecConfig(_Model):
     project: str = "my-app"
     """The project's name, copied into llmhub.yaml."""
     env: EnvName = "dev"
-    """The environment this file describes (`--env NAME` applies `environments.NAME` and sets it)."""
+    """The environment this file describes; `--env NAME` applies `environments.NAME` and sets it."""
     providers: dict[ProviderName, SpecProviderConfig] = Field(default_factory=dict)
     """Providers the project may use, by any-llm name (or any name with `type:`)."""
     roles: dict[str, RoleSpec] = Field(default_factory=dict)
@@ -216,10 +226,12 @@ class SpecConfig(_Model):
     defaults: SpecDefaults | None = None
     """What roles inherit; with it, llmhub.yaml also gets a `defaults` role for unknown role names."""
     generator: GeneratorSpec | None = None
-    """The LLM that helps choose (optional: without it, the rules choose)."""
+    """The LLM that helps choose (without it, the rules choose)."""
     resilience: ResilienceConfig | None = None
-    """Retries, backoff, fallbacks and circuit breaker for every role, copied into llmhub.yaml as written."""
+    """Retries, backoff, fallbacks and circuit breaker for every role, copied into llmhub.yaml as written
+    ([runtime.md](runtime.md#resilience))."""
     policy: PolicySpec | None = None
-    """Whether free tiers and preview ids may be picked (per role: `roles.<name>.policy`)."""
+    """`{free_tiers: false, previews: false}`: whether free tiers and preview ids may be picked (see below; per role:
+    `roles.<name>.policy`)."""
     environments: dict[EnvName, dict[str, Any]] = Field(default_factory=dict)
-    """Per-environment overlays merged over this file by `llmhub generate --env NAME` (same shape)."""
+    """Per-environment overlays merged over this file by `llmhub generate --env NAME`, same shape as this file."""
