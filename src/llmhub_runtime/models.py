@@ -167,7 +167,7 @@ Seconds = Annotated[float, Field(gt=0, le=3600)]
 class _Model(BaseModel):
     # allow_inf_nan=False: `timeout: .inf` or a price of `.nan` is a typo or an attack, never a setting.
     model_config = ConfigDict(
-        extra="forbid", validate_assignment=True, use_attribute_docstrings=True, allow_inf_nan=False
+        extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
     )
 
 

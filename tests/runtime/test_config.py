@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from llmhub_runtime import (
     ConfigError,
@@ -252,12 +253,18 @@ def test_find_config_path_nothing_found(tmp_path: Path) -> None:
         find_config_path(tmp_path)
 
 
-def test_models_are_mutable_and_revalidated() -> None:
+def test_models_are_frozen_and_a_change_is_a_validated_copy() -> None:
+    # A hub's config never changes under a call in flight: a change is a new, validated config.
     config = parse_config(VALID)
-    config.roles["llm.inference"].model = "gpt-4o"
-    assert config.roles["llm.inference"].model == "gpt-4o"
-    with pytest.raises(ValueError):
-        config.roles["llm.inference"].mode = "nonsense"  # type: ignore[assignment]  # an invalid mode on purpose
+    with pytest.raises(ValidationError, match="frozen"):
+        config.roles["llm.inference"].model = "gpt-4o"
+    data = config.model_dump()
+    data["roles"]["llm.inference"]["model"] = "gpt-4o"
+    changed = RuntimeConfig.model_validate(data)
+    assert changed.roles["llm.inference"].model == "gpt-4o" and config.roles["llm.inference"].model != "gpt-4o"
+    data["roles"]["llm.inference"]["mode"] = "nonsense"
+    with pytest.raises(ValidationError):
+        RuntimeConfig.model_validate(data)
 
 
 def test_json_schema_documents_fields() -> None:
