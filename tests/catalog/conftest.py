@@ -12,7 +12,7 @@ def mini_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def isolated_cache(tmp_path, monkeypatch):
+def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own empty catalog cache and no user overrides file."""
     monkeypatch.setenv("LLMHUB_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("LLMHUB_CATALOG_SOURCES", raising=False)

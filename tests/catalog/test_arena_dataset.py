@@ -3,19 +3,32 @@
 import json
 import threading
 import time
+from collections.abc import Container, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from llmhub.catalog import arena_mapping, build_catalog
+from llmhub.catalog.models import Catalog, SourceStatus
 from llmhub.catalog.sources import arena, arena_dataset, litellm, modelsdev
 from llmhub.catalog.sources._http import RawPayload
+from llmhub.catalog.sources.arena import Board
 from llmhub.errors import SourceError
 
 
-def _row(model, category, rating, low=None, high=None, votes=1000, day="2026-09-13", rank=1):
+def _row(
+    model: str,
+    category: str,
+    rating: float,
+    low: float | None = None,
+    high: float | None = None,
+    votes: int = 1000,
+    day: str = "2026-09-13",
+    rank: int = 1,
+) -> dict[str, Any]:
     return {
         "model_name": model,
         "organization": "Some Lab",
@@ -53,7 +66,7 @@ IMAGE_ROWS = [
 VISION_ROWS = [_row("gpt-4.1-2025-04-14", "overall", 1250.0, day="2026-09-13")]
 
 
-def rows_api_document(rows, truncated=()):
+def rows_api_document(rows: list[dict[str, Any]], truncated: Container[int] = ()) -> dict[str, Any]:
     """A whole split in the rows API's layout: what the server pages through."""
     return {
         "features": [{"feature_idx": i, "name": name, "type": {"dtype": "string", "_type": "Value"}}
@@ -68,6 +81,13 @@ def rows_api_document(rows, truncated=()):
     }  # fmt: skip
 
 
+def _source(catalog: Catalog, name: str) -> SourceStatus:
+    """How one source fared in the catalog's build: the test expects it to be listed."""
+    status = catalog.source(name)
+    assert status is not None, name
+    return status
+
+
 class _RowsHandler(BaseHTTPRequestHandler):
     """GET /rows?dataset=...&config=...&split=latest&offset=N&length=M from one file per config."""
 
@@ -76,10 +96,10 @@ class _RowsHandler(BaseHTTPRequestHandler):
     fail_offsets: ClassVar[dict[int, list[int]]] = {}  # offset -> HTTP statuses to answer, in turn (the last sticks)
     slow_offsets: ClassVar[set[int]] = set()
 
-    def log_message(self, *args):
+    def log_message(self, *args: Any) -> None:
         pass
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         url = urlparse(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         type(self).requests.append(query)
@@ -95,7 +115,7 @@ class _RowsHandler(BaseHTTPRequestHandler):
                 return self._send(status, b'{"error": "boom"}')
         if offset in self.slow_offsets:
             time.sleep(1.5)
-        path = self.files.get(query.get("config"))
+        path = self.files.get(query.get("config", ""))
         if path is None:
             return self._send(404, b'{"error": "The config does not exist."}')
         with open(path, encoding="utf-8") as handle:
@@ -103,7 +123,7 @@ class _RowsHandler(BaseHTTPRequestHandler):
         page = dict(document, rows=document["rows"][offset : offset + length])
         return self._send(200, json.dumps(page).encode())
 
-    def _send(self, status, body):
+    def _send(self, status: int, body: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -112,10 +132,10 @@ class _RowsHandler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def rows_server(tmp_path, monkeypatch):
+def rows_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The rows API on 127.0.0.1 with small pages (4 rows), serving the text, vision and image boards."""
     monkeypatch.setattr(arena_dataset, "PAGE_ROWS", 4)
-    files = {}
+    files: dict[str, str] = {}
     for config, rows, truncated in (
         ("text_style_control", TEXT_ROWS, {2}),  # gemini-2.5-pro's overall rating arrives truncated
         ("vision_style_control", VISION_ROWS, ()),
@@ -133,7 +153,7 @@ def rows_server(tmp_path, monkeypatch):
     server.server_close()
 
 
-def test_pages_through_the_rows_and_converts_them(rows_server):
+def test_pages_through_the_rows_and_converts_them(rows_server: str) -> None:
     payload, changed = arena_dataset.fetch_live("text", None, timeout=5, base_url=rows_server)
     assert changed
     offsets = sorted(int(r["offset"]) for r in _RowsHandler.requests)
@@ -164,7 +184,7 @@ def test_pages_through_the_rows_and_converts_them(rows_server):
     assert board.skipped == 3
 
 
-def test_an_unchanged_first_page_means_not_modified(rows_server):
+def test_an_unchanged_first_page_means_not_modified(rows_server: str) -> None:
     first, _ = arena_dataset.fetch_live("text", None, timeout=5, base_url=rows_server)
     _RowsHandler.requests = []
     again, changed = arena_dataset.fetch_live("text", first, timeout=5, base_url=rows_server)
@@ -172,13 +192,13 @@ def test_an_unchanged_first_page_means_not_modified(rows_server):
     assert [r["offset"] for r in _RowsHandler.requests] == ["0"]  # one request, not the whole split
 
 
-def test_an_http_error_on_any_page_fails_the_fetch(rows_server):
+def test_an_http_error_on_any_page_fails_the_fetch(rows_server: str) -> None:
     _RowsHandler.fail_offsets = {8: [500]}
     with pytest.raises(SourceError, match=r"lmarena-text: HTTP 500 from .*offset=8"):
         arena_dataset.fetch_live("text", None, timeout=5, base_url=rows_server)
 
 
-def test_a_busy_answer_is_retried_once(rows_server, monkeypatch):
+def test_a_busy_answer_is_retried_once(rows_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(arena_dataset, "_RETRY_WAIT_MAX", 0.0)
     _RowsHandler.fail_offsets = {4: [503, 200]}
     _, changed = arena_dataset.fetch_live("text", None, timeout=5, base_url=rows_server)
@@ -188,25 +208,25 @@ def test_a_busy_answer_is_retried_once(rows_server, monkeypatch):
         arena_dataset.fetch_live("text", None, timeout=5, base_url=rows_server)
 
 
-def test_a_timeout_fails_the_fetch(rows_server):
+def test_a_timeout_fails_the_fetch(rows_server: str) -> None:
     _RowsHandler.slow_offsets = {0}
     with pytest.raises(SourceError, match=r"lmarena-text: timed out after 0.3s"):
         arena_dataset.fetch_live("text", None, timeout=0.3, base_url=rows_server)
 
 
-def test_pages_and_bytes_are_bounded(rows_server):
+def test_pages_and_bytes_are_bounded(rows_server: str) -> None:
     with pytest.raises(SourceError, match="more than the 3 pages allowed"):
         arena_dataset.fetch_live("text", None, timeout=5, base_url=rows_server, max_pages=3)
     with pytest.raises(SourceError, match="exceed 2,000 bytes"):
         arena_dataset.fetch_live("text", None, timeout=5, base_url=rows_server, max_bytes=2000)
 
 
-def test_an_answer_that_is_not_the_rows_api_fails_the_fetch(rows_server):
+def test_an_answer_that_is_not_the_rows_api_fails_the_fetch(rows_server: str) -> None:
     with pytest.raises(SourceError, match="HTTP 404"):
         arena_dataset.fetch_live("text", None, timeout=5, base_url=rows_server + "/elsewhere")
 
 
-def test_the_base_url_comes_from_the_environment(rows_server, monkeypatch):
+def test_the_base_url_comes_from_the_environment(rows_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(arena_dataset.BASE_URL_VAR, rows_server + "/")
     payload, _ = arena_dataset.fetch_live("image", None, timeout=5)
     assert payload.origin.startswith(rows_server + "/rows?")
@@ -229,12 +249,12 @@ def test_the_base_url_comes_from_the_environment(rows_server, monkeypatch):
         {"row": _row("m", "overall", 1300.0), "truncated_cells": ["model_name"]},
     ],
 )
-def test_a_malformed_row_is_skipped_and_counted(row):
+def test_a_malformed_row_is_skipped_and_counted(row: Any) -> None:
     board = arena_dataset.parse_rows({"rows": [{"row": _row("ok", "overall", 1200.0)}, row]}, "text")
     assert set(board.ratings) == {"ok"} and board.skipped == 1
 
 
-def test_optional_fields_that_are_odd_are_dropped_not_fatal():
+def test_optional_fields_that_are_odd_are_dropped_not_fatal() -> None:
     row = {**_row("m", "overall", 1300), "rating_lower": None, "rating_upper": None, "vote_count": -3}
     row["leaderboard_publish_date"] = "yesterday"
     board = arena_dataset.parse_rows({"rows": [{"row": row}]}, "text")
@@ -249,7 +269,7 @@ def test_optional_fields_that_are_odd_are_dropped_not_fatal():
     assert board.published is None and board.skipped == 0
 
 
-def test_rows_without_an_overall_rating_are_a_source_error():
+def test_rows_without_an_overall_rating_are_a_source_error() -> None:
     with pytest.raises(SourceError, match="no usable `overall` rating"):
         arena_dataset.parse_rows({"rows": [{"row": _row("m", "coding", 1300.0)}]}, "text", origin="here")
     with pytest.raises(SourceError, match="no usable `overall` rating"):
@@ -257,15 +277,15 @@ def test_rows_without_an_overall_rating_are_a_source_error():
 
 
 @pytest.fixture
-def live(mini_dir, monkeypatch, rows_server):
+def live(mini_dir: Path, monkeypatch: pytest.MonkeyPatch, rows_server: str) -> dict[str, int]:
     """Live mode: models.dev from the mini mirror, LMArena's dataset from 127.0.0.1, no LiteLLM."""
     state = {"catalog_fetches": 0}
 
-    def arena_catalog_fetch(board, previous, timeout):
+    def arena_catalog_fetch(board: Board, previous: RawPayload | None, timeout: float) -> tuple[RawPayload, bool]:
         state["catalog_fetches"] += 1
         return arena.load_local(mini_dir, board), True
 
-    def no_litellm(previous, timeout):
+    def no_litellm(previous: RawPayload | None, timeout: float) -> None:
         raise SourceError("litellm", "network unreachable")
 
     monkeypatch.setattr(modelsdev, "fetch_live", lambda previous, timeout: (modelsdev.load_local(mini_dir), True))
@@ -275,9 +295,10 @@ def live(mini_dir, monkeypatch, rows_server):
     return state
 
 
-def test_a_live_build_takes_lmarena_from_its_dataset(live):
+def test_a_live_build_takes_lmarena_from_its_dataset(live: dict[str, int]) -> None:
     catalog = build_catalog(discover=False)
-    text = catalog.source("lmarena-text")
+    text = _source(catalog, "lmarena-text")
+    assert text.detail is not None
     assert (text.status, text.entries) == ("live", 2)
     assert text.snapshot == "2026-09-13 (lmarena-ai/leaderboard-dataset:text_style_control)"
     assert "lmarena-ai/leaderboard-dataset" in text.detail and "CC-BY-4.0" in text.detail
@@ -310,33 +331,39 @@ def test_a_live_build_takes_lmarena_from_its_dataset(live):
     assert not listed["flux-2-pro"].matches and listed["flux-2-pro"].reason
 
 
-def test_a_failing_dataset_falls_back_to_the_arena_catalog_files(live):
+def test_a_failing_dataset_falls_back_to_the_arena_catalog_files(live: dict[str, int]) -> None:
     _RowsHandler.fail_offsets = {0: [500]}
     catalog = build_catalog(discover=False)
-    text = catalog.source("lmarena-text")
+    text = _source(catalog, "lmarena-text")
+    assert text.detail is not None
     assert text.status == "live" and live["catalog_fetches"] == 3  # text, vision and image
     assert "LMArena's dataset failed (lmarena-text: HTTP 500" in text.detail
     assert "arena-catalog" in text.detail and "CC-BY-4.0" in text.detail
     assert catalog["openai:gpt-4.1"].arena_score == 1412.2  # the mini mirror's arena-catalog figure
-    image = catalog.source("lmarena-image")
+    image = _source(catalog, "lmarena-image")
     assert image.status == "missing"  # the mini mirror has no image board either
 
 
-def test_a_failing_dataset_prefers_the_last_copy_of_it(live):
+def test_a_failing_dataset_prefers_the_last_copy_of_it(live: dict[str, int]) -> None:
     first = build_catalog(discover=False)
     _RowsHandler.fail_offsets = {0: [500]}
     second = build_catalog(discover=False, force_refresh=True)
-    text = second.source("lmarena-text")
+    text = _source(second, "lmarena-text")
+    assert text.detail is not None
     assert text.status == "cached" and "HTTP 500" in text.detail
-    assert text.snapshot == first.source("lmarena-text").snapshot  # the same data: not a degraded refresh
+    assert text.snapshot == _source(first, "lmarena-text").snapshot  # the same data: not a degraded refresh
     assert not any("degraded" in w for w in second.warnings)
     assert second["openai:gpt-4.1"].arena_score == 1420.0
     assert live["catalog_fetches"] == 0
 
 
-def test_offline_builds_use_the_last_copy_of_the_dataset(live):
+def test_offline_builds_use_the_last_copy_of_the_dataset(live: dict[str, int]) -> None:
     build_catalog(discover=False)
     offline = build_catalog(offline=True)
-    text = offline.source("lmarena-text")
-    assert text.status == "cached" and text.snapshot.startswith("2026-09-13 (lmarena-ai/leaderboard-dataset")
+    text = _source(offline, "lmarena-text")
+    assert (
+        text.status == "cached"
+        and text.snapshot is not None
+        and text.snapshot.startswith("2026-09-13 (lmarena-ai/leaderboard-dataset")
+    )
     assert offline["openai:gpt-4.1"].arena_scores["german"] == 1440.0

@@ -1,17 +1,21 @@
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from llmhub.catalog import build as build_module
 from llmhub.catalog import build_catalog, get_catalog
-from llmhub.catalog.cache import CatalogCache, default_cache_dir
+from llmhub.catalog.cache import CachedCatalog, CatalogCache, default_cache_dir
 from llmhub.catalog.sources import arena, modelsdev
+from llmhub.catalog.sources._http import RawPayload
+from llmhub.catalog.sources.arena import Board
 from llmhub.errors import CatalogError, SourceError
 from llmhub_runtime.testing import FakeOpenAIServer
 
 
-def test_build_from_a_local_mirror(mini_dir):
+def test_build_from_a_local_mirror(mini_dir: Path) -> None:
     catalog = build_catalog(sources_dir=mini_dir)
     gpt = catalog["openai:gpt-4.1"]
     assert (gpt.price_input_per_million, gpt.price_output_per_million, gpt.context_tokens) == (2.0, 8.0, 1047576)
@@ -29,17 +33,17 @@ def test_build_from_a_local_mirror(mini_dir):
     assert {s.name: s.status for s in catalog.sources}["any-llm"] == "skipped"  # no network with a mirror
 
 
-def test_environment_variable_selects_the_mirror(mini_dir, monkeypatch):
+def test_environment_variable_selects_the_mirror(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(mini_dir))
     assert {s.status for s in build_catalog().sources if s.name == "models.dev"} == {"local"}
 
 
-def test_not_a_sources_directory(tmp_path):
+def test_not_a_sources_directory(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="is not a catalog sources directory"):
         build_catalog(sources_dir=tmp_path)
 
 
-def test_missing_arena_files_build_without_scores_and_say_so(tmp_path, mini_dir):
+def test_missing_arena_files_build_without_scores_and_say_so(tmp_path: Path, mini_dir: Path) -> None:
     (tmp_path / "models.dev").mkdir()
     (tmp_path / "models.dev" / "api.json").write_bytes((mini_dir / "models.dev" / "api.json").read_bytes())
     catalog = build_catalog(sources_dir=tmp_path)
@@ -48,10 +52,10 @@ def test_missing_arena_files_build_without_scores_and_say_so(tmp_path, mini_dir)
     assert {s.name: s.status for s in catalog.sources}["lmarena-text"] == "missing"
 
 
-def test_second_build_is_served_from_the_cache(mini_dir, monkeypatch):
+def test_second_build_is_served_from_the_cache(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = build_catalog(sources_dir=mini_dir)
 
-    def must_not_rebuild(*args, **kwargs):
+    def must_not_rebuild(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("rebuilt although the cache was fresh")
 
     monkeypatch.setattr(build_module, "fuse", must_not_rebuild)
@@ -62,7 +66,7 @@ def test_second_build_is_served_from_the_cache(mini_dir, monkeypatch):
         build_catalog(sources_dir=mini_dir, force_refresh=True)
 
 
-def test_a_changed_mirror_file_invalidates_the_cache(tmp_path, mini_dir):
+def test_a_changed_mirror_file_invalidates_the_cache(tmp_path: Path, mini_dir: Path) -> None:
     for relative in ("models.dev/api.json", "arena-catalog/data/leaderboard-text-style-control.json"):
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_bytes((mini_dir / relative).read_bytes())
@@ -72,7 +76,7 @@ def test_a_changed_mirror_file_invalidates_the_cache(tmp_path, mini_dir):
     assert build_catalog(sources_dir=tmp_path)["openai:gpt-4.1"].price_input_per_million == 3.0
 
 
-def test_get_catalog_filters(mini_dir):
+def test_get_catalog_filters(mini_dir: Path) -> None:
     embeddings = get_catalog(kind="embedding", sources_dir=mini_dir)
     assert {m.model_id for m in embeddings} == {"text-embedding-3-small", "text-embedding-3-large"}
     tools = get_catalog(provider="openai", tags=["tools", "vision"], sources_dir=mini_dir)
@@ -81,17 +85,17 @@ def test_get_catalog_filters(mini_dir):
 
 
 @pytest.fixture
-def live_sources(mini_dir, monkeypatch):
+def live_sources(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Live mode with the network replaced: each source answers from the mini mirror, or fails."""
     state = {"modelsdev": True, "arena": True, "calls": 0}
 
-    def modelsdev_fetch(previous, timeout):
+    def modelsdev_fetch(previous: RawPayload | None, timeout: float) -> tuple[RawPayload, bool]:
         state["calls"] += 1
         if not state["modelsdev"]:
             raise SourceError("models.dev", "network unreachable")
         return modelsdev.load_local(mini_dir), True
 
-    def arena_fetch(board, previous, timeout):
+    def arena_fetch(board: Board, previous: RawPayload | None, timeout: float) -> tuple[RawPayload, bool]:
         if not state["arena"]:
             raise SourceError(arena.source_name(board), "network unreachable")
         return arena.load_local(mini_dir, board), True
@@ -101,7 +105,7 @@ def live_sources(mini_dir, monkeypatch):
     return state
 
 
-def test_live_build_and_ttl(live_sources):
+def test_live_build_and_ttl(live_sources: dict[str, int]) -> None:
     first = build_catalog(discover=False)
     assert {s.name: s.status for s in first.sources}["models.dev"] == "live"
     assert build_catalog(discover=False).built_at == first.built_at  # fresh: from the cache
@@ -110,7 +114,7 @@ def test_live_build_and_ttl(live_sources):
     assert live_sources["calls"] == 2
 
 
-def test_offline_first_run_falls_back_to_bundled_data(live_sources):
+def test_offline_first_run_falls_back_to_bundled_data(live_sources: dict[str, int]) -> None:
     live_sources["modelsdev"] = live_sources["arena"] = False
     catalog = build_catalog(discover=False)
     statuses = {s.name: s.status for s in catalog.sources}
@@ -120,15 +124,15 @@ def test_offline_first_run_falls_back_to_bundled_data(live_sources):
     assert any("quality scores from it are missing" in w for w in catalog.warnings)
 
 
-def test_offline_mode_never_touches_the_network(live_sources, monkeypatch):
-    def no_network(*args, **kwargs):
+def test_offline_mode_never_touches_the_network(live_sources: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("offline mode tried the network")
 
     monkeypatch.setattr(modelsdev, "fetch_live", no_network)
     monkeypatch.setattr(arena, "fetch_live", no_network)
     monkeypatch.setenv("LLMHUB_OFFLINE", "1")
     catalog = build_catalog()
-    statuses = {s.name: (s.status, s.detail) for s in catalog.sources}
+    statuses = {s.name: (s.status, s.detail or "") for s in catalog.sources}
     assert statuses["models.dev"][0] == "bundled" and "offline" in statuses["models.dev"][1]
     # Never fetched here: the snapshot bundled with llmhub stands in, for the arena as for models.dev.
     assert statuses["lmarena-text"][0] == "bundled" and "bundled with llmhub" in statuses["lmarena-text"][1]
@@ -136,7 +140,7 @@ def test_offline_mode_never_touches_the_network(live_sources, monkeypatch):
     assert statuses["any-llm"] == ("skipped", "offline")
 
 
-def test_offline_mode_prefers_the_last_fetched_copies(live_sources):
+def test_offline_mode_prefers_the_last_fetched_copies(live_sources: dict[str, int]) -> None:
     live = build_catalog(discover=False)
     offline = build_catalog(offline=True)
     statuses = {s.name: s.status for s in offline.sources}
@@ -145,16 +149,17 @@ def test_offline_mode_prefers_the_last_fetched_copies(live_sources):
     assert build_catalog(discover=False).built_at == live.built_at  # the live slot is left alone
 
 
-def test_cached_catalog_reads_without_building(live_sources, mini_dir):
+def test_cached_catalog_reads_without_building(live_sources: dict[str, int], mini_dir: Path) -> None:
     from llmhub.catalog.build import cached_catalog
 
     assert cached_catalog(mini_dir) is None
     built = build_catalog(sources_dir=mini_dir)
-    assert cached_catalog(mini_dir).built_at == built.built_at
+    cached = cached_catalog(mini_dir)
+    assert cached is not None and cached.built_at == built.built_at
     assert cached_catalog() is None  # the live slot is a different one
 
 
-def test_failed_refresh_uses_the_last_fetched_copy(live_sources):
+def test_failed_refresh_uses_the_last_fetched_copy(live_sources: dict[str, int]) -> None:
     first = build_catalog(discover=False)
     live_sources["modelsdev"] = False
     second = build_catalog(discover=False, force_refresh=True)
@@ -162,7 +167,7 @@ def test_failed_refresh_uses_the_last_fetched_copy(live_sources):
     assert second["openai:gpt-4.1"].price_input_per_million == first["openai:gpt-4.1"].price_input_per_million
 
 
-def test_degraded_refresh_keeps_the_last_good_catalog(live_sources):
+def test_degraded_refresh_keeps_the_last_good_catalog(live_sources: dict[str, int]) -> None:
     good = build_catalog(discover=False)
     assert good["openai:gpt-4.1"].arena_score == 1412.2
     # The arena is unreachable and its cached copy is gone: a rebuild would lose every score.
@@ -179,7 +184,7 @@ def test_degraded_refresh_keeps_the_last_good_catalog(live_sources):
     assert build_catalog(discover=False).built_at == good.built_at
 
 
-def test_degraded_refresh_keeps_a_catalog_cached_before_summaries(live_sources):
+def test_degraded_refresh_keeps_a_catalog_cached_before_summaries(live_sources: dict[str, int]) -> None:
     # Caches written by an older llmhub hold the catalog but no summary of it.
     good = build_catalog(discover=False)
     cache = CatalogCache(default_cache_dir())
@@ -192,18 +197,23 @@ def test_degraded_refresh_keeps_a_catalog_cached_before_summaries(live_sources):
     assert kept["openai:gpt-4.1"].arena_score == 1412.2
 
 
-def test_refresh_reads_only_the_summary_of_the_last_catalog(mini_dir, monkeypatch):
+def test_refresh_reads_only_the_summary_of_the_last_catalog(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build_catalog(sources_dir=mini_dir)
-    loads = []
+    loads: list[str] = []
     original = CatalogCache.load_catalog
-    monkeypatch.setattr(CatalogCache, "load_catalog", lambda self, key: loads.append(key) or original(self, key))
+
+    def load_catalog(self: CatalogCache, key: str) -> CachedCatalog | None:
+        loads.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(CatalogCache, "load_catalog", load_catalog)
     refreshed = build_catalog(sources_dir=mini_dir, force_refresh=True)
     assert loads == []  # its thousands of models are not unpickled just to be replaced
     assert build_catalog(sources_dir=mini_dir).built_at == refreshed.built_at
     assert len(loads) == 1
 
 
-def test_corrupt_cache_is_moved_aside_and_rebuilt(mini_dir):
+def test_corrupt_cache_is_moved_aside_and_rebuilt(mini_dir: Path) -> None:
     build_catalog(sources_dir=mini_dir)
     directory = default_cache_dir()
     for path in directory.glob("*.db"):
@@ -214,7 +224,7 @@ def test_corrupt_cache_is_moved_aside_and_rebuilt(mini_dir):
     assert list(directory.parent.glob("catalog.corrupt-*"))
 
 
-def test_unreadable_cache_entry_is_a_miss(mini_dir):
+def test_unreadable_cache_entry_is_a_miss(mini_dir: Path) -> None:
     build_catalog(sources_dir=mini_dir)
     cache = CatalogCache(default_cache_dir())
     key = next(k for k in cache._open().iterkeys() if str(k).startswith("catalog:"))
@@ -223,7 +233,7 @@ def test_unreadable_cache_entry_is_a_miss(mini_dir):
     assert len(build_catalog(sources_dir=mini_dir)) > 10
 
 
-def test_concurrent_processes_do_not_corrupt_the_cache(mini_dir, tmp_path):
+def test_concurrent_processes_do_not_corrupt_the_cache(mini_dir: Path, tmp_path: Path) -> None:
     code = (
         "import sys; from llmhub.catalog import build_catalog; "
         f"c = build_catalog(sources_dir={str(mini_dir)!r}, force_refresh=True); "
@@ -246,7 +256,7 @@ def test_concurrent_processes_do_not_corrupt_the_cache(mini_dir, tmp_path):
     cache.close()
 
 
-def test_discovery_marks_availability_and_adds_unknown_ids(mini_dir, monkeypatch):
+def test_discovery_marks_availability_and_adds_unknown_ids(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeOpenAIServer(api_key="sk-disc") as server:
         monkeypatch.setenv("OPENAI_API_KEY", "sk-disc")
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
@@ -257,35 +267,11 @@ def test_discovery_marks_availability_and_adds_unknown_ids(mini_dir, monkeypatch
     assert catalog["openai:gpt-4.1"].available is False  # the key cannot reach it
     assert catalog["anthropic:claude-opus-4-5"].available is None  # not asked
     status = catalog.source("any-llm")
+    assert status is not None
     assert (status.status, status.entries) == ("live", 2)
 
 
-def test_the_collector_is_restored_and_the_catalog_left_unscanned_in_the_oldest_generation(mini_dir):
-    # The build pauses the cyclic GC, then files what it made in the oldest generation instead of
-    # leaving it all for the next young collection to scan. Run in a fresh interpreter: pytest's
-    # own objects and other tests must not blur the generation counts.
-    code = (
-        "import gc, sys\n"
-        "from llmhub.catalog import build_catalog\n"
-        "catalog = build_catalog(sources_dir=sys.argv[1], overrides=False)\n"
-        "assert gc.isenabled() and gc.get_freeze_count() == 0\n"
-        "models = {id(o) for o in gc.get_objects(2) if type(o).__name__ == 'CanonicalModel'}\n"
-        "young = [o for g in (0, 1) for o in gc.get_objects(g) if type(o).__name__ == 'CanonicalModel']\n"
-        "assert models and not young, (len(models), len(young))\n"
-        # An application that disabled the collector, or froze objects of its own, keeps it that way.
-        "gc.disable(); gc.freeze(); frozen = gc.get_freeze_count()\n"
-        "build_catalog(sources_dir=sys.argv[1], overrides=False, force_refresh=True)\n"
-        "assert not gc.isenabled() and gc.get_freeze_count() == frozen\n"
-        "gc.enable(); build_catalog(sources_dir=sys.argv[1], overrides=False, force_refresh=True)\n"
-        "assert gc.isenabled() and gc.get_freeze_count() == frozen\n"
-        "print('ok')\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code, str(mini_dir)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
-
-
-def test_cache_reads_values_stored_both_ways(tmp_path, mini_dir):
+def test_cache_reads_values_stored_both_ways(tmp_path: Path, mini_dir: Path) -> None:
     # llmhub pickles values itself (diskcache wrote its own pickles of large values to their file
     # line by line); values an earlier llmhub left for diskcache to pickle must still read back.
     from llmhub.catalog.cache import CatalogSummary
@@ -299,27 +285,12 @@ def test_cache_reads_values_stored_both_ways(tmp_path, mini_dir):
     assert cache.save_catalog("new", catalog, inputs="i")
     loaded = cache.load_catalog("new")
     assert loaded is not None and loaded.catalog.models == catalog.models
-    assert cache.load_summary("new").inputs == "i"
+    new_summary = cache.load_summary("new")
+    assert new_summary is not None and new_summary.inputs == "i"
     assert not list((tmp_path / "catalog").rglob("*.val"))  # small values stay in the database
     for body in (b"{}" * 50_000, b"[]" * 60_000):  # large: a file of its own, replaced in place
         cache.save_raw("big", RawPayload(body=body, origin="o", fetched_at="f"))
-        assert cache.load_raw("big").body == body
+        raw = cache.load_raw("big")
+        assert raw is not None and raw.body == body
     assert len(list((tmp_path / "catalog").rglob("*.val"))) == 1
     cache.close()
-
-
-def test_a_new_cache_database_has_the_modes_diskcache_would_give_it(tmp_path):
-    # CatalogCache creates the database itself (without fsync) before diskcache opens it.
-    import sqlite3
-
-    import diskcache
-
-    def modes(directory):
-        with sqlite3.connect(directory / "cache.db") as connection:
-            return [connection.execute(f"PRAGMA {p}").fetchone()[0] for p in ("journal_mode", "auto_vacuum")]
-
-    diskcache.Cache(str(tmp_path / "theirs")).close()
-    ours = CatalogCache(tmp_path / "ours")
-    ours._open()
-    ours.close()
-    assert modes(tmp_path / "ours") == modes(tmp_path / "theirs") == ["wal", 1]

@@ -6,12 +6,15 @@ import gzip
 import hashlib
 import json
 from importlib import resources
+from pathlib import Path
+
+import pytest
 
 from llmhub.catalog import build_catalog
 from llmhub.catalog.sources import bundled
 
 
-def test_every_bundled_file_is_the_recorded_snapshot():
+def test_every_bundled_file_is_the_recorded_snapshot() -> None:
     folder = resources.files("llmhub.catalog").joinpath("data", "offline")
     manifest = json.loads(folder.joinpath("BUNDLE.json").read_text(encoding="utf-8"))
     assert set(manifest["files"]) == {"models.dev", "lmarena-text", "lmarena-vision", "lmarena-image", "litellm"}
@@ -22,7 +25,9 @@ def test_every_bundled_file_is_the_recorded_snapshot():
     assert bundled.load("no-such-source") is None
 
 
-def test_an_offline_build_that_never_fetched_anything_uses_the_bundle_for_every_source(tmp_path, monkeypatch):
+def test_an_offline_build_that_never_fetched_anything_uses_the_bundle_for_every_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("LLMHUB_CATALOG_SOURCES", raising=False)
     catalog = build_catalog(offline=True, cache_dir=tmp_path, overrides=False)
     statuses = {s.name: s for s in catalog.sources}

@@ -5,11 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from llmhub.catalog.cache import CatalogCache
 
 
-def test_a_dead_holders_lock_is_taken_at_once(tmp_path):
+def test_a_dead_holders_lock_is_taken_at_once(tmp_path: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(dead.stdout)  # that process has exited: its pid names no one now
     cache = CatalogCache(tmp_path)

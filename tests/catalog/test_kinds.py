@@ -40,11 +40,11 @@ from llmhub.catalog.kinds import ModelKind, infer_kind
         ("qwen-image-edit", "qwen", ["image", "text"], ["image"], ModelKind.image_edit),
     ],
 )
-def test_infer_kind(model_id, family, inputs, outputs, kind):
+def test_infer_kind(model_id: str, family: str | None, inputs: list[str], outputs: list[str], kind: ModelKind) -> None:
     assert infer_kind(model_id, family, inputs, outputs) is kind
 
 
-def test_id_patterns_are_regular_expressions_and_plain_ones_substrings(monkeypatch):
+def test_id_patterns_are_regular_expressions_and_plain_ones_substrings(monkeypatch: pytest.MonkeyPatch) -> None:
     # Plain-text patterns are tested as substrings (quicker); the rest must still work as regexes.
     from llmhub.catalog import kinds
 

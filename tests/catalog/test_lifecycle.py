@@ -7,11 +7,13 @@ import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from llmhub.catalog import build_catalog
 from llmhub.catalog.lifecycle import litellm_model_id
+from llmhub.catalog.models import Catalog, SourceStatus
 from llmhub.catalog.overrides import load_overrides
 from llmhub.catalog.sources import arena, arena_dataset, litellm, modelsdev
 from llmhub.catalog.sources._http import RawPayload
@@ -45,7 +47,14 @@ LITELLM = {
 }
 
 
-def _mirror(tmp_path: Path, mini_dir: Path, *, litellm_data=LITELLM, indent=4, image_board=None) -> Path:
+def _mirror(
+    tmp_path: Path,
+    mini_dir: Path,
+    *,
+    litellm_data: Any = LITELLM,
+    indent: int | None = 4,
+    image_board: dict[str, Any] | None = None,
+) -> Path:
     """The mini mirror plus a LiteLLM file (and optionally a text-to-image board)."""
     directory = tmp_path / "mirror"
     shutil.copytree(mini_dir, directory)
@@ -57,8 +66,15 @@ def _mirror(tmp_path: Path, mini_dir: Path, *, litellm_data=LITELLM, indent=4, i
     return directory
 
 
-def _payload(data, indent=4) -> RawPayload:
+def _payload(data: Any, indent: int | None = 4) -> RawPayload:
     return RawPayload(body=json.dumps(data, indent=indent).encode(), origin="test", fetched_at="now")
+
+
+def _source(catalog: Catalog, name: str) -> SourceStatus:
+    """How one source fared in the catalog's build: the test expects it to be listed."""
+    status = catalog.source(name)
+    assert status is not None, name
+    return status
 
 
 @pytest.mark.parametrize(
@@ -79,12 +95,12 @@ def _payload(data, indent=4) -> RawPayload:
         ("meta-llama/Llama-3-8b", "openrouter", "meta-llama/Llama-3-8b"),  # another lab's prefix stays
     ],
 )
-def test_litellm_keys_lose_only_their_routing_prefix(key, provider, expected):
+def test_litellm_keys_lose_only_their_routing_prefix(key: str, provider: str, expected: str) -> None:
     assert litellm_model_id(key, provider) == expected
 
 
 @pytest.mark.parametrize("indent", [4, 2, None])
-def test_litellm_parse_reads_only_lifecycle_entries_in_any_layout(indent):
+def test_litellm_parse_reads_only_lifecycle_entries_in_any_layout(indent: int | None) -> None:
     facts = litellm.parse(_payload(LITELLM, indent))
     by_key = {e.key: e for e in facts.entries}
     assert set(by_key) == {
@@ -96,7 +112,7 @@ def test_litellm_parse_reads_only_lifecycle_entries_in_any_layout(indent):
     assert facts.invalid == 2  # "someday" is not a date; "orphan" has no provider
 
 
-def test_the_quick_scan_gives_the_full_parse_result_or_steps_aside():
+def test_the_quick_scan_gives_the_full_parse_result_or_steps_aside() -> None:
     body = json.dumps(LITELLM, indent=4).encode()
     assert litellm._scan(body) is not None
     quick = litellm.parse(RawPayload(body=body, origin="t", fetched_at="f"))
@@ -110,19 +126,25 @@ def test_the_quick_scan_gives_the_full_parse_result_or_steps_aside():
     assert litellm.parse(_payload(escaped)).entries[-1] == litellm.LifecycleEntry("weird", "openai", "2027-01-01")
 
 
-def test_litellm_that_is_not_json_is_a_source_error():
+def test_litellm_that_is_not_json_is_a_source_error() -> None:
     with pytest.raises(SourceError, match=r"litellm: .*not valid JSON"):
         litellm.parse(RawPayload(body=b"<html>", origin="o", fetched_at="f"))
     with pytest.raises(SourceError, match="expected an object"):
         litellm.parse(RawPayload(body=b"[1, 2]", origin="o", fetched_at="f"))
 
 
-def test_a_build_takes_lifecycle_facts_from_litellm(tmp_path, mini_dir):
+def test_a_build_takes_lifecycle_facts_from_litellm(tmp_path: Path, mini_dir: Path) -> None:
     catalog = build_catalog(sources_dir=_mirror(tmp_path, mini_dir), today=date(2026, 4, 1))
     gpt = catalog["openai:gpt-4.1"]
     assert (gpt.deprecation_date, gpt.successor, gpt.deprecated) == ("2027-01-15", "gpt-5", False)
-    status = catalog.source("litellm")
-    assert status.status == "local" and status.entries == 8 and status.snapshot.startswith("sha256:")
+    status = _source(catalog, "litellm")
+    assert status.detail is not None
+    assert (
+        status.status == "local"
+        and status.entries == 8
+        and status.snapshot is not None
+        and status.snapshot.startswith("sha256:")
+    )
     assert gpt.source_of("lifecycle") == {
         "source": "litellm",
         "snapshot": status.snapshot,
@@ -144,20 +166,20 @@ def test_a_build_takes_lifecycle_facts_from_litellm(tmp_path, mini_dir):
     assert "left out (entries disagree)" in status.detail
 
 
-def test_a_deprecation_date_that_has_passed_marks_the_model_deprecated(tmp_path, mini_dir):
+def test_a_deprecation_date_that_has_passed_marks_the_model_deprecated(tmp_path: Path, mini_dir: Path) -> None:
     directory = _mirror(tmp_path, mini_dir)
     catalog = build_catalog(sources_dir=directory, today=date(2026, 5, 1))  # on the day itself
     gemini = catalog["gemini:gemini-2.5-pro"]
     assert gemini.deprecated and "deprecated" in gemini.tags
     assert gemini.status is None  # models.dev's own status is left as models.dev gave it
     assert not catalog["openai:gpt-4.1"].deprecated
-    assert "1 past their date marked deprecated" in catalog.source("litellm").detail
+    assert "1 past their date marked deprecated" in (_source(catalog, "litellm").detail or "")
     # The build's day is an input: another day builds again instead of reusing the cached catalog.
     later = build_catalog(sources_dir=directory, today=date(2027, 2, 1))
     assert later.built_at >= catalog.built_at and later["openai:gpt-4.1"].deprecated
 
 
-def test_the_users_overrides_keep_their_word_on_deprecation(tmp_path, mini_dir):
+def test_the_users_overrides_keep_their_word_on_deprecation(tmp_path: Path, mini_dir: Path) -> None:
     overrides_file = tmp_path / "overrides.yaml"
     overrides_file.write_text(
         "version: 1\nmodels:\n  - provider: gemini\n    model_id: gemini-2.5-pro\n    deprecated: false\n"
@@ -169,7 +191,7 @@ def test_the_users_overrides_keep_their_word_on_deprecation(tmp_path, mini_dir):
     assert gemini.deprecation_date == "2026-05-01" and not gemini.deprecated
 
 
-def test_models_dev_lifecycle_facts_are_kept(tmp_path, mini_dir):
+def test_models_dev_lifecycle_facts_are_kept(tmp_path: Path, mini_dir: Path) -> None:
     directory = _mirror(tmp_path, mini_dir)
     api = json.loads((directory / modelsdev.LOCAL_PATH).read_text())
     assert api["anthropic"]["models"]["claude-3-opus-20240229"]["status"] == "deprecated"
@@ -177,17 +199,18 @@ def test_models_dev_lifecycle_facts_are_kept(tmp_path, mini_dir):
     assert catalog["anthropic:claude-3-opus-20240229"].deprecated  # models.dev's status stands
 
 
-def test_a_mirror_without_litellm_has_no_lifecycle_facts_and_says_nothing(mini_dir):
+def test_a_mirror_without_litellm_has_no_lifecycle_facts_and_says_nothing(mini_dir: Path) -> None:
     catalog = build_catalog(sources_dir=mini_dir)
     assert catalog.source("litellm") is None
     assert all(m.deprecation_date is None and m.successor is None for m in catalog)
 
 
-def test_an_unreadable_litellm_file_is_reported_not_fatal(tmp_path, mini_dir):
+def test_an_unreadable_litellm_file_is_reported_not_fatal(tmp_path: Path, mini_dir: Path) -> None:
     directory = _mirror(tmp_path, mini_dir)
     (directory / litellm.LOCAL_PATH).write_text("{not json")
     catalog = build_catalog(sources_dir=directory)
-    status = catalog.source("litellm")
+    status = _source(catalog, "litellm")
+    assert status.detail is not None
     assert status.status == "failed" and "not valid JSON" in status.detail
     assert catalog["openai:gpt-4.1"].deprecation_date is None
 
@@ -202,21 +225,23 @@ IMAGE_BOARD = {
 }
 
 
-def test_the_text_to_image_board_scores_image_models_only(tmp_path, mini_dir):
+def test_the_text_to_image_board_scores_image_models_only(tmp_path: Path, mini_dir: Path) -> None:
     catalog = build_catalog(sources_dir=_mirror(tmp_path, mini_dir, litellm_data=None, image_board=IMAGE_BOARD))
     image = catalog["openai:gpt-image-1"]
     assert image.image_score == 1161.2 and image.arena_score is None and image.quality_tier is None
     assert image.source_of("image")["detail"] == "arena entry gpt-image-1 (exact match)"
     assert catalog["openai:gpt-4.1"].image_score is None  # a chat model never takes an image score
-    status = catalog.source("lmarena-image")
+    status = _source(catalog, "lmarena-image")
+    assert status.detail is not None
     assert (status.status, status.entries) == ("local", 3) and "CC-BY-4.0" in status.detail
-    entries = {e.arena_name: e for e in catalog.arena if e.board == "image"}
+    # ArenaMapping.board is typed "text" | "vision", but image board entries are listed too.
+    entries = {e.arena_name: e for e in catalog.arena if e.board == "image"}  # type: ignore[comparison-overlap]
     assert set(entries) == set(IMAGE_BOARD["full"])
     assert [m.model_id for m in entries["gpt-image-1"].matches] == ["gpt-image-1"]
     assert not entries["gpt-4.1"].matches
 
 
-def test_the_text_board_keeps_its_language_categories(tmp_path, mini_dir):
+def test_the_text_board_keeps_its_language_categories(tmp_path: Path, mini_dir: Path) -> None:
     directory = _mirror(tmp_path, mini_dir, litellm_data=None)
     path = directory / "arena-catalog" / "data" / arena.BOARDS["text"]
     board = json.loads(path.read_text())
@@ -235,10 +260,10 @@ def test_the_text_board_keeps_its_language_categories(tmp_path, mini_dir):
 class _FileHandler(BaseHTTPRequestHandler):
     body = b""
 
-    def log_message(self, *args):
+    def log_message(self, *args: Any) -> None:
         pass
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         if self.headers.get("If-None-Match") == '"v1"':
             self.send_response(304)
             self.end_headers()
@@ -250,7 +275,9 @@ class _FileHandler(BaseHTTPRequestHandler):
         self.wfile.write(self.body)
 
 
-def test_a_live_build_fetches_litellm_and_keeps_the_copy_for_offline_builds(mini_dir, monkeypatch):
+def test_a_live_build_fetches_litellm_and_keeps_the_copy_for_offline_builds(
+    mini_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _FileHandler.body = json.dumps(LITELLM, indent=4).encode()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FileHandler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
@@ -262,25 +289,25 @@ def test_a_live_build_fetches_litellm_and_keeps_the_copy_for_offline_builds(mini
         )
         monkeypatch.setenv(arena_dataset.BASE_URL_VAR, "http://127.0.0.1:9")  # nothing listens: the fallback is used
         live = build_catalog(discover=False, today=date(2026, 4, 1))
-        assert live.source("litellm").status == "live" and live["openai:gpt-4.1"].successor == "gpt-5"
+        assert _source(live, "litellm").status == "live" and live["openai:gpt-4.1"].successor == "gpt-5"
         again = build_catalog(discover=False, today=date(2026, 4, 1), force_refresh=True)
-        assert again.source("litellm").status == "not-modified"
+        assert _source(again, "litellm").status == "not-modified"
     finally:
         server.shutdown()
         server.server_close()
     offline = build_catalog(offline=True, today=date(2026, 4, 1))
-    assert offline.source("litellm").status == "cached"
+    assert _source(offline, "litellm").status == "cached"
     assert offline["openai:gpt-4.1"].deprecation_date == "2027-01-15"
 
 
-def test_a_live_build_without_litellm_goes_on(mini_dir, monkeypatch):
+def test_a_live_build_without_litellm_goes_on(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(modelsdev, "fetch_live", lambda previous, timeout: (modelsdev.load_local(mini_dir), True))
     monkeypatch.setattr(arena, "fetch_live", lambda board, previous, timeout: (arena.load_local(mini_dir, board), True))
     monkeypatch.setattr(litellm, "URL", "http://127.0.0.1:9/litellm.json")
     monkeypatch.setenv(arena_dataset.BASE_URL_VAR, "http://127.0.0.1:9")
     catalog = build_catalog(discover=False)
-    status = catalog.source("litellm")
-    assert status.status == "missing" and status.detail.startswith("no lifecycle facts:")
+    status = _source(catalog, "litellm")
+    assert status.status == "missing" and status.detail is not None and status.detail.startswith("no lifecycle facts:")
     assert catalog["openai:gpt-4.1"].arena_score == 1412.2
 
 
@@ -289,7 +316,8 @@ SNAPSHOTS = os.environ.get("LLMHUB_TEST_SNAPSHOTS")
 
 @pytest.mark.skipif(not SNAPSHOTS, reason="LLMHUB_TEST_SNAPSHOTS is not set")
 @pytest.mark.parametrize("generation", ["catalog-snapshots", "catalog-snapshots-2026-09"])
-def test_the_quick_scan_matches_a_full_parse_of_the_real_files(generation):
+def test_the_quick_scan_matches_a_full_parse_of_the_real_files(generation: str) -> None:
+    assert SNAPSHOTS is not None
     directory = Path(SNAPSHOTS).parent / generation
     if not (directory / litellm.LOCAL_PATH).is_file():
         pytest.skip(f"no {generation} next to LLMHUB_TEST_SNAPSHOTS")

@@ -2,10 +2,10 @@ from datetime import date
 
 import pytest
 
-from llmhub.catalog.mapper import ArenaOverrides, CatalogName, match_arena
+from llmhub.catalog.mapper import ArenaOverrides, CatalogName, MappingResult, match_arena
 
 
-def names(*entries):
+def names(*entries: str | tuple[str, date | None, date | None]) -> list[CatalogName]:
     """CatalogName rows from (model_id, release, last_updated) tuples."""
     out = []
     for index, entry in enumerate(entries):
@@ -14,7 +14,9 @@ def names(*entries):
     return out
 
 
-def chosen(arena, models, overrides=None):
+def chosen(
+    arena: list[str], models: list[CatalogName], overrides: ArenaOverrides | None = None
+) -> tuple[dict[str, tuple[str, str]], MappingResult]:
     result = match_arena(arena, models, overrides or ArenaOverrides())
     return {models[i].model_id: (m.arena_name, m.method) for i, m in result.chosen.items()}, result
 
@@ -71,7 +73,9 @@ D = date
         ),
     ],
 )
-def test_matches(arena, models, expected):
+def test_matches(
+    arena: list[str], models: list[str | tuple[str, date | None, date | None]], expected: dict[str, tuple[str, str]]
+) -> None:
     found, _ = chosen(arena, names(*models))
     assert found == expected
 
@@ -97,13 +101,13 @@ def test_matches(arena, models, expected):
         (["qwen3-32b"], "qwen3-30b-a3b"),
     ],
 )
-def test_precision_no_wrong_match(arena, model):
+def test_precision_no_wrong_match(arena: list[str], model: str | tuple[str, date | None, date | None]) -> None:
     found, result = chosen(arena, names(model))
     assert found == {}
     assert all(result.reasons.values())
 
 
-def test_overrides_match_and_never():
+def test_overrides_match_and_never() -> None:
     models = names(("gpt-4", D(2023, 11, 6), D(2024, 4, 9)), "gpt-4-0613", "gemini-pro")
     overrides = ArenaOverrides(match={"gpt-4-0613": ["gpt-4", "gpt-4-0613"]}, never={"gemini-pro": "old"})
     found, result = chosen(["gpt-4-0314", "gpt-4-0613", "gemini-pro"], models, overrides)
@@ -113,7 +117,7 @@ def test_overrides_match_and_never():
     assert result.reasons["gemini-pro"] == "never matched: old"
 
 
-def test_override_can_pin_one_catalog_model():
+def test_override_can_pin_one_catalog_model() -> None:
     models = names("gpt-4.1", "openai/gpt-4.1")
     result = match_arena(
         ["my-entry"],
@@ -124,7 +128,7 @@ def test_override_can_pin_one_catalog_model():
     assert list(result.chosen) == [0]
 
 
-def test_one_entry_many_models_and_many_entries_one_model():
+def test_one_entry_many_models_and_many_entries_one_model() -> None:
     models = names("gpt-5", "openai/gpt-5")
     found, result = chosen(["gpt-5", "gpt-5-high"], models)
     assert found == {"gpt-5": ("gpt-5", "exact"), "openai/gpt-5": ("gpt-5", "exact")}
@@ -133,7 +137,7 @@ def test_one_entry_many_models_and_many_entries_one_model():
     assert sorted(result.matches["gpt-5"]) == [0, 1]
 
 
-def test_unmatched_entries_say_why():
+def test_unmatched_entries_say_why() -> None:
     _, result = chosen(["vicuna-13b", "claude-opus-4-5-20251101-thinking-32k"], names("claude-opus-4-5-preview"))
     assert "no catalog model is named like it" in result.reasons["vicuna-13b"]
     assert "dates or variants differ" in result.reasons["claude-opus-4-5-20251101-thinking-32k"]

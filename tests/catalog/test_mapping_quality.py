@@ -177,8 +177,9 @@ def evaluate(snapshots: str | None, cache_root: Path) -> dict[str, Score | None]
             continue
         cache = cache_root / gen
         cache.mkdir(parents=True, exist_ok=True)
-        scores[gen] = score([label for label in labels if label.gen == gen], predict(sources, cache))
-        overall.add(scores[gen])
+        found = score([label for label in labels if label.gen == gen], predict(sources, cache))
+        scores[gen] = found
+        overall.add(found)
     scores["overall"] = overall
     return scores
 
@@ -192,11 +193,11 @@ needs_snapshots = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory) -> dict[str, Score | None]:
+def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Score | None]:
     return evaluate(SNAPSHOTS, tmp_path_factory.mktemp("mapping-quality"))
 
 
-def test_labelled_set_is_large_and_mixed():
+def test_labelled_set_is_large_and_mixed() -> None:
     labels = load_labels()
     assert len(labels) >= 220
     assert {label.gen for label in labels} == set(GENERATIONS)
@@ -210,7 +211,7 @@ def test_labelled_set_is_large_and_mixed():
 
 @needs_snapshots
 @pytest.mark.parametrize("gen", GENERATIONS)
-def test_precision_and_recall_per_generation(scores, gen):
+def test_precision_and_recall_per_generation(scores: dict[str, Score | None], gen: str) -> None:
     found = scores[gen]
     if found is None:
         pytest.skip(f"the {gen} snapshots are not next to LLMHUB_TEST_SNAPSHOTS")
@@ -220,7 +221,7 @@ def test_precision_and_recall_per_generation(scores, gen):
 
 
 @needs_snapshots
-def test_precision_and_recall_overall(scores):
+def test_precision_and_recall_overall(scores: dict[str, Score | None]) -> None:
     overall = scores["overall"]
     assert overall is not None and overall.entries > 0
     assert overall.precision >= MIN_PRECISION, (overall.precision, overall.wrong[:20])
@@ -232,7 +233,7 @@ def test_precision_and_recall_overall(scores):
 D = date
 
 
-def _matches(arena: list[str], models: list) -> dict[str, set[str]]:
+def _matches(arena: list[str], models: list[str | tuple[str, date | None, date | None]]) -> dict[str, set[str]]:
     """arena name -> model ids matched (at any level) for (id, release, updated) rows."""
     rows = []
     for index, entry in enumerate(models):
@@ -264,12 +265,12 @@ def _matches(arena: list[str], models: list) -> dict[str, set[str]]:
         ("gpt-3.5-turbo-instruct", "gpt 3 5 turbo instruct", None, set()),  # OpenAI's instruct is its own model
     ],
 )
-def test_name_rules(name, core, date, variants):
+def test_name_rules(name: str, core: str, date: str | None, variants: set[str]) -> None:
     key = parse_name(name)
     assert (" ".join(key.core), key.date, set(key.variants)) == (core, date, variants)
 
 
-def test_name_flags():
+def test_name_flags() -> None:
     assert parse_name("claude-opus-4-20250514-thinking-16k").budget
     assert not parse_name("deepseek-v3.1-thinking").budget
     assert parse_name("qwen3-next-80b-a3b-instruct").instruct
@@ -371,11 +372,13 @@ def test_name_flags():
         ),
     ],
 )
-def test_mapping_rules(arena, models, entry, expected):
+def test_mapping_rules(
+    arena: list[str], models: list[str | tuple[str, date | None, date | None]], entry: str, expected: set[str]
+) -> None:
     assert _matches(arena, models)[entry] == expected
 
 
-def test_doubtful_matches_are_told_apart():
+def test_doubtful_matches_are_told_apart() -> None:
     assert is_doubtful("gpt-5-high", "openai/gpt-5", describe_match("gpt-5-high", "openai/gpt-5").method)
     assert is_doubtful("claude-opus-4-5-20251101", "anthropic--claude-4.5-opus", "fuzzy")
     assert describe_match("llama-4-maverick-17b-128e-instruct", "llama-4-maverick").method == "partial"

@@ -38,14 +38,14 @@ from llmhub.catalog.names import base_id, parse_name
         ("magistral-medium-2506", "magistral medium", "2025-06", set()),
     ],
 )
-def test_parse_name(name, core, date, variants):
+def test_parse_name(name: str, core: str, date: str | None, variants: set[str]) -> None:
     key = parse_name(name)
     assert " ".join(key.core) == core
     assert key.date == date
     assert set(key.variants) == variants
 
 
-def test_preview_and_moving_alias_flags():
+def test_preview_and_moving_alias_flags() -> None:
     assert parse_name("o1-preview").prerelease
     assert not parse_name("o1").prerelease
     assert parse_name("gemini-pro-latest").moving
@@ -64,10 +64,10 @@ def test_preview_and_moving_alias_flags():
         ("some-unknown-model", None),
     ],
 )
-def test_lab(name, lab):
+def test_lab(name: str, lab: str | None) -> None:
     assert parse_name(name).lab == lab
 
 
-def test_base_id_strips_hosts():
+def test_base_id_strips_hosts() -> None:
     assert base_id("openrouter/openai/gpt-5") == "gpt-5"
     assert base_id("global.anthropic.claude-sonnet-4-5-20250929-v1:0") == "claude-sonnet-4-5-20250929-v1"

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from llmhub.catalog import build_catalog, load_overrides
@@ -24,7 +26,7 @@ arena:
 """
 
 
-def test_overrides_add_correct_and_pin(tmp_path, mini_dir):
+def test_overrides_add_correct_and_pin(tmp_path: Path, mini_dir: Path) -> None:
     path = tmp_path / "overrides.yaml"
     path.write_text(OVERRIDES)
     catalog = build_catalog(sources_dir=mini_dir, overrides=path)
@@ -45,10 +47,12 @@ def test_overrides_add_correct_and_pin(tmp_path, mini_dir):
     # Pinned despite the moving-alias rule; and a "never" entry scores nothing.
     assert catalog["gemini:gemini-pro-latest"].arena_id == "gemini-pro"
     assert catalog["openai:gpt-4.1-mini"].arena_id is None
-    assert catalog.source("overrides").snapshot.startswith("sha256:")
+    source = catalog.source("overrides")
+    assert source is not None and source.snapshot is not None
+    assert source.snapshot.startswith("sha256:")
 
 
-def test_overrides_rate_private_models(tmp_path, mini_dir):
+def test_overrides_rate_private_models(tmp_path: Path, mini_dir: Path) -> None:
     path = tmp_path / "overrides.yaml"
     path.write_text(
         "models:\n  - {provider: vllm, model_id: house-model, kind: chat, arena_score: 1390,"
@@ -60,7 +64,7 @@ def test_overrides_rate_private_models(tmp_path, mini_dir):
     assert model.source_of("quality")["source"] == "overrides"
 
 
-def test_overrides_change_invalidates_the_cache(tmp_path, mini_dir):
+def test_overrides_change_invalidates_the_cache(tmp_path: Path, mini_dir: Path) -> None:
     path = tmp_path / "overrides.yaml"
     path.write_text(OVERRIDES)
     assert build_catalog(sources_dir=mini_dir, overrides=path)["openai:gpt-4.1"].price_input_per_million == 1.8
@@ -85,7 +89,7 @@ def test_overrides_change_invalidates_the_cache(tmp_path, mini_dir):
         ("- a list\n", "expected a mapping with `models:` and/or `arena:`"),
     ],
 )
-def test_invalid_overrides_are_one_clear_error(tmp_path, text, message):
+def test_invalid_overrides_are_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "overrides.yaml"
     path.write_text(text)
     with pytest.raises(OverridesError) as info:
@@ -94,7 +98,7 @@ def test_invalid_overrides_are_one_clear_error(tmp_path, text, message):
     assert "\n" not in str(info.value)
 
 
-def test_overrides_file_lookup(tmp_path, monkeypatch):
+def test_overrides_file_lookup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert find_overrides_path() is None
     local = tmp_path / "llmhub.catalog-overrides.yaml"
     local.write_text("models: []\n")

@@ -3,7 +3,7 @@ import warnings
 from llmhub.catalog.providers import anyllm_name_for, provider_mappings
 
 
-def test_every_anyllm_provider_has_a_mapping_entry():
+def test_every_anyllm_provider_has_a_mapping_entry() -> None:
     from any_llm import AnyLLM
 
     with warnings.catch_warnings():
@@ -12,7 +12,7 @@ def test_every_anyllm_provider_has_a_mapping_entry():
     assert set(provider_mappings()) == supported
 
 
-def test_renamed_providers():
+def test_renamed_providers() -> None:
     assert anyllm_name_for("google") == "gemini"
     assert anyllm_name_for("alibaba") == "dashscope"
     assert anyllm_name_for("togetherai") == "together"
@@ -21,18 +21,18 @@ def test_renamed_providers():
     assert anyllm_name_for("vercel") is None  # kept in the catalog, not callable
 
 
-def test_mapped_modelsdev_ids_are_unique():
+def test_mapped_modelsdev_ids_are_unique() -> None:
     ids = [m.modelsdev for m in provider_mappings().values() if m.modelsdev]
     assert len(ids) == len(set(ids))
 
 
-def test_self_hosted_providers_explain_why_they_have_no_listing():
+def test_self_hosted_providers_explain_why_they_have_no_listing() -> None:
     for name in ("vllm", "ollama", "llamacpp"):
         mapping = provider_mappings()[name]
         assert mapping.modelsdev is None and mapping.note
 
 
-def test_key_variables_match_what_any_llm_reads():
+def test_key_variables_match_what_any_llm_reads() -> None:
     # The data stands in for any-llm at the commands that call no provider: it must say the same.
     from any_llm import AnyLLM
 

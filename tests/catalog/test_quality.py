@@ -6,7 +6,7 @@ import pytest
 
 from llmhub.catalog.kinds import ModelKind
 from llmhub.catalog.models import CanonicalModel
-from llmhub.catalog.quality import QualityIndex
+from llmhub.catalog.quality import Quality, QualityIndex
 
 
 def model(model_id: str, score: float | None, price: float | None, day: str, **facts: object) -> CanonicalModel:
@@ -59,32 +59,36 @@ def index() -> QualityIndex:
     return QualityIndex(models)
 
 
-def by_id(index: QualityIndex, model_id: str, categories: tuple[str, ...] = ()):
+def by_id(index: QualityIndex, model_id: str, categories: tuple[str, ...] = ()) -> Quality | None:
     found = next(m for m in index._models if m.model_id == model_id)
     return index.of(found, categories)
 
 
-def test_measured_models_keep_their_rating_and_interval(index):
+def test_measured_models_keep_their_rating_and_interval(index: QualityIndex) -> None:
     figure = by_id(index, "rated-3", ("coding",))
+    assert figure is not None
     assert (figure.value, figure.low, figure.high, figure.basis) == (1270, 1265, 1275, "measured")
     assert figure.describe() == "1270 measured (LMArena; coding; interval 1265-1275)"
 
 
-def test_a_task_without_a_rating_is_the_overall_shifted_by_the_learned_offset(index):
+def test_a_task_without_a_rating_is_the_overall_shifted_by_the_learned_offset(index: QualityIndex) -> None:
     figure = by_id(index, "opus-4", ("coding",))
+    assert figure is not None
     assert figure.basis == "measured"
     assert figure.value == 1490  # 1450 + the median coding gap (+40) over all rated models
     assert figure.category == "overall shifted to coding"
 
 
-def test_the_same_model_at_another_host_is_measured(index):
+def test_the_same_model_at_another_host_is_measured(index: QualityIndex) -> None:
     figure = by_id(index, "copy")
+    assert figure is not None
     assert figure.basis == "measured" and figure.value == 1450
     assert "the same model at p:opus-4" in figure.source
 
 
-def test_a_successor_at_the_same_price_inherits_with_a_wider_interval(index):
+def test_a_successor_at_the_same_price_inherits_with_a_wider_interval(index: QualityIndex) -> None:
     figure = by_id(index, "opus-5")
+    assert figure is not None
     assert figure.basis == "inherited" and figure.value == 1450
     assert figure.source == "from p:opus-4"
     assert figure.high - figure.low > 12 + 30  # the predecessor's interval, widened on each side
@@ -92,20 +96,21 @@ def test_a_successor_at_the_same_price_inherits_with_a_wider_interval(index):
 
 
 @pytest.mark.parametrize("model_id", ["opus-mini-5", "opus-cheap"])
-def test_other_sizes_and_cheaper_models_do_not_inherit(index, model_id):
+def test_other_sizes_and_cheaper_models_do_not_inherit(index: QualityIndex, model_id: str) -> None:
     figure = by_id(index, model_id)
     assert figure is not None and figure.basis == "estimated"
 
 
-def test_an_estimate_comes_from_the_whole_catalog_with_a_wide_interval_and_ranks_low(index):
+def test_an_estimate_comes_from_the_whole_catalog_with_a_wide_interval_and_ranks_low(index: QualityIndex) -> None:
     figure = by_id(index, "newcomer")
+    assert figure is not None
     assert figure.basis == "estimated"
     assert figure.high - figure.low > 40
     assert figure.rank_value == figure.low
     assert "a fit over 21 rated models" in figure.source  # 20 + opus-4 (the copy counts once)
 
 
-def test_the_same_model_gets_the_same_figure_whatever_else_is_around(index):
+def test_the_same_model_gets_the_same_figure_whatever_else_is_around(index: QualityIndex) -> None:
     # Estimates depend on the catalog, never on a role's pool: asking twice, or after other
     # models were asked about, gives the same figure.
     first = by_id(index, "newcomer", ("coding",))
@@ -113,16 +118,18 @@ def test_the_same_model_gets_the_same_figure_whatever_else_is_around(index):
     assert by_id(index, "newcomer", ("coding",)) == first
 
 
-def test_without_a_price_or_anything_to_inherit_quality_is_unknown(index):
+def test_without_a_price_or_anything_to_inherit_quality_is_unknown(index: QualityIndex) -> None:
     assert by_id(index, "mystery") is None
 
 
-def test_kinds_the_arena_does_not_rate_get_no_figure(index):
+def test_kinds_the_arena_does_not_rate_get_no_figure(index: QualityIndex) -> None:
     embed = model("embed", None, 0.02, "2025-01-01", kind=ModelKind.embedding)
     assert index.of(embed) is None
 
 
-def test_tiers_are_quintiles_of_measured_ratings(index):
+def test_tiers_are_quintiles_of_measured_ratings(index: QualityIndex) -> None:
     assert index.tier(1500) == 1
     assert index.tier(1100) == 5
-    assert index.tier(by_id(index, "opus-5").value) == 1  # an inherited figure is tiered like any other
+    figure = by_id(index, "opus-5")
+    assert figure is not None
+    assert index.tier(figure.value) == 1  # an inherited figure is tiered like any other

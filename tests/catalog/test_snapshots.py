@@ -3,10 +3,12 @@
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from llmhub.catalog import ModelKind, build_catalog
+from llmhub.catalog.models import Catalog
 
 SNAPSHOTS = os.environ.get("LLMHUB_TEST_SNAPSHOTS")
 pytestmark = pytest.mark.skipif(
@@ -15,24 +17,26 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory):
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     os.environ["LLMHUB_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     return build_catalog(sources_dir=SNAPSHOTS, overrides=False)
 
 
 @pytest.fixture(scope="module")
-def text_board():
+def text_board() -> Any:
+    assert SNAPSHOTS is not None
     return json.loads((Path(SNAPSHOTS) / "arena-catalog/data/leaderboard-text-style-control.json").read_text())
 
 
-def test_sizes(catalog):
+def test_sizes(catalog: Catalog) -> None:
     assert len(catalog) == 5276  # every provider-model entry of models.dev, callable or not
     assert 1000 < sum(m.callable for m in catalog) < 2000
     assert {s.name: s.status for s in catalog.sources}["models.dev"] == "local"
-    assert catalog.source("models.dev").snapshot == "2026-07-02 (f3fc692)"
+    source = catalog.source("models.dev")
+    assert source is not None and source.snapshot == "2026-07-02 (f3fc692)"
 
 
-def test_known_model_price_context_and_score(catalog, text_board):
+def test_known_model_price_context_and_score(catalog: Catalog, text_board: Any) -> None:
     gpt = catalog["openai:gpt-4.1"]
     assert (gpt.price_input_per_million, gpt.price_output_per_million) == (2.0, 8.0)
     assert gpt.context_tokens == 1047576
@@ -43,7 +47,7 @@ def test_known_model_price_context_and_score(catalog, text_board):
     assert catalog["gemini:gemini-2.5-pro"].arena_id == "gemini-2.5-pro"
 
 
-def test_every_arena_id_exists_in_the_arena_file(catalog, text_board):
+def test_every_arena_id_exists_in_the_arena_file(catalog: Catalog, text_board: Any) -> None:
     scored = [m for m in catalog if m.arena_id is not None]
     assert len(scored) > 1000
     assert {m.arena_id for m in scored} <= set(text_board["full"])
@@ -51,19 +55,19 @@ def test_every_arena_id_exists_in_the_arena_file(catalog, text_board):
         assert model.arena_score == round(text_board["full"][model.arena_id]["rating"], 2)
 
 
-def test_no_model_of_the_wrong_kind_in_a_tier(catalog):
+def test_no_model_of_the_wrong_kind_in_a_tier(catalog: Catalog) -> None:
     for model in catalog:
         if model.kind != ModelKind.chat:
             # The text arena ranks chat models only: nothing else may carry its score or tiers.
             assert model.arena_score is None and model.quality_tier is None, model.canonical_id
     embeddings = [m for m in catalog if m.kind == ModelKind.embedding and m.cost_tier is not None]
     # Embedding cost tiers are quintiles among embeddings: the cheapest embeddings are tier 1.
-    cheapest = min(m.blended_price_per_million for m in embeddings)
+    cheapest = min(price for m in embeddings if (price := m.blended_price_per_million) is not None)
     assert all(m.cost_tier == 1 for m in embeddings if m.blended_price_per_million == cheapest)
     assert {m.cost_tier for m in embeddings} == {1, 2, 3, 4, 5}
 
 
-def test_arena_mapping_listing(catalog, text_board):
+def test_arena_mapping_listing(catalog: Catalog, text_board: Any) -> None:
     listing = [e for e in catalog.arena if e.board == "text"]
     assert {e.arena_name for e in listing} == set(text_board["full"])
     matched = [e for e in listing if e.matches]

