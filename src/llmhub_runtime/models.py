@@ -17,9 +17,11 @@ from pydantic import (
     ConfigDict,
     Field,
     NonNegativeFloat,
+    ValidationInfo,
+    field_validator,
 )
 
-from .params import Params
+from .params import Params, check_mode_params
 
 __all__ = [
     "CircuitBreakerConfig",
@@ -166,9 +168,7 @@ Seconds = Annotated[float, Field(gt=0, le=3600)]
 
 class _Model(BaseModel):
     # allow_inf_nan=False: `timeout: .inf` or a price of `.nan` is a typo or an attack, never a setting.
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False)
 
 
 class LLMMode(StrEnum):
@@ -275,8 +275,29 @@ class ResilienceConfig(_Model):
     `max_retries` counts every request; providers whose SDK has no retry setting keep their behaviour."""
 
 
+def _params_for_mode(params: Any, info: ValidationInfo) -> Any:
+    """A role's params with the documented aliases renamed, checked for its mode (validated just before)."""
+    mode = info.data.get("mode", LLMMode.chat)
+    return check_mode_params(str(getattr(mode, "value", mode)), params) if isinstance(params, dict) else params
+
+
+def _fallback_params_for_mode(fallbacks: Any, info: ValidationInfo) -> Any:
+    """Each fallback's params, checked for the role's mode like the role's own."""
+    if not isinstance(fallbacks, list):
+        return fallbacks
+    return [
+        {**target, "params": _params_for_mode(target["params"], info)}
+        if isinstance(target, dict) and isinstance(target.get("params"), dict)
+        else target
+        for target in fallbacks
+    ]
+
+
 class RoleConfig(_Model):
     """What one role calls: a concrete provider and model, with its params and fallbacks."""
+
+    _check_params = field_validator("params", mode="before")(_params_for_mode)
+    _check_fallbacks = field_validator("fallbacks", mode="before")(_fallback_params_for_mode)
 
     provider: ProviderName
     """Provider name, a key of `providers`."""
@@ -303,6 +324,8 @@ class RoleConfig(_Model):
 
 class RoleDefaultsConfig(_Model):
     """Used for roles not listed in `roles`, and as the base params of roles of the same mode."""
+
+    _check_params = field_validator("params", mode="before")(_params_for_mode)
 
     provider: ProviderName | None = None
     """Provider for unknown roles (needs `model` too); without provider and model, unknown roles are an error."""

@@ -14,7 +14,15 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
-__all__ = ["KNOWN_PARAMS", "PARAM_RANGES", "Params", "check_params"]
+__all__ = [
+    "KNOWN_PARAMS",
+    "MODE_PARAMS",
+    "PARAM_ALIASES",
+    "PARAM_RANGES",
+    "Params",
+    "check_mode_params",
+    "check_params",
+]
 
 PARAM_RANGES: dict[str, tuple[type, float, float]] = {
     "temperature": (float, 0.0, 2.0),
@@ -41,6 +49,68 @@ KNOWN_PARAMS = frozenset(
     }
 )  # fmt: skip
 """Parameter names in common use: an unknown name close to one of these is a typo, refused at load."""
+
+
+_ANY_MODE = frozenset({"extra_body", "extra_headers", "user", "timeout"})
+_CHAT = frozenset(
+    {
+        "temperature", "top_p", "top_k", "presence_penalty", "frequency_penalty", "max_tokens",
+        "max_completion_tokens", "max_output_tokens", "n", "stop", "seed", "response_format", "tools",
+        "tool_choice", "parallel_tool_calls", "reasoning_effort", "logprobs", "top_logprobs", "logit_bias",
+        "stream_options", "metadata", "store", "modalities", "audio", "prediction", "service_tier", "thinking",
+        "response_modalities", "safety_settings", "verbosity",
+    }
+)  # fmt: skip
+_SPEECH = frozenset({"voice", "speed", "instructions", "response_format"})
+_TRANSCRIPTION = frozenset({"language", "prompt", "response_format", "temperature", "timestamp_granularities"})
+MODE_PARAMS: dict[str, frozenset[str]] = {
+    "chat": _CHAT | _ANY_MODE,
+    "embedding": frozenset({"dimensions", "encoding_format"}) | _ANY_MODE,
+    "image": frozenset({"n", "size", "quality", "style", "response_format", "background", "output_format"})
+    | frozenset({"output_compression", "moderation"})
+    | _ANY_MODE,
+    "speech": _SPEECH | _ANY_MODE,
+    "transcription": _TRANSCRIPTION | _ANY_MODE,
+    "audio": _SPEECH | _TRANSCRIPTION | _ANY_MODE,
+}
+"""What a role of each mode may set in a file's `params:` (per call, code may pass anything).
+
+Provider-specific parameters go under `extra_body`, which every mode takes."""
+
+_REFUSED_ELSEWHERE = frozenset({"api_key", "model", "provider", "api_base", "client_args", "messages"})
+"""Names the config loader refuses with its own message (where the setting belongs instead)."""
+
+PARAM_ALIASES = {"embedding_dim": "dimensions", "embedding_dimensions": "dimensions"}
+"""Names the original documents used -> the any-llm / OpenAI name they stand for."""
+
+
+def check_mode_params(mode: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """`params` with the documented aliases renamed (`embedding_dim` -> `dimensions`), checked for the mode.
+
+    Raises:
+        ValueError: a name a role of this mode does not take (with "did you mean"), or an alias given
+            together with the name it stands for.
+    """
+    allowed = MODE_PARAMS.get(mode)
+    renamed: dict[str, Any] = {}
+    for name, value in params.items():
+        target = PARAM_ALIASES.get(name, name)
+        if target != name and target in params:
+            raise ValueError(f"{name!r} and {target!r} are the same parameter: keep {target!r}")
+        renamed[target] = value
+    if allowed is None:
+        return renamed
+    for name in renamed:
+        if name in allowed or name in _REFUSED_ELSEWHERE:
+            continue
+        if name == "stream":
+            raise ValueError("'stream' is chosen per call (hub.stream(...) or stream=True), not in params")
+        close = difflib.get_close_matches(str(name), sorted(allowed), n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"unknown parameter {name!r}{hint} for a {mode} role; a provider-specific one goes under extra_body"
+        )
+    return renamed
 
 
 def check_params(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -46,7 +46,9 @@ def test_every_seed_example_loads_unchanged(path: Path) -> None:
     for name, role in raw["roles"].items():
         assert config.roles[name].provider == role["provider"]
         assert config.roles[name].model == role["model"]
-        assert config.roles[name].params == role.get("params", {})
+        # The seeds' `embedding_dim` is any-llm's (and OpenAI's) `dimensions`: the one name mapped.
+        expected = {("dimensions" if k == "embedding_dim" else k): v for k, v in role.get("params", {}).items()}
+        assert config.roles[name].params == expected
 
 
 def test_seed_fixtures_match_the_seeds_verbatim() -> None:
@@ -251,6 +253,30 @@ def test_find_config_path_dangling_llmhub_config(tmp_path: Path, monkeypatch: py
 def test_find_config_path_nothing_found(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no config found"):
         find_config_path(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("mode", "params", "message"),
+    [
+        ("chat", "{temperature: 0.2, voice: alloy}", "unknown parameter 'voice' for a chat role"),
+        ("embedding", "{temperature: 0.2}", "unknown parameter 'temperature' for a embedding role"),
+        ("embedding", "{dimension: 256}", "(did you mean 'dimensions'?)"),
+        ("speech", "{voice: alloy, size: 1024x1024}", "unknown parameter 'size' for a speech role"),
+        ("chat", "{stream: true}", "'stream' is chosen per call"),
+        ("embedding", "{embedding_dim: 8, dimensions: 8}", "'embedding_dim' and 'dimensions' are the same"),
+    ],
+)
+def test_params_are_checked_for_the_roles_mode(mode: str, params: str, message: str) -> None:
+    text = f"providers: {{openai: {{}}}}\nroles:\n  r: {{provider: openai, model: m, mode: {mode}, params: {params}}}\n"
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    assert message in str(info.value)
+    assert 'roles["r"].params' in str(info.value)  # names the field
+
+
+def test_provider_specific_params_go_under_extra_body() -> None:
+    text = "providers: {openai: {}}\nroles:\n  r: {provider: openai, model: m, params: {extra_body: {top_a: 1}}}\n"
+    assert parse_config(text).roles["r"].params == {"extra_body": {"top_a": 1}}
 
 
 def test_models_are_frozen_and_a_change_is_a_validated_copy() -> None:

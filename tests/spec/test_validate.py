@@ -168,3 +168,21 @@ def test_json_shape(tmp_path: Path) -> None:
     data = validate_spec(write(tmp_path, BAD), catalog=False).to_dict()
     assert data["valid"] is False
     assert {"severity", "source", "line", "field", "message"} <= set(data["errors"][0])
+
+
+def test_mode_params_are_checked_for_the_roles_kind(tmp_path: Path) -> None:
+    spec = tmp_path / "llmhub.spec.yaml"
+    spec.write_text(
+        "providers: {openai: {}}\n"
+        "roles:\n"
+        "  emb: {kind: embedding, mode_params: {embedding_dim: 256}}\n"
+        "  chat: {kind: tool, mode_params: {dimensions: 8}}\n"
+    )
+    result = validate_spec(spec, catalog=False)
+    assert not result.valid
+    (problem,) = result.errors
+    assert "unknown parameter 'dimensions'" in str(problem) and "for a chat role" in str(problem)
+    spec.write_text("providers: {openai: {}}\nroles:\n  emb: {kind: embedding, mode_params: {embedding_dim: 256}}\n")
+    loaded = validate_spec(spec, catalog=False)
+    assert loaded.valid and loaded.spec is not None
+    assert loaded.spec.roles["emb"].mode_params == {"dimensions": 256}  # the seeds' name, mapped

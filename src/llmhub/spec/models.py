@@ -18,6 +18,8 @@ from pydantic import (
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
+    ValidationInfo,
+    field_validator,
 )
 
 from llmhub_runtime.models import (
@@ -29,7 +31,7 @@ from llmhub_runtime.models import (
     Seconds,
     check_env_name,
 )
-from llmhub_runtime.params import Params
+from llmhub_runtime.params import Params, check_mode_params
 
 __all__ = [
     "Capability",
@@ -181,6 +183,14 @@ class RoleSpec(_Model):
     """This role's retry and circuit-breaker settings, copied into llmhub.yaml as written."""
     policy: PolicySpec | None = None
     """This role's overrides of `free_tiers` and `previews` (only the fields given)."""
+
+    @field_validator("mode_params", mode="before")
+    @classmethod
+    def _params_for_kind(cls, params: Any, info: ValidationInfo) -> Any:
+        # The runtime checks the same names for the mode this kind becomes (a tool role is a chat call).
+        kind = info.data.get("kind", RoleKind.chat)
+        mode = {"tool": "chat"}.get(str(kind), str(kind))
+        return check_mode_params(mode, params) if isinstance(params, dict) else params
 
 
 class SpecDefaults(_Model):
