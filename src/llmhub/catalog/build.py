@@ -32,7 +32,7 @@ from pathlib import Path
 
 from llmhub.catalog.cache import CatalogCache, default_cache_dir
 from llmhub.catalog.fuse import SCORE_CATEGORIES, FusionInput, fuse
-from llmhub.catalog.models import Catalog, SourceStatus
+from llmhub.catalog.models import CanonicalModel, Catalog, SourceStatus
 from llmhub.catalog.overrides import CatalogOverrides, find_overrides_path, load_overrides
 from llmhub.catalog.sources import anyllm as anyllm_source
 from llmhub.catalog.sources import arena, arena_dataset, bundled, litellm, modelsdev
@@ -247,6 +247,65 @@ def _build(
     read_ahead = _ReadAhead(_local_reads(directory)) if directory is not None else None
     live = _fetch_live(cache, timeout, report) if directory is None and not offline else None
 
+    md_models = _models_dev(directory, cache, live, report, statuses, warnings)
+    boards = _arena_boards(directory, cache, read_ahead, live, report, statuses, warnings)
+    lifecycle, lifecycle_status = _lifecycle(directory, cache, report, read_ahead, live)
+    if lifecycle_status is not None:
+        statuses.append(lifecycle_status)
+    if use_discovery:
+        discovery = _discover(timeout, report, statuses, warnings)
+    else:
+        discovery = None
+        detail = "offline" if offline else "discovery off"
+        statuses.append(SourceStatus(name=anyllm_source.NAME, status="skipped", detail=detail))
+    if user_overrides is not None:
+        statuses.append(
+            SourceStatus(
+                name="overrides",
+                status="local",
+                origin=user_overrides.source,
+                snapshot=user_overrides.digest,
+                entries=len(user_overrides.models) + len(user_overrides.arena),
+            )
+        )
+
+    report("fusion", "matching and deriving tiers")
+    models, listing, fuse_warnings, lifecycle_report = fuse(
+        FusionInput(
+            modelsdev=md_models,
+            text=boards.get("text"),
+            vision=boards.get("vision"),
+            image=boards.get("image"),
+            discovery=discovery,
+            overrides=user_overrides,
+            snapshots={s.name: s.snapshot for s in statuses},
+            lifecycle=lifecycle,
+            today=today,
+        )
+    )
+    warnings.extend(fuse_warnings)
+    if lifecycle_status is not None and lifecycle_report is not None:
+        lifecycle_status.detail = "; ".join(d for d in (lifecycle_status.detail, lifecycle_report.describe()) if d)
+    report("fusion", f"{len(models)} models")
+    return Catalog(
+        built_at=now_iso(),
+        models=models,
+        sources=statuses,
+        arena=listing,
+        warnings=warnings,
+        judged_on=today.isoformat() if today is not None else None,
+    )
+
+
+def _models_dev(
+    directory: Path | None,
+    cache: CatalogCache,
+    live: dict[str, tuple[RawPayload | None, SourceStatus]] | None,
+    report: Progress,
+    statuses: list[SourceStatus],
+    warnings: list[str],
+) -> list[CanonicalModel]:
+    """models.dev's models: from the mirror, the live fetch, else the last fetched or bundled copy."""
     report("models.dev", "loading")
     if directory is not None:
         md_payload, md_status = _local(directory, "models.dev", lambda: modelsdev.load_local(directory))
@@ -261,7 +320,19 @@ def _build(
     statuses.append(md_status)
     warnings.extend(md_warnings)
     report("models.dev", f"{md_status.status}: {len(md_models)} models")
+    return md_models
 
+
+def _arena_boards(
+    directory: Path | None,
+    cache: CatalogCache,
+    read_ahead: _ReadAhead | None,
+    live: dict[str, tuple[RawPayload | None, SourceStatus]] | None,
+    report: Progress,
+    statuses: list[SourceStatus],
+    warnings: list[str],
+) -> dict[str, arena.ArenaBoard | None]:
+    """Each LMArena board's ratings (None for a board whose data is missing or unreadable, with a warning)."""
     boards: dict[str, arena.ArenaBoard | None] = {}
     for board in arena.BOARDS:
         name = arena.source_name(board)
@@ -284,74 +355,30 @@ def _build(
         boards[board] = parsed
         statuses.append(status)
         report(name, f"{status.status}: {status.entries} entries")
+    return boards
 
-    lifecycle, lifecycle_status = _lifecycle(directory, cache, report, read_ahead, live)
-    if lifecycle_status is not None:
-        statuses.append(lifecycle_status)
 
-    discovery = None
-    if use_discovery:
-        report(anyllm_source.NAME, "asking providers with keys set")
-        discovery = anyllm_source.discover(timeout=timeout)
-        asked = len(discovery.models) + len(discovery.errors)
-        statuses.append(
-            SourceStatus(
-                name=anyllm_source.NAME,
-                status="live" if asked else "skipped",
-                snapshot=now_iso()[:10] if asked else None,
-                fetched_at=now_iso(),
-                entries=discovery.count,
-                detail=(
-                    "; ".join(f"{p}: {e}" for p, e in sorted(discovery.errors.items()))
-                    if discovery.errors
-                    else (None if asked else "no provider API key is set")
-                ),
-            )
-        )
-        warnings.extend(f"any-llm discovery: {p}: {e}" for p, e in sorted(discovery.errors.items()))
-        report(anyllm_source.NAME, f"{discovery.count} models from {len(discovery.models)} providers")
-    else:
-        detail = "offline" if offline else "discovery off"
-        statuses.append(SourceStatus(name=anyllm_source.NAME, status="skipped", detail=detail))
-
-    if user_overrides is not None:
-        statuses.append(
-            SourceStatus(
-                name="overrides",
-                status="local",
-                origin=user_overrides.source,
-                snapshot=user_overrides.digest,
-                entries=len(user_overrides.models) + len(user_overrides.arena),
-            )
-        )
-
-    report("fusion", "matching and deriving tiers")
-    snapshots = {s.name: s.snapshot for s in statuses}
-    models, listing, fuse_warnings, lifecycle_report = fuse(
-        FusionInput(
-            modelsdev=md_models,
-            text=boards.get("text"),
-            vision=boards.get("vision"),
-            image=boards.get("image"),
-            discovery=discovery,
-            overrides=user_overrides,
-            snapshots=snapshots,
-            lifecycle=lifecycle,
-            today=today,
+def _discover(
+    timeout: float, report: Progress, statuses: list[SourceStatus], warnings: list[str]
+) -> anyllm_source.Discovery:
+    """Which models the providers with keys set say they serve."""
+    report(anyllm_source.NAME, "asking providers with keys set")
+    discovery = anyllm_source.discover(timeout=timeout)
+    asked = len(discovery.models) + len(discovery.errors)
+    errors = "; ".join(f"{p}: {e}" for p, e in sorted(discovery.errors.items()))
+    statuses.append(
+        SourceStatus(
+            name=anyllm_source.NAME,
+            status="live" if asked else "skipped",
+            snapshot=now_iso()[:10] if asked else None,
+            fetched_at=now_iso(),
+            entries=discovery.count,
+            detail=errors or (None if asked else "no provider API key is set"),
         )
     )
-    warnings.extend(fuse_warnings)
-    if lifecycle_status is not None and lifecycle_report is not None:
-        lifecycle_status.detail = "; ".join(d for d in (lifecycle_status.detail, lifecycle_report.describe()) if d)
-    report("fusion", f"{len(models)} models")
-    return Catalog(
-        built_at=now_iso(),
-        models=models,
-        sources=statuses,
-        arena=listing,
-        warnings=warnings,
-        judged_on=today.isoformat() if today is not None else None,
-    )
+    warnings.extend(f"any-llm discovery: {p}: {e}" for p, e in sorted(discovery.errors.items()))
+    report(anyllm_source.NAME, f"{discovery.count} models from {len(discovery.models)} providers")
+    return discovery
 
 
 def _local(directory: Path | None, name: str, read: Callable[[], RawPayload]) -> tuple[RawPayload | None, SourceStatus]:
