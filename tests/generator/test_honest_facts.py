@@ -166,6 +166,15 @@ def test_keyed_only_uses_just_the_providers_whose_keys_are_set(rules: RuleSet, m
     assert any("left out anthropic (ANTHROPIC_API_KEY)" in w for w in result.warnings)
     everyone = generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog_with(), rules=rules, no_llm=True))
     assert any(pick.startswith("anthropic:") for pick in picks(everyone))  # without the option, it competes
+    # The same as a spec policy, for every run.
+    pinned = spec_with(
+        "  r: {description: Refactor code, preferences: {quality: high}}",
+        providers=providers,
+        extra="policy: {keyed_only: true}\n",
+    )
+    by_policy = generate_runtime_from_spec(pinned, GeneratorOptions(catalog=catalog_with(), rules=rules, no_llm=True))
+    assert all(pick.startswith("openai:") for pick in picks(by_policy))
+    assert any(w.startswith("policy.keyed_only: left out anthropic") for w in by_policy.warnings)
 
 
 def test_fallbacks_stay_within_the_price_ratio_of_the_primary(rules: RuleSet) -> None:

@@ -186,3 +186,12 @@ def test_mode_params_are_checked_for_the_roles_kind(tmp_path: Path) -> None:
     loaded = validate_spec(spec, catalog=False)
     assert loaded.valid and loaded.spec is not None
     assert loaded.spec.roles["emb"].mode_params == {"dimensions": 256}  # the seeds' name, mapped
+
+
+def test_keyed_only_is_spec_wide(tmp_path: Path) -> None:
+    spec = tmp_path / "llmhub.spec.yaml"
+    spec.write_text("providers: {openai: {}}\nroles:\n  r: {policy: {keyed_only: true}}\n")
+    (problem,) = validate_spec(spec, catalog=False).errors
+    assert "keyed_only is spec-wide" in str(problem) and "policy.keyed_only" in str(problem)
+    spec.write_text("providers: {openai: {}}\npolicy: {keyed_only: true}\nroles:\n  r: {}\n")
+    assert validate_spec(spec, catalog=False).valid

@@ -94,11 +94,13 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
     if options.env:
         spec = apply_environment(spec, options.env, source=options.spec_name)
     rules = options.rules if isinstance(options.rules, RuleSet) else load_rules(options.rules)
-    if options.keyed_only:
+    keyed_only = options.keyed_only or (spec.policy is not None and spec.policy.keyed_only)
+    if keyed_only:
         spec, unkeyed = _keyed_providers_only(spec, options.settings)
+        origin = "--keyed-only" if options.keyed_only else "policy.keyed_only"
         if unkeyed:
             warnings_before = [
-                f"--keyed-only: left out {', '.join(f'{p} ({v})' for p, v in unkeyed)}: their key variables are not "
+                f"{origin}: left out {', '.join(f'{p} ({v})' for p, v in unkeyed)}: their key variables are not "
                 "set here"
             ]
         else:

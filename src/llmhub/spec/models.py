@@ -122,6 +122,10 @@ class PolicySpec(_Model):
     previews: bool = False
     """Let preview and experimental ids and moving aliases (`-latest`) compete with the pinned id of the same model
     (without it they give way to it; with no pinned twin they may still be picked, at a small penalty)."""
+    keyed_only: bool = False
+    """Only providers whose key variable is set where `generate` runs (or that need none, like a self-hosted
+    server): the others are left out, with a warning naming them (`generate --keyed-only` does it for one run).
+    Spec-wide: set it in the top-level `policy`."""
 
 
 class SpecProviderConfig(_Model):

@@ -337,6 +337,9 @@ def _check_role_settings(spec: SpecConfig, name: str, role: RoleSpec, checker: _
     loc: Loc = ("roles", name)
     if role.preferences.providers:
         _check_allowed(spec, role.preferences.providers, (*loc, "preferences", "providers"), checker)
+    if role.policy is not None and role.policy.keyed_only:
+        checker.error((*loc, "policy", "keyed_only"), "keyed_only is spec-wide; set it in the top-level policy")
+        return False
     if role.force_provider is not None:
         config = spec.providers.get(role.force_provider)
         if config is None:
