@@ -78,12 +78,43 @@ def _declared_key_variables(files: tuple[tuple[str, int, int], ...]) -> frozense
 def line(text: str = "") -> None:
     """Print a line to stdout (suppressed by --quiet)."""
     if not options.quiet:
-        typer.echo(escape_control(text, keep_newlines=True))
+        typer.echo(_fit(escape_control(text, keep_newlines=True)))
 
 
 def result(text: str = "") -> None:
     """Print a line that is the command's answer (a test reply, a failed check): kept under --quiet."""
-    typer.echo(escape_control(text, keep_newlines=True))
+    typer.echo(_fit(escape_control(text, keep_newlines=True)))
+
+
+def _fit(text: str) -> str:
+    """On a terminal, long lines wrapped at word boundaries to its width, continuation lines indented.
+
+    Piped output is left as is: one line per fact is what grep and cut want. Ids are never broken
+    (no hyphen or long-word breaking), so a model id too long for the terminal stays whole.
+    """
+    if not is_terminal():
+        return text
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns, 40)
+    fitted = []
+    for raw in text.split("\n"):
+        if len(raw) <= width:
+            fitted.append(raw)
+            continue
+        indent = raw[: len(raw) - len(raw.lstrip())]
+        fitted.append(
+            textwrap.fill(
+                raw.strip(),
+                width=width,
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(fitted)
 
 
 def emit_json(data: Any) -> None:
@@ -128,27 +159,56 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | No
     from rich.table import Table
 
     rendered = Table(title=title, show_lines=False, header_style="bold")
-    for header in headers:
-        rendered.add_column(header, overflow="fold")
+    for index, header in enumerate(headers):
+        # The first column names the row (a model id, a role): kept whole, the others wrap around it.
+        rendered.add_column(header, overflow="fold", no_wrap=index == 0)
     for row in rows:
         rendered.add_row(*("" if cell is None else escape_control(str(cell)) for cell in row))
     Console().print(rendered)
 
 
 @contextmanager
-def progress(title: str) -> Iterator[Any]:
-    """A live status line on a terminal; silent when piped. Yields `update(source, message)`."""
+def progress(title: str, total: int | None = None) -> Iterator[Any]:
+    """Live progress on a terminal (stderr); silent when piped or --quiet. Yields `update(source, message)`.
+
+    With a `total` (roles to call, say) a progress bar that advances on every message but "calling" /
+    "loading"; without one a status line, each finished step printed under it as a plain line.
+    """
     if options.quiet or not is_terminal():
         yield lambda source, message: None
         return
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console(stderr=True)
-    with console.status(title) as status:
+    if total is not None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task(escape(title), total=total)
+
+            def advance(source: str, message: str) -> None:
+                shown = escape(escape_control(f"{source}: {message}"))
+                bar.update(task, description=f"{escape(title)} {shown}")
+                if not _under_way(message):
+                    bar.advance(task)
+
+            yield advance
+        return
+    with console.status(escape(title)) as status:
 
         def update(source: str, message: str) -> None:
-            status.update(f"{title} [bold]{source}[/]: {message}")
-            if message != "loading":
-                console.log(f"{source}: {message}")
+            shown = escape_control(f"{source}: {message}")
+            status.update(f"{escape(title)} {escape(shown)}")
+            if not _under_way(message):
+                # Finished steps only, as plain lines: no log timestamps or source file names.
+                console.print(f"  {shown}", markup=False, highlight=False)
 
         yield update
+
+
+def _under_way(message: str) -> bool:
+    """A step starting ("loading", "calling", "asking providers..."), not one finished."""
+    first = message.split(" ", 1)[0]
+    return first.endswith("ing") and first.isalpha()

@@ -38,11 +38,13 @@ def test(
     """
     from llmhub.project import locate
     from llmhub.role_calls import call_roles
+    from llmhub.runtime_files import load_runtime
     from llmhub_runtime.errors import UnknownRoleError
 
     path = locate(config=config, env=env, settings=options.settings).runtime
     try:
-        with out.progress("Testing roles") as show:
+        total = len(dict.fromkeys(role)) if role else len(load_runtime(path).roles)
+        with out.progress("Testing roles", total=total) as show:
             results = call_roles(path, role, prompt=prompt, max_tokens=max_tokens, progress=show)
     except UnknownRoleError as exc:
         hint = f" (did you mean {exc.suggestion!r}?)" if exc.suggestion else ""
