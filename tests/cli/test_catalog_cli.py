@@ -57,9 +57,23 @@ def test_show_filters(args: list[str], expected: set[str]) -> None:
 def test_show_table_and_limit() -> None:
     result = run("catalog", "show", "--limit", "2", "--details")
     lines = result.stdout.splitlines()
-    assert lines[0].split("\t")[:3] == ["model", "kind", "quality"]
+    assert lines[0].split("\t")[:4] == ["model", "kind", "arena", "$ in/out per M"]  # quality beside price
     assert len([line for line in lines if line.startswith(("openai:", "gemini:", "anthropic:", "openrouter:"))]) == 2
     assert "(2 of " in result.output
+
+
+def test_show_lists_measured_models_first_and_unknown_prices_last() -> None:
+    rows = [line.split("\t") for line in run("catalog", "show", "--limit", "0").stdout.splitlines()[1:]]
+    rows = [row for row in rows if len(row) >= 4]
+    ratings = [row[2] for row in rows]
+    first_unrated = ratings.index("unrated")
+    assert first_unrated > 0 and all(r != "unrated" for r in ratings[:first_unrated])
+    assert all(r == "unrated" for r in ratings[first_unrated:])  # every measured model comes first
+    measured = [float(r) for r in ratings[:first_unrated]]
+    assert measured == sorted(measured, reverse=True)
+    unrated_prices = [row[3] for row in rows[first_unrated:]]
+    if "-" in unrated_prices:  # unknown prices come after every known one
+        assert all(p == "-" for p in unrated_prices[unrated_prices.index("-") :])
 
 
 def test_show_hides_uncallable_unless_all() -> None:

@@ -64,11 +64,17 @@ def select_models(
 
 
 def _rank(model: CanonicalModel) -> tuple[Any, ...]:
+    """The `show` order: measured models first, best first; then unrated ones, cheapest first.
+
+    Free tiers and unknown prices come last: nothing known of a model is no reason to list it first.
+    """
+    price = model.blended_price_per_million
     return (
-        model.quality_tier or 9,
+        model.arena_score is None,
         -(model.arena_score or 0.0),
-        model.cost_tier or 9,
-        model.blended_price_per_million if model.blended_price_per_million is not None else float("inf"),
+        model.free_tier,
+        price is None,
+        price if price is not None else 0.0,
         model.canonical_id,
     )
 

@@ -25,7 +25,7 @@ def catalog_show(
     include_all: Annotated[
         bool, typer.Option("--all", help="Include models of providers any-llm cannot call.")
     ] = False,
-    details: Annotated[bool, typer.Option("--details", help="More columns: arena score, context, tags.")] = False,
+    details: Annotated[bool, typer.Option("--details", help="More columns: context, tags.")] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Rows in a table (0: all). JSON lists all.")] = (
         _DEFAULT_LIMIT
     ),
@@ -38,14 +38,16 @@ def catalog_show(
         out.emit_json([m.to_dict() for m in ordered])
         return
     shown = ordered if limit == 0 else ordered[:limit]
-    headers = ["model", "kind", "quality", "cost", "$ in/out per M"]
+    # Quality and price side by side: the arena rating (or "unrated") next to what a million tokens cost.
+    headers = ["model", "kind", "arena", "$ in/out per M", "quality tier", "cost tier"]
     if details:
-        headers += ["arena", "context", "tags"]
+        headers += ["context", "tags"]
     rows = []
     for m in shown:
-        row: list[Any] = [m.canonical_id, str(m.kind), _tier(m.quality_tier), _tier(m.cost_tier), _prices(m)]
+        rating = f"{m.arena_score:.0f}" if m.arena_score is not None else "unrated"
+        row: list[Any] = [m.canonical_id, str(m.kind), rating, _prices(m), _tier(m.quality_tier), _tier(m.cost_tier)]
         if details:
-            row += [f"{m.arena_score:.0f}" if m.arena_score else "", _tokens(m.context_tokens), ", ".join(m.tags)]
+            row += [_tokens(m.context_tokens), ", ".join(m.tags)]
         rows.append(row)
     out.table(headers, rows)
     if len(shown) < len(ordered):
