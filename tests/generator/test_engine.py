@@ -142,6 +142,7 @@ def test_no_candidate_names_the_constraint_that_removed_the_last_ones(catalog: C
     assert "role 'r'" in message
     assert "`open weights only`" in message
     assert "removed by" in message and "Relax that constraint" in message
+    assert "llmhub.catalog-overrides.yaml" in message and "force_model" in message  # the ways out
 
 
 def test_no_candidate_counts_the_other_failing_roles(catalog: Catalog, rules: RuleSet) -> None:

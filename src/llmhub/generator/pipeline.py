@@ -322,7 +322,9 @@ def _no_candidate_message(needs: RoleNeeds, cut: Any) -> str:
     examples = f" (e.g. {', '.join(cut.examples)})" if cut.examples else ""
     return (
         f"role {needs.role!r}: no model satisfies every constraint; the last {cut.removed} candidates were "
-        f"removed by `{cut.constraint}`{examples}. Relax that constraint in the spec, or enable more providers"
+        f"removed by `{cut.constraint}`{examples}. Relax that constraint in the spec, or enable more providers; "
+        "for a private or self-hosted model, describe it in llmhub.catalog-overrides.yaml beside the spec, or "
+        "name it with force_provider and force_model"
     )
 
 
