@@ -135,9 +135,10 @@ def _register() -> None:
     from llmhub.cli.doctor import doctor
     from llmhub.cli.env import app as env_app
     from llmhub.cli.generate import generate
-    from llmhub.cli.init import init, setup
+    from llmhub.cli.init import init
     from llmhub.cli.runtime import app as runtime_app
     from llmhub.cli.schema import schema
+    from llmhub.cli.setup import setup
     from llmhub.cli.spec import app as spec_app
     from llmhub.cli.test import test
 
