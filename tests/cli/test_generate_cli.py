@@ -111,7 +111,7 @@ def test_changes_need_force_when_nobody_can_answer(project: Path) -> None:
 
 
 def test_interactive_confirmation(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("llmhub.cli.generate._interactive", lambda: True)
+    monkeypatch.setattr("llmhub.cli.review._interactive", lambda: True)
     assert run("generate", "--no-llm").exit_code == 0
     before = (project / "llmhub.yaml").read_text()
     (project / "llmhub.spec.yaml").write_text(SPEC.replace("{quality: high}", "{quality: low, cost: low}"))
@@ -291,7 +291,7 @@ def test_schema_rejects_unknown_names(project: Path) -> None:
 
 
 def test_json_mode_keeps_stdout_pure_and_never_prompts(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("llmhub.cli.generate._interactive", lambda: True)
+    monkeypatch.setattr("llmhub.cli.review._interactive", lambda: True)
     assert run("generate", "--no-llm").exit_code == 0
     (project / "llmhub.spec.yaml").write_text(SPEC.replace("{quality: high}", "{quality: low, cost: low}"))
     refused = run("generate", "--no-llm", "--json")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from llmhub.cli import _output as out
 from llmhub.cli._options import EnvOption, RulesOption, SourcesOption, SpecOption
 from llmhub.cli._state import options
-from llmhub.plan import GenerationPlan
+from llmhub.cli.review import explain_all, review, summary
 
 
 def generate(
@@ -77,75 +76,23 @@ def generate(
             out.emit_json({**report, "written": False, "text": plan.text})
             return
         typer.echo(plan.text, nl=False)
-        _explain(result, explain)
+        explain_all(result, explain)
         return
 
     if plan.up_to_date:
         if as_json:
             out.emit_json({**report, "written": False, "up_to_date": True})
             return
-        _summary(result, explain)
+        summary(result, explain)
         out.line(f"{target} is up to date")
         return
 
     if plan.previous_text is not None and not force:
-        _review(plan, as_json)
+        review(plan, as_json)
     backup = apply_plan(plan)
     if as_json:
         out.emit_json({**report, "written": True, "backup": str(backup) if backup else None})
         return
-    _summary(result, explain)
+    summary(result, explain)
     kept = f" (previous version kept in {backup})" if backup else ""
     out.line(f"Wrote {target}{kept}")
-
-
-def _review(plan: GenerationPlan, as_json: bool) -> None:
-    """Show what would change and ask; refuse when nobody can answer (or stdout is JSON for a program)."""
-    target, changes, previous_problem = plan.target, plan.changes, plan.previous_problem
-    # With --json, stdout carries only the JSON: the review goes to stderr.
-    say = (lambda text: typer.echo(text, err=True)) if as_json else out.line
-    if previous_problem is not None:
-        say(f"{target} is not a valid llmhub.yaml ({previous_problem}); it will be replaced (a backup is kept)")
-    elif changes:
-        say(f"Role changes in {target}:")
-        for change in changes:
-            say(f"  {change}")
-    else:
-        say(f"No role changes in {target}; only its header or metadata differ")
-    if not plan.needs_review:
-        return  # nothing a reviewer needs to approve
-    if as_json or not _interactive():
-        out.error_line(
-            f"{target} exists and would change; rerun with --force to overwrite it, or --dry-run to see the result"
-        )
-        raise typer.Exit(1)
-    if not typer.confirm(f"Write {target}?", default=True):
-        out.line("Nothing written.")
-        raise typer.Exit(0)
-
-
-def _interactive() -> bool:
-    """Whether someone can answer a question (stdin is a terminal)."""
-    return sys.stdin.isatty()
-
-
-def _summary(result: Any, explain: bool) -> None:
-    if explain:
-        _explain(result, True)
-        return
-    for name, explanation in result.explanations.items():
-        role = result.runtime.roles[name]
-        fallbacks = ", ".join(f"{f.provider}:{f.model}" for f in role.fallbacks)
-        out.line(
-            f"{name}: {role.provider}:{role.model}"
-            + (f" (fallbacks: {fallbacks})" if fallbacks else "")
-            + f" [{explanation.decided_by}]"
-        )
-
-
-def _explain(result: Any, explain: bool) -> None:
-    if not explain:
-        return
-    for explanation in result.explanations.values():
-        out.line()
-        out.line(str(explanation))
