@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import random
 import statistics
@@ -123,152 +124,198 @@ async def close_loop_clients() -> None:
         await sdk.close()
 
 
-def main() -> None:
+Row = tuple[str, float, float, float, float | None]
+"""One line of the report: mode, then the median ms of hub, reused, module and openai (None: not measured)."""
+
+
+@dataclasses.dataclass
+class Clients:
+    """The fake server called four ways: the hub, a reused AnyLLM, module-level any_llm and raw openai."""
+
+    hub: Any
+    reused: Any
+    raw: Any
+    module_args: dict[str, Any]
+    # Async clients are built per event loop (see loop_client), so these make them rather than hold them.
+    new_async_anyllm: Callable[[], Any]
+    new_async_openai: Callable[[], Any]
+
+    def areused(self) -> Any:
+        return loop_client("anyllm", self.new_async_anyllm)
+
+    def araw(self) -> Any:
+        return loop_client("openai", self.new_async_openai)
+
+    def close(self) -> None:
+        self.hub.close()
+        self.raw.close()
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=300, help="calls per measurement for fast clients")
     parser.add_argument("--slow-calls", type=int, default=40, help="calls for module-level any_llm (slow)")
-    args = parser.parse_args()
-    warnings.simplefilter("ignore")
+    return parser.parse_args()
 
-    import any_llm
+
+def connect(base_url: str) -> Clients:
+    """Every client, pointed at the fake server (the SDKs are imported only now, with warnings silenced)."""
     import openai
     from any_llm import AnyLLM
-    from any_llm.utils.aio import run_async_in_sync
 
     from llmhub_runtime import LLMHub
 
-    n, slow = args.calls, args.slow_calls
-    process, base_url = start_server()
-    rows: list[tuple[str, float, float, float, float | None]] = []
-    try:
-        os.environ["BENCH_KEY"] = KEY
-        hub = LLMHub(
-            config={
-                "providers": {"openai": {"api_base": base_url, "env_key": "BENCH_KEY"}},
-                "roles": {
-                    "chat": {"provider": "openai", "model": "fake-chat", "params": {"temperature": 0.2}},
-                    "embed": {"provider": "openai", "model": "fake-embed", "mode": "embedding"},
-                },
-            }
+    os.environ["BENCH_KEY"] = KEY
+    hub = LLMHub(
+        config={
+            "providers": {"openai": {"api_base": base_url, "env_key": "BENCH_KEY"}},
+            "roles": {
+                "chat": {"provider": "openai", "model": "fake-chat", "params": {"temperature": 0.2}},
+                "embed": {"provider": "openai", "model": "fake-embed", "mode": "embedding"},
+            },
+        }
+    )
+    return Clients(
+        hub=hub,
+        reused=AnyLLM.create("openai", api_key=KEY, api_base=base_url),
+        raw=openai.OpenAI(api_key=KEY, base_url=base_url, max_retries=0),
+        module_args={"provider": "openai", "api_key": KEY, "api_base": base_url},
+        new_async_anyllm=lambda: AnyLLM.create("openai", api_key=KEY, api_base=base_url),
+        new_async_openai=lambda: openai.AsyncOpenAI(api_key=KEY, base_url=base_url, max_retries=0),
+    )
+
+
+def drain(iterator: Any) -> None:
+    for _ in iterator:
+        pass
+
+
+async def adrain(iterator: Any) -> None:
+    async for _ in iterator:
+        pass
+
+
+def completion_rows(clients: Clients, n: int, slow: int) -> list[Row]:
+    """Chat completions: sync, async, and async with 32 calls in flight."""
+    import any_llm
+
+    # Local names: a timed call then reads its client from a closure cell, not through an attribute lookup.
+    hub, reused, raw, module_args = clients.hub, clients.reused, clients.raw, clients.module_args
+    areused, araw = clients.areused, clients.araw
+    rows: list[Row] = []
+
+    hub_ms, reused_ms, raw_ms = interleaved(
+        [
+            lambda: hub.completion(role="chat", messages=MESSAGES),
+            lambda: reused.completion(model="fake-chat", messages=MESSAGES, temperature=0.2),
+            lambda: raw.chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2),
+        ],
+        n,
+    )
+    module_ms = median_ms(lambda: any_llm.completion("fake-chat", MESSAGES, temperature=0.2, **module_args), slow)
+    rows.append(("sync completion", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
+
+    async def hub_async() -> Any:
+        return await hub.acompletion(role="chat", messages=MESSAGES)
+
+    async def reused_async() -> Any:
+        return await areused().acompletion(model="fake-chat", messages=MESSAGES, temperature=0.2)
+
+    async def raw_async() -> Any:
+        return await araw().chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2)
+
+    async def module_async() -> Any:
+        return await any_llm.acompletion("fake-chat", MESSAGES, temperature=0.2, **module_args)
+
+    hub_ms, reused_ms, raw_ms = ainterleaved([hub_async, reused_async, raw_async], n)
+    rows.append(("async completion", hub_ms, reused_ms, amedian_ms(module_async, slow), raw_ms))  # type: ignore[arg-type]
+
+    batches = max(n // 20, 5)
+    hub_ms, reused_ms, raw_ms = aconcurrent([hub_async, reused_async, raw_async], batches)
+    (concurrent_module_ms,) = aconcurrent([module_async], max(slow // 20, 3))
+    rows.append(("async x32 concurrent", hub_ms, reused_ms, concurrent_module_ms, raw_ms))  # type: ignore[arg-type]
+    return rows
+
+
+def streaming_rows(clients: Clients, n: int, slow: int) -> list[Row]:
+    """Streamed chat completions, each stream read to the end: sync and async."""
+    import any_llm
+
+    hub, reused, raw, module_args = clients.hub, clients.reused, clients.raw, clients.module_args
+    areused, araw = clients.areused, clients.araw
+    rows: list[Row] = []
+
+    hub_ms, reused_ms, raw_ms = interleaved(
+        [
+            lambda: drain(hub.completion(role="chat", messages=MESSAGES, stream=True)),
+            lambda: drain(reused.completion(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)),
+            lambda: drain(
+                raw.chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)
+            ),
+        ],
+        n,
+    )
+    module_ms = median_ms(lambda: drain(any_llm.completion("fake-chat", MESSAGES, stream=True, **module_args)), slow)
+    rows.append(("sync streaming", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
+
+    async def hub_astream() -> None:
+        await adrain(await hub.acompletion(role="chat", messages=MESSAGES, stream=True))
+
+    async def reused_astream() -> None:
+        await adrain(await areused().acompletion(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True))
+
+    async def raw_astream() -> None:
+        await adrain(
+            await araw().chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)
         )
-        reused = AnyLLM.create("openai", api_key=KEY, api_base=base_url)
-        raw = openai.OpenAI(api_key=KEY, base_url=base_url, max_retries=0)
-        module_args: dict[str, Any] = {"provider": "openai", "api_key": KEY, "api_base": base_url}
 
-        def areused() -> Any:
-            return loop_client("anyllm", lambda: AnyLLM.create("openai", api_key=KEY, api_base=base_url))
+    async def module_astream() -> None:
+        await adrain(await any_llm.acompletion("fake-chat", MESSAGES, stream=True, **module_args))
 
-        def araw() -> Any:
-            return loop_client("openai", lambda: openai.AsyncOpenAI(api_key=KEY, base_url=base_url, max_retries=0))
+    hub_ms, reused_ms, raw_ms = ainterleaved([hub_astream, reused_astream, raw_astream], n)
+    rows.append(("async streaming", hub_ms, reused_ms, amedian_ms(module_astream, slow), raw_ms))  # type: ignore[arg-type]
+    return rows
 
-        def drain(iterator: Any) -> None:
-            for _ in iterator:
-                pass
 
-        async def adrain(iterator: Any) -> None:
-            async for _ in iterator:
-                pass
+def embedding_rows(clients: Clients, n: int, slow: int) -> list[Row]:
+    """Embeddings of two inputs: sync and async."""
+    import any_llm
+    from any_llm.utils.aio import run_async_in_sync
 
-        # --- chat, sync
-        hub_ms, reused_ms, raw_ms = interleaved(
-            [
-                lambda: hub.completion(role="chat", messages=MESSAGES),
-                lambda: reused.completion(model="fake-chat", messages=MESSAGES, temperature=0.2),
-                lambda: raw.chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2),
-            ],
-            n,
-        )
-        module_ms = median_ms(lambda: any_llm.completion("fake-chat", MESSAGES, temperature=0.2, **module_args), slow)
-        rows.append(("sync completion", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
+    hub, reused, raw, module_args = clients.hub, clients.reused, clients.raw, clients.module_args
+    areused, araw = clients.areused, clients.araw
+    rows: list[Row] = []
 
-        # --- chat, async
-        async def hub_async() -> Any:
-            return await hub.acompletion(role="chat", messages=MESSAGES)
+    # An AnyLLM instance has no public sync embedding: bridge like the hub does.
+    hub_ms, reused_ms, raw_ms = interleaved(
+        [
+            lambda: hub.embedding(role="embed", input=["a", "b"]),
+            lambda: run_async_in_sync(reused.aembedding("fake-embed", ["a", "b"])),
+            lambda: raw.embeddings.create(model="fake-embed", input=["a", "b"]),
+        ],
+        n,
+    )
+    module_ms = median_ms(lambda: any_llm.embedding("fake-embed", ["a", "b"], **module_args), slow)
+    rows.append(("sync embedding", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
 
-        async def reused_async() -> Any:
-            return await areused().acompletion(model="fake-chat", messages=MESSAGES, temperature=0.2)
+    async def hub_aembed() -> Any:
+        return await hub.aembedding(role="embed", input=["a", "b"])
 
-        async def raw_async() -> Any:
-            return await araw().chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2)
+    async def reused_aembed() -> Any:
+        return await areused().aembedding("fake-embed", ["a", "b"])
 
-        async def module_async() -> Any:
-            return await any_llm.acompletion("fake-chat", MESSAGES, temperature=0.2, **module_args)
+    async def raw_aembed() -> Any:
+        return await araw().embeddings.create(model="fake-embed", input=["a", "b"])
 
-        hub_ms, reused_ms, raw_ms = ainterleaved([hub_async, reused_async, raw_async], n)
-        rows.append(("async completion", hub_ms, reused_ms, amedian_ms(module_async, slow), raw_ms))  # type: ignore[arg-type]
+    async def module_aembed() -> Any:
+        return await any_llm.aembedding("fake-embed", ["a", "b"], **module_args)
 
-        batches = max(n // 20, 5)
-        hub_ms, reused_ms, raw_ms = aconcurrent([hub_async, reused_async, raw_async], batches)
-        (module_ms,) = aconcurrent([module_async], max(slow // 20, 3))
-        rows.append(("async x32 concurrent", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
+    hub_ms, reused_ms, raw_ms = ainterleaved([hub_aembed, reused_aembed, raw_aembed], n)
+    rows.append(("async embedding", hub_ms, reused_ms, amedian_ms(module_aembed, slow), raw_ms))  # type: ignore[arg-type]
+    return rows
 
-        # --- streaming
-        hub_ms, reused_ms, raw_ms = interleaved(
-            [
-                lambda: drain(hub.completion(role="chat", messages=MESSAGES, stream=True)),
-                lambda: drain(reused.completion(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)),
-                lambda: drain(
-                    raw.chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)
-                ),
-            ],
-            n,
-        )
-        module_ms = median_ms(
-            lambda: drain(any_llm.completion("fake-chat", MESSAGES, stream=True, **module_args)), slow
-        )
-        rows.append(("sync streaming", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
 
-        async def hub_astream() -> None:
-            await adrain(await hub.acompletion(role="chat", messages=MESSAGES, stream=True))
-
-        async def reused_astream() -> None:
-            await adrain(
-                await areused().acompletion(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)
-            )
-
-        async def raw_astream() -> None:
-            await adrain(
-                await araw().chat.completions.create(model="fake-chat", messages=MESSAGES, temperature=0.2, stream=True)
-            )
-
-        async def module_astream() -> None:
-            await adrain(await any_llm.acompletion("fake-chat", MESSAGES, stream=True, **module_args))
-
-        hub_ms, reused_ms, raw_ms = ainterleaved([hub_astream, reused_astream, raw_astream], n)
-        rows.append(("async streaming", hub_ms, reused_ms, amedian_ms(module_astream, slow), raw_ms))  # type: ignore[arg-type]
-
-        # --- embeddings (an AnyLLM instance has no public sync embedding: bridge like the hub does)
-        hub_ms, reused_ms, raw_ms = interleaved(
-            [
-                lambda: hub.embedding(role="embed", input=["a", "b"]),
-                lambda: run_async_in_sync(reused.aembedding("fake-embed", ["a", "b"])),
-                lambda: raw.embeddings.create(model="fake-embed", input=["a", "b"]),
-            ],
-            n,
-        )
-        module_ms = median_ms(lambda: any_llm.embedding("fake-embed", ["a", "b"], **module_args), slow)
-        rows.append(("sync embedding", hub_ms, reused_ms, module_ms, raw_ms))  # type: ignore[arg-type]
-
-        async def hub_aembed() -> Any:
-            return await hub.aembedding(role="embed", input=["a", "b"])
-
-        async def reused_aembed() -> Any:
-            return await areused().aembedding("fake-embed", ["a", "b"])
-
-        async def raw_aembed() -> Any:
-            return await araw().embeddings.create(model="fake-embed", input=["a", "b"])
-
-        async def module_aembed() -> Any:
-            return await any_llm.aembedding("fake-embed", ["a", "b"], **module_args)
-
-        hub_ms, reused_ms, raw_ms = ainterleaved([hub_aembed, reused_aembed, raw_aembed], n)
-        rows.append(("async embedding", hub_ms, reused_ms, amedian_ms(module_aembed, slow), raw_ms))  # type: ignore[arg-type]
-        hub.close()
-        raw.close()
-    finally:
-        process.terminate()
-        process.wait()
-
+def print_report(rows: list[Row], n: int, slow: int) -> None:
     print(f"median ms per call ({n} interleaved calls each; module-level any_llm: {slow})")
     header = f"{'mode':<22}{'hub':>8}{'reused':>8}{'module':>8}{'openai':>8}   {'hub/reused':>10}  {'module/hub':>10}"
     print(header)
@@ -284,6 +331,22 @@ def main() -> None:
     print(
         f"worst hub/reused: {worst_overhead:.2f}x (goal <= 1.15x); worst module/hub: {worst_speedup:.1f}x (goal >= 5x)"
     )
+
+
+def main() -> None:
+    args = parse_args()
+    warnings.simplefilter("ignore")
+    n, slow = args.calls, args.slow_calls
+    process, base_url = start_server()
+    try:
+        clients = connect(base_url)
+        # The modes run in this order, so the seeded shuffles give every run the same call orders.
+        rows = completion_rows(clients, n, slow) + streaming_rows(clients, n, slow) + embedding_rows(clients, n, slow)
+        clients.close()
+    finally:
+        process.terminate()
+        process.wait()
+    print_report(rows, n, slow)
 
 
 if __name__ == "__main__":

@@ -338,6 +338,9 @@ def audio_direction(kind: str, description: str) -> str:
     return "any"
 
 
+_AUDIO_KINDS = ("audio", "speech", "tts", "text_to_speech", "transcription", "stt", "speech_to_text")
+
+
 def wrong_kind(role: Any, model: Any, provider: str, model_id: str) -> str | None:
     """Why a pick is the wrong kind of model for the role (None: right kind, or nothing to judge by).
 
@@ -351,38 +354,58 @@ def wrong_kind(role: Any, model: Any, provider: str, model_id: str) -> str | Non
     if kind in ("chat", "tool"):
         return non_chat_reason(model_id, inputs, outputs)
     if kind == "embedding":
-        if not _embedding_words(words) or _rerank_words(words):
-            return "not an embedding model (no embedding word in its id)"
-        if outs & {"image", "audio", "video"}:
-            return f"outputs {sorted(outs)}: not an embedding model"
-        return None
+        return _not_embedding(words, outs)
     if kind == "image":
-        named = bool(words & _IMAGE_GEN)
-        makes_images = ("image" in outs and ("text" not in outs or named)) or (not outs and named)
-        return None if makes_images else f"not an image-generation model (outputs {sorted(outs) or 'unknown'})"
+        return _not_image_generation(words, outs)
     if kind == "video":
         return None if "video" in outs or (not outs and words & _VIDEO) else "does not output video"
-    if kind in ("audio", "speech", "tts", "text_to_speech", "transcription", "stt", "speech_to_text"):
-        direction = audio_direction(kind, role.description or "")
-        if direction == "stt":
-            if words & _SPEECH:
-                return "a speech-synthesis (TTS) model for a transcription role"
-            if model is not None and not ("audio" in ins and "text" in outs):
-                return f"transcription needs audio in, text out (has {sorted(ins)} -> {sorted(outs)})"
-            if model is None and not words & _TRANSCRIPTION:
-                return "not in the catalog and its id names no transcription model"
-            return None
-        if direction == "tts":
-            if words & _MUSIC:
-                return "a music model for a speech role"
-            if model is not None and "audio" not in outs:
-                return f"speech needs audio output (outputs {sorted(outs)})"
-            if model is None and not words & _SPEECH:
-                return "not in the catalog and its id names no speech model"
-            return None
-        if model is not None and "audio" not in ins | outs:
-            return "neither takes nor makes audio"
-        return None
+    if kind in _AUDIO_KINDS:
+        return _wrong_audio(audio_direction(kind, role.description or ""), model, words, ins, outs)
+    return None
+
+
+def _not_embedding(words: set[str], outs: set[str]) -> str | None:
+    if not _embedding_words(words) or _rerank_words(words):
+        return "not an embedding model (no embedding word in its id)"
+    if outs & {"image", "audio", "video"}:
+        return f"outputs {sorted(outs)}: not an embedding model"
+    return None
+
+
+def _not_image_generation(words: set[str], outs: set[str]) -> str | None:
+    named = bool(words & _IMAGE_GEN)
+    makes_images = ("image" in outs and ("text" not in outs or named)) or (not outs and named)
+    return None if makes_images else f"not an image-generation model (outputs {sorted(outs) or 'unknown'})"
+
+
+def _wrong_audio(direction: str, model: Any, words: set[str], ins: set[str], outs: set[str]) -> str | None:
+    """An audio role's pick, judged by what the role does (`stt`, `tts` or `any`, see audio_direction)."""
+    if direction == "stt":
+        return _not_transcription(model, words, ins, outs)
+    if direction == "tts":
+        return _not_speech(model, words, outs)
+    if model is not None and "audio" not in ins | outs:
+        return "neither takes nor makes audio"
+    return None
+
+
+def _not_transcription(model: Any, words: set[str], ins: set[str], outs: set[str]) -> str | None:
+    if words & _SPEECH:
+        return "a speech-synthesis (TTS) model for a transcription role"
+    if model is not None and not ("audio" in ins and "text" in outs):
+        return f"transcription needs audio in, text out (has {sorted(ins)} -> {sorted(outs)})"
+    if model is None and not words & _TRANSCRIPTION:
+        return "not in the catalog and its id names no transcription model"
+    return None
+
+
+def _not_speech(model: Any, words: set[str], outs: set[str]) -> str | None:
+    if words & _MUSIC:
+        return "a music model for a speech role"
+    if model is not None and "audio" not in outs:
+        return f"speech needs audio output (outputs {sorted(outs)})"
+    if model is None and not words & _SPEECH:
+        return "not in the catalog and its id names no speech model"
     return None
 
 
@@ -541,8 +564,6 @@ def hard_violations(
     role: Any, needs: Any, rules: Any, picks: list[tuple[str, str, Any]], forced: bool
 ) -> list[dict[str, Any]]:
     """Every pick (primary first) that breaks a hard constraint, with the constraints it breaks."""
-    from llmhub.generator.candidates import satisfies
-
     unforced = dataclasses.replace(needs, force_model=None)
     kind_rule = rules.kinds[role.kind]
     found = []
@@ -553,37 +574,56 @@ def hard_violations(
         if model is None:
             broken.append("not in the catalog")
         else:
-            broken += satisfies(model, unforced if forced else needs, rules)
-            if str(model.kind) not in {str(k) for k in kind_rule.catalog_kinds}:
-                broken.append(f"kind {model.kind} is not one of {', '.join(map(str, kind_rule.catalog_kinds))}")
-            if role.max_price is not None:
-                if role.max_price.input is not None and (
-                    model.price_input_per_million is None or model.price_input_per_million > role.max_price.input
-                ):
-                    broken.append(
-                        f"input price {_g(model.price_input_per_million)} above max_price {role.max_price.input:g}"
-                    )
-                if role.max_price.output is not None and (
-                    model.price_output_per_million is None or model.price_output_per_million > role.max_price.output
-                ):
-                    broken.append(
-                        f"output price {_g(model.price_output_per_million)} above max_price {role.max_price.output:g}"
-                    )
-            if role.min_context and (model.context_tokens or 0) < role.min_context:
-                broken.append(f"context {model.context_tokens} below min_context {role.min_context}")
-            if role.open_weights_only and model.open_weights is not True:
-                broken.append("not open weights")
-        if provider not in needs.providers:
-            broken.append(f"provider {provider} not allowed ({', '.join(needs.providers)})")
-        if role.force_provider and provider != role.force_provider:
-            broken.append(f"force_provider is {role.force_provider}")
-        for pattern in role.exclude:
-            if fnmatch.fnmatchcase(f"{provider}:{model_id}", pattern) or fnmatch.fnmatchcase(model_id, pattern):
-                broken.append(f"excluded by {pattern}")
+            broken += _model_violations(role, model, unforced if forced else needs, rules, kind_rule)
+        broken += _placement_violations(role, needs, provider, model_id)
         broken = list(dict.fromkeys(broken))
         if broken:
             found.append({"slot": _slot(index), "model": f"{provider}:{model_id}", "broken": broken})
     return found
+
+
+def _model_violations(role: Any, model: Any, needs: Any, rules: Any, kind_rule: Any) -> list[str]:
+    """The hard constraints a catalog model breaks: the engine's `satisfies`, then the kind and spec limits."""
+    from llmhub.generator.candidates import satisfies
+
+    broken: list[str] = []
+    broken += satisfies(model, needs, rules)
+    if str(model.kind) not in {str(k) for k in kind_rule.catalog_kinds}:
+        broken.append(f"kind {model.kind} is not one of {', '.join(map(str, kind_rule.catalog_kinds))}")
+    if role.max_price is not None:
+        broken += _max_price_violations(role.max_price, model)
+    if role.min_context and (model.context_tokens or 0) < role.min_context:
+        broken.append(f"context {model.context_tokens} below min_context {role.min_context}")
+    if role.open_weights_only and model.open_weights is not True:
+        broken.append("not open weights")
+    return broken
+
+
+def _max_price_violations(max_price: Any, model: Any) -> list[str]:
+    """An unknown price breaks a limit as surely as a higher one."""
+    broken: list[str] = []
+    if max_price.input is not None and (
+        model.price_input_per_million is None or model.price_input_per_million > max_price.input
+    ):
+        broken.append(f"input price {_g(model.price_input_per_million)} above max_price {max_price.input:g}")
+    if max_price.output is not None and (
+        model.price_output_per_million is None or model.price_output_per_million > max_price.output
+    ):
+        broken.append(f"output price {_g(model.price_output_per_million)} above max_price {max_price.output:g}")
+    return broken
+
+
+def _placement_violations(role: Any, needs: Any, provider: str, model_id: str) -> list[str]:
+    """The limits on where a pick comes from, judged even for a model missing from the catalog."""
+    broken: list[str] = []
+    if provider not in needs.providers:
+        broken.append(f"provider {provider} not allowed ({', '.join(needs.providers)})")
+    if role.force_provider and provider != role.force_provider:
+        broken.append(f"force_provider is {role.force_provider}")
+    for pattern in role.exclude:
+        if fnmatch.fnmatchcase(f"{provider}:{model_id}", pattern) or fnmatch.fnmatchcase(model_id, pattern):
+            broken.append(f"excluded by {pattern}")
+    return broken
 
 
 def measured_alternatives(candidates: Iterable[Any], board: str | None) -> tuple[Any, Any]:
@@ -639,6 +679,10 @@ class Monotonicity:
     errors: list[str] = dataclasses.field(default_factory=list)
 
 
+_RAISES = ((0, 1), (1, 2), (0, 2))
+"""Pairs of LEVELS indexes (lower, higher): every step up, and the jump from low to high."""
+
+
 def monotonicity(
     spec: Any, name: str, catalog: Any, rules: Any, board: str | None, categories: Sequence[str], into: Monotonicity
 ) -> None:
@@ -650,56 +694,79 @@ def monotonicity(
     except Exception as exc:
         into.errors.append(f"{name}: {type(exc).__name__}: {exc}")
         return
+    pick = _variant_picks(result, catalog)
+    for a in LEVELS:
+        for b in LEVELS:
+            _judge_quality_raises(pick, name, a, b, board, categories, into)
+            _judge_cost_cuts(pick, name, a, b, into)
+
+
+def _variant_picks(result: Any, catalog: Any) -> dict[tuple[str, str, str], tuple[str, Any]]:
+    """(quality, cost, latency) -> (`provider:model` picked, its catalog model or None)."""
     pick: dict[tuple[str, str, str], tuple[str, Any]] = {}
     for q in LEVELS:
         for c in LEVELS:
             for latency in LEVELS:
                 role = result.runtime.roles[variant_name(q, c, latency)]
                 pick[(q, c, latency)] = (f"{role.provider}:{role.model}", catalog.get(role.provider, role.model))
-    pairs = [(0, 1), (1, 2), (0, 2)]
-    for a in LEVELS:
-        for b in LEVELS:
-            # quality raised from LEVELS[i] to LEVELS[j], cost a and latency b fixed
-            for i, j in pairs:
-                (low_id, low), (high_id, high) = pick[(LEVELS[i], a, b)], pick[(LEVELS[j], a, b)]
-                into.quality_pairs += 1
-                if low_id == high_id:
-                    continue
-                basis = compare_basis(high, low, board, categories) if low is not None and high is not None else None
-                if basis is None:
-                    into.quality_unjudged += 1
-                    continue
-                r_high, r_low, named = basis
-                if r_high < r_low - EPSILON:
-                    into.quality_violations.append(
-                        {
-                            "role": name,
-                            "fixed": f"cost {a}, latency {b}",
-                            "change": f"quality {LEVELS[i]} -> {LEVELS[j]}",
-                            "from": f"{low_id} ({named} {r_low:.0f})",
-                            "to": f"{high_id} ({named} {r_high:.0f})",
-                        }
-                    )
-            # cost lowered from LEVELS[j] to LEVELS[i], quality a and latency b fixed
-            for i, j in pairs:
-                (cheap_id, cheap), (dear_id, dear) = pick[(a, LEVELS[i], b)], pick[(a, LEVELS[j], b)]
-                into.cost_pairs += 1
-                if cheap_id == dear_id:
-                    continue
-                p_cheap, p_dear = known_price(cheap), known_price(dear)
-                if p_cheap is None and p_dear is None:
-                    into.cost_unjudged += 1
-                    continue
-                if p_cheap is None or p_dear is None or p_cheap > p_dear + EPSILON:
-                    into.cost_violations.append(
-                        {
-                            "role": name,
-                            "fixed": f"quality {a}, latency {b}",
-                            "change": f"cost {LEVELS[j]} -> {LEVELS[i]}",
-                            "from": f"{dear_id} (${_g(p_dear)})",
-                            "to": f"{cheap_id} (${_g(p_cheap)})",
-                        }
-                    )
+    return pick
+
+
+def _judge_quality_raises(
+    pick: Mapping[tuple[str, str, str], tuple[str, Any]],
+    name: str,
+    a: str,
+    b: str,
+    board: str | None,
+    categories: Sequence[str],
+    into: Monotonicity,
+) -> None:
+    """Quality raised from LEVELS[i] to LEVELS[j], cost a and latency b fixed: the rating must not drop."""
+    for i, j in _RAISES:
+        (low_id, low), (high_id, high) = pick[(LEVELS[i], a, b)], pick[(LEVELS[j], a, b)]
+        into.quality_pairs += 1
+        if low_id == high_id:
+            continue
+        basis = compare_basis(high, low, board, categories) if low is not None and high is not None else None
+        if basis is None:
+            into.quality_unjudged += 1
+            continue
+        r_high, r_low, named = basis
+        if r_high < r_low - EPSILON:
+            into.quality_violations.append(
+                {
+                    "role": name,
+                    "fixed": f"cost {a}, latency {b}",
+                    "change": f"quality {LEVELS[i]} -> {LEVELS[j]}",
+                    "from": f"{low_id} ({named} {r_low:.0f})",
+                    "to": f"{high_id} ({named} {r_high:.0f})",
+                }
+            )
+
+
+def _judge_cost_cuts(
+    pick: Mapping[tuple[str, str, str], tuple[str, Any]], name: str, a: str, b: str, into: Monotonicity
+) -> None:
+    """Cost lowered from LEVELS[j] to LEVELS[i], quality a and latency b fixed: the price must not rise."""
+    for i, j in _RAISES:
+        (cheap_id, cheap), (dear_id, dear) = pick[(a, LEVELS[i], b)], pick[(a, LEVELS[j], b)]
+        into.cost_pairs += 1
+        if cheap_id == dear_id:
+            continue
+        p_cheap, p_dear = known_price(cheap), known_price(dear)
+        if p_cheap is None and p_dear is None:
+            into.cost_unjudged += 1
+            continue
+        if p_cheap is None or p_dear is None or p_cheap > p_dear + EPSILON:
+            into.cost_violations.append(
+                {
+                    "role": name,
+                    "fixed": f"quality {a}, latency {b}",
+                    "change": f"cost {LEVELS[j]} -> {LEVELS[i]}",
+                    "from": f"{dear_id} (${_g(p_dear)})",
+                    "to": f"{cheap_id} (${_g(p_cheap)})",
+                }
+            )
 
 
 def expert_verdict(entry: Mapping[str, Any] | None, pick: str | None) -> bool | None:
@@ -714,14 +781,147 @@ def expert_verdict(entry: Mapping[str, Any] | None, pick: str | None) -> bool | 
     return accepted and not rejected
 
 
+@dataclasses.dataclass
+class JudgedRole:
+    """A role the engine picked for, with what every check of it needs."""
+
+    name: str
+    role: Any
+    needs: Any
+    board: str | None
+    categories: tuple[str, ...]
+    forced: bool
+    chosen: RolePick
+    models: list[tuple[str, str, Any]]
+    """(provider, model id, catalog model or None) of the primary, then of each fallback."""
+
+    @classmethod
+    def of(cls, name: str, role: Any, needs: Any, chosen: RolePick, catalog: Any) -> JudgedRole:
+        chain = [chosen.primary, *chosen.fallbacks]
+        return cls(
+            name=name,
+            role=role,
+            needs=needs,
+            board=board_of(role, needs),
+            categories=tuple(needs.categories),
+            forced=bool(role.force_model),
+            chosen=chosen,
+            models=[(p, m, catalog.get(p, m)) for p, m in chain],
+        )
+
+    @property
+    def primary_id(self) -> str:
+        return f"{self.chosen.primary[0]}:{self.chosen.primary[1]}"
+
+    @property
+    def primary_model(self) -> Any:
+        return self.models[0][2]
+
+
+@dataclasses.dataclass
+class ExpertTally:
+    """One app's agreement with the expert table; its fields, in order, are the report's `expert` figures."""
+
+    judged: int = 0
+    agree: int = 0
+    disagreements: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    fallbacks_judged: int = 0
+    fallbacks_agree: int = 0
+    fallback_disagreements: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    no_entry: list[str] = dataclasses.field(default_factory=list)
+
+    def unpicked(self, name: str, entry: Mapping[str, Any] | None) -> None:
+        """A role the engine picked nothing for: a disagreement when the table has an entry for it."""
+        if entry is None:
+            return
+        self.judged += 1
+        self.disagreements.append(
+            {
+                "role": name,
+                "pick": None,
+                "price": "",
+                "quality": "",
+                "accept": entry["accept"],
+                "why": entry["why"],
+            }
+        )
+
+    def judge(self, judged: JudgedRole, entry: Mapping[str, Any] | None, summary: Mapping[str, Any]) -> None:
+        """The primary against the role's entry (`summary` is the role's `picks` item of the report)."""
+        verdict = expert_verdict(entry, judged.primary_id)
+        if verdict is None:
+            self.no_entry.append(judged.name)
+            return
+        self.judged += 1
+        self.agree += verdict
+        if not verdict:
+            self.disagreements.append(
+                {
+                    "role": judged.name,
+                    "pick": judged.primary_id,
+                    "price": price_text(judged.primary_model),
+                    "quality": summary["rating"]
+                    + (f"; engine: {summary['engine_quality']}" if summary["engine_quality"] else ""),
+                    "accept": entry["accept"],  # type: ignore[index]
+                    "reject": entry["reject"],  # type: ignore[index]
+                    "why": entry["why"],  # type: ignore[index]
+                }
+            )
+        # The table's picks include fallbacks: reported beside the primaries' figure.
+        self._judge_fallbacks(judged, entry)
+
+    def _judge_fallbacks(self, judged: JudgedRole, entry: Mapping[str, Any] | None) -> None:
+        for index, (provider, model_id, model) in enumerate(judged.models[1:], start=1):
+            self.fallbacks_judged += 1
+            if expert_verdict(entry, f"{provider}:{model_id}"):
+                self.fallbacks_agree += 1
+            else:
+                self.fallback_disagreements.append(
+                    {
+                        "role": judged.name,
+                        "slot": _slot(index),
+                        "pick": f"{provider}:{model_id}",
+                        "price": price_text(model),
+                        "quality": rating_text(model, judged.board, judged.categories),
+                    }
+                )
+
+
 def evaluate_app(
     app: str, spec: Any, catalog: Any, rules: Any, expert: Mapping[str, Mapping[str, Any]], second_catalog: Any
 ) -> dict[str, Any]:
     """Every measurement for one spec against one catalog."""
-    from llmhub.generator.candidates import filter_candidates
     from llmhub.generator.needs import needs_for
 
     text, picks, errors = generate_picks(spec, catalog, rules)
+    report = _new_app_report(spec, text, errors)
+    mono = Monotonicity()
+    tally = ExpertTally()
+    app_expert = expert.get(app, {})
+    for name, role in spec.roles.items():
+        needs = needs_for(name, role, spec, rules)
+        chosen = picks.get(name)
+        entry = app_expert.get(name)
+        if chosen is None:
+            tally.unpicked(name, entry)
+            continue
+        judged = JudgedRole.of(name, role, needs, chosen, catalog)
+        _check_role(report, judged, spec, catalog, rules, mono)
+        # 8. expert
+        tally.judge(judged, entry, report["picks"][name])
+    report["monotonicity"] = dataclasses.asdict(mono)
+    report["expert"] = {**dataclasses.asdict(tally), "stale_entries": sorted(set(app_expert) - set(spec.roles))}
+    # 7. determinism: a second catalog object, same bytes
+    second = generate_text(spec, second_catalog, rules)
+    report["deterministic"] = second == text
+    report["determinism_diff"] = None if second == text else first_difference(text, second, "second catalog object")
+    report["text_sha256"] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    report["_text"] = text
+    return report
+
+
+def _new_app_report(spec: Any, text: str, errors: Mapping[str, str]) -> dict[str, Any]:
+    """An app report with the generation errors and every finding list still empty."""
     report: dict[str, Any] = {
         "roles": len(spec.roles),
         "errors": [{"role": r, "error": e} for r, e in errors.items()],
@@ -736,175 +936,124 @@ def evaluate_app(
     }
     if text.startswith("error:"):
         report["errors"].insert(0, {"role": "(whole spec)", "error": text[len("error: ") :]})
-    mono = Monotonicity()
-    disagreements: list[dict[str, Any]] = []
-    fallback_disagreements: list[dict[str, Any]] = []
-    agree = judged = fallback_agree = fallback_judged = 0
-    no_entry: list[str] = []
-    app_expert = expert.get(app, {})
-    for name, role in spec.roles.items():
-        needs = needs_for(name, role, spec, rules)
-        board = board_of(role, needs)
-        categories = tuple(needs.categories)
-        forced = bool(role.force_model)
-        chosen = picks.get(name)
-        entry = app_expert.get(name)
-        if chosen is None:
-            if entry is not None:
-                judged += 1
-                disagreements.append(
-                    {
-                        "role": name,
-                        "pick": None,
-                        "price": "",
-                        "quality": "",
-                        "accept": entry["accept"],
-                        "why": entry["why"],
-                    }
-                )
-            continue
-        chain = [chosen.primary, *chosen.fallbacks]
-        models = [(p, m, catalog.get(p, m)) for p, m in chain]
-        primary_id = f"{chosen.primary[0]}:{chosen.primary[1]}"
-        primary_model = models[0][2]
-        report["picks"][name] = {
-            "primary": primary_id,
-            "fallbacks": [f"{p}:{m}" for p, m in chosen.fallbacks],
-            "price": price_text(primary_model),
-            "rating": rating_text(primary_model, board, categories),
-            "engine_quality": (chosen.explanation.facts or {}).get("arena") if chosen.explanation else None,
-            "task": needs.task,
-        }
-
-        # 1. hard constraints
-        for item in hard_violations(role, needs, rules, models, forced):
-            report["hard_violations"].append({"role": name, **item})
-
-        # 2. wrong kind
-        for index, (provider, model_id, model) in enumerate(models):
-            if index == 0 and forced:
-                continue
-            why = wrong_kind(role, model, provider, model_id)
-            if why:
-                key = "wrong_kind_primary" if index == 0 else "wrong_kind_fallback"
-                report[key].append({"role": name, "slot": _slot(index), "model": f"{provider}:{model_id}", "why": why})
-
-        # 3. embedding fallbacks of another model; duplicates
-        kind = str(getattr(role.kind, "value", role.kind))
-        if kind == "embedding":
-            for index, fallback in enumerate(models[1:], start=1):
-                if not same_embedding_model(models[0], fallback):
-                    report["embedding_other_model_fallbacks"].append(
-                        {
-                            "role": name,
-                            "slot": _slot(index),
-                            "primary": primary_id,
-                            "fallback": f"{fallback[0]}:{fallback[1]}",
-                        }
-                    )
-        seen: set[str] = set()
-        for index, (provider, model_id, _) in enumerate(models):
-            key = f"{provider}:{model_id}"
-            if key in seen:
-                report["duplicate_fallbacks"].append({"role": name, "slot": _slot(index), "model": key})
-            seen.add(key)
-
-        # 4 and 5 need the fitting models (the engine's own hard constraints)
-        if not forced and board is not None:
-            candidates = filter_candidates(catalog, needs, rules).models
-            pick_price, pick_rating = known_price(primary_model), measured(primary_model, board)
-            if pick_price is None or pick_rating is None:
-                cheapest, best = measured_alternatives(candidates, board)
-                if cheapest is not None:
-                    missing = " and ".join(
-                        x for x, bad in (("price", pick_price is None), ("measured rating", pick_rating is None)) if bad
-                    )
-                    report["unknown_price_or_unrated"].append(
-                        {
-                            "role": name,
-                            "model": primary_id,
-                            "missing": missing,
-                            "alternative": "; ".join(
-                                f"{label} {m.canonical_id} ({rating_text(m, board, categories)}, ${known_price(m):g})"
-                                for label, m in (("cheapest", cheapest), ("best", best))
-                                if label == "cheapest" or m is not cheapest
-                            ),
-                        }
-                    )
-            dominator = pareto_dominator(primary_model, candidates, board, categories)
-            if dominator is not None:
-                basis = compare_basis(dominator, primary_model, board, categories)
-                assert basis is not None
-                report["pareto_dominated"].append(
-                    {
-                        "role": name,
-                        "model": f"{primary_id} ({basis[2]} {basis[1]:.0f}, ${known_price(primary_model):g})",
-                        "dominated_by": f"{dominator.canonical_id} "
-                        f"({basis[2]} {basis[0]:.0f}, ${known_price(dominator):g})",
-                    }
-                )
-
-        # 6. monotonicity
-        if not forced:
-            monotonicity(spec, name, catalog, rules, board, categories, mono)
-
-        # 8. expert
-        verdict = expert_verdict(entry, primary_id)
-        if verdict is None:
-            no_entry.append(name)
-        else:
-            judged += 1
-            agree += verdict
-            if not verdict:
-                disagreements.append(
-                    {
-                        "role": name,
-                        "pick": primary_id,
-                        "price": price_text(primary_model),
-                        "quality": report["picks"][name]["rating"]
-                        + (
-                            f"; engine: {report['picks'][name]['engine_quality']}"
-                            if report["picks"][name]["engine_quality"]
-                            else ""
-                        ),
-                        "accept": entry["accept"],  # type: ignore[index]
-                        "reject": entry["reject"],  # type: ignore[index]
-                        "why": entry["why"],  # type: ignore[index]
-                    }
-                )
-            # The table's picks include fallbacks: reported beside the primaries' figure.
-            for index, (provider, model_id, model) in enumerate(models[1:], start=1):
-                fallback_judged += 1
-                if expert_verdict(entry, f"{provider}:{model_id}"):
-                    fallback_agree += 1
-                else:
-                    fallback_disagreements.append(
-                        {
-                            "role": name,
-                            "slot": _slot(index),
-                            "pick": f"{provider}:{model_id}",
-                            "price": price_text(model),
-                            "quality": rating_text(model, board, categories),
-                        }
-                    )
-    report["monotonicity"] = dataclasses.asdict(mono)
-    report["expert"] = {
-        "judged": judged,
-        "agree": agree,
-        "disagreements": disagreements,
-        "fallbacks_judged": fallback_judged,
-        "fallbacks_agree": fallback_agree,
-        "fallback_disagreements": fallback_disagreements,
-        "no_entry": no_entry,
-        "stale_entries": sorted(set(app_expert) - set(spec.roles)),
-    }
-    # 7. determinism: a second catalog object, same bytes
-    second = generate_text(spec, second_catalog, rules)
-    report["deterministic"] = second == text
-    report["determinism_diff"] = None if second == text else first_difference(text, second, "second catalog object")
-    report["text_sha256"] = hashlib.sha256(text.encode()).hexdigest()[:16]
-    report["_text"] = text
     return report
+
+
+def _check_role(
+    report: dict[str, Any], judged: JudgedRole, spec: Any, catalog: Any, rules: Any, mono: Monotonicity
+) -> None:
+    """Checks 1 to 6 of one picked role, into the app report."""
+    from llmhub.generator.candidates import filter_candidates
+
+    report["picks"][judged.name] = _pick_summary(judged)
+    # 1. hard constraints
+    for item in hard_violations(judged.role, judged.needs, rules, judged.models, judged.forced):
+        report["hard_violations"].append({"role": judged.name, **item})
+    # 2. wrong kind
+    _check_kinds(report, judged)
+    # 3. embedding fallbacks of another model; duplicates
+    _check_embedding_fallbacks(report, judged)
+    _check_duplicates(report, judged)
+    # 4 and 5 need the fitting models (the engine's own hard constraints)
+    if not judged.forced and judged.board is not None:
+        candidates = filter_candidates(catalog, judged.needs, rules).models
+        _check_unpriced(report, judged, candidates)
+        _check_pareto(report, judged, candidates)
+    # 6. monotonicity
+    if not judged.forced:
+        monotonicity(spec, judged.name, catalog, rules, judged.board, judged.categories, mono)
+
+
+def _pick_summary(judged: JudgedRole) -> dict[str, Any]:
+    chosen, primary_model = judged.chosen, judged.primary_model
+    return {
+        "primary": judged.primary_id,
+        "fallbacks": [f"{p}:{m}" for p, m in chosen.fallbacks],
+        "price": price_text(primary_model),
+        "rating": rating_text(primary_model, judged.board, judged.categories),
+        "engine_quality": (chosen.explanation.facts or {}).get("arena") if chosen.explanation else None,
+        "task": judged.needs.task,
+    }
+
+
+def _check_kinds(report: dict[str, Any], judged: JudgedRole) -> None:
+    for index, (provider, model_id, model) in enumerate(judged.models):
+        if index == 0 and judged.forced:
+            continue
+        why = wrong_kind(judged.role, model, provider, model_id)
+        if why:
+            key = "wrong_kind_primary" if index == 0 else "wrong_kind_fallback"
+            report[key].append(
+                {"role": judged.name, "slot": _slot(index), "model": f"{provider}:{model_id}", "why": why}
+            )
+
+
+def _check_embedding_fallbacks(report: dict[str, Any], judged: JudgedRole) -> None:
+    kind = str(getattr(judged.role.kind, "value", judged.role.kind))
+    if kind != "embedding":
+        return
+    models = judged.models
+    for index, fallback in enumerate(models[1:], start=1):
+        if not same_embedding_model(models[0], fallback):
+            report["embedding_other_model_fallbacks"].append(
+                {
+                    "role": judged.name,
+                    "slot": _slot(index),
+                    "primary": judged.primary_id,
+                    "fallback": f"{fallback[0]}:{fallback[1]}",
+                }
+            )
+
+
+def _check_duplicates(report: dict[str, Any], judged: JudgedRole) -> None:
+    seen: set[str] = set()
+    for index, (provider, model_id, _) in enumerate(judged.models):
+        key = f"{provider}:{model_id}"
+        if key in seen:
+            report["duplicate_fallbacks"].append({"role": judged.name, "slot": _slot(index), "model": key})
+        seen.add(key)
+
+
+def _check_unpriced(report: dict[str, Any], judged: JudgedRole, candidates: Any) -> None:
+    """A primary without a known price or a measured rating, while a measured, priced model fits."""
+    board, categories, primary_model = judged.board, judged.categories, judged.primary_model
+    pick_price, pick_rating = known_price(primary_model), measured(primary_model, board)
+    if pick_price is not None and pick_rating is not None:
+        return
+    cheapest, best = measured_alternatives(candidates, board)
+    if cheapest is None:
+        return
+    missing = " and ".join(
+        x for x, bad in (("price", pick_price is None), ("measured rating", pick_rating is None)) if bad
+    )
+    report["unknown_price_or_unrated"].append(
+        {
+            "role": judged.name,
+            "model": judged.primary_id,
+            "missing": missing,
+            "alternative": "; ".join(
+                f"{label} {m.canonical_id} ({rating_text(m, board, categories)}, ${known_price(m):g})"
+                for label, m in (("cheapest", cheapest), ("best", best))
+                if label == "cheapest" or m is not cheapest
+            ),
+        }
+    )
+
+
+def _check_pareto(report: dict[str, Any], judged: JudgedRole, candidates: Any) -> None:
+    primary_model = judged.primary_model
+    dominator = pareto_dominator(primary_model, candidates, judged.board, judged.categories)
+    if dominator is None:
+        return
+    basis = compare_basis(dominator, primary_model, judged.board, judged.categories)
+    assert basis is not None
+    report["pareto_dominated"].append(
+        {
+            "role": judged.name,
+            "model": f"{judged.primary_id} ({basis[2]} {basis[1]:.0f}, ${known_price(primary_model):g})",
+            "dominated_by": f"{dominator.canonical_id} ({basis[2]} {basis[0]:.0f}, ${known_price(dominator):g})",
+        }
+    )
 
 
 COUNTS = (
