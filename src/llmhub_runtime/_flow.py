@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,16 +24,12 @@ from .errors import (
 )
 from .hooks import AfterCallHook, BeforeCallHook, compute_cost, extract_usage, run_hook
 from .models import ResilienceConfig
-from .resilience import CircuitBreaker, backoff_delay
+from .resilience import CircuitBreaker, Timing, backoff_delay
 from .resolver import ResolvedCall, ResolvedTarget
 
 logger = logging.getLogger("llmhub_runtime")
 
 _EMPTY = object()
-
-# Module-level so tests can record the waits between attempts instead of sleeping through them.
-_sleep = time.sleep
-_async_sleep: Callable[[float], Awaitable[None]] | None = None  # None: asyncio.sleep, imported on first use
 
 
 @dataclass
@@ -46,6 +42,7 @@ class Call:
     stream: bool
     settings: ResilienceConfig
     breaker: CircuitBreaker
+    timing: Timing
     build_request: Callable[[ResolvedTarget, dict[str, Any]], BackendRequest]
     on_before: BeforeCallHook | None = None
     on_after: AfterCallHook | None = None
@@ -329,7 +326,7 @@ def run_sync(call: Call, backend: Backend) -> Any:
     while True:
         outcome: _Outcome | None = None
         if isinstance(step, _Sleep):
-            _sleep(step.seconds)
+            call.timing.sleep(step.seconds)
         else:
             started = time.perf_counter()
             try:
@@ -355,7 +352,7 @@ async def run_async(call: Call, backend: Backend) -> Any:
     """Drive a call on the running event loop."""
     import asyncio  # not at module level: sync-only apps never pay for importing asyncio
 
-    sleep = _async_sleep or asyncio.sleep
+    sleep = call.timing.async_sleep or asyncio.sleep
     flow = _flow(call)
     step = next(flow)
     while True:

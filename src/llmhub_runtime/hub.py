@@ -28,7 +28,7 @@ from .config_loader import RESERVED_PARAMS, check_config, config_from_dict, find
 from .errors import ConfigError, EnvVarMissingError, InvalidCallError, ModeMismatchError
 from .hooks import AfterCallHook, BeforeCallHook
 from .models import LLMMode, ProviderConfig, ResilienceConfig, RuntimeConfig
-from .resilience import CircuitBreaker, merge_resilience
+from .resilience import CircuitBreaker, Timing, merge_resilience
 from .resolver import ResolvedCall, ResolvedTarget, resolve
 
 if TYPE_CHECKING:  # any-llm's response types, for annotations only: importing any-llm costs seconds
@@ -80,6 +80,8 @@ class LLMHub:
         dotenv: Load a `.env` file first (variables already set win): True finds the nearest one from
             the working directory up, a path names it. Off by default: the runtime reads only the
             process environment unless asked. Needs python-dotenv.
+        timing: Where the hub reads the clock and waits between attempts
+            (`llmhub_runtime.resilience.Timing`); tests pass one that records the waits.
 
     Raises:
         ConfigError: the config is missing or invalid.
@@ -97,6 +99,7 @@ class LLMHub:
         resilience: ResilienceConfig | Mapping[str, Any] | None = None,
         backend: Backend | None = None,
         dotenv: bool | str | os.PathLike[str] = False,
+        timing: Timing | None = None,
     ) -> None:
         if dotenv is not False:
             # First, so the file can also set LLMHUB_CONFIG / LLMHUB_ENV and the keys strict_env checks.
@@ -124,7 +127,8 @@ class LLMHub:
             raise ConfigError(f"invalid resilience settings: {exc}", source="LLMHub(resilience=...)") from None
         self._backend = backend
         self._backend_lock = threading.Lock()
-        self._breaker = CircuitBreaker()
+        self._timing = timing or Timing()
+        self._breaker = CircuitBreaker(self._timing.clock)
         self._settings: dict[str, ResilienceConfig] = {}
         self._provider_variables: dict[str, list[str]] = {}
         self._connections: dict[tuple[Any, ...], Connection] = {}
@@ -404,6 +408,7 @@ class LLMHub:
             stream=stream,
             settings=self._settings_for(role),
             breaker=self._breaker,
+            timing=self._timing,
             build_request=lambda target, args: self._request(resolved, operation, target, args, stream),
             on_before=self.on_before_call,
             on_after=self.on_after_call,

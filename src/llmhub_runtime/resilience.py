@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .models import ResilienceConfig
 
-__all__ = ["CircuitBreaker", "backoff_delay", "merge_resilience", "parse_retry_after"]
+__all__ = ["CircuitBreaker", "Timing", "backoff_delay", "merge_resilience", "parse_retry_after"]
 
 
 def merge_resilience(*layers: ResilienceConfig | Mapping[str, Any] | None) -> ResilienceConfig:
@@ -101,6 +101,22 @@ class _TargetState:
     trial_in_flight: bool = False
     in_flight: int = 0
     """Calls let through to this target that have not finished with it yet."""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Where a hub reads the time and waits between attempts: the real clock by default.
+
+    Tests pass their own, to record the waits instead of sleeping through them and to move the
+    circuit breaker's clock: `LLMHub(..., timing=Timing(sleep=waits.append))`.
+    """
+
+    clock: Callable[[], float] = time.monotonic
+    """Seconds, monotonic: when a circuit opened and when it may be tried again."""
+    sleep: Callable[[float], None] = time.sleep
+    """The wait between attempts of a sync call."""
+    async_sleep: Callable[[float], Awaitable[None]] | None = None
+    """The wait between attempts of an async call (None: `asyncio.sleep`, imported on first use)."""
 
 
 class CircuitBreaker:

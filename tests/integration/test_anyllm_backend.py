@@ -16,6 +16,7 @@ from llmhub_runtime import (
     UnknownProviderError,
 )
 from llmhub_runtime.backends.anyllm import AnyLLMBackend
+from llmhub_runtime.resilience import Timing
 from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 
 CHAT = "/v1/chat/completions"
@@ -45,17 +46,19 @@ def make_config(server: FakeOpenAIServer, **resilience: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def hub(fake_server: FakeOpenAIServer, local_key: str) -> Iterator[LLMHub]:
-    with LLMHub(config=make_config(fake_server)) as hub:
+def hub(fake_server: FakeOpenAIServer, local_key: str, sleeps: list[float]) -> Iterator[LLMHub]:
+    with LLMHub(config=make_config(fake_server), timing=timing(sleeps)) as hub:
         yield hub
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the waits between attempts instead of sleeping through them."""
-    recorded: list[float] = []
-    monkeypatch.setattr("llmhub_runtime._flow._sleep", recorded.append)
-    return recorded
+def sleeps() -> list[float]:
+    """The waits between attempts, recorded instead of slept through by hubs made with `timing(sleeps)`."""
+    return []
+
+
+def timing(sleeps: list[float]) -> Timing:
+    return Timing(sleep=sleeps.append)
 
 
 def test_chat_completion(hub: LLMHub, fake_server: FakeOpenAIServer) -> None:
@@ -136,7 +139,10 @@ def test_503_on_the_primary_is_served_by_the_fallback(
 def test_sdk_hidden_retries_would_multiply_requests(
     fake_server: FakeOpenAIServer, local_key: str, sleeps: list[float]
 ) -> None:
-    hub = LLMHub(config=make_config(fake_server, disable_sdk_retries=False, max_retries=0, fallbacks=False))
+    hub = LLMHub(
+        timing=timing(sleeps),
+        config=make_config(fake_server, disable_sdk_retries=False, max_retries=0, fallbacks=False),
+    )
     fake_server.enqueue(*[ScriptedResponse(status=503, headers={"Retry-After": "0"})] * 3, model="primary-model")
     with pytest.raises(AllAttemptsFailedError):
         hub.completion(role="chat", messages=MESSAGES)
@@ -148,7 +154,7 @@ def test_401_is_not_retried(
     fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch, sleeps: list[float]
 ) -> None:
     monkeypatch.setenv("LOCAL_LLM_KEY", "sk-wrong")
-    hub = LLMHub(config=make_config(fake_server))
+    hub = LLMHub(timing=timing(sleeps), config=make_config(fake_server))
     with pytest.raises(AuthenticationError) as info:
         hub.completion(role="chat", messages=MESSAGES)
     assert info.value.status_code == 401
@@ -161,9 +167,10 @@ def test_breaker_opens_and_stops_sending_to_the_failing_target(
     fake_server: FakeOpenAIServer, local_key: str, sleeps: list[float]
 ) -> None:
     hub = LLMHub(
+        timing=timing(sleeps),
         config=make_config(
             fake_server, max_retries=0, circuit_breaker={"failure_threshold": 2, "cooldown_seconds": 300}
-        )
+        ),
     )
     fake_server.enqueue(*[ScriptedResponse(status=500)] * 2, model="primary-model")
     for _ in range(5):
@@ -177,7 +184,7 @@ def test_breaker_opens_and_stops_sending_to_the_failing_target(
 def test_timeout_is_retried(fake_server: FakeOpenAIServer, local_key: str, sleeps: list[float]) -> None:
     config = make_config(fake_server)
     config["providers"]["local"]["timeout"] = 0.3
-    hub = LLMHub(config=config)
+    hub = LLMHub(timing=timing(sleeps), config=config)
     fake_server.enqueue(ScriptedResponse(delay=1.5), model="primary-model")
     response = hub.completion(role="chat", messages=MESSAGES)
     assert response.choices[0].message.content == "[primary-model] hello there"
@@ -191,7 +198,7 @@ def test_connection_refused_is_retryable_then_reported(local_key: str, sleeps: l
         "resilience": {"max_retries": 1, "backoff_initial_seconds": 0, "jitter": 0},
     }
     with pytest.raises(AllAttemptsFailedError) as info:
-        LLMHub(config=config).completion(role="chat", messages=MESSAGES)
+        LLMHub(timing=timing(sleeps), config=config).completion(role="chat", messages=MESSAGES)
     assert isinstance(info.value.last_error, ProviderUnavailableError)
     assert len(info.value.attempts) == 2
 
@@ -336,7 +343,7 @@ def test_a_fallback_that_cannot_be_set_up_does_not_hide_the_primary_failure(
     config["providers"]["backup"] = {"type": "openai", "api_base": fake_server.base_url}
     fake_server.enqueue(*[ScriptedResponse(status=503)] * 3, model="primary-model")
     with pytest.raises(AllAttemptsFailedError) as info:
-        LLMHub(config=config).completion(role="chat", messages=MESSAGES)
+        LLMHub(timing=timing(sleeps), config=config).completion(role="chat", messages=MESSAGES)
     message = str(info.value)
     assert "local:primary-model attempts 1-3: HTTP 503" in message
     assert "backup:backup-model skipped: missing environment variable OPENAI_API_KEY" in message
