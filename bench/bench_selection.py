@@ -13,7 +13,8 @@ catalog built from each snapshot generation given (default: ../shared/catalog-sn
              unmistakable id words), never by the engine's kind inference
   emb-fb     embedding fallbacks that are another model than the primary (vectors would not match)
   dup-fb     fallbacks repeating the primary or another fallback
-  unpriced   primaries with no known price or no measured rating while a measured, priced model fits
+  unpriced   primaries with no known price or no measured rating (of this model at any host, by
+             models.dev's canonical_model_id) while a measured, priced model fits
   pareto     primaries another fitting model beats on measured rating and price (>= both, > one)
   mono q/c   monotonicity violations over the 27 quality/cost/latency combinations of each role
   determ     the same llmhub.yaml bytes from a second catalog object (and from a second process
@@ -214,6 +215,26 @@ def measured(model: Any, board: str | None) -> float | None:
     if board == "image":
         return getattr(model, "image_score", None)
     return None
+
+
+_SAME_MODEL: dict[int, dict[tuple[str, str], float]] = {}
+
+
+def same_model_rating(catalog: Any, model: Any, board: str | None) -> float | None:
+    """A measured rating of the same model at any host (by models.dev's `canonical_model_id`), else None."""
+    identity = getattr(model, "canonical_model_id", None)
+    if catalog is None or board is None or not identity:
+        return None
+    ratings = _SAME_MODEL.get(id(catalog))
+    if ratings is None:
+        ratings = _SAME_MODEL[id(catalog)] = {}
+        for other in catalog.models:
+            key = getattr(other, "canonical_model_id", None)
+            for name in ("text", "vision", "image"):
+                value = measured(other, name) if key else None
+                if key and value is not None:
+                    ratings.setdefault((key, name), value)
+    return ratings.get((identity, board))
 
 
 def task_value(model: Any, categories: Sequence[str]) -> float | None:
@@ -957,7 +978,7 @@ def _check_role(
     # 4 and 5 need the fitting models (the engine's own hard constraints)
     if not judged.forced and judged.board is not None:
         candidates = filter_candidates(catalog, judged.needs, rules).models
-        _check_unpriced(report, judged, candidates)
+        _check_unpriced(report, judged, candidates, catalog)
         _check_pareto(report, judged, candidates)
     # 6. monotonicity
     if not judged.forced:
@@ -1014,10 +1035,16 @@ def _check_duplicates(report: dict[str, Any], judged: JudgedRole) -> None:
         seen.add(key)
 
 
-def _check_unpriced(report: dict[str, Any], judged: JudgedRole, candidates: Any) -> None:
-    """A primary without a known price or a measured rating, while a measured, priced model fits."""
+def _check_unpriced(report: dict[str, Any], judged: JudgedRole, candidates: Any, catalog: Any) -> None:
+    """A primary without a known price or a measured rating, while a measured, priced model fits.
+
+    A rating of the same model at another host counts as measured: models.dev's `canonical_model_id`
+    says which entries are one model (an independent source, not the engine's inheritance).
+    """
     board, categories, primary_model = judged.board, judged.categories, judged.primary_model
     pick_price, pick_rating = known_price(primary_model), measured(primary_model, board)
+    if pick_rating is None:
+        pick_rating = same_model_rating(catalog, primary_model, board)
     if pick_price is not None and pick_rating is not None:
         return
     cheapest, best = measured_alternatives(candidates, board)
@@ -1502,9 +1529,11 @@ deterministic output, no monotonicity violations, and at least 95% agreement wit
   and audio roles have none. **Known price**: the catalog's blended price (`(3 x input + output) /
   4`; the input price for embeddings), unless missing or a $0 listing that is not a documented free
   tier (the catalog's `free_tier`, or OpenRouter's `:free` variants).
-- **Unknown-price or unrated**: the primary has no known price or no measured rating, while a
-  model passing the role's hard constraints has both (a non-zero known price; `max_price` is a hard
-  constraint). Listed with the cheapest and the best such model.
+- **Unknown-price or unrated**: the primary has no known price or no measured rating (its own, or
+  the same model's at another host: models.dev's `canonical_model_id` says which entries are one
+  model, in the 2026-09 data), while a model passing the role's hard constraints has both (a
+  non-zero known price; `max_price` is a hard constraint). Listed with the cheapest and the best
+  such model.
 - **Pareto-dominated**: among the models passing the role's hard constraints, with measured
   ratings and known prices, another has a rating >= the primary's and a blended price <=, strictly
   better in one. Free tiers never count as dominating (rate-limited, not a replacement). Listed with
