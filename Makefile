@@ -1,6 +1,6 @@
 PY := .venv/bin/python
 
-.PHONY: install example test test-report lint format typecheck check bench record-cassettes release-dry-run
+.PHONY: install example test test-quick test-report lint format typecheck check bench record-cassettes release-dry-run
 
 install:
 	python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'
@@ -10,6 +10,10 @@ example:
 
 test:
 	$(PY) -m pytest
+
+# The inner loop: everything but the tests marked slow (subprocesses, real catalogs). CI runs all.
+test-quick:
+	$(PY) -m pytest -m "not slow"
 
 # The suite, plus a Test Execution Report in reports/test-execution/ (exit code = pytest's).
 test-report:

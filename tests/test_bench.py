@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+pytestmark = pytest.mark.slow  # each test runs a benchmark script in a subprocess
 
 
 def run(script: str, *args: str) -> str:

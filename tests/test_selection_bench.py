@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+pytestmark = pytest.mark.slow  # builds both snapshot catalogs and generates 57 roles on each
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench" / "bench_selection.py"
 SPECS = ROOT / "bench" / "selection" / "specs"

@@ -108,6 +108,7 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
     assert not (tmp_path / "llmhub.spec.yaml").exists()
 
 
+@pytest.mark.slow  # four CLI processes per case, each importing any-llm
 @pytest.mark.parametrize("verbose", [[], ["--verbose"]])
 def test_a_rejected_key_never_reaches_the_output(
     tmp_path: Path, fake_server: FakeOpenAIServer, verbose: list[str]
@@ -125,6 +126,7 @@ def test_a_rejected_key_never_reaches_the_output(
         assert "401" in done.stdout + done.stderr  # it did fail on the key, and said so
 
 
+@pytest.mark.slow  # two CLI processes per case, each importing any-llm
 @pytest.mark.parametrize("verbose", [[], ["--verbose"]])
 def test_a_key_under_a_plain_looking_name_is_masked_too(
     tmp_path: Path, fake_server: FakeOpenAIServer, verbose: list[str]

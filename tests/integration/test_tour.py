@@ -56,6 +56,7 @@ def test_the_five_minute_tour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "sk-tour-placeholder" not in doctor.output
 
 
+@pytest.mark.slow  # the README's first command: the example app in a subprocess
 def test_the_bundled_example_runs_end_to_end(tmp_path: Path) -> None:
     example = tmp_path / "quickstart"
     shutil.copytree(ROOT / "examples" / "quickstart", example, ignore=shutil.ignore_patterns(".llmhub"))
