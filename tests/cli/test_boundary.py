@@ -29,11 +29,13 @@ def llmhub(
 
 
 def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
+    """The one error line, last on stderr; anything before it is progress (finished steps, piped)."""
     assert "Traceback" not in done.stderr + done.stdout
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("llmhub: error: ")
-    return lines[0]
+    errors = [line for line in lines if line.startswith("llmhub: error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], done.stderr
+    assert all(line.startswith("llmhub: ") for line in lines), done.stderr  # nothing unprefixed, no log noise
+    return errors[0]
 
 
 def test_no_spec_anywhere(tmp_path: Path) -> None:

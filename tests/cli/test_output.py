@@ -45,3 +45,20 @@ def test_progress_prints_plain_lines_and_a_bar(
         advance("llm.a", "ok")
         advance("llm.b", "failed")
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_piped_progress_is_plain_lines_on_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(out, "is_terminal", lambda: False)
+    monkeypatch.setattr(options, "quiet", False)
+    with out.progress("Building the catalog") as show:
+        show("models.dev", "loading")
+        show("models.dev", "live: 10 models")
+    captured = capsys.readouterr()
+    assert captured.out == ""  # stdout is the command's answer only
+    assert captured.err == "llmhub: models.dev: live: 10 models\n"
+    monkeypatch.setattr(options, "quiet", True)
+    with out.progress("Building the catalog") as show:
+        show("models.dev", "live: 10 models")
+    assert capsys.readouterr().err == ""

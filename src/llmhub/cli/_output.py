@@ -174,8 +174,16 @@ def progress(title: str, total: int | None = None) -> Iterator[Any]:
     With a `total` (roles to call, say) a progress bar that advances on every message but "calling" /
     "loading"; without one a status line, each finished step printed under it as a plain line.
     """
-    if options.quiet or not is_terminal():
+    if options.quiet:
         yield lambda source, message: None
+        return
+    if not is_terminal():
+        # Piped (a CI log, say): each finished step as a plain line on stderr; stdout stays the answer.
+        def plain(source: str, message: str) -> None:
+            if not _under_way(message):
+                typer.echo(f"llmhub: {escape_control(f'{source}: {message}')}", err=True)
+
+        yield plain
         return
     from rich.console import Console
     from rich.markup import escape
