@@ -147,3 +147,25 @@ def test_a_project_is_scaffolded_from_python(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         write_project(tmp_path, spec)  # never replaced without force
     assert write_project(tmp_path, spec, force=True).spec == written.spec
+
+
+def test_a_role_whose_every_target_failed_is_reported_on_its_primary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmhub import call_roles
+    from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
+
+    with FakeOpenAIServer() as server:
+        config = tmp_path / "llmhub.yaml"
+        config.write_text(
+            "providers:\n"
+            f"  local: {{type: openai, api_base: '{server.base_url}', env_key: LOCAL_KEY}}\n"
+            "roles:\n"
+            "  llm.chat: {provider: local, model: main, fallbacks: [{provider: local, model: backup}]}\n"
+            "resilience: {max_retries: 0}\n"
+        )
+        monkeypatch.setenv("LOCAL_KEY", "sk-test-local")
+        server.enqueue(ScriptedResponse(status=503), ScriptedResponse(status=503))
+        (outcome,) = call_roles(config)
+    assert outcome.status == "failed"
+    assert (outcome.model, outcome.fallback_used) == ("main", False)  # not the fallback that also failed

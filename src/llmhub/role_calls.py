@@ -115,7 +115,8 @@ def call_roles(
             report(name, "calling")
             calls.clear()
             outcome = _call(hub, name, prompt, max_tokens)
-            if calls:
+            if calls and outcome.status == "ok":
+                # Which target answered; a failed role keeps its primary (every target failed).
                 _record(outcome, calls[-1])
             results.append(outcome)
             report(name, outcome.status)

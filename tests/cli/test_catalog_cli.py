@@ -164,6 +164,14 @@ def test_refresh_exits_1_when_no_source_answers(tmp_path: Path, monkeypatch: pyt
     assert result.exit_code == 1, result.output
     assert "no source could be refreshed" in result.stderr
     assert "Traceback" not in result.output
+    # Discovery asking the providers with keys is not a catalog source: its answer refreshes nothing.
+    from llmhub.catalog.sources import anyllm
+
+    monkeypatch.setattr(anyllm, "discover", lambda **kwargs: anyllm.Discovery(errors={"openai": "Connection error."}))
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    result = run("catalog", "refresh", "--discover")
+    assert result.exit_code == 1, result.output
+    assert "no source could be refreshed" in result.stderr
 
 
 def test_refresh_with_sources_says_the_option_is_one_off() -> None:

@@ -94,3 +94,17 @@ def test_the_documented_codes_are_the_ones_tested() -> None:
     tested = {str(c[3]) for c in CASES}
     assert tested <= documented  # every code a command returns is in the table
     assert documented - tested == {"130"}  # Ctrl-C: tests/cli/test_boundary.py sends a real SIGINT
+
+
+def test_offline_never_calls_a_provider(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `test` would call every role's provider: refused. The LLM-assisted generator: skipped, said so.
+    project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LLMHUB_CACHE_DIR", str(tmp_path / ".cache"))
+    monkeypatch.setenv("LLMHUB_GENERATOR_MODEL", "openai:gpt-4.1-mini")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    refused = CliRunner().invoke(app, ["--offline", "test"])
+    assert refused.exit_code == 2 and "without --offline" in refused.output
+    planned = CliRunner().invoke(app, ["--offline", "generate", "--dry-run"])
+    assert planned.exit_code == 0, planned.output
+    assert "LLM-assisted generation skipped (offline" in planned.output

@@ -191,9 +191,14 @@ def arena_entries(
 
 
 def refreshed_sources(catalog: Catalog) -> tuple[list[str], list[str]]:
-    """The sources that answered now (live, unchanged since last time, or the mirror) and those that failed."""
-    answered = [s.name for s in catalog.sources if s.status in _ANSWERED]
-    failed = [s.name for s in catalog.sources if s.status not in (*_ANSWERED, "skipped")]
+    """The catalog's data sources that answered now (live, not modified, or the mirror), and those that failed.
+
+    Discovery (any-llm asking the providers with keys) is not a data source: a refresh in which only
+    it answered refreshed nothing.
+    """
+    data = [s for s in catalog.sources if s.name not in ("any-llm", "overrides")]
+    answered = [s.name for s in data if s.status in _ANSWERED]
+    failed = [s.name for s in data if s.status not in (*_ANSWERED, "skipped")]
     return answered, failed
 
 

@@ -36,6 +36,8 @@ def test(
     Chat and tool roles get the prompt as a user message; embedding roles embed it; image and audio
     roles are skipped (they would spend on a generation). Exits 1 if any role fails.
     """
+    if options.settings.offline:
+        raise typer.BadParameter("llmhub test calls the providers; run it without --offline", param_hint="--offline")
     from llmhub.project import locate
     from llmhub.role_calls import call_roles
     from llmhub.runtime_files import load_runtime

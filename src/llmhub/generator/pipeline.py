@@ -330,12 +330,18 @@ def _no_candidate_message(needs: RoleNeeds, cut: Any) -> str:
 
 def _assistant(spec: SpecConfig, options: GeneratorOptions, warnings: list[str]) -> Any:
     """The LLM helper when a generator model is configured and usable, else None (with a warning why)."""
+    settings = current(options.settings)
     reference = (
         options.generator_model
-        or current(options.settings).generator_model
+        or settings.generator_model
         or (spec.generator.model if spec.generator is not None else None)
     )
     if reference is None or (spec.generator is not None and not spec.generator.enabled and not options.generator_model):
+        return None
+    if settings.offline:
+        warnings.append(
+            "LLM-assisted generation skipped (offline: it would call the generator model); the rules chose every role"
+        )
         return None
     from llmhub.generator.llm import LLMAssistant, unusable_reason
 
