@@ -36,7 +36,7 @@ def generate() -> None:
         role = result.runtime.roles[explanation.role]
         fallbacks = ", ".join(f"{f.provider}:{f.model}" for f in role.fallbacks) or "none"
         print(f"   {explanation.role}: {explanation.choice} (fallbacks: {fallbacks})")
-        print(f"      why: {explanation.facts.get('price')}; arena {explanation.facts.get('arena')}")
+        print(f"      why: {explanation.facts.get('price')}; quality {explanation.facts.get('quality')}")
         for runner in explanation.runner_ups[:1]:
             print(f"      {runner['model']} lost: {runner['why']}")
     # Written only when the roles or the catalog changed; the replaced file is kept under .llmhub/backup/.
@@ -84,6 +84,9 @@ def main() -> None:
             reply = hub.completion(role="llm.inference", messages=[{"role": "user", "content": "Still there?"}])
             print("after 3 x 503 on the primary:", reply.choices[0].message.content)
 
+        # The breaker remembers the 503s above: while the primary has failed recently, only as many
+        # concurrent calls as failures are left before its threshold try it; the rest go straight to
+        # the fallback (docs/runtime.md, "Resilience"). So one of these three is served by fake-chat-small.
         async def concurrently() -> list[str]:
             replies = await asyncio.gather(
                 *(

@@ -14,7 +14,8 @@ def main() -> None:
     missing = [name for name in _CLI_DEPENDENCIES if importlib.util.find_spec(name) is None]
     if missing:
         print(
-            f"llmhub: the command line needs {', '.join(missing)}; install them with: pip install 'llmhub[cli]'",
+            f"llmhub: the command line needs {', '.join(missing)}; install the cli extra: pip install 'llmhub[cli]' "
+            "(from a checkout: pip install -e '.[cli]')",
             file=sys.stderr,
         )
         raise SystemExit(1)

@@ -92,7 +92,7 @@ class _Doctor:
                 "runtime",
                 "fail",
                 f"{path} does not exist",
-                "run `llmhub generate`" if self.spec else "run `llmhub init`",
+                "run `llmhub generate`" if self.spec else "run `llmhub init`, then `llmhub generate`",
             )
             return
         try:
@@ -288,7 +288,7 @@ class _Doctor:
 
     def check_ping(self, network: bool) -> None:
         if not network:
-            self.add("ping", "skip", "--no-network")
+            self.add("ping", "skip", "offline" if self.settings.offline else "--no-network")
             return
         if self.runtime is None:
             self.add("ping", "skip", "no llmhub.yaml to ping")

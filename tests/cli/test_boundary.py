@@ -159,3 +159,25 @@ def test_redact_masks_the_value_of_every_declared_env_key(tmp_path: Path, monkey
     assert redact(text) == text  # no project declares it: nothing marks it secret
     (tmp_path / "llmhub.yaml").write_text("providers:\n  gw: {type: openai, env_key: GATEWAY_CRED}\nroles: {}\n")
     assert redact(text) == "upstream said: bad credential ***"
+
+
+@pytest.mark.slow  # builds the bundled catalog in a subprocess
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path) -> None:
+    # `llmhub catalog show --json | head -1`: the reader leaves early, which is not an error.
+    env = {**os.environ, "LLMHUB_CACHE_DIR": str(tmp_path / "cache"), "LLMHUB_OFFLINE": "1"}
+    env.pop("LLMHUB_CATALOG_SOURCES", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "llmhub", "-q", "catalog", "show", "--all", "--json"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    with process.stderr:
+        assert process.stdout.readline().startswith("[")
+        process.stdout.close()  # the reader goes away with megabytes still to come
+        stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0, stderr
+    assert stderr == ""

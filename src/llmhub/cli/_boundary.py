@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import traceback
 from typing import Any
 
@@ -25,6 +27,8 @@ def _fail(message: str, exc: BaseException, code: int = 1) -> typer.Exit:
 class BoundaryGroup(TyperGroup):
     """Turns every failure into one line on stderr and an exit code: 1 for errors, 130 for Ctrl-C.
 
+    A closed pipe on stdout (`| head`) ends the command quietly with 0.
+
     Usage errors (exit 2) and explicit exits are typer's own and pass through untouched.
     """
 
@@ -38,6 +42,12 @@ class BoundaryGroup(TyperGroup):
             raise typer.Exit(130) from None
         except LLMHubError as exc:
             raise _fail(str(exc), exc) from None
+        except BrokenPipeError:
+            # The reader went away (`llmhub catalog show | head`): not an error. Point stdout at
+            # /dev/null so the interpreter's final flush cannot fail again, and stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except OSError as exc:
             # The message already names the file (strerror + filename); say what to check.
             fix = "check the permissions" if isinstance(exc, PermissionError) else "check the path"

@@ -38,7 +38,8 @@ def runtime_show(config: ConfigOption = None, env: EnvOption = None, as_json: Js
         )
     if runtime.defaults is not None and runtime.defaults.model:
         rows.append(["(defaults)", f"{runtime.defaults.provider}:{runtime.defaults.model}", "chat", "-", "-"])
-    out.line(f"{path}: project {runtime.project}, env {runtime.env}, {len(runtime.roles)} roles")
+    labels = [f"project {runtime.project}" if runtime.project else "", f"env {runtime.env}" if runtime.env else ""]
+    out.line(", ".join([f"{path}: {len(runtime.roles)} roles", *filter(None, labels)]))
     out.table(["role", "model", "mode", "fallbacks", "params"], rows)
 
 
