@@ -9,8 +9,17 @@ from pathlib import Path
 import pytest
 
 from llmhub import Check, DoctorReport, Settings, locate, run_checks
+from llmhub_runtime.testing import FakeOpenAIServer
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "quickstart"
+
+
+def local_config(tmp_path: Path, server: FakeOpenAIServer, roles: str, extra: str = "") -> Path:
+    """An llmhub.yaml whose one provider is the local fake server (key in LOCAL_KEY), with these roles."""
+    config = tmp_path / "llmhub.yaml"
+    provider = f"  local: {{type: openai, api_base: '{server.base_url}', env_key: LOCAL_KEY}}\n"
+    config.write_text(f"providers:\n{provider}roles:\n{roles}{extra}")
+    return config
 
 
 def test_locate_finds_the_project_from_a_subdirectory(tmp_path: Path) -> None:
@@ -57,13 +66,11 @@ def test_roles_are_called_from_python_with_typed_outcomes(tmp_path: Path, monkey
     from llmhub_runtime.testing import FakeOpenAIServer
 
     with FakeOpenAIServer() as server:
-        config = tmp_path / "llmhub.yaml"
-        config.write_text(
-            "providers:\n"
-            f"  local: {{type: openai, api_base: '{server.base_url}', env_key: LOCAL_KEY}}\n"
-            "roles:\n"
+        config = local_config(
+            tmp_path,
+            server,
             "  llm.chat: {provider: local, model: fake-chat}\n"
-            "  img: {provider: local, model: fake-image, mode: image}\n"
+            "  img: {provider: local, model: fake-image, mode: image}\n",
         )
         monkeypatch.setenv("LOCAL_KEY", "sk-test-local")
         seen: list[tuple[str, str]] = []
@@ -156,13 +163,11 @@ def test_a_role_whose_every_target_failed_is_reported_on_its_primary(
     from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 
     with FakeOpenAIServer() as server:
-        config = tmp_path / "llmhub.yaml"
-        config.write_text(
-            "providers:\n"
-            f"  local: {{type: openai, api_base: '{server.base_url}', env_key: LOCAL_KEY}}\n"
-            "roles:\n"
-            "  llm.chat: {provider: local, model: main, fallbacks: [{provider: local, model: backup}]}\n"
-            "resilience: {max_retries: 0}\n"
+        config = local_config(
+            tmp_path,
+            server,
+            "  llm.chat: {provider: local, model: main, fallbacks: [{provider: local, model: backup}]}\n",
+            "resilience: {max_retries: 0}\n",
         )
         monkeypatch.setenv("LOCAL_KEY", "sk-test-local")
         server.enqueue(ScriptedResponse(status=503), ScriptedResponse(status=503))
