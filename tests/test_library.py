@@ -63,7 +63,6 @@ def test_doctor_in_an_empty_directory_fails_with_the_fix(tmp_path: Path) -> None
 def test_roles_are_called_from_python_with_typed_outcomes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from llmhub import RoleCall, call_roles
     from llmhub_runtime.errors import UnknownRoleError
-    from llmhub_runtime.testing import FakeOpenAIServer
 
     with FakeOpenAIServer() as server:
         config = local_config(
