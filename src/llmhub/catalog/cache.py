@@ -18,13 +18,21 @@ import pickle
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from llmhub import settings as settings_module
-from llmhub.catalog.models import CATALOG_VERSION, FIELD_NAMES, CanonicalModel, Catalog, SourceStatus
+from llmhub.catalog.models import (
+    CATALOG_VERSION,
+    FIELD_NAMES,
+    ArenaMapping,
+    ArenaMatchRef,
+    CanonicalModel,
+    Catalog,
+    SourceStatus,
+)
 from llmhub.catalog.sources._http import RawPayload
 from llmhub.settings import Settings
 
@@ -43,6 +51,13 @@ _IN_DATABASE = 32_768  # bytes: larger values go to files of their own (diskcach
 
 _fields_of = operator.attrgetter(*FIELD_NAMES)
 """A model's fields as a tuple, in field order (CanonicalModel's positional arguments)."""
+
+_LAYOUT = 2
+"""How a catalog entry is laid out (2: a header, the arena listing in it as flat rows, then the models'
+values); an entry in another layout is a miss."""
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+_ARENA_ROW = 5  # arena_name, board, score, reason, number of matches
+_REF_ROW = 3  # provider, model_id, modelsdev
 
 
 def _create_quietly(database: Path) -> None:
@@ -136,14 +151,15 @@ class CatalogCache:
             shutil.move(str(self.directory), str(aside))
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def _get(self, key: str) -> Any:
+    def _get(self, key: str, read: Callable[[BinaryIO], Any] = pickle.load) -> Any:
+        """The value stored under `key` (read by `read`: one pickle unless said otherwise), or None."""
         try:
             stored = self._open().get(key, read=True)
             if isinstance(stored, bytes):
-                return pickle.loads(stored)
+                return read(io.BytesIO(stored))
             if hasattr(stored, "read"):
                 with stored:
-                    return pickle.load(stored)
+                    return read(stored)
             return stored  # cached by an earlier llmhub, which let diskcache pickle it
         except (sqlite3.DatabaseError, OSError) as exc:
             self._close()
@@ -167,7 +183,7 @@ class CatalogCache:
                     # Pickled here, not by diskcache: diskcache writes a pickle it made itself to
                     # its file line by line (thousands of writes for a catalog), and a file-like
                     # value in one piece. Small values stay in the database as bytes.
-                    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                    data = value.data if isinstance(value, _Pickled) else pickle.dumps(value, protocol=_PROTOCOL)
                     if len(data) < _IN_DATABASE:
                         cache.set(key, data)
                     else:
@@ -190,27 +206,8 @@ class CatalogCache:
 
     def load_catalog(self, key: str) -> CachedCatalog | None:
         """The last good catalog built in mode `key`, or None (missing, unreadable or older format)."""
-        value = self._get(f"catalog:{key}")
-        if not isinstance(value, dict) or value.get("version") != CATALOG_VERSION or value.get("fields") != FIELD_NAMES:
-            return None
-        try:
-            # Each run of len(FIELD_NAMES) values is one model's positional arguments. zip() over one
-            # iterator repeated that many times takes the runs in turn (itertools' "grouper" recipe),
-            # and starmap() passes each straight to the constructor. An entry in another layout (an
-            # earlier llmhub's) has no "values": a miss, and the catalog is rebuilt.
-            runs = zip(*[iter(value["values"])] * len(FIELD_NAMES), strict=True)
-            models = list(itertools.starmap(CanonicalModel, runs))
-            catalog = Catalog(
-                built_at=value["built_at"],
-                models=models,
-                sources=value["sources"],
-                arena=value["arena"],
-                warnings=value["warnings"],
-                judged_on=value.get("judged_on"),
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
-        return CachedCatalog(catalog=catalog, inputs=value["inputs"], saved_at=value["saved_at"])
+        found = self._get(f"catalog:{key}", read=_read_catalog)
+        return found if isinstance(found, CachedCatalog) else None
 
     def load_summary(self, key: str) -> CatalogSummary | None:
         """The summary of the last good catalog built in mode `key`, or None (missing or unreadable)."""
@@ -228,26 +225,36 @@ class CatalogCache:
     def save_catalog(self, key: str, catalog: Catalog, inputs: str) -> bool:
         """Store a catalog as the last good one for mode `key`.
 
-        The models are stored as one flat list of their field values, model after model: no
-        container per model to pickle, unpickle and keep alive until the load ends, only the
-        values. Its summary is written in the same transaction, so the two always describe the
-        same build.
+        Two pickles in a row, by one pickler (so values shared between them are stored once): a
+        header with everything but the models (the arena listing as flat rows, see `_arena_rows`),
+        then the models as one flat list of their field values, model after model: no container
+        per model to pickle, unpickle and keep alive until the load ends, only the values. A load
+        makes the small objects first and the models last, so that the list of ~300,000 values
+        lives only while the models are made. The summary is written in the same transaction, so
+        the two always describe the same build.
         """
         saved_at = time.time()
-        value = {
+        rows, refs, picks = _arena_rows(catalog.arena)
+        header = {
             "version": CATALOG_VERSION,
+            "layout": _LAYOUT,
             "fields": FIELD_NAMES,
-            "values": list(itertools.chain.from_iterable(map(_fields_of, catalog.models))),
             "built_at": catalog.built_at,
             "sources": catalog.sources,
-            "arena": catalog.arena,
+            "arena_rows": rows,
+            "arena_refs": refs,
+            "arena_picks": picks,
             "warnings": catalog.warnings,
             "judged_on": catalog.judged_on,
             "inputs": inputs,
             "saved_at": saved_at,
         }
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=_PROTOCOL)
+        pickler.dump(header)
+        pickler.dump(list(itertools.chain.from_iterable(map(_fields_of, catalog.models))))
         summary = CatalogSummary(inputs=inputs, saved_at=saved_at, built_at=catalog.built_at, sources=catalog.sources)
-        return self._set_all({f"catalog:{key}": value, f"summary:{key}": summary})
+        return self._set_all({f"catalog:{key}": _Pickled(buffer.getvalue()), f"summary:{key}": summary})
 
     @contextlib.contextmanager
     def lock(self, timeout: float = 120.0) -> Iterator[None]:
@@ -289,6 +296,81 @@ class CatalogCache:
             with contextlib.suppress(Exception):
                 self._cache.close()
             self._cache = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pickled:
+    """A value pickled already (by `save_catalog`, as two pickles in a row): stored as it is."""
+
+    data: bytes
+
+
+def _read_catalog(stream: BinaryIO) -> CachedCatalog | None:
+    """A catalog `save_catalog` wrote, or None for an entry in another layout (an earlier llmhub's)."""
+    unpickler = pickle.Unpickler(stream)
+    header = unpickler.load()
+    if (
+        not isinstance(header, dict)
+        or header.get("version") != CATALOG_VERSION
+        or header.get("layout") != _LAYOUT
+        or header.get("fields") != FIELD_NAMES
+    ):
+        return None
+    try:
+        arena = _arena_from_rows(header["arena_rows"], header["arena_refs"], header["arena_picks"])
+        # Each run of len(FIELD_NAMES) values is one model's positional arguments. zip() over one
+        # iterator repeated that many times takes the runs in turn (itertools' "grouper" recipe),
+        # and starmap() passes each straight to the constructor; the list of values is let go
+        # as soon as the models hold them.
+        values = iter(unpickler.load())
+        models = list(itertools.starmap(CanonicalModel, zip(*[values] * len(FIELD_NAMES), strict=True)))
+        del values
+        catalog = Catalog(
+            built_at=header["built_at"],
+            models=models,
+            sources=header["sources"],
+            arena=arena,
+            warnings=header["warnings"],
+            judged_on=header["judged_on"],
+        )
+        return CachedCatalog(catalog=catalog, inputs=header["inputs"], saved_at=header["saved_at"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def _arena_rows(arena: list[ArenaMapping]) -> tuple[list[Any], list[Any], list[int]]:
+    """The arena listing as three flat lists: no object, and no argument tuple, per entry or match.
+
+    `rows` holds each entry's fields and its number of matches; `refs` the fields of each distinct
+    match (the listing shares one per catalog model: 2,800 matches name 1,800 models); `picks` the
+    position in `refs` of each match, entry after entry. Pickled as objects, every entry and match
+    came back with an argument tuple of its own, kept alive until the whole load ended.
+    """
+    rows: list[Any] = []
+    refs: list[Any] = []
+    picks: list[int] = []
+    position: dict[int, int] = {}  # id(ref) -> its place in refs (the listing keeps every ref alive)
+    for entry in arena:
+        rows += (entry.arena_name, entry.board, entry.score, entry.reason, len(entry.matches))
+        for ref in entry.matches:
+            at = position.get(id(ref))
+            if at is None:
+                at = position[id(ref)] = len(position)
+                refs += (ref.provider, ref.model_id, ref.modelsdev)
+            picks.append(at)
+    return rows, refs, picks
+
+
+def _arena_from_rows(rows: list[Any], refs: list[Any], picks: list[int]) -> list[ArenaMapping]:
+    """The listing `_arena_rows` flattened, with one shared `ArenaMatchRef` per distinct match again."""
+    if sum(rows[_ARENA_ROW - 1 :: _ARENA_ROW]) != len(picks):
+        raise ValueError("the arena entries and their matches disagree")
+    made = list(itertools.starmap(ArenaMatchRef, zip(*[iter(refs)] * _REF_ROW, strict=True)))
+    chosen = map(made.__getitem__, picks)
+    return [
+        ArenaMapping(name, board, score, tuple(itertools.islice(chosen, count)), reason)
+        for name, board, score, reason, count in zip(*[iter(rows)] * _ARENA_ROW, strict=True)
+    ]
 
 
 def _alive(pid: int) -> bool:

@@ -182,7 +182,13 @@ def _tags(
         (top_quality, "top-quality"),
     )
     tags.extend(tag for flag, tag in flags if flag)
-    return tuple(sorted(set(tags)))
+    found = tuple(sorted(set(tags)))
+    # Interned: many flag combinations give the same tags (kind and flags the tags ignore), so a
+    # catalog holds ~400 distinct tag tuples where it would hold ~550.
+    return _SHARED_TAGS.setdefault(found, found)
+
+
+_SHARED_TAGS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 _KIND_TAGS = {ModelKind.image: "image-generation"}

@@ -122,23 +122,42 @@ def _infer(model_id: str, family: str | None, inputs: tuple[str, ...], outputs: 
     # The first rule both named by the id (or family) and allowed by the modalities wins. Thousands
     # of ids share a few dozen modality pairs, so each pair's rules are sorted out once: most ids
     # are then tested against three or four names, not every rule.
-    to_test, otherwise = _by_modalities(inputs, outputs)
-    if to_test:
-        lowered = model_id.lower()
-        for rule in to_test:
-            if rule.named(lowered, family):
-                return rule.kind
+    to_test, otherwise, words, families = _by_modalities(inputs, outputs)
+    if not to_test:
+        return otherwise
+    lowered = model_id.lower()
+    if words is not None and (family is None or family not in families):
+        # Most ids (chat models) contain none of the words these rules look for: one pass over
+        # them all says so, instead of each rule's tests in turn.
+        for word in words:
+            if word in lowered:
+                break
+        else:
+            return otherwise
+    for rule in to_test:
+        if rule.named(lowered, family):
+            return rule.kind
     return otherwise
 
 
 @functools.lru_cache(maxsize=1024)
-def _by_modalities(inputs: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[tuple[_Rule, ...], ModelKind]:
-    """The rules these modalities allow that need a name, up to the first that needs none, and its kind."""
+def _by_modalities(
+    inputs: tuple[str, ...], outputs: tuple[str, ...]
+) -> tuple[tuple[_Rule, ...], ModelKind, tuple[str, ...] | None, frozenset[str]]:
+    """The rules these modalities allow that need a name, up to the first that needs none, and its kind.
+
+    Then what those rules name: every text and segment one of them looks for in an id (an id with
+    none of them is named by none of the rules, unless by family), or None when one of them has a
+    regular expression; and every family they name.
+    """
     ins, outs = frozenset(inputs), frozenset(outputs)
     to_test: list[_Rule] = []
+    otherwise = ModelKind.chat
     for rule in _rules():
         if rule.allows(ins, outs):
             if not rule.by_name:
-                return tuple(to_test), rule.kind
+                otherwise = rule.kind
+                break
             to_test.append(rule)
-    return tuple(to_test), ModelKind.chat
+    words = None if any(rule.ids for rule in to_test) else tuple(w for r in to_test for w in (*r.texts, *r.segments))
+    return tuple(to_test), otherwise, words, frozenset().union(*(rule.families for rule in to_test))

@@ -11,7 +11,7 @@ import contextlib
 import functools
 import gzip
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,26 +67,100 @@ def parse(payload: RawPayload) -> tuple[list[CanonicalModel], list[str]]:
     serves them (models.dev's own provider id when none does), with `lab` and `kind` from the name
     rules and provenance pointing at this payload. The fusion layers the other sources on top.
     """
-    data = load_json(NAME, payload)
-    if not isinstance(data, dict):
-        raise SourceError(NAME, f"{payload.origin}: expected an object of providers, got {type(data).__name__}")
-    reader = _Reader(FieldSource(source=NAME, snapshot=payload.snapshot))
+    source = FieldSource(source=NAME, snapshot=payload.snapshot)
+    try:
+        models, skipped = _read(_Reader(source), _each_provider(payload.body))
+    except _Unstreamable:
+        # Not a plain object of providers (or not JSON at all): read it whole, which says what is wrong.
+        data = load_json(NAME, payload)
+        if not isinstance(data, dict):
+            raise SourceError(
+                NAME, f"{payload.origin}: expected an object of providers, got {type(data).__name__}"
+            ) from None
+        models, skipped = _read(_Reader(source), data.items())
+    warnings = [f"models.dev: skipped {len(skipped)} malformed entries ({'; '.join(skipped[:3])})"] if skipped else []
+    return models, warnings
+
+
+class _Unstreamable(Exception):
+    """api.json is not a well-formed object of uniquely named providers: it is read whole instead."""
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, as json.decoder skips it
+
+
+def _each_provider(body: bytes) -> Iterator[tuple[str, Any]]:
+    """api.json's providers as (id, parsed object), in file order, one at a time.
+
+    Each provider's JSON is parsed when its models are read and released before the next: parsed
+    whole, the document is ~40,000 containers (9 MB of the build's peak memory) alive at once, for
+    every garbage collection in the meantime to look through. Raises `_Unstreamable` where
+    `json.loads` would fail, and for a provider id given twice (which `json.loads` folds into one
+    entry), after which the caller reads the document whole.
+    """
+    import json
+
+    try:
+        text = body.decode(json.detect_encoding(body), "surrogatepass")
+    except UnicodeDecodeError:
+        raise _Unstreamable from None
+    # The C scanner json.loads parses each value with (typeshed does not declare the attribute).
+    scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+    index, separator = _after(text, 0, "{"), ","
+    if text.startswith("}", index):
+        index, separator = _after(text, index, "}"), "}"
+    seen: set[str] = set()
+    try:
+        while separator == ",":
+            if text[index : index + 1] != '"':
+                raise _Unstreamable
+            provider_id, index = scan(text, index)
+            if provider_id in seen:
+                raise _Unstreamable
+            seen.add(provider_id)
+            provider, index = scan(text, _after(text, index, ":"))
+            yield provider_id, provider
+            index = _skip(text, index)
+            separator = text[index : index + 1]
+            index = _after(text, index, ",}")
+    except (ValueError, StopIteration):  # json's errors (StopIteration: no value where one belongs)
+        raise _Unstreamable from None
+    if index != len(text):  # not at the end, or something after the closing brace
+        raise _Unstreamable
+
+
+def _after(text: str, index: int, expected: str) -> int:
+    """Where the next token starts after a one-character token at `index` (one of `expected`)."""
+    index = _skip(text, index)
+    if not text[index : index + 1] or text[index] not in expected:
+        raise _Unstreamable
+    return _skip(text, index + 1)
+
+
+def _skip(text: str, index: int) -> int:
+    """Past any whitespace at `index`."""
+    found = _WHITESPACE.match(text, index)
+    return found.end() if found is not None else index
+
+
+def _read(reader: _Reader, providers: Iterable[tuple[Any, Any]]) -> tuple[list[CanonicalModel], list[str]]:
+    """Every well-formed model of every provider, and a note for each malformed entry skipped."""
     models: list[CanonicalModel] = []
     skipped: list[str] = []
-    for provider_id, provider in data.items():
+    for provider_id, provider in providers:
         entries = provider.get("models") if isinstance(provider, dict) else None
         if not isinstance(entries, dict):
             skipped.append(f"{provider_id}: no models object")
             continue
         provider_id = str(provider_id)
         anyllm = anyllm_name_for(provider_id)
+        intern = reader.intern
         for model_id, raw in entries.items():
             if not isinstance(raw, dict):
                 skipped.append(f"{provider_id}/{model_id}: not an object")
                 continue
-            models.append(reader.model(provider_id, anyllm, str(model_id), raw))
-    warnings = [f"models.dev: skipped {len(skipped)} malformed entries ({'; '.join(skipped[:3])})"] if skipped else []
-    return models, warnings
+            models.append(reader.model(provider_id, anyllm, intern(str(model_id), model_id), raw))
+    return models, skipped
 
 
 class _Reader:
@@ -100,6 +174,12 @@ class _Reader:
         # One provenance map for every model; the fusion copies it before changing it.
         self.provenance = dict.fromkeys(("identity", "limits", "pricing", "capabilities", "dates"), source)
         self.modalities: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.tier_sets: dict[tuple[PriceTier, ...], tuple[PriceTier, ...]] = {}
+        # One string object per distinct id, name and family: the same model is listed by many
+        # hosts (5,300 models, 2,700 ids and names), and each provider is parsed on its own, so each
+        # host's copy of them is a separate string. Shared, they are kept and cached once.
+        self.strings: dict[str, str] = {}
+        self.intern = self.strings.setdefault
         self.derived: dict[tuple[str, str | None, tuple[str, ...], tuple[str, ...]], tuple[str | None, ModelKind]] = {}
 
     def model(self, provider_id: str, anyllm: str | None, model_id: str, raw: dict[str, Any]) -> CanonicalModel:
@@ -111,10 +191,12 @@ class _Reader:
             limit = _EMPTY
         if cost.__class__ is not dict:
             cost = _EMPTY
+        intern = self.intern
         status = get("status")
         name = get("name")
+        name = intern(name, name) if name.__class__ is str and name else model_id
         family = get("family")
-        family = family if isinstance(family, str) and family else None
+        family = intern(family, family) if isinstance(family, str) and family else None
         inputs = self._modalities(modalities.get("input"))
         outputs = self._modalities(modalities.get("output"))
         key = (model_id, family, inputs, outputs)
@@ -127,7 +209,10 @@ class _Reader:
         # The checks are inlined where a helper call would cost more than the check: booleans are
         # tested in place (`v` is only a scratch name), and keys most models lack are looked for
         # before anything is called for them.
-        price_in, price_out = number(cost.get("input")), number(cost.get("output"))
+        # Prices are floats and limits ints almost always: those in range are taken as they are
+        # (what `number` and `_positive_int` return for them), anything else goes through them.
+        price_in = v if (v := cost.get("input")).__class__ is float and 0 <= v < _TOO_BIG else number(v)
+        price_out = v if (v := cost.get("output")).__class__ is float and 0 <= v < _TOO_BIG else number(v)
         free = model_id.endswith(_FREE_SUFFIXES)
         zero = False
         if not free:
@@ -138,17 +223,18 @@ class _Reader:
                 price_in, zero = None, True
             if price_out == 0.0 and (zero or derived[1] not in _INPUT_PRICED):
                 price_out, zero = None, True
-        model = CanonicalModel(
+        canonical = get("canonical_model_id")
+        return CanonicalModel(
             f"{provider}:{model_id}",  # canonical_id
             provider,  # provider
             model_id,  # model_id
-            name if isinstance(name, str) and name else model_id,  # display_name
+            name,  # display_name
             family,  # family
             derived[0],  # lab
             derived[1],  # kind
             anyllm is not None,  # callable
             None,  # available
-            status if status in ("alpha", "beta", "deprecated") else None,  # status
+            _STATUSES.get(status) if status.__class__ is str else None,  # status (one shared string per value)
             status == "deprecated",  # deprecated
             provider_id,  # modelsdev_provider
             model_id,  # modelsdev_id
@@ -157,17 +243,23 @@ class _Reader:
             None,  # arena_match
             None,  # vision_arena_id
             # 0 means "unknown" on models.dev (audio and video models list it that way).
-            _positive_int(limit.get("context")),  # context_tokens
+            v
+            if (v := limit.get("context")).__class__ is int and 0 < v < _TOO_BIG
+            else _positive_int(v),  # context_tokens
             _positive_int(limit["input"]) if "input" in limit else None,  # max_input_tokens
-            _positive_int(limit.get("output")),  # max_output_tokens
+            v
+            if (v := limit.get("output")).__class__ is int and 0 < v < _TOO_BIG
+            else _positive_int(v),  # max_output_tokens
             price_in,  # price_input_per_million
             price_out,  # price_output_per_million
-            number(cost.get("cache_read")),  # price_cache_read_per_million
+            v
+            if (v := cost.get("cache_read")).__class__ is float and 0 <= v < _TOO_BIG
+            else number(v),  # price_cache_read_per_million
             number(cost["cache_write"]) if "cache_write" in cost else None,  # price_cache_write_per_million
             number(cost["reasoning"]) if "reasoning" in cost else None,  # price_reasoning_per_million
             number(cost["input_audio"]) if "input_audio" in cost else None,  # price_input_audio_per_million
             number(cost["output_audio"]) if "output_audio" in cost else None,  # price_output_audio_per_million
-            price_tiers(cost) if "tiers" in cost or "context_over_200k" in cost else (),  # price_tiers
+            self._tiers(cost) if "tiers" in cost or "context_over_200k" in cost else (),  # price_tiers
             None,  # blended_price_per_million (the fusion sets it, after the user's overrides)
             v if (v := get("tool_call")).__class__ is bool else None,  # supports_tool_call
             v if (v := get("reasoning")).__class__ is bool else None,  # supports_reasoning
@@ -192,13 +284,20 @@ class _Reader:
             None,  # creative_tier
             (),  # tags
             self.provenance,  # provenance
+            intern(canonical, canonical) if canonical.__class__ is str and canonical else None,  # canonical_model_id
+            free,  # free_tier
+            status == "beta" or is_preview(model_id),  # preview
+            None,  # deprecation_date
+            None,  # successor
+            None,  # image_score
+            zero,  # listed_zero_price
         )
-        if (canonical := get("canonical_model_id")).__class__ is str and canonical:
-            model.canonical_model_id = canonical
-        model.free_tier = free
-        model.listed_zero_price = zero
-        model.preview = status == "beta" or is_preview(model_id)
-        return model
+
+    def _tiers(self, cost: dict[str, Any]) -> tuple[PriceTier, ...]:
+        # Shared by value: a model's tiers recur at every host that lists its prices (~40 distinct
+        # sets of tiers among ~190 models).
+        tiers = price_tiers(cost)
+        return self.tier_sets.setdefault(tiers, tiers)
 
     def _modalities(self, value: Any) -> tuple[str, ...]:
         if value.__class__ is not list:
@@ -214,6 +313,7 @@ class _Reader:
             return shared
 
 
+_STATUSES = {status: status for status in ("alpha", "beta", "deprecated")}
 _FREE_SUFFIXES = (":free", "-free")
 _INPUT_PRICED = (ModelKind.embedding, ModelKind.rerank)
 _PREVIEW = re.compile(r"preview|experimental|(?:^|[-_.:/])(?:exp|latest|beta|alpha)(?:$|[-_.:/\d])")
