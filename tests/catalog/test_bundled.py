@@ -39,3 +39,25 @@ def test_an_offline_build_that_never_fetched_anything_uses_the_bundle_for_every_
     assert sum(1 for m in catalog if m.arena_score is not None) > 1000
     assert any(m.deprecation_date for m in catalog)
     assert catalog["openai:gpt-5.5"].arena_score is not None
+
+
+def test_a_first_build_without_network_uses_the_bundle_not_a_poorer_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not offline, never fetched here, every fetch fails: the same complete snapshot --offline uses.
+    from llmhub.catalog.sources import arena, arena_dataset, litellm, modelsdev
+    from llmhub.errors import SourceError
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise SourceError("test", "no network")
+
+    monkeypatch.delenv("LLMHUB_CATALOG_SOURCES", raising=False)
+    monkeypatch.delenv("LLMHUB_OFFLINE", raising=False)
+    for module in (modelsdev, arena, arena_dataset, litellm):
+        monkeypatch.setattr(module, "fetch_live", down)
+    catalog = build_catalog(cache_dir=tmp_path, overrides=False, discover=False)
+    statuses = {s.name: s for s in catalog.sources}
+    for name in ("models.dev", "lmarena-text", "lmarena-vision", "lmarena-image", "litellm"):
+        assert statuses[name].status == "bundled", (name, statuses[name])
+    assert catalog["openai:gpt-5.5"].arena_score is not None  # ratings, not a price list
+    assert any("could not fetch" in w and "--offline" in w for w in catalog.warnings)

@@ -307,7 +307,8 @@ def test_a_live_build_without_litellm_goes_on(mini_dir: Path, monkeypatch: pytes
     monkeypatch.setenv(arena_dataset.BASE_URL_VAR, "http://127.0.0.1:9")
     catalog = build_catalog(discover=False)
     status = _source(catalog, "litellm")
-    assert status.status == "missing" and status.detail is not None and status.detail.startswith("no lifecycle facts:")
+    # Never fetched here: the bundled snapshot's lifecycle facts, and the detail says why.
+    assert status.status == "bundled" and status.detail is not None and status.detail.startswith("cannot fetch")
     assert catalog["openai:gpt-4.1"].arena_score == 1412.2
 
 

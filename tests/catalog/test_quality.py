@@ -133,3 +133,13 @@ def test_tiers_are_quintiles_of_measured_ratings(index: QualityIndex) -> None:
     figure = by_id(index, "opus-5")
     assert figure is not None
     assert index.tier(figure.value) == 1  # an inherited figure is tiered like any other
+
+
+def test_a_rating_from_the_overrides_file_says_whose_it_is() -> None:
+    from llmhub.catalog.models import FieldSource
+
+    private = model("private-1", 1400, 3.0, "2026-01-01")
+    private.provenance = {"quality": FieldSource(source="overrides", detail="llmhub.catalog-overrides.yaml")}
+    figure = QualityIndex([*population(), private]).of(private)
+    assert figure is not None and figure.source == "your overrides file"
+    assert "LMArena" not in figure.describe()

@@ -188,10 +188,13 @@ def cached_catalog(
     settings = current(settings)
     directory = resolve_sources_dir(sources_dir, settings)
     cache = CatalogCache(Path(cache_dir) / "catalog" if cache_dir is not None else default_cache_dir(settings))
+    offline = directory is None and (offline if offline is not None else settings.offline)
     try:
-        found = cache.load_catalog(_slot(directory))
-        if found is None and directory is None and (offline if offline is not None else settings.offline):
-            found = cache.load_catalog("offline")
+        # Offline, the catalog `generate --offline` builds and uses comes first, so that doctor and
+        # runtime diff judge llmhub.yaml against the same one.
+        found = cache.load_catalog("offline") if offline else None
+        if found is None:
+            found = cache.load_catalog(_slot(directory))
     finally:
         cache.close()
     return found.catalog if found is not None else None
@@ -262,6 +265,12 @@ def _build(
         discovery = None
         detail = "offline" if offline else "discovery off"
         statuses.append(SourceStatus(name=anyllm_source.NAME, status="skipped", detail=detail))
+    fell_back = [st.name for st in statuses if st.status == "bundled" and live is not None]
+    if fell_back:
+        warnings.append(
+            f"could not fetch {', '.join(fell_back)}: using the {bundled.GENERATION} snapshot bundled with llmhub; "
+            "`llmhub --offline ...` uses it without trying the network, `llmhub catalog refresh` fetches again"
+        )
     if user_overrides is not None:
         statuses.append(
             SourceStatus(
@@ -461,11 +470,14 @@ def _live_modelsdev(previous: RawPayload | None, timeout: float) -> _Fetched:
     except SourceError as exc:
         if previous is not None:
             return previous, _status(modelsdev.NAME, "cached", previous, f"using the last fetched copy: {exc}"), False
+        snapshot = _bundled_instead(modelsdev.NAME, exc)
+        if snapshot is not None:
+            return snapshot
         try:
-            bundled = modelsdev.load_bundled()
+            packaged = modelsdev.load_bundled()
         except SourceError as bundled_error:
             return None, SourceStatus(name=modelsdev.NAME, status="failed", detail=f"{exc}; {bundled_error}"), False
-        return bundled, _status(modelsdev.NAME, "bundled", bundled, f"offline, using bundled data: {exc}"), False
+        return packaged, _status(modelsdev.NAME, "bundled", packaged, f"offline, using bundled data: {exc}"), False
     return payload, _status(modelsdev.NAME, "live" if changed else "not-modified", payload), True
 
 
@@ -491,6 +503,9 @@ def _live_arena(board: arena.Board, previous: RawPayload | None, timeout: float)
         if previous is not None:
             detail = f"using the last fetched copy: {dataset_error}; {exc}"
             return previous, _status(name, "cached", previous, detail), False
+        snapshot = _bundled_instead(name, exc)
+        if snapshot is not None:
+            return snapshot
         return None, SourceStatus(name=name, status="missing", detail=f"{dataset_error}; {exc}"), False
     return payload, _status(name, "live" if changed else "not-modified", payload, fallback), True
 
@@ -582,8 +597,24 @@ def _live_litellm(previous: RawPayload | None, timeout: float) -> _Fetched:
     except SourceError as exc:
         if previous is not None:
             return previous, _status(litellm.NAME, "cached", previous, f"using the last fetched copy: {exc}"), False
+        snapshot = _bundled_instead(litellm.NAME, exc)
+        if snapshot is not None:
+            return snapshot
         return None, SourceStatus(name=litellm.NAME, status="missing", detail=f"no lifecycle facts: {exc}"), False
     return payload, _status(litellm.NAME, "live" if changed else "not-modified", payload), True
+
+
+def _bundled_instead(name: str, error: SourceError) -> _Fetched | None:
+    """A source that could not be fetched and was never fetched here: the snapshot bundled with llmhub.
+
+    The same data `--offline` uses, so a first run without network gets a complete catalog (ratings
+    and lifecycle dates included) rather than a poorer one; never saved as if it had been fetched.
+    """
+    packed = bundled.load(name)
+    if packed is None:
+        return None
+    detail = f"cannot fetch ({error}); using the {bundled.GENERATION} snapshot bundled with llmhub"
+    return packed, _status(name, "bundled", packed, detail), False
 
 
 def _status(name: str, status: str, payload: RawPayload, detail: str | None = None) -> SourceStatus:

@@ -159,7 +159,9 @@ class QualityIndex:
 
     def _find_base(self, model: CanonicalModel) -> tuple[CanonicalModel, Basis, str] | None:
         if model.arena_score is not None:
-            return model, "measured", "LMArena"
+            given = model.provenance.get("quality")
+            # A rating written in the overrides file is the user's figure, not LMArena's: say whose.
+            return model, "measured", "your overrides file" if given and given.source == "overrides" else "LMArena"
         same = self._by_identity.get(model.canonical_model_id or "")
         if same is not None:
             return same, "measured", f"LMArena, the same model at {same.canonical_id}"
