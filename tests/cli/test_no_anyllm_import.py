@@ -37,3 +37,11 @@ def test_init_setup_env_and_validate_do_not_import_any_llm(tmp_path: Path, comma
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_the_cli_does_not_import_the_catalog_until_a_command_needs_it() -> None:
+    # Building a catalog pulls in diskcache, the sources and the mapper (~70 ms): `--help`, init,
+    # setup and env check never pay for it.
+    code = "import sys, llmhub.cli; print(sorted(m for m in ('llmhub.catalog.build', 'diskcache') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from llmhub.catalog import Catalog, build_catalog
 from llmhub.cli import _output as out
 from llmhub.cli._state import options
+
+if TYPE_CHECKING:  # the catalog package costs ~70 ms to import: only commands that build one pay it
+    from llmhub.catalog import Catalog
 
 app = typer.Typer(help="Build, browse and audit the model catalog.", no_args_is_help=True)
 
@@ -17,6 +19,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 
 def _load(sources: Path | None, refresh: bool = False, discover: bool | None = None) -> Catalog:
+    from llmhub.catalog import build_catalog
+
     built: list[str] = []
 
     def update(source: str, message: str) -> None:

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from llmhub.catalog.browse import arena_entries
 from llmhub.cli import _output as out
 from llmhub.cli._options import SourcesOption
 from llmhub.cli.catalog import JsonOption, _load
@@ -32,6 +31,8 @@ def catalog_arena(
     effort or thinking mode of the model, or a name that is not the entry's. `--doubtful` lists only
     those. Fix a wrong one in the overrides file (`arena:` entries).
     """
+    from llmhub.catalog.browse import arena_entries
+
     catalog = _load(sources)
     entries = arena_entries(catalog, board, unmatched=unmatched, doubtful=doubtful)
     if as_json:

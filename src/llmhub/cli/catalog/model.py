@@ -6,8 +6,6 @@ from typing import Annotated, Any
 
 import typer
 
-from llmhub.catalog.browse import find_model, model_facts
-from llmhub.catalog.quality import Quality
 from llmhub.cli import _output as out
 from llmhub.cli._options import SourcesOption
 from llmhub.cli.catalog import JsonOption, _load
@@ -19,6 +17,9 @@ def catalog_model(
     as_json: JsonOption = False,
 ) -> None:
     """Every field of one model, with where each group of facts came from."""
+    from llmhub.catalog.browse import find_model, model_facts
+    from llmhub.catalog.quality import Quality
+
     catalog = _load(sources)
     data = model_facts(catalog, find_model(catalog, model_ref))
     if as_json:

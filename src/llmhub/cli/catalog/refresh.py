@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from llmhub.catalog.browse import catalog_summary, refreshed_sources
 from llmhub.cli import _output as out
 from llmhub.cli._options import SourcesOption
 from llmhub.cli._state import options
@@ -22,6 +21,8 @@ def catalog_refresh(
     as_json: JsonOption = False,
 ) -> None:
     """Rebuild the catalog from its sources now, ignoring the cache's age, and summarise it."""
+    from llmhub.catalog.browse import catalog_summary, refreshed_sources
+
     catalog = _load(sources, refresh=True, discover=discover)
     summary = catalog_summary(catalog)
     # Refreshed means at least one source answered now (live, unchanged since last time, or the

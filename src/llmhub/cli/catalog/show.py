@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from llmhub.catalog import CanonicalModel
-from llmhub.catalog.browse import select_models
 from llmhub.cli import _output as out
 from llmhub.cli._options import SourcesOption
 from llmhub.cli.catalog import JsonOption, _load
+
+if TYPE_CHECKING:
+    from llmhub.catalog import CanonicalModel
 
 _DEFAULT_LIMIT = 40
 
@@ -33,6 +34,8 @@ def catalog_show(
     as_json: JsonOption = False,
 ) -> None:
     """List models, best quality first, then cheapest."""
+    from llmhub.catalog.browse import select_models
+
     ordered = select_models(_load(sources), provider=provider, kind=kind, tags=tag, include_all=include_all)
     if as_json:
         out.emit_json([m.to_dict() for m in ordered])
