@@ -10,22 +10,49 @@ cheap_tools = get_catalog(kind="chat", tags=["tools", "cheap"], callable_only=Tr
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from llmhub.catalog.build import build_catalog
-from llmhub.catalog.kinds import ModelKind
-from llmhub.catalog.models import (
-    ArenaMapping,
-    ArenaMatchRef,
-    CanonicalModel,
-    Catalog,
-    FieldSource,
-    PriceTier,
-    SourceStatus,
-)
-from llmhub.catalog.overrides import CatalogOverrides, ModelOverride, load_overrides
 from llmhub.errors import CatalogError
+
+if TYPE_CHECKING:
+    from llmhub.catalog.build import build_catalog
+    from llmhub.catalog.kinds import ModelKind
+    from llmhub.catalog.models import (
+        ArenaMapping,
+        ArenaMatchRef,
+        CanonicalModel,
+        Catalog,
+        FieldSource,
+        PriceTier,
+        SourceStatus,
+    )
+    from llmhub.catalog.overrides import CatalogOverrides, ModelOverride, load_overrides
+
+# Imported on first use: building a catalog pulls in diskcache, the sources and the mapper (~70 ms),
+# which commands that only read provider facts (`init`, `spec validate`) never need.
+_LAZY = {
+    "build_catalog": "llmhub.catalog.build",
+    "ModelKind": "llmhub.catalog.kinds",
+    "ArenaMapping": "llmhub.catalog.models",
+    "ArenaMatchRef": "llmhub.catalog.models",
+    "CanonicalModel": "llmhub.catalog.models",
+    "Catalog": "llmhub.catalog.models",
+    "FieldSource": "llmhub.catalog.models",
+    "PriceTier": "llmhub.catalog.models",
+    "SourceStatus": "llmhub.catalog.models",
+    "CatalogOverrides": "llmhub.catalog.overrides",
+    "ModelOverride": "llmhub.catalog.overrides",
+    "load_overrides": "llmhub.catalog.overrides",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'llmhub.catalog' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
 __all__ = [
     "ArenaMapping",
@@ -61,6 +88,8 @@ def get_catalog(
 
     Tier limits drop models whose tier is unknown unless `unknown_tiers="include"` (see `Catalog.filter`).
     """
+    from llmhub.catalog.build import build_catalog
+
     return build_catalog(**build_options).filter(
         provider=provider,
         tags=tags,
@@ -78,6 +107,8 @@ def arena_mapping(catalog: Catalog | None = None, board: str = "text", **build_o
 
     The Python equivalent of `llmhub catalog arena`; `mapping.to_dict()` gives its JSON shape.
     """
+    from llmhub.catalog.build import build_catalog
+
     chosen = catalog if catalog is not None else build_catalog(**build_options)
     return [entry for entry in chosen.arena if entry.board == board]
 
