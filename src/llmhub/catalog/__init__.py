@@ -54,6 +54,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'llmhub.catalog' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
 
+
 __all__ = [
     "ArenaMapping",
     "ArenaMatchRef",
