@@ -10,10 +10,10 @@ cheap_tools = get_catalog(kind="chat", tags=["tools", "cheap"], callable_only=Tr
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
+from llmhub._lazy import lazy_attributes
 from llmhub.errors import CatalogError
 
 if TYPE_CHECKING:
@@ -48,11 +48,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'llmhub.catalog' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 __all__ = [
