@@ -54,6 +54,8 @@ def summary(result: Any, explain: bool) -> None:
             + (f" (fallbacks: {fallbacks})" if fallbacks else "")
             + f" [{explanation.decided_by}]"
         )
+    if getattr(result, "usage", None):
+        out.line(result.usage)
 
 
 def explain_all(result: Any, explain: bool) -> None:
@@ -63,3 +65,6 @@ def explain_all(result: Any, explain: bool) -> None:
     for explanation in result.explanations.values():
         out.line()
         out.line(str(explanation))
+    if getattr(result, "usage", None):
+        out.line()
+        out.line(result.usage)

@@ -19,10 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmhub.catalog.models import Catalog
+from llmhub.catalog.quality import QualityIndex
 from llmhub.generator.needs import RoleNeeds
+from llmhub.generator.rules import RuleSet
+from llmhub.generator.scoring import Scored
 from llmhub.generator.tools import CatalogTools, openai_tools
+from llmhub.spec.models import SpecConfig
 
-__all__ = ["Budget", "Research", "research_role"]
+__all__ = ["AgentAssistant", "Budget", "Research", "research_role"]
 
 _SYSTEM = """You choose the model for one role of an application, from a catalog you can query with tools.
 Look before you choose: search for candidates that meet the role's needs, compare the best few, check
@@ -213,3 +218,68 @@ def _tokens(response: Any) -> int:
 def _short(text: str, limit: int = 160) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+class AgentAssistant:
+    """The generator model as a researcher (`generator.mode: agent`): the pipeline's LLM helper for that mode.
+
+    Same interface as `llm.LLMAssistant`: `refine` (the spec's needs as they are) and `pick` (the
+    research loop's proposal, checked, as scored candidates; None when the rules should decide).
+    """
+
+    def __init__(self, spec: SpecConfig, reference: str, catalog: Catalog, quality: QualityIndex):
+        import functools
+
+        from llmhub.generator.llm import GENERATOR_ROLE, generator_hub
+
+        settings = spec.generator
+        self.reference = reference
+        self.catalog = catalog
+        self.quality = quality
+        self.budget = Budget(
+            steps=settings.research_steps if settings else Budget.steps,
+            tokens=settings.research_tokens if settings else Budget.tokens,
+            seconds=(settings.timeout if settings else 60.0) * 2,
+        )
+        self.hub = generator_hub(spec, reference)
+        self.complete = functools.partial(self.hub.completion, GENERATOR_ROLE)
+        self.researched: dict[str, Research] = {}
+        """Every role's research, for the explanation and the usage report."""
+
+    def refine(self, needs: RoleNeeds, catalog: Catalog, rules: RuleSet, warnings: list[str]) -> RoleNeeds:
+        """The needs as the spec states them (the researcher reads the description through its tools)."""
+        return needs
+
+    def pick(
+        self, needs: RoleNeeds, ranked: list[Scored], rules: RuleSet, warnings: list[str]
+    ) -> tuple[Scored, list[Scored], str] | None:
+        """The researched primary and fallbacks, or None (with a warning why) to use the rules' pick."""
+        from llmhub.generator.explain import choose, same_model
+
+        tools = CatalogTools(self.catalog, rules, needs, quality=self.quality)
+        research = research_role(self.complete, tools, needs, self.budget)
+        self.researched[needs.role] = research
+        by_id = {s.model.canonical_id: s for s in ranked}
+        primary = by_id.get(research.primary or "")
+        if primary is None:
+            why = research.stopped or f"{research.primary} is not among the role's candidates"
+            warnings.append(f"role {needs.role!r}: the LLM's research gave no usable pick ({why}); the rules chose")
+            return None
+        picked = [by_id[f] for f in dict.fromkeys(research.fallbacks) if f in by_id and f != research.primary]
+        fallbacks = [f for f in picked if not same_model(f.model, primary.model)][: needs.fallbacks]
+        if len(fallbacks) < needs.fallbacks:
+            # Topped up from the rules' ranking, so the role gets the fallbacks the spec asked for.
+            rest = [s for s in ranked if not any(same_model(s.model, c.model) for c in (primary, *fallbacks))]
+            fallbacks.extend(choose([primary, *rest], needs.fallbacks - len(fallbacks))[1])
+        looked_up = f" (looked up: {'; '.join(research.tool_calls)})" if research.tool_calls else ""
+        return primary, fallbacks, research.rationale + looked_up
+
+    def usage(self) -> str:
+        """What the research cost: tokens, turns, tool calls and seconds, in all and per role."""
+        tokens = sum(r.tokens for r in self.researched.values())
+        calls = sum(len(r.tool_calls) for r in self.researched.values())
+        seconds = sum(r.seconds for r in self.researched.values())
+        return (
+            f"the generator model ({self.reference}) researched {len(self.researched)} roles: {tokens} tokens, "
+            f"{calls} tool calls, {seconds:.1f} s"
+        )

@@ -102,15 +102,8 @@ class LLMAssistant:
     def __init__(self, spec: SpecConfig, reference: str):
         import instructor
 
-        provider, model = parse_model_ref(reference, what="generator model")
         settings = spec.generator
-        timeout = settings.timeout if settings else 60.0
         self.shortlist_size = settings.shortlist if settings else 8
-        source = spec.providers.get(provider)
-        provider_config: dict[str, Any] = {"timeout": timeout}
-        if source is not None:
-            provider_config.update(source.model_dump(exclude={"enabled"}, exclude_none=True, exclude_defaults=True))
-            provider_config.setdefault("timeout", timeout)
         self.reference = reference
         self.stopped: str | None = None
         """Why the LLM was given up on for the rest of the run (None while it is in use)."""
@@ -118,14 +111,7 @@ class LLMAssistant:
         # NullHandler keeps Python's last-resort handler from printing them, while an app that
         # configured logging still receives them.
         logging.getLogger("instructor").addHandler(logging.NullHandler())
-        self.hub = LLMHub(
-            config={
-                "providers": {provider: provider_config},
-                "roles": {GENERATOR_ROLE: {"provider": provider, "model": model, "params": {"temperature": 0}}},
-                # One attempt per call: instructor re-asks on bad output, and the rules are the fallback.
-                "resilience": {"max_retries": 1, "backoff_initial_seconds": 1.0, "fallbacks": False},
-            }
-        )
+        self.hub = generator_hub(spec, reference)
         mode = instructor.Mode.TOOLS if settings is not None and settings.mode == "tools" else instructor.Mode.JSON
         self.client = instructor.from_litellm(functools.partial(self.hub.completion, GENERATOR_ROLE), mode=mode)
         self.prompts = {
@@ -245,6 +231,25 @@ class LLMAssistant:
             _, extra = choose([primary, *rest], needs.fallbacks - len(fallbacks))
             fallbacks.extend(extra)
         return primary, fallbacks, pick.rationale
+
+
+def generator_hub(spec: SpecConfig, reference: str) -> LLMHub:
+    """An `LLMHub` whose one role, `llmhub.generator`, is the generator model, reached as the spec says."""
+    provider, model = parse_model_ref(reference, what="generator model")
+    timeout = spec.generator.timeout if spec.generator else 60.0
+    source = spec.providers.get(provider)
+    provider_config: dict[str, Any] = {"timeout": timeout}
+    if source is not None:
+        provider_config.update(source.model_dump(exclude={"enabled"}, exclude_none=True, exclude_defaults=True))
+        provider_config.setdefault("timeout", timeout)
+    return LLMHub(
+        config={
+            "providers": {provider: provider_config},
+            "roles": {GENERATOR_ROLE: {"provider": provider, "model": model, "params": {"temperature": 0}}},
+            # One attempt per call: the loop re-asks on bad output, and the rules are the fallback.
+            "resilience": {"max_retries": 1, "backoff_initial_seconds": 1.0, "fallbacks": False},
+        }
+    )
 
 
 def _root_cause(exc: BaseException) -> BaseException:

@@ -66,6 +66,8 @@ class GenerationResult:
     warnings: list[str] = field(default_factory=list)
     decided_by: dict[str, DecidedBy] = field(default_factory=dict)
     catalog_snapshot: dict[str, str] = field(default_factory=dict)
+    usage: str | None = None
+    """What the LLM-assisted generation cost (tokens, tool calls, time), when an LLM took part."""
 
     def text(self) -> str:
         """The llmhub.yaml text, header included: byte-identical for the same spec, catalog and rules."""
@@ -79,6 +81,7 @@ class GenerationResult:
             "decided_by": self.decided_by,
             "warnings": self.warnings,
             "catalog": self.catalog_snapshot,
+            "generator_usage": self.usage,
         }
 
 
@@ -122,7 +125,7 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
             "date for every role. Run `llmhub catalog refresh` with network access, or pass --sources DIR"
         )
     quality = QualityIndex(catalog)
-    assistant = None if options.no_llm else _assistant(spec, options, warnings)
+    assistant = None if options.no_llm else _assistant(spec, options, warnings, catalog, quality)
 
     choices: dict[str, Choice] = {}
     explanations: dict[str, RoleExplanation] = {}
@@ -164,6 +167,7 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
         warnings=warnings,
         decided_by=decided,
         catalog_snapshot=snapshot,
+        usage=assistant.usage() if assistant is not None and hasattr(assistant, "usage") else None,
     )
 
 
@@ -328,7 +332,9 @@ def _no_candidate_message(needs: RoleNeeds, cut: Any) -> str:
     )
 
 
-def _assistant(spec: SpecConfig, options: GeneratorOptions, warnings: list[str]) -> Any:
+def _assistant(
+    spec: SpecConfig, options: GeneratorOptions, warnings: list[str], catalog: Catalog, quality: QualityIndex
+) -> Any:
     """The LLM helper when a generator model is configured and usable, else None (with a warning why)."""
     settings = current(options.settings)
     reference = (
@@ -349,4 +355,8 @@ def _assistant(spec: SpecConfig, options: GeneratorOptions, warnings: list[str])
     if problem is not None:
         warnings.append(f"LLM-assisted generation skipped ({problem}); the rules chose every role")
         return None
+    if spec.generator is not None and spec.generator.mode == "agent":
+        from llmhub.generator.agent import AgentAssistant
+
+        return AgentAssistant(spec, reference, catalog, quality)
     return LLMAssistant(spec, reference)

@@ -220,8 +220,14 @@ class GeneratorSpec(_Model):
     """Seconds allowed per LLM call."""
     shortlist: PositiveInt = 8
     """Candidates the rules put before the LLM per role."""
-    mode: Literal["json", "tools"] = "json"
-    """How the LLM returns structured answers: `json` content, or `tools` (a function call)."""
+    mode: Literal["json", "tools", "agent"] = "json"
+    """How the LLM takes part: `json` or `tools` (it picks from the rules' shortlist, answering in JSON content or
+    a function call), or `agent` (it researches the catalog with tools, within `research_steps` turns and
+    `research_tokens` tokens per role, and its pick is checked against every hard constraint)."""
+    research_steps: PositiveInt = 8
+    """With `mode: agent`: LLM turns per role before the rules decide."""
+    research_tokens: PositiveInt = 40_000
+    """With `mode: agent`: prompt plus completion tokens per role before the rules decide."""
 
 
 class SpecConfig(_Model):
