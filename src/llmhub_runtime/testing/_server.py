@@ -1,8 +1,9 @@
 """A small OpenAI-compatible HTTP server on 127.0.0.1, for tests, examples and benchmarks.
 
 It lets the real any-llm code path run with no API key and no network: chat completions (plain and
-streamed), embeddings, model listing, image generation and audio. Replies are deterministic, every
-request is recorded, and failures can be scripted (a 429 with Retry-After, a 503, a slow reply).
+streamed, and scripted tool calls), embeddings, model listing, image generation and audio. Replies are
+deterministic, every request is recorded, and failures can be scripted (a 429 with Retry-After, a 503,
+a slow reply).
 """
 
 from __future__ import annotations
@@ -15,27 +16,53 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["FakeOpenAIServer", "RecordedRequest", "ScriptedResponse"]
+__all__ = ["FakeOpenAIServer", "RecordedRequest", "ScriptedResponse", "ScriptedToolCall"]
 
 ReplyFunction = Callable[[str, list[dict[str, Any]]], str]
+
+
+@dataclass(frozen=True)
+class ScriptedToolCall:
+    """One tool (function) call in a scripted chat reply.
+
+    Attributes:
+        name: The function's name.
+        arguments: The call's arguments: a mapping is sent as JSON, a string verbatim (so a test can
+            send malformed JSON).
+        id: The call's id; None numbers it `call_1`, `call_2`, ... in the order the server was given
+            such calls (`FakeOpenAIServer.enqueue`), counting from 1 again after `reset()`.
+    """
+
+    name: str
+    arguments: Mapping[str, Any] | str
+    id: str | None = None
 
 
 @dataclass(frozen=True)
 class ScriptedResponse:
     """One scripted answer, used instead of the default reply for the next matching request.
 
+    A 200 chat reply with `tool_calls` answers with `message.tool_calls` (type `function`, arguments as
+    a JSON string), `message.content` None unless `content` is given too, and `finish_reason`
+    `"tool_calls"`. Tool calls are not streamed: a streamed request (`stream=True`) that meets a
+    tool-call script gets a 400 error saying so (the hub raises `BadRequestError`; nothing is retried).
+
     Attributes:
         status: HTTP status to answer with; >= 400 sends an OpenAI-style error body.
-        content: Reply text for a 200 chat completion (default: the server's normal reply).
+        content: Reply text for a 200 chat completion (default: the server's normal reply, or None
+            with `tool_calls`).
         headers: Extra response headers, e.g. `{"Retry-After": "0"}`.
         delay: Seconds to wait before answering (to trigger client timeouts).
         message: Error message for error statuses.
+        tool_calls: Tool calls for a 200 chat completion (non-streamed only).
+        usage: `(prompt_tokens, completion_tokens)` to report for a chat completion (default: word
+            counts of the request's messages and of the reply).
     """
 
     status: int = 200
@@ -43,6 +70,11 @@ class ScriptedResponse:
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0
     message: str | None = None
+    tool_calls: Sequence[ScriptedToolCall] = ()
+    usage: tuple[int, int] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tool_calls", tuple(self.tool_calls))
 
 
 @dataclass(frozen=True)
@@ -95,6 +127,7 @@ class FakeOpenAIServer:
         self._lock = threading.Lock()
         self._scripts: dict[str | None, deque[ScriptedResponse]] = {}
         self._requests: list[RecordedRequest] = []
+        self._call_ids = 0  # the last `call_<n>` id given to a scripted tool call without one
         self._port = port
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -141,7 +174,19 @@ class FakeOpenAIServer:
         with self._lock:
             queue = self._scripts.setdefault(model, deque())
             for response in responses:
-                queue.append(ScriptedResponse(content=response) if isinstance(response, str) else response)
+                queue.append(ScriptedResponse(content=response) if isinstance(response, str) else self._ids(response))
+
+    def _ids(self, response: ScriptedResponse) -> ScriptedResponse:
+        """`response` with every tool call that has no id numbered `call_<n>` (called under the lock)."""
+        if all(call.id is not None for call in response.tool_calls):
+            return response
+        calls = []
+        for call in response.tool_calls:
+            if call.id is None:
+                self._call_ids += 1
+                call = replace(call, id=f"call_{self._call_ids}")
+            calls.append(call)
+        return replace(response, tool_calls=tuple(calls))
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -162,6 +207,7 @@ class FakeOpenAIServer:
         with self._lock:
             self._requests.clear()
             self._scripts.clear()
+            self._call_ids = 0
 
     def _record(self, request: RecordedRequest) -> ScriptedResponse | None:
         with self._lock:
@@ -219,10 +265,9 @@ class _Handler(BaseHTTPRequestHandler):
         if script is not None and script.status >= 400:
             self._error(script.status, script.message or HTTPStatus(script.status).phrase, None, None, script.headers)
             return
-        content = script.content if script is not None else None
         extra = dict(script.headers) if script is not None else {}
         routes: dict[str, Callable[[], None]] = {
-            "/v1/chat/completions": lambda: self._chat(body, content, extra),
+            "/v1/chat/completions": lambda: self._chat(body, script or ScriptedResponse(), extra),
             "/v1/embeddings": lambda: self._embeddings(body, extra),
             "/v1/models": lambda: self._json(200, {"object": "list", "data": _models()}, extra),
             "/v1/images/generations": lambda: self._images(body, extra),
@@ -235,68 +280,30 @@ class _Handler(BaseHTTPRequestHandler):
             return
         route()
 
-    def _chat(self, body: dict[str, Any], content: str | None, extra: dict[str, str]) -> None:
+    def _chat(self, body: dict[str, Any], script: ScriptedResponse, extra: dict[str, str]) -> None:
         model = str(body.get("model"))
         messages = body.get("messages") or []
-        text = content if content is not None else self.server_state.reply(model, messages)
-        prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)
-        completion_tokens = len(text.split())
-        usage = {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-        }
-        created = 1_700_000_000
-        completion_id = "chatcmpl-" + hashlib.sha1(f"{model}{text}".encode()).hexdigest()[:12]
-        if not body.get("stream"):
-            self._json(
-                200,
-                {
-                    "id": completion_id,
-                    "object": "chat.completion",
-                    "created": created,
-                    "model": model,
-                    "choices": [
-                        {
-                            "index": 0,
-                            "message": {"role": "assistant", "content": text},
-                            "finish_reason": "stop",
-                        }
-                    ],
-                    "usage": usage,
-                },
-                extra,
-            )
+        if script.tool_calls and body.get("stream"):
+            message = "FakeOpenAIServer does not stream tool calls: script them for a request with stream=False"
+            self._error(400, message, "invalid_request_error", "unsupported_by_fake_server", extra)
             return
-        words = text.split(" ")
-        chunks = []
-        for index, word in enumerate(words):
-            piece = word if index == 0 else " " + word
-            delta = {"role": "assistant", "content": piece} if index == 0 else {"content": piece}
-            chunks.append({"index": 0, "delta": delta, "finish_reason": None})
-        chunks.append({"index": 0, "delta": {}, "finish_reason": "stop"})
-        events = [
-            {
-                "id": completion_id,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": model,
-                "choices": [choice],
-            }
-            for choice in chunks
-        ]
-        if (body.get("stream_options") or {}).get("include_usage"):
-            events.append(
-                {
-                    "id": completion_id,
-                    "object": "chat.completion.chunk",
-                    "created": created,
-                    "model": model,
-                    "choices": [],
-                    "usage": usage,
-                }
-            )
-        self._sse(events, extra)
+        calls = [_tool_call(call) for call in script.tool_calls]
+        text = script.content
+        if text is None and not calls:
+            text = self.server_state.reply(model, messages)
+        usage = _usage(messages, text, calls, script.usage)
+        seed = f"{model}{text}" + (json.dumps(calls) if calls else "")
+        completion_id = "chatcmpl-" + hashlib.sha1(seed.encode()).hexdigest()[:12]
+        head = {"id": completion_id, "created": 1_700_000_000, "model": model}
+        if body.get("stream") and text is not None:  # not None: no tool calls here
+            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            self._sse(_chunks(head, text, usage if include_usage else None), extra)
+            return
+        reply: dict[str, Any] = {"role": "assistant", "content": text}
+        if calls:
+            reply["tool_calls"] = calls
+        choice = {"index": 0, "message": reply, "finish_reason": "tool_calls" if calls else "stop"}
+        self._json(200, {**head, "object": "chat.completion", "choices": [choice], "usage": usage}, extra)
 
     def _embeddings(self, body: dict[str, Any], extra: dict[str, str]) -> None:
         inputs = body.get("input")
@@ -361,6 +368,46 @@ class _Handler(BaseHTTPRequestHandler):
             frame = f"data: {data}\n\n".encode()
             self.wfile.write(f"{len(frame):x}\r\n".encode() + frame + b"\r\n")
         self.wfile.write(b"0\r\n\r\n")
+
+
+def _tool_call(call: ScriptedToolCall) -> dict[str, Any]:
+    """A scripted tool call as OpenAI sends it: arguments as a JSON string (a given string verbatim)."""
+    arguments = call.arguments if isinstance(call.arguments, str) else json.dumps(dict(call.arguments))
+    return {"id": call.id, "type": "function", "function": {"name": call.name, "arguments": arguments}}
+
+
+def _usage(
+    messages: list[dict[str, Any]],
+    text: str | None,
+    calls: list[dict[str, Any]],
+    scripted: tuple[int, int] | None,
+) -> dict[str, int]:
+    """Token usage: the scripted counts, else word counts of the messages and of the reply."""
+    if scripted is not None:
+        prompt_tokens, completion_tokens = scripted
+    else:
+        prompt_tokens = sum(len(str(m.get("content", "")).split()) for m in messages)
+        called = " ".join(f"{c['function']['name']} {c['function']['arguments']}" for c in calls)
+        completion_tokens = len((text or "").split()) + len(called.split())
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+
+
+def _chunks(head: dict[str, Any], text: str, usage: dict[str, int] | None) -> list[dict[str, Any]]:
+    """The streamed reply: one chunk a word, a final chunk with the finish reason, then usage if asked."""
+    choices = []
+    for index, word in enumerate(text.split(" ")):
+        piece = word if index == 0 else " " + word
+        delta = {"role": "assistant", "content": piece} if index == 0 else {"content": piece}
+        choices.append({"index": 0, "delta": delta, "finish_reason": None})
+    choices.append({"index": 0, "delta": {}, "finish_reason": "stop"})
+    events = [{**head, "object": "chat.completion.chunk", "choices": [choice]} for choice in choices]
+    if usage is not None:
+        events.append({**head, "object": "chat.completion.chunk", "choices": [], "usage": usage})
+    return events
 
 
 def _decode_body(raw: bytes | None, content_type: str) -> Any:
