@@ -1,0 +1,87 @@
+"""`generator.mode: agent` end to end, through the real any-llm path against the local scripted server."""
+
+from __future__ import annotations
+
+import json
+
+from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtime_from_spec
+from llmhub.spec import parse_spec
+from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse, ScriptedToolCall
+
+from .conftest import fixture_catalog
+
+
+def spec_text(server: FakeOpenAIServer) -> str:
+    return f"""
+providers:
+  openai: {{env_key: OPENAI_API_KEY}}
+  anthropic: {{env_key: ANTHROPIC_API_KEY}}
+  brain: {{type: openai, api_base: "{server.base_url}", env_key: LOCAL_LLM_KEY}}
+roles:
+  a: {{description: Answer questions, fallbacks: 1}}
+generator: {{model: 'brain:gen-1', mode: agent, timeout: 5, research_steps: 4}}
+"""
+
+
+def generate(text: str, no_llm: bool = False) -> GenerationResult:
+    return generate_runtime_from_spec(parse_spec(text), GeneratorOptions(catalog=fixture_catalog(), no_llm=no_llm))
+
+
+def final(primary: str, *fallbacks: str) -> ScriptedResponse:
+    body = {"primary": primary, "fallbacks": list(fallbacks), "rationale": "best measured within budget"}
+    return ScriptedResponse(content=json.dumps(body), usage=(900, 60))
+
+
+def test_the_llm_researches_with_tools_then_its_checked_pick_decides(
+    fake_server: FakeOpenAIServer, local_key: str
+) -> None:
+    rules_only = generate(spec_text(fake_server), no_llm=True)
+    rules_pick = rules_only.runtime.roles["a"]
+    # Something other than the rules' pick, that passes every constraint of the role.
+    other = next(
+        m.canonical_id
+        for m in fixture_catalog()
+        if m.provider in ("openai", "anthropic")
+        and m.callable
+        and str(m.kind) == "chat"
+        and not m.deprecated
+        and m.canonical_id != f"{rules_pick.provider}:{rules_pick.model}"
+    )
+    fake_server.enqueue(
+        ScriptedResponse(tool_calls=[ScriptedToolCall("search", {"limit": 3})], usage=(500, 20)),
+        ScriptedResponse(tool_calls=[ScriptedToolCall("check", {"model_id": other})], usage=(700, 20)),
+        final(other),
+    )
+    result = generate(spec_text(fake_server))
+    role = result.runtime.roles["a"]
+    assert f"{role.provider}:{role.model}" == other and result.decided_by["a"] == "llm"
+    assert len(role.fallbacks) == 1  # topped up by the rules when the LLM names none
+    rationale = result.explanations["a"].rationale or ""
+    assert "best measured within budget" in rationale and "search(" in rationale and "check(" in rationale
+    assert result.usage is not None and "2200 tokens, 2 tool calls" in result.usage
+    chats = [r for r in fake_server.requests if r.path.endswith("/chat/completions")]
+    assert len(chats) == 3 and all(r.body.get("tools") for r in chats)
+    tool_reply = chats[1].body["messages"][-1]
+    assert tool_reply["role"] == "tool" and "models" in json.loads(tool_reply["content"])  # the catalog answered
+
+
+def test_a_401_mid_research_leaves_the_role_to_the_rules_and_exits_clean(
+    fake_server: FakeOpenAIServer, local_key: str
+) -> None:
+    fake_server.enqueue(
+        ScriptedResponse(tool_calls=[ScriptedToolCall("search", {})]), ScriptedResponse(status=401, message="bad key")
+    )
+    result = generate(spec_text(fake_server))
+    rules_only = generate(spec_text(fake_server), no_llm=True)
+    assert result.decided_by["a"] == "rules"
+    assert result.runtime.roles["a"] == rules_only.runtime.roles["a"]
+    assert any("the LLM's research gave no usable pick" in w and "failed" in w for w in result.warnings)
+
+
+def test_a_pick_outside_the_catalog_twice_is_refused(fake_server: FakeOpenAIServer, local_key: str) -> None:
+    fake_server.enqueue(final("openai:gpt-imaginary"), final("openai:gpt-imaginary"))
+    result = generate(spec_text(fake_server))
+    assert result.decided_by["a"] == "rules"
+    assert any("unusable twice" in w for w in result.warnings)
+    second = [r for r in fake_server.requests if r.path.endswith("/chat/completions")][1]
+    assert "is not in the catalog" in second.body["messages"][-1]["content"]  # sent back with the reason
