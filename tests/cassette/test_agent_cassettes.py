@@ -1,0 +1,141 @@
+"""Agentic generations (`generator.mode: agent`) replayed from cassettes: LLMHub -> any-llm, with tool calls.
+
+Each cassette holds the whole research of one role on the mini catalog mirror: the generator model's
+tool calls, the catalog's answers (in the recorded request bodies) and its final pick. Replay needs no
+server and no key; the generator's provider points at a closed port.
+
+Re-record against a local FakeOpenAIServer playing the scripted turns below:
+
+    LLMHUB_VCR_RECORD_MODE=all pytest tests/cassette/test_agent_cassettes.py
+
+(delete the three files in cassettes/agent/ first: record mode `all` appends to existing ones).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from llmhub.catalog import Catalog, build_catalog
+from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
+from llmhub.generator.pipeline import GenerationResult
+from llmhub.spec import parse_spec
+from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse, ScriptedToolCall
+from tests.paths import MINI
+
+from ._recording import CASSETTES, CLOSED_PORT_BASE, RECORD_MODE, RECORDING_KEY, make_vcr
+
+LIBRARY = CASSETTES / "agent"
+
+SPEC = """\
+project: cassettes
+providers:
+  openai: {env_key: OPENAI_API_KEY}
+  anthropic: {env_key: ANTHROPIC_API_KEY}
+  brain: {type: openai, api_base: "${GENERATOR_API_BASE}", env_key: GENERATOR_API_KEY}
+roles:
+  llm.inference:
+    description: Answers hard analytical questions from customers
+    preferences: {quality: high}
+    fallbacks: 1
+generator: {model: 'brain:fake-generator', mode: agent, timeout: 30}
+"""
+
+
+def pick(primary: str, *fallbacks: str) -> ScriptedResponse:
+    body = {"primary": primary, "fallbacks": list(fallbacks), "rationale": f"{primary} leads the measured ones"}
+    return ScriptedResponse(content=json.dumps(body), usage=(1200, 80))
+
+
+def calls(*made: tuple[str, dict[str, Any] | str]) -> ScriptedResponse:
+    return ScriptedResponse(tool_calls=[ScriptedToolCall(name, args) for name, args in made], usage=(800, 40))
+
+
+@pytest.fixture(scope="module")
+def mini_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    return build_catalog(sources_dir=MINI, overrides=False, cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture
+def generator_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAIServer | None]:
+    """The recording target, or a closed port on replay."""
+    monkeypatch.setenv("GENERATOR_API_KEY", RECORDING_KEY)
+    if RECORD_MODE == "none":
+        monkeypatch.setenv("GENERATOR_API_BASE", CLOSED_PORT_BASE)
+        yield None
+        return
+    with FakeOpenAIServer(api_key=RECORDING_KEY) as server:
+        monkeypatch.setenv("GENERATOR_API_BASE", server.base_url)
+        yield server
+
+
+def run(catalog: Catalog, server: FakeOpenAIServer | None, name: str, *turns: ScriptedResponse) -> tuple[Any, Any]:
+    if server is not None:
+        server.enqueue(*turns)
+    spec = parse_spec(SPEC, source="llmhub.spec.yaml")
+    with make_vcr(LIBRARY).use_cassette(f"{name}.yaml", allow_playback_repeats=False) as tape:
+        result: GenerationResult = generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog))
+    assert tape.play_count == len(turns) or RECORD_MODE != "none"
+    return result, tape
+
+
+def bodies(tape: Any) -> list[dict[str, Any]]:
+    return [json.loads(request.body) for request in tape.requests]
+
+
+def test_research_then_a_checked_pick(mini_catalog: Catalog, generator_api: FakeOpenAIServer | None) -> None:
+    result, tape = run(
+        mini_catalog,
+        generator_api,
+        "research_and_pick",
+        calls(("search", {"limit": 5})),
+        calls(("compare", {"model_ids": ["openai:gpt-5", "anthropic:claude-opus-4-5"]})),
+        pick("openai:gpt-5", "anthropic:claude-opus-4-5"),
+    )
+    role = result.runtime.roles["llm.inference"]
+    assert (role.provider, role.model) == ("openai", "gpt-5") and result.decided_by["llm.inference"] == "llm"
+    assert [f"{f.provider}:{f.model}" for f in role.fallbacks] == ["anthropic:claude-opus-4-5"]
+    sent = bodies(tape)
+    assert all(body["tools"] for body in sent)  # the tools are offered on every turn
+    search_answer = json.loads(sent[1]["messages"][-1]["content"])
+    assert any(m["id"] == "openai:gpt-5" for m in search_answer["models"])  # the catalog, not the LLM, answered
+    assert "search(" in (result.explanations["llm.inference"].rationale or "")
+    assert result.usage is not None and "2 tool calls" in result.usage
+
+
+def test_tool_errors_are_answered_and_the_research_goes_on(
+    mini_catalog: Catalog, generator_api: FakeOpenAIServer | None
+) -> None:
+    result, tape = run(
+        mini_catalog,
+        generator_api,
+        "tool_errors",
+        calls(("search", '{"limit": '), ("order_pizza", {})),
+        calls(("model", {"model_id": "openai:gpt-5"})),
+        pick("openai:gpt-5"),
+    )
+    assert result.decided_by["llm.inference"] == "llm"
+    errors = [json.loads(m["content"]) for m in bodies(tape)[1]["messages"] if m["role"] == "tool"]
+    assert len(errors) == 2 and all("error" in e for e in errors)
+
+
+def test_a_pick_that_fails_is_sent_back_and_corrected(
+    mini_catalog: Catalog, generator_api: FakeOpenAIServer | None
+) -> None:
+    result, tape = run(
+        mini_catalog, generator_api, "bad_pick_corrected", pick("openai:gpt-7-ultra"), pick("openai:gpt-5")
+    )
+    assert result.runtime.roles["llm.inference"].model == "gpt-5" and result.decided_by["llm.inference"] == "llm"
+    reask = bodies(tape)[1]["messages"][-1]["content"]
+    assert "gpt-7-ultra" in reask and "not in the catalog" in reask
+
+
+def test_no_agent_cassette_holds_a_key() -> None:
+    texts = [path.read_text() for path in sorted(LIBRARY.glob("*.yaml"))]
+    assert len(texts) == 3
+    assert not any(RECORDING_KEY in text or "sk-" in text for text in texts)
+    assert os.environ.get("LLMHUB_CASSETTE_API_KEY", RECORDING_KEY) not in "".join(texts)
