@@ -59,6 +59,8 @@ def test_the_llm_researches_with_tools_then_its_checked_pick_decides(
     rationale = result.explanations["a"].rationale or ""
     assert "best measured within budget" in rationale and "search(" in rationale and "check(" in rationale
     assert result.usage is not None and "2200 tokens, 2 tool calls" in result.usage
+    rules_id = f"{rules_pick.provider}:{rules_pick.model}"
+    assert any(n.startswith(f"the rules would have picked {rules_id}") for n in result.explanations["a"].notes)
     chats = [r for r in fake_server.requests if r.path.endswith("/chat/completions")]
     assert len(chats) == 3 and all(r.body.get("tools") for r in chats)
     tool_reply = chats[1].body["messages"][-1]

@@ -198,6 +198,7 @@ def _chosen(
     )
     decided_by: DecidedBy = "rules"
     rationale = None
+    rules_pick = primary
     if assistant is not None:
         picked = assistant.pick(needs, ranked, rules, warnings)
         if picked is not None:
@@ -208,6 +209,12 @@ def _chosen(
                 fallbacks = [f for f in fallbacks if model_identity(f.model) == identity]
     explanation = explain(needs, rules, ranked, primary, fallbacks, candidates.eliminations, decided_by)
     explanation.rationale = rationale
+    if primary is not rules_pick:
+        # Where the LLM and the rules disagree, both picks are shown.
+        explanation.notes.append(
+            f"the rules would have picked {rules_pick.model.canonical_id} (score {rules_pick.score:.3f}; "
+            f"quality {facts(rules_pick)['quality']}; price {facts(rules_pick)['price']})"
+        )
     if same_weights and len(fallbacks) < needs.fallbacks:
         explanation.notes.append(
             f"{len(fallbacks)} of {needs.fallbacks} fallbacks: an embedding role falls back only to the same "
