@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_va
 from llmhub._resources import data_dir
 from llmhub.catalog.models import Catalog
 from llmhub.generator.candidates import filter_candidates, satisfies
-from llmhub.generator.explain import choose, facts, same_model
+from llmhub.generator.explain import choose, facts, model_identity, same_model
 from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
 from llmhub.generator.scoring import Scored
@@ -189,7 +189,7 @@ class LLMAssistant:
         self, needs: RoleNeeds, ranked: list[Scored], rules: RuleSet, warnings: list[str]
     ) -> tuple[Scored, list[Scored], str] | None:
         """The LLM's primary and fallbacks from the shortlist, or None (with a warning) to use the rules' pick."""
-        shortlist = ranked[: self.shortlist_size]
+        shortlist = diverse_shortlist(ranked, self.shortlist_size)
         if len(shortlist) == 1:
             return None  # nothing to choose between
         by_id = {s.model.canonical_id: s for s in shortlist}
@@ -231,6 +231,29 @@ class LLMAssistant:
             _, extra = choose([primary, *rest], needs.fallbacks - len(fallbacks))
             fallbacks.extend(extra)
         return primary, fallbacks, pick.rationale
+
+
+def diverse_shortlist(ranked: list[Scored], size: int) -> list[Scored]:
+    """What the LLM chooses from: one entry per model (its best-ranked host), the rules' best first.
+
+    The last two places go to the newest and the cheapest of the rest, so the LLM sees the trade-offs
+    rather than one model listed once per host.
+    """
+    folded: list[Scored] = []
+    seen: set[str] = set()
+    for item in ranked:
+        identity = model_identity(item.model)
+        if identity not in seen:
+            seen.add(identity)
+            folded.append(item)
+    if len(folded) <= size:
+        return folded
+    chosen = folded[: max(size - 2, 1)]
+    rest = folded[len(chosen) :]
+    newest = max(rest, key=lambda s: s.model.release_date or "")  # the first of equals: deterministic
+    priced = [s for s in rest if s.price is not None and s is not newest]
+    extras = [newest, *([min(priced, key=lambda s: s.price or 0.0)] if priced else [])]
+    return [*chosen, *extras][:size]
 
 
 def generator_hub(spec: SpecConfig, reference: str) -> LLMHub:
