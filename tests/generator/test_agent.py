@@ -157,3 +157,29 @@ def test_the_shortlist_folds_hosts_and_keeps_the_newest_and_the_cheapest() -> No
     shortlist = [s.model.canonical_id for s in diverse_shortlist(ranked, 4)]
     assert shortlist == ["openai:big", "openai:mid", "openai:fresh", "openai:old-cheap"]
     assert [s.model.canonical_id for s in diverse_shortlist(ranked[:3], 8)] == ["openai:big", "openai:mid"]
+
+
+def test_needs_read_in_a_description_are_suggested_only_when_stricter(rules: RuleSet) -> None:
+    from llmhub.generator.agent import stricter_needs
+
+    _, needs = role(rules, "{requires: [tools], min_context: 100000, description: 'Reads scanned contracts'}")
+    read = {"requires": ["vision", "tools", "teleportation"], "min_context": 200000, "open_weights_only": True}
+    assert stricter_needs(needs, read) == {
+        "requires": ["tools", "vision"],  # an unknown capability is dropped, the stated one kept
+        "min_context": 200000,
+        "open_weights_only": True,
+    }
+    # Looser readings (fewer capabilities, a smaller context) suggest nothing: a description never loosens.
+    assert stricter_needs(needs, {"requires": [], "min_context": 8000, "open_weights_only": False}) == {}
+
+
+def test_the_research_carries_what_the_llm_read(rules: RuleSet) -> None:
+    tools, needs = role(rules, "{}")
+    best = first_vision_model(tools)
+    reply = json.dumps({"primary": best, "fallbacks": [], "rationale": "r", "needs": {"requires": ["vision"]}})
+    turn = SimpleNamespace(
+        choices=[SimpleNamespace(message=SimpleNamespace(content=reply, tool_calls=None))],
+        usage=SimpleNamespace(total_tokens=10),
+    )
+    research = research_role(Scripted(turn), tools, needs)
+    assert research.primary == best and research.needs_read == {"requires": ["vision"]}

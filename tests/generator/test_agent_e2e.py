@@ -28,7 +28,12 @@ def generate(text: str, no_llm: bool = False) -> GenerationResult:
 
 
 def final(primary: str, *fallbacks: str) -> ScriptedResponse:
-    body = {"primary": primary, "fallbacks": list(fallbacks), "rationale": "best measured within budget"}
+    body = {
+        "primary": primary,
+        "fallbacks": list(fallbacks),
+        "rationale": "best measured within budget",
+        "needs": {"min_context": 64000},
+    }
     return ScriptedResponse(content=json.dumps(body), usage=(900, 60))
 
 
@@ -59,6 +64,9 @@ def test_the_llm_researches_with_tools_then_its_checked_pick_decides(
     rationale = result.explanations["a"].rationale or ""
     assert "best measured within budget" in rationale and "search(" in rationale and "check(" in rationale
     assert result.usage is not None and "2200 tokens, 2 tool calls" in result.usage
+    explanation = result.explanations["a"]
+    assert explanation.spec_suggestions == {"min_context": 64000}  # shown, not applied
+    assert "the description implies (add to the spec to enforce): {min_context: 64000}" in str(explanation)
     rules_id = f"{rules_pick.provider}:{rules_pick.model}"
     assert any(n.startswith(f"the rules would have picked {rules_id}") for n in result.explanations["a"].notes)
     chats = [r for r in fake_server.requests if r.path.endswith("/chat/completions")]

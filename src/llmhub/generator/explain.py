@@ -111,6 +111,9 @@ class RoleExplanation:
     rationale: str | None = None
     """The LLM's reasoning, when it decided."""
     notes: list[str] = field(default_factory=list)
+    spec_suggestions: dict[str, Any] = field(default_factory=dict)
+    """Needs the LLM read in the description that the spec does not state (only ever stricter); not applied:
+    a person adds them to the role in llmhub.spec.yaml to make them hard constraints."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for `--json`."""
@@ -136,6 +139,9 @@ class RoleExplanation:
                 examples = f", e.g. {', '.join(cut['examples'])}" if cut["examples"] else ""
                 lines.append(f"    {cut['constraint']}: removed {cut['removed']}{examples}")
         lines.extend(f"  note: {note}" for note in self.notes)
+        if self.spec_suggestions:
+            implied = ", ".join(f"{k}: {v}" for k, v in self.spec_suggestions.items())
+            lines.append(f"  the description implies (add to the spec to enforce): {{{implied}}}")
         return "\n".join(lines)
 
 

@@ -209,6 +209,7 @@ def _chosen(
                 fallbacks = [f for f in fallbacks if model_identity(f.model) == identity]
     explanation = explain(needs, rules, ranked, primary, fallbacks, candidates.eliminations, decided_by)
     explanation.rationale = rationale
+    explanation.spec_suggestions = dict(getattr(assistant, "suggestions", {}).get(needs.role, {}))
     if primary is not rules_pick:
         # Where the LLM and the rules disagree, both picks are shown.
         explanation.notes.append(
