@@ -58,6 +58,7 @@ roles:
 generator:
   model: brain:MODEL
   timeout: 30
+  mode: json
 """
 
 READING = json.dumps({"task": "reasoning", "requires": [], "min_context": None, "summary": "hard questions"})

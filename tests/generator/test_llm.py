@@ -21,7 +21,9 @@ from .conftest import fixture_catalog
 READING = json.dumps({"task": "general", "requires": [], "min_context": None, "summary": "answers"})
 
 
-def spec_text(server: FakeOpenAIServer, generator: str = "generator: {model: 'brain:gen-1', timeout: 2}") -> str:
+def spec_text(
+    server: FakeOpenAIServer, generator: str = "generator: {model: 'brain:gen-1', timeout: 2, mode: json}"
+) -> str:
     return f"""
 providers:
   openai: {{env_key: OPENAI_API_KEY}}

@@ -363,7 +363,7 @@ def _assistant(
     if problem is not None:
         warnings.append(f"LLM-assisted generation skipped ({problem}); the rules chose every role")
         return None
-    if spec.generator is not None and spec.generator.mode == "agent":
+    if spec.generator is None or spec.generator.mode == "agent":
         from llmhub.generator.agent import AgentAssistant
 
         return AgentAssistant(spec, reference, catalog, quality)

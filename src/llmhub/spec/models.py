@@ -220,7 +220,7 @@ class GeneratorSpec(_Model):
     """Seconds allowed per LLM call."""
     shortlist: PositiveInt = 8
     """Candidates the rules put before the LLM per role."""
-    mode: Literal["json", "tools", "agent"] = "json"
+    mode: Literal["json", "tools", "agent"] = "agent"
     """How the LLM takes part: `json` or `tools` (it picks from the rules' shortlist, answering in JSON content or
     a function call), or `agent` (it researches the catalog with tools, within `research_steps` turns and
     `research_tokens` tokens per role, and its pick is checked against every hard constraint)."""
