@@ -223,3 +223,12 @@ providers:
 def spec_with(roles: str, providers: str = ALL_PROVIDERS, extra: str = "") -> SpecConfig:
     """A spec with these roles (YAML under `roles:`, indented two spaces) and every fixture provider."""
     return parse_spec(f"{providers}\nroles:\n{roles}\n{extra}", source="test.spec.yaml")
+
+
+def brain_providers(base_url: str) -> str:
+    """The providers block of the LLM-generator specs: two catalog providers and the local generator `brain`."""
+    return f"""providers:
+  openai: {{env_key: OPENAI_API_KEY}}
+  anthropic: {{env_key: ANTHROPIC_API_KEY}}
+  brain: {{type: openai, api_base: "{base_url}", env_key: LOCAL_LLM_KEY}}
+"""

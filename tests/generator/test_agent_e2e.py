@@ -8,16 +8,12 @@ from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtim
 from llmhub.spec import parse_spec
 from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse, ScriptedToolCall
 
-from .conftest import fixture_catalog
+from .conftest import brain_providers, fixture_catalog
 
 
 def spec_text(server: FakeOpenAIServer) -> str:
     return f"""
-providers:
-  openai: {{env_key: OPENAI_API_KEY}}
-  anthropic: {{env_key: ANTHROPIC_API_KEY}}
-  brain: {{type: openai, api_base: "{server.base_url}", env_key: LOCAL_LLM_KEY}}
-roles:
+{brain_providers(server.base_url)}roles:
   a: {{description: Answer questions, fallbacks: 1}}
 generator: {{model: 'brain:gen-1', mode: agent, timeout: 5, research_steps: 4}}
 """

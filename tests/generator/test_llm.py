@@ -16,7 +16,7 @@ from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtim
 from llmhub.spec import parse_spec
 from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 
-from .conftest import fixture_catalog
+from .conftest import brain_providers, fixture_catalog
 
 READING = json.dumps({"task": "general", "requires": [], "min_context": None, "summary": "answers"})
 
@@ -25,11 +25,7 @@ def spec_text(
     server: FakeOpenAIServer, generator: str = "generator: {model: 'brain:gen-1', timeout: 2, mode: json}"
 ) -> str:
     return f"""
-providers:
-  openai: {{env_key: OPENAI_API_KEY}}
-  anthropic: {{env_key: ANTHROPIC_API_KEY}}
-  brain: {{type: openai, api_base: "{server.base_url}", env_key: LOCAL_LLM_KEY}}
-roles:
+{brain_providers(server.base_url)}roles:
   a: {{description: Answer questions}}
   b: {{description: Summarise tickets}}
 {generator}
