@@ -183,3 +183,30 @@ def test_the_research_carries_what_the_llm_read(rules: RuleSet) -> None:
     )
     research = research_role(Scripted(turn), tools, needs)
     assert research.primary == best and research.needs_read == {"requires": ["vision"]}
+
+
+def test_roles_are_researched_at_the_same_time(rules: RuleSet) -> None:
+    import threading
+
+    from llmhub.catalog.quality import QualityIndex
+    from llmhub.generator.agent import AgentAssistant
+    from llmhub.spec import parse_spec
+
+    catalog = fixture_catalog()
+    spec = parse_spec(
+        "providers: {openai: {}, brain: {type: openai, api_base: 'http://127.0.0.1:9/v1'}}\n"
+        "roles:\n  a: {description: Answer questions}\n  b: {description: Summarise tickets}\n"
+        "generator: {model: 'brain:gen-1'}\n"
+    )
+    needs = [needs_for(name, r, spec, rules) for name, r in spec.roles.items()]
+    best = first_vision_model(CatalogTools(catalog, rules, needs[0]))
+    both_started = threading.Barrier(2, timeout=5)  # breaks (and the research fails) if run one by one
+
+    def complete(*, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
+        both_started.wait()
+        return answer(best)
+
+    assistant = AgentAssistant(spec, "brain:gen-1", catalog, QualityIndex(catalog))
+    assistant.complete = complete
+    assistant.prefetch(needs, rules)
+    assert {r: assistant.researched[r].primary for r in ("a", "b")} == {"a": best, "b": best}

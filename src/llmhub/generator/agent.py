@@ -272,7 +272,7 @@ class AgentAssistant:
             seconds=(settings.timeout if settings else 60.0) * 2,
         )
         self.hub = generator_hub(spec, reference)
-        self.complete = functools.partial(self.hub.completion, GENERATOR_ROLE)
+        self.complete: Callable[..., Any] = functools.partial(self.hub.completion, GENERATOR_ROLE)
         self.researched: dict[str, Research] = {}
         """Every role's research, for the explanation and the usage report."""
         self.suggestions: dict[str, dict[str, Any]] = {}
@@ -282,15 +282,35 @@ class AgentAssistant:
         """The needs as the spec states them (the researcher reads the description through its tools)."""
         return needs
 
+    def prefetch(self, roles: list[RoleNeeds], rules: RuleSet, workers: int = 4) -> None:
+        """Research these roles at the same time (threads over the hub's sync calls), before `pick` asks.
+
+        Each role's research is independent, and the choices are still made in spec order from the
+        results, so the output does not depend on which research finished first.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        def research(needs: RoleNeeds) -> Research:
+            tools = CatalogTools(self.catalog, rules, needs, quality=self.quality)
+            return research_role(self.complete, tools, needs, self.budget)
+
+        if len(roles) < 2:
+            return
+        with ThreadPoolExecutor(max_workers=min(workers, len(roles)), thread_name_prefix="llmhub-research") as pool:
+            for needs, done in zip(roles, pool.map(research, roles), strict=True):
+                self.researched[needs.role] = done
+
     def pick(
         self, needs: RoleNeeds, ranked: list[Scored], rules: RuleSet, warnings: list[str]
     ) -> tuple[Scored, list[Scored], str] | None:
         """The researched primary and fallbacks, or None (with a warning why) to use the rules' pick."""
         from llmhub.generator.explain import choose, same_model
 
-        tools = CatalogTools(self.catalog, rules, needs, quality=self.quality)
-        research = research_role(self.complete, tools, needs, self.budget)
-        self.researched[needs.role] = research
+        research = self.researched.get(needs.role)
+        if research is None:
+            tools = CatalogTools(self.catalog, rules, needs, quality=self.quality)
+            research = research_role(self.complete, tools, needs, self.budget)
+            self.researched[needs.role] = research
         stricter = stricter_needs(needs, research.needs_read)
         if stricter:
             self.suggestions[needs.role] = stricter

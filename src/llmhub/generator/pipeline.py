@@ -127,6 +127,10 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
     quality = QualityIndex(catalog)
     assistant = None if options.no_llm else _assistant(spec, options, warnings, catalog, quality)
 
+    if assistant is not None and hasattr(assistant, "prefetch"):
+        # The agent researches every role at once; the choices below are still made in spec order.
+        researched = [needs_for(name, role, spec, rules) for name, role in spec.roles.items() if not role.force_model]
+        assistant.prefetch([n for n in researched if not rules.kinds[n.kind].directions], rules)
     choices: dict[str, Choice] = {}
     explanations: dict[str, RoleExplanation] = {}
     failures: list[NoCandidateError] = []
