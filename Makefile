@@ -38,6 +38,7 @@ bench:
 	$(PY) bench/bench_catalog.py
 	$(PY) bench/bench_generate.py
 	$(PY) bench/bench_startup.py
+	$(PY) bench/bench_agent.py
 
 record-cassettes:
 	LLMHUB_VCR_RECORD_MODE=all $(PY) -m pytest tests/cassette

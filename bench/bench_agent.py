@@ -1,0 +1,133 @@
+"""What the agentic generator's research costs per role, in tokens, on the selection benchmark's specs.
+
+    python bench/bench_agent.py [--snapshot DIR] [--price-in 0.15] [--price-out 0.6]
+
+The LLM here is a fixed research policy written in Python, not a model: per role it searches (10
+results), compares the top three, checks its choice and answers. It sends exactly what a model would
+be sent (the real system prompt, the role brief, the tools' specs and their answers from the real
+catalog), so the token counts are the loop's real overhead for a short research; a real model that
+looks up more spends more. Tokens are estimated as characters / 4. Cost assumes a small model's
+prices (USD per million tokens, default $0.15 in / $0.60 out: the gpt-4o-mini / Gemini Flash-Lite
+class). The policy's picks are compared with the rules' and the expert table's for information only:
+they say how good a naive "best measured of the top three" is, not how good an LLM is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_selection as selection  # noqa: E402  (the benchmark's spec, catalog and expert helpers)
+
+
+class Policy:
+    """The scripted researcher: search, compare the top three, answer with the best that passes `check`."""
+
+    def __init__(self) -> None:
+        self.sent_chars = 0
+        self.answered_chars = 0
+        self.turns = 0
+
+    def __call__(self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]], **kwargs: Any) -> Any:
+        self.turns += 1
+        self.sent_chars += len(json.dumps(messages)) + len(json.dumps(tools))
+        tool_results = [json.loads(m["content"]) for m in messages if m["role"] == "tool"]
+        if not tool_results:
+            return self._calls(("search", {"limit": 10}))
+        last = tool_results[-1]
+        if "models" in last and "matches" in last:  # the search answer: compare its top three
+            ids = [m["id"] for m in last["models"][:3]]
+            return self._calls(("compare", {"model_ids": ids})) if ids else self._answer("none:none", [])
+        if "models" in last:  # the comparison: check the first candidate of the role
+            ids = [m["id"] for m in last["models"] if m.get("candidate", True)]
+            return self._calls(("check", {"model_id": ids[0]})) if ids else self._answer("none:none", [])
+        if "ok" in last:
+            compared = next(r for r in reversed(tool_results) if "models" in r and "matches" not in r)
+            ids = [m["id"] for m in compared["models"]]
+            return self._answer(last["id"], [i for i in ids if i != last["id"]])
+        return self._answer("none:none", [])
+
+    def _calls(self, *calls: tuple[str, dict[str, Any]]) -> Any:
+        made = [
+            SimpleNamespace(id=f"call_{self.turns}_{i}", function=SimpleNamespace(name=n, arguments=json.dumps(a)))
+            for i, (n, a) in enumerate(calls)
+        ]
+        self.answered_chars += len(json.dumps([{"name": n, "arguments": a} for n, a in calls]))
+        return self._response(None, made)
+
+    def _answer(self, primary: str, fallbacks: list[str]) -> Any:
+        content = json.dumps({"primary": primary, "fallbacks": fallbacks, "rationale": "best measured of three"})
+        self.answered_chars += len(content)
+        return self._response(content, None)
+
+    @staticmethod
+    def _response(content: str | None, calls: Any) -> Any:
+        message = SimpleNamespace(content=content, tool_calls=calls)
+        return SimpleNamespace(choices=[SimpleNamespace(message=message)], usage=None)
+
+
+def main() -> None:
+    from llmhub.generator.agent import research_role
+    from llmhub.generator.needs import needs_for
+    from llmhub.generator.pipeline import GeneratorOptions, generate_runtime_from_spec
+    from llmhub.generator.rules import load_rules
+    from llmhub.generator.tools import CatalogTools
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    snapshots = selection.default_snapshots()
+    parser.add_argument("--snapshot", type=Path, default=snapshots[-1] if snapshots else None)
+    parser.add_argument("--price-in", type=float, default=0.15)
+    parser.add_argument("--price-out", type=float, default=0.6)
+    args = parser.parse_args()
+    if args.snapshot is None:
+        raise SystemExit("no catalog snapshot: pass --snapshot DIR")
+    rules = load_rules(None)
+    expert = selection.load_expert(HERE / "selection" / "expert.yaml")
+    with tempfile.TemporaryDirectory(prefix="llmhub-bench-agent-") as work:
+        catalog = selection.make_catalog(args.snapshot, Path(work))
+        rows: list[dict[str, Any]] = []
+        for app, (_, spec) in selection.load_specs(HERE / "selection" / "specs").items():
+            rules_picks = generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog, rules=rules, no_llm=True))
+            for name, role in spec.roles.items():
+                needs = needs_for(name, role, spec, rules)
+                if role.force_model or rules.kinds[needs.kind].directions:
+                    continue
+                policy = Policy()
+                research = research_role(policy, CatalogTools(catalog, rules, needs), needs)
+                chosen = rules_picks.runtime.roles[name]
+                rows.append(
+                    {
+                        "app": app,
+                        "turns": policy.turns,
+                        "tokens_in": policy.sent_chars / 4,
+                        "tokens_out": policy.answered_chars / 4,
+                        "agrees": research.primary == f"{chosen.provider}:{chosen.model}",
+                        "expert": selection.expert_verdict(expert.get(app, {}).get(name), research.primary),
+                        "picked": research.primary is not None,
+                    }
+                )
+    per_role_in = statistics.mean(r["tokens_in"] for r in rows)
+    per_role_out = statistics.mean(r["tokens_out"] for r in rows)
+    cost = (per_role_in * args.price_in + per_role_out * args.price_out) / 1e6
+    judged = [r for r in rows if r["expert"] is not None]
+    print(f"agentic research on {len(rows)} roles of {args.snapshot.name} (a scripted policy, not a model)")
+    print(f"  turns per role            {statistics.mean(r['turns'] for r in rows):.1f}")
+    print(f"  tokens per role           {per_role_in:,.0f} in, {per_role_out:,.0f} out (characters / 4)")
+    print(f"  cost per role             ${cost:.5f}; a 12-role spec ${12 * cost:.4f}")
+    print(f"                            (at ${args.price_in}/M in, ${args.price_out}/M out)")
+    print(f"  picked                    {sum(r['picked'] for r in rows)} of {len(rows)}")
+    print(f"  same pick as the rules    {sum(r['agrees'] for r in rows)} of {len(rows)}")
+    print(f"  accepted by the experts   {sum(bool(r['expert']) for r in judged)} of {len(judged)} judged")
+
+
+if __name__ == "__main__":
+    main()
