@@ -63,3 +63,17 @@ def test_generate_benchmark_reports_the_ratio() -> None:
     out = run("bench_generate.py", "--runs", "1", "--sources", snapshots)
     assert "12 roles written" in out
     assert re.search(r"generate / help: [\d.]+x \(goal < 2x\)", out)
+
+
+def test_agent_benchmark_reports_tokens_per_role() -> None:
+    import os
+
+    import pytest
+
+    snapshots = os.environ.get("LLMHUB_TEST_SNAPSHOTS")
+    if not snapshots:
+        pytest.skip("LLMHUB_TEST_SNAPSHOTS is not set (.ci/run sets it to ../shared/catalog-snapshots)")
+    out = run("bench_agent.py", "--snapshot", snapshots)
+    match = re.search(r"tokens per role\s+([\d,]+) in", out)
+    assert match and int(match.group(1).replace(",", "")) > 1000  # the catalog's answers were really sent
+    assert re.search(r"picked\s+(\d+) of \1\b", out)  # every role got a checked pick
