@@ -106,7 +106,7 @@ def test_search_is_best_first_within_the_role_and_never_beyond_its_candidates(
     extended: Catalog, rules: RuleSet
 ) -> None:
     tools = CatalogTools(extended, rules, role_needs(rules, "{requires: [vision], preferences: {providers: [openai]}}"))
-    result = tools.search()
+    result = tools.search(order="quality")
     assert ids(result) == ["openai:gpt-big", "openai:gpt-mini"]
     assert result["scope"] == "the role's candidates"
     assert result["quality_of"] == "vision"  # a role requiring vision is measured on the vision board
@@ -122,6 +122,21 @@ def test_search_is_best_first_within_the_role_and_never_beyond_its_candidates(
     ]
     assert ranked == sorted(ranked, reverse=True)
     assert any(e["quality"] and e["quality"]["basis"] == "estimated" for e in wider["models"])
+
+
+def test_search_fits_the_role_by_default_in_the_rules_ranking(extended: Catalog, rules: RuleSet) -> None:
+    # A cheap role: the rules weigh price, so the fit order is theirs, not best quality first.
+    from llmhub.generator.scoring import rank
+
+    needs = role_needs(rules, "{preferences: {cost: low, quality: low}}")
+    tools = CatalogTools(extended, rules, needs)
+    fit = ids(tools.search(limit=25))
+    ranked = [s.model.canonical_id for s in rank(tools.candidates().models, needs, rules, tools.quality)]
+    assert fit == [i for i in dict.fromkeys(ranked) if i in fit]  # the rules' order, hosts folded
+    assert fit != ids(tools.search(limit=25, order="quality"))
+    prices = [e["price"] for e in tools.search(limit=25, order="price")["models"] if e["price"] is not None]
+    assert prices == sorted(prices)
+    assert "error" in tools.search(order="random")
 
 
 def test_search_limit_is_respected_and_capped(rules: RuleSet) -> None:

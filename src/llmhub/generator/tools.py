@@ -204,8 +204,9 @@ class CatalogTools:
         query: str | None = None,
         limit: int = 10,
         within_role: bool = True,
+        order: str = "fit",
     ) -> Result:
-        """Models matching every filter, best quality first (then cheapest), one entry per model.
+        """Models matching every filter, one entry per model, in the order asked for.
 
         Hosts of the same model are folded into one entry (its best-ranked, then cheapest, host),
         with how many matching hosts there are. With a role, only its candidates are searched (every
@@ -222,14 +223,20 @@ class CatalogTools:
             query: Words that must all appear in the id, display name or family.
             limit: How many entries to show (1 to 25).
             within_role: False to search every callable model rather than the role's candidates.
+            order: `fit` (default): the rules' ranking among the role's candidates, its cost, latency
+                and quality preferences weighed (best quality first without a role or beyond its
+                candidates); `quality`: best quality figure first, then cheapest; `price`: cheapest first.
         """
         capabilities, providers = _strings(capabilities), _strings(providers)
         problem = self._search_problem(kind, capabilities)
         if problem is not None:
             return {"error": problem}
+        if order not in ("fit", "quality", "price"):
+            return {"error": f"order {order!r}: use fit, quality or price"}
         pool = self._pool(kind, within_role)
         tests = _search_tests(capabilities, providers, max_price, min_context, open_weights, query, self._price)
-        matches = sorted((m for m in pool if all(test(m) for test in tests)), key=self._order)
+        key = self._sort_key(order if within_role else order.replace("fit", "quality"), pool)
+        matches = sorted((m for m in pool if all(test(m) for test in tests)), key=key)
         folded: dict[str, list[CanonicalModel]] = {}
         for model in matches:
             folded.setdefault(_identity(model), []).append(model)
@@ -274,6 +281,18 @@ class CatalogTools:
             kinds = set(self.rules.kinds[self.needs.kind].catalog_kinds)
             return [m for m in models if str(m.kind) in kinds]
         return [m for m in models if m.kind == ModelKind.chat]
+
+    def _sort_key(self, order: str, pool: list[CanonicalModel]) -> Any:
+        """The key `search` sorts by: the rules' ranking for the role (fit), quality, or price."""
+        if order == "price":
+            return lambda m: (self._price(m)[0] is None, self._price(m)[0] or 0.0, m.canonical_id)
+        if order == "quality" or self.needs is None:
+            return self._order
+        from llmhub.generator.scoring import rank
+
+        ranked = rank(pool, self.needs, self.rules, self.quality)
+        position = {s.model.canonical_id: index for index, s in enumerate(ranked)}
+        return lambda m: (position.get(m.canonical_id, len(position)), m.canonical_id)
 
     def _order(self, model: CanonicalModel) -> tuple[Any, ...]:
         """Best figure first (estimates at the low end of their interval), then cheapest, then id."""
@@ -686,7 +705,8 @@ TOOL_SPECS: list[Result] = [
     {
         "name": "search",
         "description": (
-            "Find models for the role, best quality first (then cheapest). One entry per model, its hosts "
+            "Find models for the role, by default in the rules' ranking for it (its cost, latency and quality "
+            "preferences weighed; order=quality or order=price to sort otherwise). One entry per model, its hosts "
             "folded (hosts = how many providers serve it). Each entry: id, quality {value on the LMArena "
             "scale, basis measured|inherited|estimated, 95% interval} for the role's task, price = blended "
             "USD per million tokens at the role's context (null = unknown, price_note says why; never read "
@@ -712,6 +732,12 @@ TOOL_SPECS: list[Result] = [
                     "type": "boolean",
                     "default": True,
                     "description": "false: search every callable model, not only the role's candidates",
+                },
+                "order": {
+                    "type": "string",
+                    "enum": ["fit", "quality", "price"],
+                    "default": "fit",
+                    "description": "fit: the rules' ranking for the role; quality: best figure first; price: cheapest",
                 },
             },
         },
