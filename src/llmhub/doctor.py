@@ -203,34 +203,25 @@ class _Doctor:
         if catalog is None:
             self.add("models", "skip", "no catalog to check the models against")
             return
+        from llmhub.outdated import outdated_targets
+
         problems = 0
-        for role_name, role in self.runtime.roles.items():
-            for target in (role, *role.fallbacks):
-                provider = self.runtime.providers.get(target.provider)
-                if provider is not None and provider.api_base:
-                    continue  # a self-hosted server: whatever model it loads, the catalog cannot know
-                model = catalog.get(target.provider, target.model)
-                label = f"{role_name}: {target.provider}:{target.model}"
-                if model is None:
-                    problems += 1
-                    self.add("models", "warn", f"{label} is not in the catalog", "check the id, or `llmhub generate`")
-                elif model.deprecated:
-                    problems += 1
-                    retired = f" since {model.deprecation_date}" if model.deprecation_date else ""
-                    self.add(
-                        "models",
-                        "fail",
-                        f"{label} is deprecated{retired}{_successor(model)}",
-                        f"run `llmhub generate{self._env_flag}`",
-                    )
-                elif model.deprecation_date:
-                    problems += 1
-                    self.add(
-                        "models",
-                        "warn",
-                        f"{label} retires on {model.deprecation_date}{_successor(model)}",
-                        f"run `llmhub generate{self._env_flag}` before then",
-                    )
+        for found in outdated_targets(self.runtime, catalog):
+            if found.status == "ok":
+                continue
+            problems += 1
+            label = f"{found.role}: {found.model}"
+            if found.status == "unknown":
+                self.add("models", "warn", f"{label} is not in the catalog", "check the id, or `llmhub generate`")
+            elif found.status == "deprecated":
+                self.add("models", "fail", f"{label} is {found.describe()}", f"run `llmhub generate{self._env_flag}`")
+            else:
+                self.add(
+                    "models",
+                    "warn",
+                    f"{label} {found.describe()}",
+                    f"run `llmhub generate{self._env_flag}` before then",
+                )
         if not problems:
             self.add("models", "ok", "every model in llmhub.yaml is in the catalog, not deprecated, not retiring")
 
@@ -403,11 +394,3 @@ def run_checks(
     doc.check_picks(catalog)
     doc.check_ping(network=network and not settings.offline)
     return DoctorReport(doc.checks)
-
-
-def _successor(model: Any) -> str:
-    """`; its successor is X (per litellm)`, when a source names one."""
-    if not model.successor:
-        return ""
-    source = model.source_of("lifecycle").get("source") or "the catalog"
-    return f"; its successor is {model.successor} (per {source})"

@@ -229,3 +229,38 @@ def test_doctor_and_runtime_diff_agree_on_a_hand_edited_file(generated: Path, mo
     assert result.exit_code == 1
     sync = checks(result)["in sync"]
     assert any(c["status"] == "fail" and "edited by hand" in c["message"] for c in sync), sync
+
+
+def test_outdated_names_retiring_and_deprecated_models_and_exits_by_fail_on(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    role = load_config(generated).roles["llm.inference"]
+    target = f"{role.provider}:{role.model}"
+    overrides = generated.parent / "llmhub.catalog-overrides.yaml"
+    overrides.write_text(
+        f"models:\n  - {{provider: {role.provider}, model_id: {role.model}, deprecation_date: '2099-03-01',"
+        " successor: better-model}\n"
+    )
+    far = run("outdated", "--json")  # a date decades away is outside the default 180-day window
+    assert far.exit_code == 0, far.output
+    listed = {t["model"]: t for t in json.loads(far.stdout)["targets"] if t["role"] == "llm.inference"}
+    assert listed[target]["status"] == "ok" and listed[target]["successor"] == "better-model"
+    assert listed[target]["source"] == "overrides"
+    near = run("outdated", "--within", "40000d")
+    assert near.exit_code == 1  # retiring within the window: needs attention by default
+    assert f"! llm.inference (primary): {target} retires on 2099-03-01; its successor is better-model" in near.output
+    assert run("outdated", "--within", "40000d", "--fail-on", "deprecated").exit_code == 0
+    overrides.write_text(f"models:\n  - {{provider: {role.provider}, model_id: {role.model}, deprecated: true}}\n")
+    gone = run("outdated", "--fail-on", "deprecated")
+    assert gone.exit_code == 1 and f"✗ llm.inference (primary): {target} deprecated" in gone.output
+    assert run("outdated", "--fail-on", "everything").exit_code == 2
+
+
+def test_outdated_fail_on_better_when_todays_rules_pick_otherwise(generated: Path) -> None:
+    assert run("outdated", "--fail-on", "better").exit_code == 0  # just generated: nothing better
+    text = generated.read_text()
+    role = load_config(generated).roles["llm.inference"]
+    generated.write_text(text.replace(f"model: {role.model}", "model: an-older-pick", 1))
+    result = run("outdated", "--fail-on", "better")
+    assert result.exit_code == 1
+    assert f"llm.inference: {role.provider}:an-older-pick -> {role.provider}:{role.model}" in result.output

@@ -70,6 +70,8 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], int]] = [
     ),
     ("catalog model, not provider:model", empty, ["catalog", "model", "gpt", "--sources", str(MINI)], 1),
     ("schema, unknown file", empty, ["schema", "nonsense"], 2),
+    ("outdated, no llmhub.yaml", empty, ["outdated"], 1),
+    ("outdated, bad --fail-on", project, ["outdated", "--fail-on", "everything"], 2),
 ]
 
 

@@ -91,6 +91,7 @@ def _register() -> None:
     from llmhub.cli.env import app as env_app
     from llmhub.cli.generate import generate
     from llmhub.cli.init import init
+    from llmhub.cli.outdated import outdated
     from llmhub.cli.runtime import app as runtime_app
     from llmhub.cli.schema import schema
     from llmhub.cli.setup import setup
@@ -104,6 +105,7 @@ def _register() -> None:
     app.command("generate")(generate)
     app.command("test")(test)
     app.command("doctor")(doctor)
+    app.command("outdated")(outdated)
     app.add_typer(env_app, name="env")
     app.add_typer(runtime_app, name="runtime")
     app.add_typer(catalog_app, name="catalog")

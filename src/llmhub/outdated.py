@@ -1,0 +1,122 @@
+"""Model lifecycle for a project: which models in llmhub.yaml are deprecated or retiring, and what next.
+
+    from llmhub.outdated import outdated_targets
+
+    for target in outdated_targets(runtime, catalog, within_days=90):
+        print(target.role, target.model, target.status, target.date, target.successor)
+
+What `llmhub outdated` and `llmhub doctor` report. A deprecation date and a successor come from
+models.dev, LiteLLM or your overrides file, and each finding names its source.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from llmhub.catalog.models import Catalog
+from llmhub_runtime.models import FallbackConfig, RoleConfig, RuntimeConfig
+
+__all__ = ["Status", "TargetLifecycle", "outdated_targets"]
+
+Status = Literal["deprecated", "retiring", "unknown", "ok"]
+
+
+@dataclass(frozen=True)
+class TargetLifecycle:
+    """One target (a role's primary or a fallback) and where it stands."""
+
+    role: str
+    position: int
+    """0 for the primary, 1 for the first fallback, and so on."""
+    model: str
+    """`provider:model`."""
+    status: Status
+    """`deprecated` (retired already), `retiring` (a date within the window), `unknown` (not in the
+    catalog), `ok`."""
+    date: str | None = None
+    """The deprecation date, when a source gives one (also for `ok` models retiring after the window)."""
+    source: str | None = None
+    """Which source says so: models.dev, litellm, overrides."""
+    successor: str | None = None
+    """The model the source names as its replacement."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for `--json`."""
+        return asdict(self)
+
+    def describe(self) -> str:
+        """`retires on 2026-12-11; its successor is gpt-5.6-terra (per litellm)`."""
+        source = f" (per {self.source})" if self.source else ""
+        successor = f"; its successor is {self.successor}" if self.successor else ""
+        if self.status == "deprecated":
+            since = f" since {self.date}" if self.date else ""
+            return f"deprecated{since}{successor}{source}"
+        if self.status == "retiring":
+            return f"retires on {self.date}{successor}{source}"
+        if self.status == "unknown":
+            return "not in the catalog"
+        later = f"; retires on {self.date}" if self.date else ""
+        return f"current{later}{successor}{source if later or successor else ''}"
+
+
+def outdated_targets(
+    runtime: RuntimeConfig,
+    catalog: Catalog,
+    *,
+    within_days: int | None = None,
+    today: datetime.date | None = None,
+) -> list[TargetLifecycle]:
+    """Every catalog-served target of every role, with its lifecycle status.
+
+    Args:
+        runtime: The llmhub.yaml to check.
+        catalog: The catalog whose lifecycle facts judge it.
+        within_days: A deprecation date within this many days makes a model `retiring`; None: any
+            announced date does.
+        today: The day dates are judged against (default: the catalog's judging day, else today).
+
+    Targets on a self-hosted provider (one with an `api_base`) are left out: whatever model the
+    server loads, the catalog cannot know it.
+    """
+    day = today or _catalog_day(catalog)
+    horizon = (day + datetime.timedelta(days=within_days)).isoformat() if within_days is not None else None
+    found: list[TargetLifecycle] = []
+    for role_name, role in runtime.roles.items():
+        targets: list[RoleConfig | FallbackConfig] = [role, *role.fallbacks]
+        for position, target in enumerate(targets):
+            provider = runtime.providers.get(target.provider)
+            if provider is not None and provider.api_base:
+                continue
+            label = f"{target.provider}:{target.model}"
+            model = catalog.get(target.provider, target.model)
+            if model is None:
+                found.append(TargetLifecycle(role_name, position, label, "unknown"))
+                continue
+            source = model.source_of("lifecycle").get("source") or model.source_of("dates").get("source")
+            status: Status = "ok"
+            if model.deprecated:
+                status = "deprecated"
+            elif model.deprecation_date and (horizon is None or model.deprecation_date <= horizon):
+                status = "retiring"
+            date = model.deprecation_date
+            found.append(
+                TargetLifecycle(
+                    role_name,
+                    position,
+                    label,
+                    status,
+                    date,
+                    source if date or model.successor else None,
+                    model.successor,
+                )
+            )
+    return found
+
+
+def _catalog_day(catalog: Catalog) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(catalog.judged_on or catalog.built_at[:10])
+    except ValueError:
+        return datetime.datetime.now(datetime.UTC).date()
