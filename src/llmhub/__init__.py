@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         generate_runtime_from_spec,
         load_rules,
     )
+    from llmhub.outdated import TargetLifecycle, outdated_targets
     from llmhub.plan import GenerationPlan, InvalidSpecError, apply_plan, plan_generation
     from llmhub.project import Project, locate
     from llmhub.role_calls import RoleCall, call_roles
@@ -77,6 +78,7 @@ __all__ = [
     "SpecConfig",
     "SpecError",
     "SpecIssue",
+    "TargetLifecycle",
     "ValidationResult",
     "__version__",
     "apply_plan",
@@ -90,6 +92,7 @@ __all__ = [
     "load_runtime",
     "load_spec",
     "locate",
+    "outdated_targets",
     "plan_generation",
     "run_checks",
     "save_runtime",
@@ -122,6 +125,8 @@ _LAZY = {
     "Check": "llmhub.doctor",
     "DoctorReport": "llmhub.doctor",
     "run_checks": "llmhub.doctor",
+    "TargetLifecycle": "llmhub.outdated",
+    "outdated_targets": "llmhub.outdated",
     "GenerationPlan": "llmhub.plan",
     "InvalidSpecError": "llmhub.plan",
     "apply_plan": "llmhub.plan",
