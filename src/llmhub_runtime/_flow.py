@@ -7,6 +7,7 @@ drivers that do the calling and the waiting. Hooks run in the caller's thread or
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
@@ -30,6 +31,7 @@ from .resolver import ResolvedCall, ResolvedTarget
 logger = logging.getLogger("llmhub_runtime")
 
 _EMPTY = object()
+_CALL_IDS = itertools.count(1)
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Call:
     build_request: Callable[[ResolvedTarget, dict[str, Any]], BackendRequest]
     on_before: BeforeCallHook | None = None
     on_after: AfterCallHook | None = None
+    call_id: int = field(default_factory=lambda: next(_CALL_IDS))
+    """Shared by every attempt of this call, in the hook payloads: ties an after-hook to its before-hook."""
 
 
 @dataclass
@@ -221,6 +225,8 @@ def _payload(call: Call, index: int, target: ResolvedTarget, attempt: int) -> di
         "params": dict(target.params),
         "attempt": attempt,
         "fallback_used": index > 0,
+        "fallback_position": index,
+        "call_id": call.call_id,
     }
 
 
@@ -233,8 +239,16 @@ def _succeeded(
         return report, outcome.result  # the stream's after-hook fires when it ends
     if call.on_after is not None:
         usage = extract_usage(outcome.result)
+        payload = {**payload, **_response_facts(outcome.result)}
         _report(call, payload, None, outcome.latency_ms, usage, compute_cost(usage, target.pricing), final=True)
     return outcome.result
+
+
+def _response_facts(result: Any) -> dict[str, Any]:
+    """The model that answered and why it stopped, when the response says (chat completions do)."""
+    choices = getattr(result, "choices", None) or []
+    reasons = [r for c in choices if (r := getattr(c, "finish_reason", None))]
+    return {"response_model": getattr(result, "model", None), "finish_reasons": reasons or None}
 
 
 def _failed(

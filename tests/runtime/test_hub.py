@@ -206,6 +206,8 @@ def test_hooks_receive_the_documented_payloads(keys: None, fake: FakeBackend) ->
     hub = LLMHub(config=CONFIG, backend=fake, on_before_call=before.append, on_after_call=after.append)
     fake.add_reply("one two three", usage={"prompt_tokens": 1000, "completion_tokens": 2000})
     hub.completion(role="llm.inference", messages=MESSAGES)
+    call_id = before[0].get("call_id")
+    assert isinstance(call_id, int)  # ties the after-hook to this before-hook
     assert before == [
         {
             "role": "llm.inference",
@@ -216,9 +218,13 @@ def test_hooks_receive_the_documented_payloads(keys: None, fake: FakeBackend) ->
             "params": {"temperature": 0.7},
             "attempt": 1,
             "fallback_used": False,
+            "fallback_position": 0,
+            "call_id": call_id,
         }
     ]
     (result,) = after
+    assert result["call_id"] == call_id and result["finish_reasons"] == ["stop"]
+    assert result["response_model"] == "claude-sonnet-4-5"
     assert result["success"] is True and result["error"] is None and result["final"] is True
     assert result["usage"] == {"prompt_tokens": 1000, "completion_tokens": 2000, "total_tokens": 3000}
     assert result["cost_usd"] == pytest.approx((1000 * 3.0 + 2000 * 15.0) / 1e6)
