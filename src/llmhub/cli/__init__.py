@@ -87,6 +87,7 @@ def version_command() -> None:
 
 def _register() -> None:
     from llmhub.cli.catalog import app as catalog_app
+    from llmhub.cli.cost import cost
     from llmhub.cli.doctor import doctor
     from llmhub.cli.env import app as env_app
     from llmhub.cli.generate import generate
@@ -106,6 +107,7 @@ def _register() -> None:
     app.command("test")(test)
     app.command("doctor")(doctor)
     app.command("outdated")(outdated)
+    app.command("cost")(cost)
     app.add_typer(env_app, name="env")
     app.add_typer(runtime_app, name="runtime")
     app.add_typer(catalog_app, name="catalog")

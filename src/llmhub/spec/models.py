@@ -46,6 +46,7 @@ __all__ = [
     "SpecConfig",
     "SpecDefaults",
     "SpecProviderConfig",
+    "TrafficSpec",
 ]
 
 
@@ -147,6 +148,21 @@ class SpecProviderConfig(_Model):
     """The any-llm provider serving this entry when its name is not one (two vLLM servers: `gpu-a: {type: vllm}`)."""
 
 
+class TrafficSpec(_Model):
+    """How much a role is used: what `llmhub cost` projects the monthly bill from."""
+
+    requests_per_day: PositiveFloat | None = None
+    """Calls a day (or give `requests_per_month`)."""
+    requests_per_month: PositiveFloat | None = None
+    """Calls a month (30 days), when that is how you count."""
+    input_tokens: NonNegativeInt | None = None
+    """Typical prompt tokens per call."""
+    output_tokens: NonNegativeInt | None = None
+    """Typical completion tokens per call (reasoning tokens included)."""
+    cached_share: float = Field(default=0.0, ge=0.0, le=1.0)
+    """The share of prompt tokens served from the provider's prompt cache (0 to 1), priced at the cached rate."""
+
+
 class RoleSpec(_Model):
     """One role: what it is for, what it must have, what it should favour."""
 
@@ -187,6 +203,9 @@ class RoleSpec(_Model):
     """This role's retry and circuit-breaker settings, copied into llmhub.yaml as written."""
     policy: PolicySpec | None = None
     """This role's overrides of `free_tiers` and `previews` (only the fields given)."""
+    traffic: TrafficSpec | None = None
+    """Expected volume (`requests_per_day`, `input_tokens`, `output_tokens`, `cached_share`): `llmhub cost`
+    projects the bill from it."""
 
     @field_validator("mode_params", mode="before")
     @classmethod
