@@ -188,3 +188,15 @@ def test_fallbacks_stay_within_the_price_ratio_of_the_primary(rules: RuleSet) ->
     ceiling = primary_price * ratio
     prices = [catalog[f"{f.provider}:{f.model}"].blended_price_per_million for f in config.fallbacks]
     assert len(prices) == 2 and all(p is not None and p <= ceiling for p in prices), prices
+
+
+def test_the_spec_may_allow_pricier_fallbacks(rules: RuleSet) -> None:
+    catalog = catalog_with(chat("groq", "cheap-great", 1530, 0.1, 0.4, arena_scores={"coding": 1560}))
+    role = "  r: {preferences: {quality: high, cost: high}, fallbacks: 2}"
+    capped = generate(role, catalog, rules).runtime.roles["r"]
+    allowed = generate(role + "\n", catalog, rules, extra="policy: {fallback_price_ratio: 1000}\n").runtime.roles["r"]
+    primary_price = catalog["groq:cheap-great"].blended_price_per_million
+    assert primary_price is not None and rules.policy.fallback_price_ratio is not None
+    pricier = [catalog[f"{f.provider}:{f.model}"].blended_price_per_million or 0 for f in allowed.fallbacks]
+    assert any(p > primary_price * rules.policy.fallback_price_ratio for p in pricier)  # the spec allowed it
+    assert [f.model for f in allowed.fallbacks] != [f.model for f in capped.fallbacks]

@@ -44,6 +44,8 @@ class RoleNeeds:
     """Free, rate-limited endpoints may be picked (the spec's `policy.free_tiers`)."""
     previews: bool = False
     """Preview ids and moving aliases need not give way to pinned ids (`policy.previews`)."""
+    fallback_price_ratio: float | None = None
+    """The spec's ceiling on a fallback's price, as a multiple of the primary's (None: the rules')."""
 
     def with_llm(self, **changes: object) -> RoleNeeds:
         """A copy with needs the LLM read from the description."""
@@ -147,7 +149,15 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
         kind_reason=kind_reason,
         free_tiers=_policy(spec, role, "free_tiers"),
         previews=_policy(spec, role, "previews"),
+        fallback_price_ratio=_ratio(spec, role),
     )
+
+
+def _ratio(spec: SpecConfig, role: RoleSpec) -> float | None:
+    """The fallback price ratio the role's policy sets, else the spec's, else None (the rules decide)."""
+    if role.policy is not None and role.policy.fallback_price_ratio is not None:
+        return role.policy.fallback_price_ratio
+    return spec.policy.fallback_price_ratio if spec.policy is not None else None
 
 
 def _policy(spec: SpecConfig, role: RoleSpec, name: str) -> bool:

@@ -198,7 +198,10 @@ def _chosen(
     ranked = rank(candidates.models, needs, rules, quality)
     same_weights = needs.kind == RoleKind.embedding
     primary, fallbacks = choose(
-        ranked, needs.fallbacks, same_weights=same_weights, price_ratio=rules.policy.fallback_price_ratio
+        ranked,
+        needs.fallbacks,
+        same_weights=same_weights,
+        price_ratio=needs.fallback_price_ratio or rules.policy.fallback_price_ratio,
     )
     decided_by: DecidedBy = "rules"
     rationale = None

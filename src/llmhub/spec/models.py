@@ -123,6 +123,9 @@ class PolicySpec(_Model):
     previews: bool = False
     """Let preview and experimental ids and moving aliases (`-latest`) compete with the pinned id of the same model
     (without it they give way to it; with no pinned twin they may still be picked, at a small penalty)."""
+    fallback_price_ratio: PositiveFloat | None = None
+    """The most a fallback may cost, as a multiple of the primary's blended price (default: the rules'
+    `policy.fallback_price_ratio`, 8): raise it when an outage may cost more, lower it to hold the bill."""
     keyed_only: bool = False
     """Only providers whose key variable is set where `generate` runs (or that need none, like a self-hosted
     server): the others are left out, with a warning naming them (`generate --keyed-only` does it for one run).
