@@ -468,17 +468,17 @@ def _live_modelsdev(previous: RawPayload | None, timeout: float) -> _Fetched:
     try:
         payload, changed = modelsdev.fetch_live(previous, timeout)
     except SourceError as exc:
-        if previous is not None:
-            return previous, _status(modelsdev.NAME, "cached", previous, f"using the last fetched copy: {exc}"), False
-        snapshot = _bundled_instead(modelsdev.NAME, exc)
-        if snapshot is not None:
-            return snapshot
-        try:
-            packaged = modelsdev.load_bundled()
-        except SourceError as bundled_error:
-            return None, SourceStatus(name=modelsdev.NAME, status="failed", detail=f"{exc}; {bundled_error}"), False
-        return packaged, _status(modelsdev.NAME, "bundled", packaged, f"offline, using bundled data: {exc}"), False
+        return _not_fetched(modelsdev.NAME, previous, str(exc), functools.partial(_packaged_modelsdev, exc))
     return payload, _status(modelsdev.NAME, "live" if changed else "not-modified", payload), True
+
+
+def _packaged_modelsdev(error: SourceError) -> _Fetched:
+    """models.dev's copy packaged with llmhub's code, the last resort when no snapshot is bundled."""
+    try:
+        packaged = modelsdev.load_bundled()
+    except SourceError as bundled_error:
+        return None, SourceStatus(name=modelsdev.NAME, status="failed", detail=f"{error}; {bundled_error}"), False
+    return packaged, _status(modelsdev.NAME, "bundled", packaged, f"offline, using bundled data: {error}"), False
 
 
 def _live_arena(board: arena.Board, previous: RawPayload | None, timeout: float) -> _Fetched:
@@ -500,13 +500,10 @@ def _live_arena(board: arena.Board, previous: RawPayload | None, timeout: float)
     try:
         payload, changed = arena.fetch_live(board, previous, timeout)
     except SourceError as exc:
-        if previous is not None:
-            detail = f"using the last fetched copy: {dataset_error}; {exc}"
-            return previous, _status(name, "cached", previous, detail), False
-        snapshot = _bundled_instead(name, exc)
-        if snapshot is not None:
-            return snapshot
-        return None, SourceStatus(name=name, status="missing", detail=f"{dataset_error}; {exc}"), False
+        error = f"{dataset_error}; {exc}"
+        return _not_fetched(
+            name, previous, error, lambda: (None, SourceStatus(name=name, status="missing", detail=error), False)
+        )
     return payload, _status(name, "live" if changed else "not-modified", payload, fallback), True
 
 
@@ -595,24 +592,23 @@ def _live_litellm(previous: RawPayload | None, timeout: float) -> _Fetched:
     try:
         payload, changed = litellm.fetch_live(previous, timeout)
     except SourceError as exc:
-        if previous is not None:
-            return previous, _status(litellm.NAME, "cached", previous, f"using the last fetched copy: {exc}"), False
-        snapshot = _bundled_instead(litellm.NAME, exc)
-        if snapshot is not None:
-            return snapshot
-        return None, SourceStatus(name=litellm.NAME, status="missing", detail=f"no lifecycle facts: {exc}"), False
+        missing = SourceStatus(name=litellm.NAME, status="missing", detail=f"no lifecycle facts: {exc}")
+        return _not_fetched(litellm.NAME, previous, str(exc), lambda: (None, missing, False))
     return payload, _status(litellm.NAME, "live" if changed else "not-modified", payload), True
 
 
-def _bundled_instead(name: str, error: SourceError) -> _Fetched | None:
-    """A source that could not be fetched and was never fetched here: the snapshot bundled with llmhub.
+def _not_fetched(name: str, previous: RawPayload | None, error: str, last_resort: Callable[[], _Fetched]) -> _Fetched:
+    """A source that could not be fetched: its last copy, else the snapshot bundled with llmhub, else `last_resort()`.
 
-    The same data `--offline` uses, so a first run without network gets a complete catalog (ratings
-    and lifecycle dates included) rather than a poorer one; never saved as if it had been fetched.
+    The bundled snapshot is the same data `--offline` uses, so a first run without network gets a
+    complete catalog (ratings and lifecycle dates included) rather than a poorer one; neither copy is
+    saved as if it had been fetched.
     """
+    if previous is not None:
+        return previous, _status(name, "cached", previous, f"using the last fetched copy: {error}"), False
     packed = bundled.load(name)
     if packed is None:
-        return None
+        return last_resort()
     detail = f"cannot fetch ({error}); using the {bundled.GENERATION} snapshot bundled with llmhub"
     return packed, _status(name, "bundled", packed, detail), False
 
