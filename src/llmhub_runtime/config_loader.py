@@ -134,6 +134,12 @@ def dump_config(config: RuntimeConfig, *, header: str | None = None) -> str:
         if role.resilience is not None:
             data["roles"][name]["resilience"] = role.resilience.model_dump(mode="json", exclude_defaults=True)
     data = _prune(data)
+    if config.providers:
+        # A provider declared with nothing to set (its default key variable) is still declared: the
+        # roles name it. Put it back where the field order has it.
+        kept = data.get("providers", {})
+        data["providers"] = {name: kept.get(name, {}) for name in config.providers}
+        data = {field: data[field] for field in type(config).model_fields if field in data}
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     prefix = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines()) if header else ""
     return prefix + body

@@ -9,6 +9,7 @@ from llmhub.catalog.kinds import ModelKind
 from llmhub.catalog.models import CanonicalModel, Catalog, PriceTier
 from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtime_from_spec
 from llmhub.generator.rules import RuleSet
+from llmhub_runtime import dump_config, parse_config
 
 from .conftest import chat, fixture_catalog, fixture_models, make_model, spec_with
 
@@ -200,3 +201,12 @@ def test_the_spec_may_allow_pricier_fallbacks(rules: RuleSet) -> None:
     pricier = [catalog[f"{f.provider}:{f.model}"].blended_price_per_million or 0 for f in allowed.fallbacks]
     assert any(p > primary_price * rules.policy.fallback_price_ratio for p in pricier)  # the spec allowed it
     assert [f.model for f in allowed.fallbacks] != [f.model for f in capped.fallbacks]
+
+
+def test_providers_enabled_without_an_env_key_are_written_so_the_file_loads(rules: RuleSet) -> None:
+    spec = spec_with(
+        "  r: {preferences: {quality: high}, fallbacks: 1}", providers="providers:\n  openai: {enabled: true}\n"
+    )
+    result = generate_runtime_from_spec(spec, GeneratorOptions(rules=rules, catalog=catalog_with(), no_llm=True))
+    loaded = parse_config(dump_config(result.runtime))
+    assert loaded.roles["r"].provider == "openai" and list(loaded.providers) == ["openai"]

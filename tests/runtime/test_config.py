@@ -199,6 +199,19 @@ def test_dump_is_deterministic_and_round_trips() -> None:
     assert "max_retries: 1" in text
 
 
+def test_dump_keeps_a_provider_declared_with_nothing_to_set() -> None:
+    # A spec may enable a provider without an env_key (its default variable is used): the empty
+    # declaration must survive the dump, or the roles that name it no longer load.
+    config = parse_config(
+        "providers:\n  gemini: {}\n  openai: {env_key: OPENAI_API_KEY}\n"
+        "roles:\n  chat: {provider: gemini, model: gemini-2.5-flash, mode: chat}\n"
+    )
+    text = dump_config(config)
+    assert parse_config(text) == config
+    assert list(yaml.safe_load(text)) == ["version", "providers", "roles"]
+    assert "client_args" not in text
+
+
 def test_dump_leaves_out_default_resilience() -> None:
     assert "resilience" not in dump_config(parse_config(VALID))
 
