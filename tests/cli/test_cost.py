@@ -76,3 +76,12 @@ def test_the_command_reads_the_spec_traffic_and_volume_overrides(
     table = CliRunner().invoke(app, ["cost"])
     assert "total: $195.00 a month (not counting llm.cheap, llm.unpriced: unknown)" in table.output
     assert CliRunner().invoke(app, ["cost", "--volume", "llm.chat=lots"]).exit_code == 2
+
+
+def test_a_total_with_nothing_known_is_unknown_not_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "llmhub.yaml").write_text(RUNTIME)  # no spec: no role has a volume
+    table = CliRunner().invoke(app, ["cost"])
+    assert table.exit_code == 0, table.output
+    assert "total: unknown" in table.output and "$0.00" not in table.output
+    assert json.loads(CliRunner().invoke(app, ["cost", "--json"]).stdout)["total_per_month"] is None

@@ -49,7 +49,9 @@ def cost(
         traffic[name] = Traffic(per_day, known.input_tokens, known.output_tokens, known.cached_share)
     rows = project_costs(runtime, traffic)
     months = [r.per_month for r in rows]
-    total = sum(m for m in months if m is not None)
+    priced = [m for m in months if m is not None]
+    # Nothing known adds up to unknown, not $0.
+    total = sum(priced) if priced else None
     unknown = [r.role for r in rows if r.per_month is None]
     if as_json:
         out.emit_json({"roles": [r.to_dict() for r in rows], "total_per_month": total, "unknown": unknown})
@@ -58,6 +60,9 @@ def cost(
         ["role", "model", "$ / request", "$ / day", "$ / month", "note"],
         [[r.role, r.model, _usd(r.per_request), _usd(r.per_day), _usd(r.per_month), r.note] for r in rows],
     )
+    if total is None:
+        out.result("total: unknown (no role has both a price and a volume)")
+        return
     partial = f" (not counting {', '.join(unknown)}: unknown)" if unknown else ""
     out.result(f"total: ${total:,.2f} a month{partial}")
 
