@@ -6,18 +6,37 @@
         print(row.role, row.model, row.per_month)
 
 Prices come from each role's `pricing` block in llmhub.yaml (what `generate` wrote from the catalog,
-and what the hub reports `cost_usd` with). Volumes come from the spec's `traffic:` or are given
-explicitly. A price or a volume that is not known gives `None`, never $0: the note says which.
+and what the hub reports `cost_usd` with), or from a catalog model through `pricing_of`: one formula
+for both, so a forecast, a budget and the hub's own figure agree. A prompt longer than a price tier's
+threshold pays that tier's prices; the cached share of the prompt pays the cached price. Volumes come
+from the spec's `traffic:` or are given explicitly. A price or a volume that is not known gives
+`None`, never $0: the note says which.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-from llmhub_runtime.models import RuntimeConfig
+from llmhub_runtime.models import PriceTierConfig, PricingConfig, RuntimeConfig
 
-__all__ = ["DAYS_PER_MONTH", "RoleCost", "Traffic", "project_costs"]
+if TYPE_CHECKING:
+    from llmhub.catalog.models import CanonicalModel
+    from llmhub.spec.models import SpecConfig, TrafficSpec
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "RoleCost",
+    "Traffic",
+    "compare_costs",
+    "monthly_cost",
+    "pricing_of",
+    "project_costs",
+    "request_cost",
+    "spec_traffic",
+    "total_per_month",
+]
 
 DAYS_PER_MONTH = 30
 
@@ -30,6 +49,27 @@ class Traffic:
     input_tokens: int | None
     output_tokens: int | None
     cached_share: float = 0.0
+
+    @classmethod
+    def from_spec(cls, spec: TrafficSpec) -> Traffic:
+        """A role's `traffic:` block (requests a month become requests a day, over 30 days)."""
+        per_day = spec.requests_per_day
+        if per_day is None and spec.requests_per_month is not None:
+            per_day = spec.requests_per_month / DAYS_PER_MONTH
+        return cls(per_day, spec.input_tokens, spec.output_tokens, spec.cached_share)
+
+    @property
+    def complete(self) -> bool:
+        """Enough to project a monthly cost: requests and tokens both ways."""
+        return None not in (self.requests_per_day, self.input_tokens, self.output_tokens)
+
+    def describe(self) -> str:
+        """`2000 requests/day x (1500 in + 300 out tokens), 20% cached`, for explanations."""
+        parts = [f"{self.requests_per_day:g} requests/day" if self.requests_per_day is not None else "? requests/day"]
+        parts.append(f"({self.input_tokens if self.input_tokens is not None else '?'} in + ")
+        parts[-1] += f"{self.output_tokens if self.output_tokens is not None else '?'} out tokens)"
+        cached = f", {self.cached_share:.0%} cached" if self.cached_share else ""
+        return " x ".join(parts) + cached
 
 
 @dataclass(frozen=True)
@@ -48,38 +88,106 @@ class RoleCost:
         return asdict(self)
 
 
+def pricing_of(model: CanonicalModel | None) -> PricingConfig | None:
+    """A catalog model's prices as llmhub.yaml records them (tiers included); None when none is known."""
+    if model is None or (model.price_input_per_million is None and model.price_output_per_million is None):
+        return None
+    return PricingConfig(
+        input_per_million=model.price_input_per_million,
+        output_per_million=model.price_output_per_million,
+        cached_input_per_million=model.price_cache_read_per_million,
+        tiers=[
+            PriceTierConfig(
+                above_tokens=t.above_tokens,
+                input_per_million=t.input,
+                output_per_million=t.output,
+                cached_input_per_million=t.cache_read,
+            )
+            for t in model.price_tiers
+        ],
+    )
+
+
+def request_cost(pricing: PricingConfig | None, traffic: Traffic) -> tuple[float | None, str]:
+    """USD for one request of `traffic`'s size at `pricing`, and why it is unknown when it is."""
+    if pricing is None or pricing.input_per_million is None:
+        return None, "price unknown"
+    if traffic.input_tokens is None or traffic.output_tokens is None:
+        return None, "tokens per request not given"
+    prices = pricing.at(traffic.input_tokens)
+    if prices.output_per_million is None and traffic.output_tokens:
+        return None, "output price unknown"
+    input_rate = prices.input_per_million or 0.0  # known: checked above, and a tier never removes it
+    cached_rate = prices.cached_input_per_million
+    if cached_rate is None:
+        cached_rate = input_rate
+    output_rate = prices.output_per_million or 0.0  # only reached with no output tokens to price
+    cached = traffic.input_tokens * traffic.cached_share
+    total = (traffic.input_tokens - cached) * input_rate + cached * cached_rate + traffic.output_tokens * output_rate
+    return total / 1e6, ""
+
+
+def monthly_cost(pricing: PricingConfig | None, traffic: Traffic | None) -> float | None:
+    """USD a month (30 days) at `traffic`; None when a price or a volume is unknown."""
+    if traffic is None or traffic.requests_per_day is None:
+        return None
+    per_request, _ = request_cost(pricing, traffic)
+    return None if per_request is None else per_request * traffic.requests_per_day * DAYS_PER_MONTH
+
+
 def project_costs(runtime: RuntimeConfig, traffic: Mapping[str, Traffic]) -> list[RoleCost]:
     """Every role's cost at the primary model's prices (fallbacks only serve when it fails)."""
     rows: list[RoleCost] = []
     for name, role in runtime.roles.items():
         model = f"{role.provider}:{role.model}"
         volume = traffic.get(name)
-        pricing = role.pricing
         if volume is None:
             rows.append(RoleCost(name, model, None, None, None, "no traffic given (spec `traffic:` or --volume)"))
             continue
-        if pricing is None or pricing.input_per_million is None:
-            rows.append(RoleCost(name, model, None, None, None, "price unknown: llmhub.yaml has no pricing for it"))
+        per_request, why = request_cost(role.pricing, volume)
+        if per_request is None:
+            note = f"{why}: llmhub.yaml has no price for it" if why.endswith("unknown") else why
+            rows.append(RoleCost(name, model, None, None, None, note))
             continue
-        if volume.input_tokens is None or volume.output_tokens is None:
-            rows.append(RoleCost(name, model, None, None, None, "tokens per request not given"))
-            continue
-        if pricing.output_per_million is None and volume.output_tokens:
-            rows.append(RoleCost(name, model, None, None, None, "output price unknown: llmhub.yaml gives none"))
-            continue
-        cached_rate = pricing.cached_input_per_million
-        if cached_rate is None:
-            cached_rate = pricing.input_per_million
-        output_rate = pricing.output_per_million or 0.0  # only reached with no output tokens to price
-        cached = volume.input_tokens * volume.cached_share
-        per_request = (
-            (volume.input_tokens - cached) * pricing.input_per_million
-            + cached * cached_rate
-            + volume.output_tokens * output_rate
-        ) / 1e6
         if volume.requests_per_day is None:
             rows.append(RoleCost(name, model, per_request, None, None, "requests per day not given"))
             continue
         per_day = per_request * volume.requests_per_day
-        rows.append(RoleCost(name, model, per_request, per_day, per_day * DAYS_PER_MONTH))
+        tier = role.pricing.at(volume.input_tokens or 0) if role.pricing else None
+        note = "long-prompt tier prices" if tier is not None and tier is not role.pricing else ""
+        rows.append(RoleCost(name, model, per_request, per_day, per_day * DAYS_PER_MONTH, note))
+    return rows
+
+
+def spec_traffic(spec: SpecConfig) -> dict[str, Traffic]:
+    """Every role's `traffic:` block, by role name (roles without one are left out)."""
+    return {name: Traffic.from_spec(role.traffic) for name, role in spec.roles.items() if role.traffic is not None}
+
+
+def total_per_month(rows: list[RoleCost]) -> tuple[float | None, list[str]]:
+    """The sum of the roles whose monthly cost is known (None when none is), and the roles left out."""
+    known = [r.per_month for r in rows if r.per_month is not None]
+    # Nothing known adds up to unknown, not $0.
+    return (sum(known) if known else None), [r.role for r in rows if r.per_month is None]
+
+
+def compare_costs(current: list[RoleCost], planned: list[RoleCost]) -> list[dict[str, object]]:
+    """Role by role, the current llmhub.yaml's cost beside a regenerated plan's (a role in one only has None)."""
+    before = {r.role: r for r in current}
+    after = {r.role: r for r in planned}
+    rows: list[dict[str, object]] = []
+    for name in [*before, *(n for n in after if n not in before)]:
+        old, new = before.get(name), after.get(name)
+        old_month = old.per_month if old else None
+        new_month = new.per_month if new else None
+        rows.append(
+            {
+                "role": name,
+                "current_model": old.model if old else None,
+                "current_per_month": old_month,
+                "planned_model": new.model if new else None,
+                "planned_per_month": new_month,
+                "change_per_month": None if old_month is None or new_month is None else new_month - old_month,
+            }
+        )
     return rows

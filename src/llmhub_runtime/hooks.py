@@ -73,6 +73,7 @@ def compute_cost(usage: Mapping[str, int] | None, pricing: PricingConfig | None)
     completion = usage.get("completion_tokens", 0)
     if (prompt and pricing.input_per_million is None) or (completion and pricing.output_per_million is None):
         return None
+    pricing = pricing.at(prompt)
     cached = min(usage.get("cached_tokens", 0), prompt)
     input_price = pricing.input_per_million or 0.0
     cached_price = pricing.cached_input_per_million if pricing.cached_input_per_million is not None else input_price

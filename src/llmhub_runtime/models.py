@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     NonNegativeFloat,
+    NonNegativeInt,
     ValidationInfo,
     field_validator,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "EnvVarName",
     "FallbackConfig",
     "LLMMode",
+    "PriceTierConfig",
     "PricingConfig",
     "ProviderConfig",
     "ProviderName",
@@ -209,6 +211,19 @@ class ProviderConfig(_Model):
     api_base: ...}` and `gpu-b: {type: vllm, ...}`."""
 
 
+class PriceTierConfig(_Model):
+    """Prices that replace the list prices once a prompt is longer than `above_tokens` (a long-context tier)."""
+
+    above_tokens: NonNegativeInt
+    """The prompt length, in tokens, above which these prices apply (e.g. 200000)."""
+    input_per_million: NonNegativeFloat | None = None
+    """Input price in this tier; the list price when not given."""
+    output_per_million: NonNegativeFloat | None = None
+    """Output price in this tier; the list price when not given."""
+    cached_input_per_million: NonNegativeFloat | None = None
+    """Cached input price in this tier; the list cached price when not given."""
+
+
 class PricingConfig(_Model):
     """Prices in USD per million tokens, so the runtime can report `cost_usd` without a network."""
 
@@ -218,6 +233,25 @@ class PricingConfig(_Model):
     """Price of one million completion (output) tokens, reasoning tokens included."""
     cached_input_per_million: NonNegativeFloat | None = None
     """Price of one million cached prompt tokens, when the provider reports them; else `input_per_million`."""
+    tiers: list[PriceTierConfig] = Field(default_factory=list)
+    """Long-prompt prices (models.dev's `context_over_200k`): the highest tier whose `above_tokens` the prompt
+    exceeds sets the prices of the whole call."""
+
+    def at(self, prompt_tokens: int) -> PricingConfig:
+        """The prices that apply to a prompt of `prompt_tokens` tokens (this object when no tier applies)."""
+        applying = [t for t in self.tiers if prompt_tokens > t.above_tokens]
+        if not applying:
+            return self
+        tier = max(applying, key=lambda t: t.above_tokens)
+        return PricingConfig(
+            input_per_million=_first(tier.input_per_million, self.input_per_million),
+            output_per_million=_first(tier.output_per_million, self.output_per_million),
+            cached_input_per_million=_first(tier.cached_input_per_million, self.cached_input_per_million),
+        )
+
+
+def _first(*values: float | None) -> float | None:
+    return next((v for v in values if v is not None), None)
 
 
 class FallbackConfig(_Model):
@@ -315,7 +349,7 @@ class RoleConfig(_Model):
     `pricing`)."""
     pricing: PricingConfig | None = None
     """The primary target's prices, for `cost_usd` in hooks: `input_per_million`, `output_per_million`,
-    `cached_input_per_million` in USD."""
+    `cached_input_per_million` in USD, and `tiers` (`above_tokens` and the same three: a longer prompt pays them)."""
     resilience: ResilienceConfig | None = None
     """Overrides of the top-level `resilience` for this role (only the fields given)."""
     description: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 from llmhub.cli import app
 from llmhub.cost import Traffic, project_costs
 from llmhub_runtime.config_loader import parse_config
+from tests.paths import MINI
 
 RUNTIME = """\
 providers: {openai: {env_key: OPENAI_API_KEY}}
@@ -85,3 +87,76 @@ def test_a_total_with_nothing_known_is_unknown_not_zero(tmp_path: Path, monkeypa
     assert table.exit_code == 0, table.output
     assert "total: unknown" in table.output and "$0.00" not in table.output
     assert json.loads(CliRunner().invoke(app, ["cost", "--json"]).stdout)["total_per_month"] is None
+
+
+SNAPSHOTS = os.environ.get("LLMHUB_TEST_SNAPSHOTS")
+
+REAL_SPEC = """\
+providers: {openai: {env_key: OPENAI_API_KEY}, gemini: {env_key: GEMINI_API_KEY}}
+roles:
+  llm.long:
+    description: Read whole contracts in one prompt
+    force_provider: gemini
+    force_model: gemini-2.5-pro
+    traffic: {requests_per_day: 40, input_tokens: 300000, output_tokens: 2000, cached_share: 0.25}
+  llm.chat:
+    description: Answer customer questions
+    force_provider: openai
+    force_model: gpt-4.1-mini
+    traffic: {requests_per_day: 1000, input_tokens: 4000, output_tokens: 300, cached_share: 0.75}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SNAPSHOTS, reason="LLMHUB_TEST_SNAPSHOTS is not set (.ci/run sets it)")
+def test_cost_of_a_generated_project_matches_the_catalog_prices_by_hand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmhub.catalog import build_catalog
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "llmhub.spec.yaml").write_text(REAL_SPEC)
+    generated = CliRunner().invoke(app, ["--offline", "generate", "--no-llm", "--sources", str(SNAPSHOTS)])
+    assert generated.exit_code == 0, generated.output
+    data = json.loads(CliRunner().invoke(app, ["cost", "--json"]).stdout)
+    rows = {r["role"]: r for r in data["roles"]}
+    catalog = build_catalog(sources_dir=SNAPSHOTS, overrides=False, cache_dir=tmp_path / "cache")
+    pro, mini = catalog["gemini:gemini-2.5-pro"], catalog["openai:gpt-4.1-mini"]
+    # 300k tokens is over gemini-2.5-pro's 200k tier: every token of the call pays the tier's prices.
+    (tier,) = pro.price_tiers
+    assert tier.above_tokens == 200_000 and tier.input is not None and tier.output is not None
+    assert tier.cache_read is not None
+    long_request = (225_000 * tier.input + 75_000 * tier.cache_read + 2000 * tier.output) / 1e6
+    assert rows["llm.long"]["per_request"] == pytest.approx(long_request)
+    assert rows["llm.long"]["per_month"] == pytest.approx(long_request * 40 * 30)
+    # Three quarters of the prompt from the provider's cache, at its cached price.
+    assert mini.price_input_per_million is not None and mini.price_output_per_million is not None
+    assert mini.price_cache_read_per_million is not None
+    chat_request = (
+        1000 * mini.price_input_per_million
+        + 3000 * mini.price_cache_read_per_million
+        + 300 * mini.price_output_per_million
+    ) / 1e6
+    assert rows["llm.chat"]["per_month"] == pytest.approx(chat_request * 1000 * 30)
+    assert data["total_per_month"] == pytest.approx((long_request * 40 + chat_request * 1000) * 30)
+    # --plan sets what generate would write now beside the file: here the same picks, the same cost.
+    compared = CliRunner().invoke(app, ["--offline", "cost", "--plan", "--json", "--sources", str(SNAPSHOTS)])
+    assert compared.exit_code == 0, compared.output
+    plan = json.loads(compared.stdout)
+    assert plan["planned_per_month"] == pytest.approx(data["total_per_month"])
+    assert all(r["change_per_month"] == pytest.approx(0) for r in plan["roles"])
+
+
+def test_cost_plan_shows_a_changed_pick_side_by_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, lone = tmp_path / "project", tmp_path / "lone"
+    for folder in (project, lone):
+        folder.mkdir()
+        (folder / "llmhub.yaml").write_text(RUNTIME)
+    (project / "llmhub.spec.yaml").write_text(SPEC)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(app, ["--offline", "cost", "--plan", "--sources", str(MINI)])
+    assert result.exit_code == 0, result.output
+    assert "regenerated model" in result.output and "total a month: $195.00 now" in result.output
+    monkeypatch.chdir(lone)
+    refused = CliRunner().invoke(app, ["--offline", "cost", "--plan"])
+    assert refused.exit_code == 2 and "--plan needs the spec" in refused.output

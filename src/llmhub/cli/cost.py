@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from llmhub.cli import _output as out
-from llmhub.cli._options import ConfigOption, EnvOption, JsonOption, SpecOption
+from llmhub.cli._options import ConfigOption, EnvOption, JsonOption, SourcesOption, SpecOption
 from llmhub.cli._state import options
 
 
@@ -24,35 +24,40 @@ def cost(
             help="Requests for a role, per day or per month (llm.inference=2000/day); over the spec's traffic.",
         ),
     ] = None,
+    plan: Annotated[
+        bool,
+        typer.Option(
+            "--plan",
+            help="Also cost what `generate --no-llm` would write from the spec now, beside the current llmhub.yaml.",
+        ),
+    ] = False,
+    sources: SourcesOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Project each role's cost from llmhub.yaml's prices and the spec's traffic (or --volume)."""
-    from llmhub.cost import DAYS_PER_MONTH, Traffic, project_costs
+    from llmhub.cost import DAYS_PER_MONTH, Traffic, compare_costs, project_costs, spec_traffic, total_per_month
     from llmhub.project import locate
     from llmhub.runtime_files import load_runtime
     from llmhub.spec import load_spec
 
     project = locate(spec, config, env, settings=options.settings)
-    runtime = load_runtime(project.runtime)
-    traffic: dict[str, Traffic] = {}
-    if project.spec is not None and project.spec.is_file():
-        for name, role in load_spec(project.spec, env=env).roles.items():
-            t = role.traffic
-            if t is not None:
-                per_day = t.requests_per_day or (
-                    t.requests_per_month / DAYS_PER_MONTH if t.requests_per_month else None
-                )
-                traffic[name] = Traffic(per_day, t.input_tokens, t.output_tokens, t.cached_share)
+    has_spec = project.spec is not None and project.spec.is_file()
+    traffic = spec_traffic(load_spec(project.spec, env=env)) if has_spec and project.spec else {}
     for item in volume or []:
         name, per_day = _volume(item, DAYS_PER_MONTH)
         known = traffic.get(name, Traffic(None, None, None))
         traffic[name] = Traffic(per_day, known.input_tokens, known.output_tokens, known.cached_share)
-    rows = project_costs(runtime, traffic)
-    months = [r.per_month for r in rows]
-    priced = [m for m in months if m is not None]
-    # Nothing known adds up to unknown, not $0.
-    total = sum(priced) if priced else None
-    unknown = [r.role for r in rows if r.per_month is None]
+    rows = project_costs(load_runtime(project.runtime), traffic)
+    total, unknown = total_per_month(rows)
+    if plan:
+        from llmhub.plan import plan_generation
+
+        if project.spec is None or not has_spec:
+            raise typer.BadParameter("--plan needs the spec: none found (pass --spec)", param_hint="--plan")
+        regenerated = plan_generation(project.spec, env=env, sources=sources, no_llm=True, settings=options.settings)
+        planned = project_costs(regenerated.result.runtime, traffic)
+        _compare(compare_costs(rows, planned), total, total_per_month(planned)[0], as_json)
+        return
     if as_json:
         out.emit_json({"roles": [r.to_dict() for r in rows], "total_per_month": total, "unknown": unknown})
         return
@@ -67,6 +72,28 @@ def cost(
     out.result(f"total: ${total:,.2f} a month{partial}")
 
 
+def _compare(rows: list[dict[str, object]], current: float | None, planned: float | None, as_json: bool) -> None:
+    if as_json:
+        out.emit_json({"roles": rows, "current_per_month": current, "planned_per_month": planned})
+        return
+    out.table(
+        ["role", "current model", "$ / month", "regenerated model", "$ / month", "change"],
+        [
+            [
+                r["role"],
+                r["current_model"] or "-",
+                _usd(r["current_per_month"]),
+                r["planned_model"] or "-",
+                _usd(r["planned_per_month"]),
+                _change(r["change_per_month"]),
+            ]
+            for r in rows
+        ],
+    )
+    now, then = (f"${_usd(v)}" if v is not None else "unknown" for v in (current, planned))
+    out.result(f"total a month: {now} now, {then} regenerated (roles whose cost is known)")
+
+
 def _volume(item: str, days_per_month: int) -> tuple[str, float]:
     match = re.fullmatch(r"\s*([^=\s]+)\s*=\s*(\d+(?:\.\d+)?)\s*/\s*(day|month)\s*", item)
     if match is None:
@@ -75,7 +102,15 @@ def _volume(item: str, days_per_month: int) -> tuple[str, float]:
     return match.group(1), count if match.group(3) == "day" else count / days_per_month
 
 
-def _usd(value: float | None) -> str:
-    if value is None:
+def _usd(value: object) -> str:
+    if not isinstance(value, int | float):
         return "unknown"
-    return f"{value:,.6f}" if value < 0.01 else f"{value:,.2f}"
+    if value < 0.01:
+        return f"{value:,.6f}"
+    return f"{value:,.4f}" if value < 1 else f"{value:,.2f}"
+
+
+def _change(value: object) -> str:
+    if not isinstance(value, int | float):
+        return "unknown"
+    return "same" if abs(value) < 0.005 else f"{'+' if value > 0 else '-'}${abs(value):,.2f}"

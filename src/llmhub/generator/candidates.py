@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from llmhub.catalog.derive import prices_at
 from llmhub.catalog.models import CanonicalModel, Catalog, best_first, group_models
 from llmhub.catalog.names import parse_name
+from llmhub.cost import monthly_cost, pricing_of
 from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
 
@@ -110,6 +111,14 @@ def constraints(needs: RoleNeeds, rules: RuleSet, today: datetime.date | None = 
         minimum = needs.min_context
         checks.append((f"min_context {minimum}", lambda m: (m.context_tokens or 0) >= minimum))
     checks.extend(_price_checks(needs))
+    if needs.monthly_budget is not None and needs.traffic is not None and needs.traffic.complete:
+        budget, traffic = needs.monthly_budget, needs.traffic
+        checks.append(
+            (
+                f"{needs.budget_origin} ${budget:,.2f} at {traffic.describe()} (unknown prices excluded)",
+                lambda m: (cost := monthly_cost(pricing_of(m), traffic)) is not None and cost <= budget,
+            )
+        )
     if needs.open_weights_only:
         checks.append(("open weights only", lambda m: m.open_weights is True))
     if needs.exclude:

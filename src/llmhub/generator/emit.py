@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmhub.catalog.models import CanonicalModel
+from llmhub.cost import pricing_of
 from llmhub.generator.rules import RuleSet
 from llmhub.schemas import schema_modeline
 from llmhub.spec.models import RoleKind, RoleSpec, SpecConfig
 from llmhub_runtime import __version__
 from llmhub_runtime.models import (
     FallbackConfig,
-    PricingConfig,
     ProviderConfig,
     ResilienceConfig,
     RoleConfig,
@@ -58,9 +58,9 @@ def build_runtime(
             mode=rules.kinds[choice.kind or role.kind].mode,
             params=params,
             fallbacks=[
-                FallbackConfig(provider=f.provider, model=f.model_id, pricing=_pricing(f)) for f in choice.fallbacks
+                FallbackConfig(provider=f.provider, model=f.model_id, pricing=pricing_of(f)) for f in choice.fallbacks
             ],
-            pricing=_pricing(choice.model) if choice.model else None,
+            pricing=pricing_of(choice.model) if choice.model else None,
             description=role.description or None,
             resilience=role.resilience,
         )
@@ -71,7 +71,7 @@ def build_runtime(
             provider=defaults_choice.provider,
             model=defaults_choice.model_id,
             params=dict(rules.kinds[RoleKind.chat].params),
-            pricing=_pricing(defaults_choice.model) if defaults_choice.model else None,
+            pricing=pricing_of(defaults_choice.model) if defaults_choice.model else None,
         )
         used.append(defaults_choice.provider)
     providers = {name: _provider(spec, name) for name in dict.fromkeys(used)}
@@ -107,16 +107,6 @@ def _provider(spec: SpecConfig, name: str) -> ProviderConfig:
         timeout=source.timeout,
         client_args=dict(source.client_args),
         type=source.type,
-    )
-
-
-def _pricing(model: CanonicalModel | None) -> PricingConfig | None:
-    if model is None or (model.price_input_per_million is None and model.price_output_per_million is None):
-        return None
-    return PricingConfig(
-        input_per_million=model.price_input_per_million,
-        output_per_million=model.price_output_per_million,
-        cached_input_per_million=model.price_cache_read_per_million,
     )
 
 

@@ -114,6 +114,11 @@ class RoleExplanation:
     spec_suggestions: dict[str, Any] = field(default_factory=dict)
     """Needs the LLM read in the description that the spec does not state (only ever stricter); not applied:
     a person adds them to the role in llmhub.spec.yaml to make them hard constraints."""
+    projection: dict[str, Any] | None = None
+    """At the role's `traffic:`: `basis`, the pick's and each fallback's cost a month (`primary`, `fallbacks`,
+    None where a price is unknown), and the `budget` that applied."""
+    tradeoffs: list[dict[str, Any]] = field(default_factory=list)
+    """The pick one level up and down in quality, cost and latency (see `llmhub.generator.tradeoffs`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for `--json`."""
@@ -138,11 +143,37 @@ class RoleExplanation:
             for cut in cuts:
                 examples = f", e.g. {', '.join(cut['examples'])}" if cut["examples"] else ""
                 lines.append(f"    {cut['constraint']}: removed {cut['removed']}{examples}")
+        if self.projection is not None:
+            lines.append(f"  projected at {self.projection['basis']}: {_projection_line(self.projection)}")
+        if self.tradeoffs:
+            from llmhub.generator.tradeoffs import TradeOff, describe_tradeoff
+
+            changes = [TradeOff(**t) for t in self.tradeoffs]
+            lines.append("  trade-offs (one step in a preference):")
+            lines.extend(f"    {describe_tradeoff(c)}" for c in changes if not c.same)
+            same = [f"{c.preference} {c.level}" for c in changes if c.same]
+            if same:
+                lines.append(f"    the same pick with {', '.join(same)}")
         lines.extend(f"  note: {note}" for note in self.notes)
         if self.spec_suggestions:
             implied = ", ".join(f"{k}: {v}" for k, v in self.spec_suggestions.items())
             lines.append(f"  the description implies (add to the spec to enforce): {{{implied}}}")
         return "\n".join(lines)
+
+
+def _usd_month(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:,.2f}/month"
+
+
+def _projection_line(projection: dict[str, Any]) -> str:
+    primary = projection["primary"]
+    text = f"{_usd_month(primary['per_month'])}"
+    if projection.get("budget") is not None:
+        text += f" (budget ${projection['budget']:,.2f})"
+    fallbacks = projection.get("fallbacks") or []
+    if fallbacks:
+        text += "; fallbacks " + ", ".join(f"{f['model']} {_usd_month(f['per_month'])}" for f in fallbacks)
+    return text
 
 
 def explain(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from llmhub.cost import Traffic
 from llmhub.generator.rules import RuleSet
 from llmhub.spec.models import Capability, MaxPrice, PreferenceLevel, RoleKind, RoleSpec, SpecConfig
 
@@ -46,6 +47,12 @@ class RoleNeeds:
     """Preview ids and moving aliases need not give way to pinned ids (`policy.previews`)."""
     fallback_price_ratio: float | None = None
     """The spec's ceiling on a fallback's price, as a multiple of the primary's (None: the rules')."""
+    traffic: Traffic | None = None
+    """The role's expected volume (the spec's `traffic:`), for cost projections and budgets."""
+    monthly_budget: float | None = None
+    """The most the role may cost a month at `traffic` (a hard constraint); None: no limit."""
+    budget_origin: str = "the role's monthly_budget"
+    """Where `monthly_budget` comes from, for explanations (the role's own, or a share of the project's)."""
 
     def with_llm(self, **changes: object) -> RoleNeeds:
         """A copy with needs the LLM read from the description."""
@@ -150,6 +157,8 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
         free_tiers=_policy(spec, role, "free_tiers"),
         previews=_policy(spec, role, "previews"),
         fallback_price_ratio=_ratio(spec, role),
+        traffic=Traffic.from_spec(role.traffic) if role.traffic is not None else None,
+        monthly_budget=role.monthly_budget,
     )
 
 

@@ -10,12 +10,14 @@ from typing import Any
 from llmhub.catalog.models import CanonicalModel, Catalog
 from llmhub.catalog.quality import QualityIndex
 from llmhub.errors import NoCandidateError
+from llmhub.generator.budget import BudgetedRole, ceilings
 from llmhub.generator.candidates import filter_candidates, satisfies
 from llmhub.generator.emit import Choice, build_runtime, header_for
 from llmhub.generator.explain import DecidedBy, RoleExplanation, choose, explain, facts, model_identity
 from llmhub.generator.needs import RoleNeeds, needs_for
 from llmhub.generator.rules import RuleSet, load_rules
 from llmhub.generator.scoring import Scored, rank
+from llmhub.generator.tradeoffs import projected_month, tradeoffs
 from llmhub.settings import GENERATOR_MODEL_VAR, Settings, current
 from llmhub.spec.load import apply_environment, spec_fingerprint
 from llmhub.spec.models import RoleKind, RoleSpec, SpecConfig
@@ -51,6 +53,9 @@ class GeneratorOptions:
     providers I have keys for". The others are left out and a warning names them."""
     explain: bool = True
     """Accepted for the seeds' API (`GeneratorOptions(explain=True)`): explanations are always produced."""
+    tradeoffs: bool = True
+    """Work out each role's trade-offs (its pick one level up and down in quality, cost and latency: six more
+    rankings per role); off when only the file is wanted."""
     settings: Settings | None = None
     """The catalog's sources, cache and offline mode, the generator model and the environment whose
     keys count (default: the environment when generation starts)."""
@@ -97,19 +102,7 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
     if options.env:
         spec = apply_environment(spec, options.env, source=options.spec_name)
     rules = options.rules if isinstance(options.rules, RuleSet) else load_rules(options.rules)
-    keyed_only = options.keyed_only or (spec.policy is not None and spec.policy.keyed_only)
-    if keyed_only:
-        spec, unkeyed = _keyed_providers_only(spec, options.settings)
-        origin = "--keyed-only" if options.keyed_only else "policy.keyed_only"
-        if unkeyed:
-            warnings_before = [
-                f"{origin}: left out {', '.join(f'{p} ({v})' for p, v in unkeyed)}: their key variables are not "
-                "set here"
-            ]
-        else:
-            warnings_before = []
-    else:
-        warnings_before = []
+    spec, warnings_before = _keyed_only(spec, options)
     catalog = options.catalog
     if catalog is None:
         from llmhub.catalog import build_catalog
@@ -134,17 +127,24 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
     choices: dict[str, Choice] = {}
     explanations: dict[str, RoleExplanation] = {}
     failures: list[NoCandidateError] = []
+    budgeted: dict[str, tuple[RoleNeeds, BudgetedRole]] = {}
     for name, role in spec.roles.items():
         report(name, "choosing")
         needs = needs_for(name, role, spec, rules)
         try:
             if role.force_model:
                 choice, explanation = _forced(catalog, needs, rules, role, quality, warnings)
+                head = Scored(model=choice.model) if choice.model is not None else None
+                ranked: list[Scored] = []
             else:
-                choice, explanation = _chosen(catalog, needs, rules, quality, assistant, warnings)
+                choice, explanation, ranked, head = _chosen(
+                    catalog, needs, rules, quality, assistant, warnings, options.tradeoffs
+                )
         except NoCandidateError as exc:
             failures.append(exc)
             continue
+        if head is not None:
+            budgeted[name] = (needs, BudgetedRole(ranked, head, needs.traffic))
         choices[name] = choice
         explanations[name] = explanation
         report(name, f"{choice.provider}:{choice.model_id} ({explanation.decided_by})")
@@ -152,6 +152,8 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
         first = failures[0]
         more = f" (and {len(failures) - 1} more roles)" if len(failures) > 1 else ""
         raise NoCandidateError(f"{first}{more}")
+    if spec.monthly_budget is not None:
+        _project_budget(spec.monthly_budget, budgeted, choices, explanations, catalog, rules, quality, warnings)
 
     defaults_choice = _defaults(spec, catalog, rules, quality)
     snapshot = catalog.snapshot()
@@ -182,7 +184,8 @@ def _chosen(
     quality: QualityIndex,
     assistant: Any,
     warnings: list[str],
-) -> tuple[Choice, RoleExplanation]:
+    with_tradeoffs: bool = True,
+) -> tuple[Choice, RoleExplanation, list[Scored], Scored]:
     if rules.kinds[needs.kind].directions:
         # An audio role whose description names no direction: a TTS model would fail every
         # transcription call and the other way round, so guessing is not an option.
@@ -228,6 +231,10 @@ def _chosen(
             f"{len(fallbacks)} of {needs.fallbacks} fallbacks: an embedding role falls back only to the same "
             "model at another provider (a different model's vectors do not match the stored index)"
         )
+    explanation.projection = _projection(needs, primary.model, [f.model for f in fallbacks])
+    if with_tradeoffs:
+        found = tradeoffs(needs, rules, ranked, quality, primary)
+        explanation.tradeoffs = [t.to_dict() for t in found]
     choice = Choice(
         provider=primary.model.provider,
         model_id=primary.model.model_id,
@@ -236,7 +243,63 @@ def _chosen(
         task=needs.task,
         kind=needs.kind,
     )
-    return choice, explanation
+    return choice, explanation, ranked, primary
+
+
+def _projection(
+    needs: RoleNeeds, model: CanonicalModel | None, fallbacks: list[CanonicalModel]
+) -> dict[str, Any] | None:
+    """The pick's and every fallback's cost a month at the role's traffic (None without a complete traffic)."""
+    traffic = needs.traffic
+    if traffic is None or not traffic.complete:
+        return None
+    return {
+        "basis": traffic.describe(),
+        "primary": {
+            "model": model.canonical_id if model is not None else None,
+            "per_month": _rounded(projected_month(model, traffic)),
+        },
+        "fallbacks": [{"model": f.canonical_id, "per_month": _rounded(projected_month(f, traffic))} for f in fallbacks],
+        "budget": needs.monthly_budget,
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _project_budget(
+    budget: float,
+    budgeted: dict[str, tuple[RoleNeeds, BudgetedRole]],
+    choices: dict[str, Choice],
+    explanations: dict[str, RoleExplanation],
+    catalog: Catalog,
+    rules: RuleSet,
+    quality: QualityIndex,
+    warnings: list[str],
+) -> None:
+    """Bring the roles' projected total within the spec's `monthly_budget`, choosing traded roles again."""
+    counted = {
+        name: role for name, (_, role) in budgeted.items() if projected_month(role.pick.model, role.traffic) is not None
+    }
+    left_out = [name for name in choices if name not in counted]
+    if left_out:
+        warnings.append(
+            f"monthly_budget: {', '.join(left_out)} not counted (no traffic: block, or a price that is unknown)"
+        )
+    caps, total = ceilings(budget, counted)
+    for name, cap in sorted(caps.items()):
+        needs, role = budgeted[name]
+        first = role.pick.model.canonical_id
+        was = projected_month(role.pick.model, role.traffic) or 0.0
+        origin = f"share of the spec's monthly_budget ${budget:,.2f}:"
+        capped = replace(needs, monthly_budget=cap, budget_origin=origin)
+        choices[name], explanations[name], _, _ = _chosen(catalog, capped, rules, quality, None, warnings)
+        explanations[name].notes.append(
+            f"the spec's monthly_budget ${budget:,.2f} (projected total ${total:,.2f}): the first pick {first} "
+            f"(${was:,.2f}/month) gave way to a cheaper one, the smallest loss of score per dollar saved among "
+            "the roles; the rules chose it"
+        )
 
 
 def _forced(
@@ -297,6 +360,7 @@ def _forced(
         fallbacks=[f.model.canonical_id for f in fallbacks],
         candidates=len(ranked),
         notes=["force_model in the spec decided this role; the rules chose its fallbacks", *notes],
+        projection=_projection(needs, model, [f.model for f in fallbacks]),
     )
     choice = Choice(
         provider, role.force_model, model, tuple(f.model for f in fallbacks), task=needs.task, kind=needs.kind
@@ -318,6 +382,18 @@ def _defaults(spec: SpecConfig, catalog: Catalog, rules: RuleSet, quality: Quali
         return None
     best = rank(candidates.models, needs, rules, quality)[0]
     return Choice(best.model.provider, best.model.model_id, best.model)
+
+
+def _keyed_only(spec: SpecConfig, options: GeneratorOptions) -> tuple[SpecConfig, list[str]]:
+    """With --keyed-only or `policy.keyed_only`, the spec without unkeyed providers, and a warning naming them."""
+    if not (options.keyed_only or (spec.policy is not None and spec.policy.keyed_only)):
+        return spec, []
+    spec, unkeyed = _keyed_providers_only(spec, options.settings)
+    if not unkeyed:
+        return spec, []
+    origin = "--keyed-only" if options.keyed_only else "policy.keyed_only"
+    left_out = ", ".join(f"{p} ({v})" for p, v in unkeyed)
+    return spec, [f"{origin}: left out {left_out}: their key variables are not set here"]
 
 
 def _keyed_providers_only(spec: SpecConfig, settings: Settings | None) -> tuple[SpecConfig, list[tuple[str, str]]]:

@@ -18,6 +18,7 @@ never good.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet, Target
 from llmhub.spec.models import PreferenceLevel, RoleKind
 
-__all__ = ["Scored", "price_used", "rank"]
+__all__ = ["Scored", "price_used", "rank", "rerank"]
 
 _EPSILON = 0.01  # keeps free models on the log price scale
 _RECENCY_DAYS = 730
@@ -63,6 +64,8 @@ class Scored:
     """0 when price and quality are known; 1 ranks after every 0 (something is unknown)."""
     notes: list[str] = field(default_factory=list)
     """Estimates and penalties, for explanations."""
+    figure_notes: int = 0
+    """How many of `notes` explain the figures (the rest explain the score: targets, penalties)."""
 
 
 def price_used(model: CanonicalModel, context: int | None) -> tuple[float | None, str]:
@@ -94,6 +97,40 @@ def rank(candidates: Sequence[CanonicalModel], needs: RoleNeeds, rules: RuleSet,
     _score_cost(scored, rules)
     _score_latency(scored, rules)
     _score_recency(scored)
+    for item in scored:
+        item.figure_notes = len(item.notes)
+    return _ordered(scored, needs, rules, quality)
+
+
+def rerank(
+    ranked: Sequence[Scored], base: RoleNeeds, needs: RoleNeeds, rules: RuleSet, quality: QualityIndex
+) -> list[Scored]:
+    """`ranked` (for `base`) ranked again for `needs`, which differs from `base` only in preference levels.
+
+    Each candidate's figures (price, quality, latency, recency) do not depend on the levels, so they
+    are reused and only the weighted score, the soft targets and the order are worked out again: what
+    makes trade-offs (six such rankings a role) cheap. Where a level turns a criterion's weight on or
+    off, which decides whether an unknown figure demotes a candidate, everything is scored afresh.
+    """
+    if _weighed(base, rules) != _weighed(needs, rules):
+        return rank([item.model for item in ranked], needs, rules, quality)
+    return _ordered([_copy(item) for item in ranked], needs, rules, quality)
+
+
+def _copy(item: Scored) -> Scored:
+    # Six rankings a role copy every candidate: a dict copy is ~5x cheaper than dataclasses.replace.
+    copy = Scored.__new__(Scored)
+    copy.__dict__.update(item.__dict__)
+    copy.notes = item.notes[: item.figure_notes]
+    return copy
+
+
+def _weighed(needs: RoleNeeds, rules: RuleSet) -> tuple[bool, bool]:
+    return rules.weights.quality.of(needs.quality) > 0, rules.weights.cost.of(needs.cost) > 0
+
+
+def _ordered(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, quality: QualityIndex) -> list[Scored]:
+    """Weigh the scored figures by the role's levels, apply soft targets and sort best first."""
     weights = rules.weights
     w_quality = weights.quality.of(needs.quality)
     w_cost = weights.cost.of(needs.cost)
@@ -125,21 +162,29 @@ def _estimates_behind_measured(ordered: list[Scored]) -> list[Scored]:
     An estimate clearly beats a measured rating only when the low end of its interval is above it;
     otherwise being cheaper or newer must not carry a guess past a measurement.
     """
+    # Per group, the measured figures from the highest value down, with the latest position seen so
+    # far: "the last measured candidate rated at least x" is then one binary search, not a scan.
+    measured: dict[int, tuple[list[float], list[int]]] = {}
+    for group in {item.group for item in ordered}:
+        pairs = sorted(
+            (
+                (-other.figure.value, index)
+                for index, other in enumerate(ordered)
+                if other.group == group and other.figure is not None and other.figure.basis != "estimated"
+            ),
+        )
+        latest = list(itertools.accumulate((index for _, index in pairs), max))
+        measured[group] = ([value for value, _ in pairs], latest)
     keys: list[tuple[int, float, int]] = []
     for index, item in enumerate(ordered):
         key = float(index)
         figure = item.figure
         if figure is not None and figure.basis == "estimated":
-            behind = [
-                other_index
-                for other_index, other in enumerate(ordered)
-                if other.group == item.group
-                and other.figure is not None
-                and other.figure.basis != "estimated"
-                and other.figure.value >= figure.low
-            ]
-            if behind and max(behind) > index:
-                key = max(behind) + 0.5
+            values, latest = measured[item.group]
+            count = bisect.bisect_right(values, -figure.low)  # the measured figures >= figure.low
+            last = latest[count - 1] if count else -1
+            if last > index:
+                key = last + 0.5
                 item.notes.append(
                     f"estimated quality (low end {figure.low:.0f}) does not clearly beat a measured rating: "
                     "ranked after the measured models it might not match"

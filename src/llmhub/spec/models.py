@@ -20,6 +20,7 @@ from pydantic import (
     PositiveInt,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from llmhub_runtime.models import (
@@ -209,6 +210,25 @@ class RoleSpec(_Model):
     traffic: TrafficSpec | None = None
     """Expected volume (`requests_per_day`, `input_tokens`, `output_tokens`, `cached_share`): `llmhub cost`
     projects the bill from it."""
+    monthly_budget: PositiveFloat | None = None
+    """The most this role may cost a month, in USD, at its `traffic:` (which must give requests and tokens): a
+    hard constraint, so models whose projected cost is higher, or unknown, are excluded."""
+
+    @model_validator(mode="after")
+    def _budget_needs_traffic(self) -> RoleSpec:
+        # A budget without a volume could exclude nothing or everything: say so rather than guess.
+        if self.monthly_budget is not None:
+            t = self.traffic
+            if (
+                t is None
+                or None in (t.input_tokens, t.output_tokens)
+                or not (t.requests_per_day or t.requests_per_month)
+            ):
+                raise ValueError(
+                    "monthly_budget needs the role's traffic: give traffic.requests_per_day (or requests_per_month), "
+                    "input_tokens and output_tokens, or remove monthly_budget"
+                )
+        return self
 
     @field_validator("mode_params", mode="before")
     @classmethod
@@ -275,5 +295,9 @@ class SpecConfig(_Model):
     policy: PolicySpec | None = None
     """`{free_tiers: false, previews: false}`: whether free tiers and preview ids may be picked (see below; per role:
     `roles.<name>.policy`)."""
+    monthly_budget: PositiveFloat | None = None
+    """The most all roles together may cost a month, in USD, at their `traffic:`: picks over it are traded for
+    cheaper ones, the role that loses the least quality per dollar first (roles without traffic are not counted;
+    a warning names them)."""
     environments: dict[EnvName, dict[str, Any]] = Field(default_factory=dict)
     """Per-environment overlays merged over this file by `llmhub generate --env NAME`, same shape as this file."""
