@@ -145,6 +145,23 @@ def test_explain_shows_facts_runner_ups_and_constraints(project: Path) -> None:
     assert "latency is estimated" in out
 
 
+def test_explain_shows_trade_offs_and_projections_identically_across_runs(project: Path) -> None:
+    traffic = "    traffic: {requests_per_day: 500, input_tokens: 1000, output_tokens: 200}\n"
+    text = SPEC.replace("    preferences: {quality: high}\n", "    preferences: {quality: high}\n" + traffic, 1)
+    (project / "llmhub.spec.yaml").write_text(text)
+    first = run("generate", "--no-llm", "--explain", "--dry-run")
+    second = run("generate", "--no-llm", "--explain", "--dry-run")
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout
+    assert first.stdout.count("trade-offs (one step in a preference):") == 3
+    assert "projected at 500 requests/day x (1000 in + 200 out tokens): $" in first.stdout
+    data = json.loads(run("generate", "--no-llm", "--json", "--dry-run").stdout)
+    inference = data["explanations"]["llm.inference"]
+    assert {t["preference"] for t in inference["tradeoffs"]} == {"quality", "cost", "latency"}
+    assert inference["projection"]["primary"]["per_month"] > 0
+    assert data["explanations"]["llm.cheap"]["projection"] is None  # no traffic: nothing to project
+
+
 def test_json_result_with_explanations(project: Path) -> None:
     result = run("generate", "--no-llm", "--json")
     assert result.exit_code == 0

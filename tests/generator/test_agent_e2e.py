@@ -91,3 +91,17 @@ def test_a_pick_outside_the_catalog_twice_is_refused(fake_server: FakeOpenAIServ
     assert any("unusable twice" in w for w in result.warnings)
     second = [r for r in fake_server.requests if r.path.endswith("/chat/completions")][1]
     assert "is not in the catalog" in second.body["messages"][-1]["content"]  # sent back with the reason
+
+
+def test_fallbacks_topped_up_after_research_keep_the_price_ratio(fake_server: FakeOpenAIServer, local_key: str) -> None:
+    text = spec_text(fake_server).replace("fallbacks: 1}", "fallbacks: 2, policy: {fallback_price_ratio: 2}}")
+    fake_server.enqueue(final("openai:gpt-mini"))
+    result = generate(text)
+    assert result.decided_by["a"] == "llm"
+    catalog = fixture_catalog()
+    primary = catalog["openai:gpt-mini"].blended_price_per_million
+    fallbacks = result.runtime.roles["a"].fallbacks
+    assert primary is not None and len(fallbacks) == 2
+    for fallback in fallbacks:  # the LLM named none: the rules' top-up is held to 2x the primary's price
+        price = catalog[f"{fallback.provider}:{fallback.model}"].blended_price_per_million
+        assert price is not None and price <= 2 * primary, (fallback, price)

@@ -98,3 +98,23 @@ def test_a_missing_key_skips_the_llm_with_one_warning(fake_server: FakeOpenAISer
     result = generate(spec_text(fake_server))
     assert result.warnings == ["LLM-assisted generation skipped (LOCAL_LLM_KEY is not set); the rules chose every role"]
     assert fake_server.requests == []
+
+
+def test_fallbacks_topped_up_after_an_llm_pick_keep_the_price_ratio(
+    fake_server: FakeOpenAIServer, local_key: str
+) -> None:
+    text = spec_text(fake_server).replace(
+        "  a: {description: Answer questions}\n",
+        "  a: {description: Answer questions, fallbacks: 2, policy: {fallback_price_ratio: 2}}\n",
+    )
+    text = text.replace("  b: {description: Summarise tickets}\n", "")
+    fake_server.enqueue(READING, json.dumps({"primary": "openai:gpt-mini", "fallbacks": [], "rationale": "cheap"}))
+    result = generate(text)
+    assert result.decided_by == {"a": "llm"}
+    catalog = fixture_catalog()
+    primary = catalog["openai:gpt-mini"].blended_price_per_million
+    fallbacks = result.runtime.roles["a"].fallbacks
+    assert primary is not None and len(fallbacks) == 2
+    for fallback in fallbacks:  # the LLM named none: the rules' top-up is held to 2x the primary's price
+        price = catalog[f"{fallback.provider}:{fallback.model}"].blended_price_per_million
+        assert price is not None and price <= 2 * primary, (fallback, price)
