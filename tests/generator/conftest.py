@@ -10,6 +10,7 @@ import pytest
 from llmhub.catalog.derive import assign_tiers, blended_price, tags_for
 from llmhub.catalog.kinds import ModelKind
 from llmhub.catalog.models import CanonicalModel, Catalog, SourceStatus
+from llmhub.generator import GenerationResult
 from llmhub.generator.rules import RuleSet, load_rules
 from llmhub.spec import SpecConfig, parse_spec
 
@@ -232,3 +233,14 @@ def brain_providers(base_url: str) -> str:
   anthropic: {{env_key: ANTHROPIC_API_KEY}}
   brain: {{type: openai, api_base: "{base_url}", env_key: LOCAL_LLM_KEY}}
 """
+
+
+def assert_fallbacks_within(result: GenerationResult, role: str, *, ratio: float, count: int) -> None:
+    """The role has `count` fallbacks, none costing more than `ratio` times its primary (fixture catalog prices)."""
+    catalog = fixture_catalog()
+    target = result.runtime.roles[role]
+    primary = catalog[f"{target.provider}:{target.model}"].blended_price_per_million
+    assert primary is not None and len(target.fallbacks) == count
+    for fallback in target.fallbacks:
+        price = catalog[f"{fallback.provider}:{fallback.model}"].blended_price_per_million
+        assert price is not None and price <= ratio * primary, (fallback, price)

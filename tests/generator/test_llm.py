@@ -16,7 +16,7 @@ from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtim
 from llmhub.spec import parse_spec
 from llmhub_runtime.testing import FakeOpenAIServer, ScriptedResponse
 
-from .conftest import brain_providers, fixture_catalog
+from .conftest import assert_fallbacks_within, brain_providers, fixture_catalog
 
 READING = json.dumps({"task": "general", "requires": [], "min_context": None, "summary": "answers"})
 
@@ -111,10 +111,4 @@ def test_fallbacks_topped_up_after_an_llm_pick_keep_the_price_ratio(
     fake_server.enqueue(READING, json.dumps({"primary": "openai:gpt-mini", "fallbacks": [], "rationale": "cheap"}))
     result = generate(text)
     assert result.decided_by == {"a": "llm"}
-    catalog = fixture_catalog()
-    primary = catalog["openai:gpt-mini"].blended_price_per_million
-    fallbacks = result.runtime.roles["a"].fallbacks
-    assert primary is not None and len(fallbacks) == 2
-    for fallback in fallbacks:  # the LLM named none: the rules' top-up is held to 2x the primary's price
-        price = catalog[f"{fallback.provider}:{fallback.model}"].blended_price_per_million
-        assert price is not None and price <= 2 * primary, (fallback, price)
+    assert_fallbacks_within(result, "a", ratio=2, count=2)  # the LLM named none: the rules topped up
