@@ -15,6 +15,7 @@ from the spec's `traffic:` or are given explicitly. A price or a volume that is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ __all__ = [
     "Traffic",
     "compare_costs",
     "monthly_cost",
+    "parse_volume",
     "pricing_of",
     "project_costs",
     "request_cost",
@@ -157,6 +159,15 @@ def project_costs(runtime: RuntimeConfig, traffic: Mapping[str, Traffic]) -> lis
         note = "long-prompt tier prices" if tier is not None and tier is not role.pricing else ""
         rows.append(RoleCost(name, model, per_request, per_day, per_day * DAYS_PER_MONTH, note))
     return rows
+
+
+def parse_volume(text: str) -> tuple[str, float]:
+    """`llm.inference=2000/day` (or `=60000/month`) -> ("llm.inference", 2000.0 requests a day)."""
+    match = re.fullmatch(r"\s*([^=\s]+)\s*=\s*(\d+(?:\.\d+)?)\s*/\s*(day|month)\s*", text)
+    if match is None:
+        raise ValueError(f"{text!r}: write ROLE=N/day or ROLE=N/month")
+    count = float(match.group(2))
+    return match.group(1), count if match.group(3) == "day" else count / DAYS_PER_MONTH
 
 
 def spec_traffic(spec: SpecConfig) -> dict[str, Traffic]:

@@ -160,3 +160,13 @@ def test_cost_plan_shows_a_changed_pick_side_by_side(tmp_path: Path, monkeypatch
     monkeypatch.chdir(lone)
     refused = CliRunner().invoke(app, ["--offline", "cost", "--plan"])
     assert refused.exit_code == 2 and "--plan needs the spec" in refused.output
+
+
+def test_a_volume_for_a_role_the_file_lacks_is_refused_with_a_suggestion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "llmhub.yaml").write_text(RUNTIME)
+    result = CliRunner().invoke(app, ["cost", "--volume", "llm.chta=10/day"])
+    assert result.exit_code == 2
+    assert "'llm.chta' is not a role of llmhub.yaml (did you mean 'llm.chat'?)" in result.output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import typer
@@ -35,19 +34,23 @@ def cost(
     as_json: JsonOption = False,
 ) -> None:
     """Project each role's cost from llmhub.yaml's prices and the spec's traffic (or --volume)."""
-    from llmhub.cost import DAYS_PER_MONTH, Traffic, compare_costs, project_costs, spec_traffic, total_per_month
+    from llmhub.cost import Traffic, compare_costs, project_costs, spec_traffic, total_per_month
     from llmhub.project import locate
     from llmhub.runtime_files import load_runtime
     from llmhub.spec import load_spec
+    from llmhub_runtime.suggest import did_you_mean
 
     project = locate(spec, config, env, settings=options.settings)
     has_spec = project.spec is not None and project.spec.is_file()
     traffic = spec_traffic(load_spec(project.spec, env=env)) if has_spec and project.spec else {}
     for item in volume or []:
-        name, per_day = _volume(item, DAYS_PER_MONTH)
+        name, per_day = _volume(item)
         known = traffic.get(name, Traffic(None, None, None))
         traffic[name] = Traffic(per_day, known.input_tokens, known.output_tokens, known.cached_share)
-    rows = project_costs(load_runtime(project.runtime), traffic)
+    runtime = load_runtime(project.runtime)
+    for name in {item.split("=", 1)[0].strip() for item in volume or []} - set(runtime.roles):
+        raise typer.BadParameter(f"{name!r} is not a role of {project.runtime.name}{did_you_mean(name, runtime.roles)}")
+    rows = project_costs(runtime, traffic)
     total, unknown = total_per_month(rows)
     if plan:
         from llmhub.plan import plan_generation
@@ -94,12 +97,13 @@ def _compare(rows: list[dict[str, object]], current: float | None, planned: floa
     out.result(f"total a month: {now} now, {then} regenerated (roles whose cost is known)")
 
 
-def _volume(item: str, days_per_month: int) -> tuple[str, float]:
-    match = re.fullmatch(r"\s*([^=\s]+)\s*=\s*(\d+(?:\.\d+)?)\s*/\s*(day|month)\s*", item)
-    if match is None:
-        raise typer.BadParameter(f"{item!r}: write ROLE=N/day or ROLE=N/month", param_hint="--volume")
-    count = float(match.group(2))
-    return match.group(1), count if match.group(3) == "day" else count / days_per_month
+def _volume(item: str) -> tuple[str, float]:
+    from llmhub.cost import parse_volume
+
+    try:
+        return parse_volume(item)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--volume") from None
 
 
 def _usd(value: object) -> str:
