@@ -172,6 +172,15 @@ def connect(base_url: str) -> Clients:
             "roles": {
                 "chat": {"provider": "openai", "model": "fake-chat", "params": {"temperature": 0.2}},
                 "embed": {"provider": "openai", "model": "fake-embed", "mode": "embedding"},
+                # The same call with a traffic split and a budget (in-process ledger), to measure what they add.
+                "chat-ops": {
+                    "provider": "openai",
+                    "model": "fake-chat",
+                    "params": {"temperature": 0.2},
+                    "pricing": {"input_per_million": 1.0, "output_per_million": 1.0},
+                    "variants": [{"name": "a", "weight": 1}, {"name": "b", "weight": 1}],
+                    "budget": {"soft_usd": 1000000, "hard_usd": 1000000},
+                },
             },
         }
     )
@@ -315,6 +324,20 @@ def embedding_rows(clients: Clients, n: int, slow: int) -> list[Row]:
     return rows
 
 
+def operations_row(clients: Clients, n: int) -> tuple[float, float, float]:
+    """Sync completion: plain role, the same role with variants and a budget, and a reused AnyLLM (median ms)."""
+    hub, reused = clients.hub, clients.reused
+    plain, ops, direct = interleaved(
+        [
+            lambda: hub.completion(role="chat", messages=MESSAGES),
+            lambda: hub.completion(role="chat-ops", messages=MESSAGES),
+            lambda: reused.completion(model="fake-chat", messages=MESSAGES, temperature=0.2),
+        ],
+        n,
+    )
+    return plain or 0.0, ops or 0.0, direct or 0.0
+
+
 def print_report(rows: list[Row], n: int, slow: int) -> None:
     print(f"median ms per call ({n} interleaved calls each; module-level any_llm: {slow})")
     header = f"{'mode':<22}{'hub':>8}{'reused':>8}{'module':>8}{'openai':>8}   {'hub/reused':>10}  {'module/hub':>10}"
@@ -342,11 +365,16 @@ def main() -> None:
         clients = connect(base_url)
         # The modes run in this order, so the seeded shuffles give every run the same call orders.
         rows = completion_rows(clients, n, slow) + streaming_rows(clients, n, slow) + embedding_rows(clients, n, slow)
+        plain, ops, direct = operations_row(clients, n)
         clients.close()
     finally:
         process.terminate()
         process.wait()
     print_report(rows, n, slow)
+    print(
+        f"sync completion with variants + budget: {ops:.2f} ms (plain role {plain:.2f}, reused {direct:.2f}); "
+        f"variants+budget/reused: {ops / direct:.2f}x"
+    )
 
 
 if __name__ == "__main__":

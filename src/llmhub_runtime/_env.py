@@ -14,6 +14,7 @@ from typing import Any
 
 CONFIG_PATH_VAR = "LLMHUB_CONFIG"
 ENV_NAME_VAR = "LLMHUB_ENV"
+CACHE_DIR_VAR = "LLMHUB_CACHE_DIR"
 
 # ${VAR} or ${VAR:-default}
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .backends import Backend, BackendRequest
 from .errors import (
@@ -27,6 +27,9 @@ from .hooks import AfterCallHook, BeforeCallHook, compute_cost, extract_usage, r
 from .models import ResilienceConfig
 from .resilience import CircuitBreaker, Timing, backoff_delay
 from .resolver import ResolvedCall, ResolvedTarget
+
+if TYPE_CHECKING:
+    from .cache import ResponseCache
 
 logger = logging.getLogger("llmhub_runtime")
 
@@ -50,6 +53,18 @@ class Call:
     on_after: AfterCallHook | None = None
     call_id: int = field(default_factory=lambda: next(_CALL_IDS))
     """Shared by every attempt of this call, in the hook payloads: ties an after-hook to its before-hook."""
+    endpoints: Mapping[str, str] = field(default_factory=dict)
+    """Where each provider's requests go (from the config the call started with): part of a target's circuit."""
+    cache: ResponseCache | None = None
+    """The role's response cache, when it has one."""
+    spend: Callable[[float], None] | None = None
+    """Counts the call's cost in the budgets it falls under, when any does."""
+    budget_fallback: bool = False
+    """A hard budget limit sent this call to the role's `fallback_variant`."""
+
+    def key(self, target: ResolvedTarget) -> tuple[str, str, str]:
+        """The circuit breaker's key of `target`: a provider whose endpoint changed gets a fresh circuit."""
+        return (target.provider, target.model, self.endpoints.get(target.provider, ""))
 
 
 @dataclass
@@ -82,6 +97,7 @@ class _StreamReport:
     hook: AfterCallHook | None
     payload: dict[str, Any]
     pricing: Any
+    spend: Callable[[float], None] | None = None
     started: float = field(default_factory=time.perf_counter)
     usage: dict[str, int] | None = None
     done: bool = False
@@ -97,7 +113,7 @@ class _StreamReport:
             self.chat = True
             if any(getattr(choice, "finish_reason", None) for choice in choices):
                 self.finished = True
-        if self.hook is None:
+        if self.hook is None and self.spend is None:
             return
         usage = extract_usage(chunk)
         if usage is not None:
@@ -114,9 +130,14 @@ class _StreamReport:
             )
 
     def finish(self, error: BaseException | None) -> None:
-        if self.done or self.hook is None:
+        if self.done:
             return
         self.done = True
+        cost = compute_cost(self.usage, self.pricing)
+        if self.spend is not None and cost:
+            self.spend(cost)  # what was streamed was paid for, even if the reader stopped early
+        if self.hook is None:
+            return
         failed = error is not None and not isinstance(error, GeneratorExit)
         run_hook(
             self.hook,
@@ -127,7 +148,7 @@ class _StreamReport:
                 "error_type": type(error).__name__ if failed else None,
                 "latency_ms": (time.perf_counter() - self.started) * 1000,
                 "usage": self.usage,
-                "cost_usd": compute_cost(self.usage, self.pricing),
+                "cost_usd": cost,
                 "final": True,
             },
         )
@@ -160,7 +181,7 @@ def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
         finally:
             # However this target's attempts ended (answer, give-up, next target, cancellation).
             if breaker.enabled:
-                call.breaker.done((target.provider, target.model))
+                call.breaker.done(call.key(target))
         if result is not _NEXT_TARGET:
             return result
     raise AllAttemptsFailedError(call.resolved.role, tally.records, tally.last_error)
@@ -169,7 +190,7 @@ def _flow(call: Call) -> Generator[_Invoke | _Sleep, _Outcome | None, Any]:
 def _prepare(call: Call, index: int, target: ResolvedTarget, tally: _Tally) -> BackendRequest | None:
     """The target's request; None (with a record) when its circuit is open or a fallback cannot be set up."""
     breaker = call.settings.circuit_breaker
-    key = (target.provider, target.model)
+    key = call.key(target)
     if breaker.enabled:
         wait = call.breaker.allow(key, breaker.failure_threshold, breaker.cooldown_seconds)
         if wait is not None:
@@ -197,15 +218,26 @@ def _attempts(
     """One target's attempts: its answer, or `_NEXT_TARGET`; raises when the call must give up."""
     retry = 0
     hooked = call.on_before is not None or call.on_after is not None
+    cache, cache_key = call.cache, None
+    if cache is not None:
+        started = time.perf_counter()
+        cache_key = cache.key(request)
+        cached = cache.get(cache_key) if cache_key is not None else None
+        if cached is not None:
+            return _cache_hit(call, index, target, tally, cached, started)
     while True:
         tally.attempt += 1
         payload: dict[str, Any] = _payload(call, index, target, tally.attempt) if hooked else {}
         if hooked:  # hot path: no payloads, usage or cost when nobody listens
+            if cache is not None:
+                payload["cache"] = "miss" if cache_key is not None else "skip"
             run_hook(call.on_before, payload)
-        report = _StreamReport(call.on_after, payload, target.pricing) if call.stream else None
+        report = _StreamReport(call.on_after, payload, target.pricing, call.spend) if call.stream else None
         outcome = yield _Invoke(request)
         assert outcome is not None
         if outcome.error is None:
+            if cache is not None and cache_key is not None:
+                cache.put(cache_key, outcome.result)
             return _succeeded(call, target, payload, report, outcome)
         delay = _failed(call, index, target, payload, outcome, retry, tally, is_last)
         if delay is None:
@@ -215,8 +247,24 @@ def _attempts(
             yield _Sleep(delay)
 
 
+def _cache_hit(call: Call, index: int, target: ResolvedTarget, tally: _Tally, result: Any, started: float) -> Any:
+    """Answer from the cache: one attempt in the hooks, `cache: "hit"`, nothing paid, no request sent."""
+    tally.attempt += 1
+    if call.settings.circuit_breaker.enabled:
+        call.breaker.release(call.key(target))  # a half-open trial that sent nothing proved nothing either way
+    if call.on_before is None and call.on_after is None:
+        return result
+    payload = {**_payload(call, index, target, tally.attempt), "cache": "hit"}
+    run_hook(call.on_before, payload)
+    if call.on_after is not None:
+        latency_ms = (time.perf_counter() - started) * 1000
+        payload = {**payload, **_response_facts(result)}
+        _report(call, payload, None, latency_ms, extract_usage(result), 0.0, final=True)
+    return result
+
+
 def _payload(call: Call, index: int, target: ResolvedTarget, attempt: int) -> dict[str, Any]:
-    return {
+    payload = {
         "role": call.resolved.role,
         "provider": target.provider,
         "model": target.model,
@@ -228,19 +276,28 @@ def _payload(call: Call, index: int, target: ResolvedTarget, attempt: int) -> di
         "fallback_position": index,
         "call_id": call.call_id,
     }
+    if call.resolved.variant is not None:
+        payload["variant"] = call.resolved.variant
+    if call.budget_fallback:
+        payload["budget_fallback"] = True
+    return payload
 
 
 def _succeeded(
     call: Call, target: ResolvedTarget, payload: dict[str, Any], report: _StreamReport | None, outcome: _Outcome
 ) -> Any:
     if call.settings.circuit_breaker.enabled:
-        call.breaker.record_success((target.provider, target.model))
+        call.breaker.record_success(call.key(target))
     if report is not None:
         return report, outcome.result  # the stream's after-hook fires when it ends
-    if call.on_after is not None:
+    if call.on_after is not None or call.spend is not None:
         usage = extract_usage(outcome.result)
-        payload = {**payload, **_response_facts(outcome.result)}
-        _report(call, payload, None, outcome.latency_ms, usage, compute_cost(usage, target.pricing), final=True)
+        cost = compute_cost(usage, target.pricing)
+        if call.spend is not None and cost:
+            call.spend(cost)
+        if call.on_after is not None:
+            payload = {**payload, **_response_facts(outcome.result)}
+            _report(call, payload, None, outcome.latency_ms, usage, cost, final=True)
     return outcome.result
 
 
@@ -287,7 +344,7 @@ def _retry_delay(
 ) -> tuple[float | None, bool]:
     """The wait before retrying this target (None: no retry), and whether this failure opened its circuit."""
     settings, breaker = call.settings, call.settings.circuit_breaker
-    key = (target.provider, target.model)
+    key = call.key(target)
     if not isinstance(error, ProviderError):
         if breaker.enabled:
             call.breaker.release(key)
@@ -336,9 +393,16 @@ def _report(
 def run_sync(call: Call, backend: Backend) -> Any:
     """Drive a call on the calling thread."""
     flow = _flow(call)
-    step = next(flow)
+    outcome: _Outcome | None = None
     while True:
-        outcome: _Outcome | None = None
+        try:
+            step = flow.send(outcome)  # the first send starts the flow, which may end at once (a cache hit)
+        except StopIteration as stop:
+            if call.stream:
+                report, start = stop.value
+                return _sync_stream(report, start)
+            return stop.value
+        outcome = None
         if isinstance(step, _Sleep):
             call.timing.sleep(step.seconds)
         else:
@@ -353,13 +417,6 @@ def run_sync(call: Call, backend: Backend) -> Any:
                 outcome = _Outcome(result=result, latency_ms=(time.perf_counter() - started) * 1000)
             except Exception as exc:
                 outcome = _Outcome(error=exc, latency_ms=(time.perf_counter() - started) * 1000)
-        try:
-            step = flow.send(outcome)
-        except StopIteration as stop:
-            if call.stream:
-                report, start = stop.value
-                return _sync_stream(report, start)
-            return stop.value
 
 
 async def run_async(call: Call, backend: Backend) -> Any:
@@ -368,9 +425,16 @@ async def run_async(call: Call, backend: Backend) -> Any:
 
     sleep = call.timing.async_sleep or asyncio.sleep
     flow = _flow(call)
-    step = next(flow)
+    outcome: _Outcome | None = None
     while True:
-        outcome: _Outcome | None = None
+        try:
+            step = flow.send(outcome)
+        except StopIteration as stop:
+            if call.stream:
+                report, start = stop.value
+                return _async_stream(report, start)
+            return stop.value
+        outcome = None
         if isinstance(step, _Sleep):
             await sleep(step.seconds)
         else:
@@ -384,13 +448,6 @@ async def run_async(call: Call, backend: Backend) -> Any:
                 outcome = _Outcome(result=result, latency_ms=(time.perf_counter() - started) * 1000)
             except Exception as exc:
                 outcome = _Outcome(error=exc, latency_ms=(time.perf_counter() - started) * 1000)
-        try:
-            step = flow.send(outcome)
-        except StopIteration as stop:
-            if call.stream:
-                report, start = stop.value
-                return _async_stream(report, start)
-            return stop.value
 
 
 def _first_chunk(chunk: Any, request: Any) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import yaml
 
 from . import _env
 from .errors import ConfigError, UnknownProviderError
-from .models import RuntimeConfig, check_env_name
+from .models import FallbackConfig, RoleConfig, RuntimeConfig, VariantConfig, check_env_name
 from .suggest import did_you_mean
 from .yamlmodel import Lines, Loc, combine, field_name, line_for, parse_yaml, read_text, validate
 
@@ -201,6 +201,21 @@ def _build(data: Any, source: str, lines: Lines) -> RuntimeConfig:
     return config
 
 
+def _targets(name: str, role: RoleConfig) -> Iterator[tuple[Loc, RoleConfig | FallbackConfig | VariantConfig]]:
+    """Every part of a role that names a provider and params, with its path in the file.
+
+    The role itself, its fallbacks, its variants and their fallbacks.
+    """
+    yield ("roles", name), role
+    for index, fallback in enumerate(role.fallbacks):
+        yield ("roles", name, "fallbacks", index), fallback
+    for index, variant in enumerate(role.variants):
+        where: Loc = ("roles", name, "variants", index)
+        yield where, variant
+        for position, fallback in enumerate(variant.fallbacks or ()):
+            yield (*where, "fallbacks", position), fallback
+
+
 def _check_references(config: RuntimeConfig, source: str, lines: Lines) -> None:
     problems: list[tuple[Loc, str]] = []
     declared = sorted(config.providers)
@@ -222,11 +237,10 @@ def _check_references(config: RuntimeConfig, source: str, lines: Lines) -> None:
             problems.append(((*path, key), RESERVED_PARAMS[key]))
 
     for name, role in config.roles.items():
-        check(role.provider, ("roles", name, "provider"))
-        check_params(role.params, ("roles", name, "params"))
-        for index, fallback in enumerate(role.fallbacks):
-            check(fallback.provider, ("roles", name, "fallbacks", index, "provider"))
-            check_params(fallback.params, ("roles", name, "fallbacks", index, "params"))
+        for path, target in _targets(name, role):
+            if target.provider is not None:
+                check(target.provider, (*path, "provider"))
+            check_params(target.params, (*path, "params"))
     defaults = config.defaults
     if defaults is not None:
         if (defaults.provider is None) != (defaults.model is None):

@@ -11,6 +11,7 @@ answered badly or not at all)::
     ├── ModeMismatchError            completion() on an embedding role, or the reverse
     ├── InvalidCallError             a call argument the role decides (model=, api_key=, ...)
     ├── MissingDependencyError       a provider's SDK is not installed (names the pip extra)
+    ├── BudgetExceededError          a role's or the project's hard spending limit is reached
     └── ProviderError                the call reached a provider and failed
         ├── AuthenticationError      401/403: not retried
         ├── BadRequestError          400/404/422, unsupported parameter: not retried
@@ -40,6 +41,7 @@ __all__ = [
     "AttemptRecord",
     "AuthenticationError",
     "BadRequestError",
+    "BudgetExceededError",
     "ConfigError",
     "EnvVarMissingError",
     "IncompleteStreamError",
@@ -168,6 +170,35 @@ class InvalidCallError(LLMHubError, TypeError):
 
 class MissingDependencyError(LLMHubError, ImportError):
     """A provider needs an SDK that is not installed; the message names the pip command."""
+
+
+class BudgetExceededError(LLMHubError):
+    """A call was refused, before any request, because a hard spending limit in llmhub.yaml is reached.
+
+    Neither a config mistake nor a provider failure: the budget did its job. Retrying is pointless
+    until the period ends or the limit is raised.
+
+    Attributes:
+        scope: `"role"` (the role's own `budget`) or `"project"` (the top-level `budget`).
+        role: The role that was called.
+        spent_usd: What the scope has spent in the current period.
+        limit_usd: The scope's `hard_usd`.
+        period: The period counted, e.g. `"2026-12"` (a month) or `"2026-12-04"` (a day).
+    """
+
+    def __init__(self, scope: str, role: str, spent_usd: float, limit_usd: float, period: str):
+        self.scope = scope
+        self.role = role
+        self.spent_usd = spent_usd
+        self.limit_usd = limit_usd
+        self.period = period
+        where = f"role {role!r}" if scope == "role" else f"the project (called by role {role!r})"
+        field = f"roles.{role}.budget" if scope == "role" else "budget"
+        super().__init__(
+            f"budget exceeded: {where} spent ${spent_usd:.2f} of its hard limit ${limit_usd:.2f} in {period}; "
+            f"raise `{field}.hard_usd` in llmhub.yaml, set a `fallback_variant` on the role, or wait for the next "
+            "period"
+        )
 
 
 class ProviderError(LLMHubError):

@@ -8,6 +8,14 @@
 
     {"success", "error", "error_type", "latency_ms", "usage", "cost_usd", "final"}
 
+`on_event(event)` receives what happens to the hub rather than to one call, as a dict with an `"event"`
+key: `config_reloaded` / `config_reload_failed` (see `LLMHub.reload`), `budget_soft_limit` /
+`budget_hard_limit` (see `llmhub_runtime.budget`).
+
+A role with a response cache adds `"cache"` (`hit`, `miss`, `skip`) to both payloads, a role with
+variants `"variant"` (the variant the call drew), and a call sent to a `fallback_variant` by a hard
+budget limit `"budget_fallback": True`.
+
 `attempt` counts from 1 across the whole call (retries and fallbacks included); `fallback_used` is
 true when the target is one of the role's fallbacks; `final` is false when another attempt follows.
 `usage` is `{"prompt_tokens", "completion_tokens", "total_tokens", ...}` or None; `cost_usd` is
@@ -22,12 +30,13 @@ from typing import Any
 
 from .models import PricingConfig
 
-__all__ = ["AfterCallHook", "BeforeCallHook", "compute_cost", "extract_usage", "run_hook"]
+__all__ = ["AfterCallHook", "BeforeCallHook", "EventHook", "compute_cost", "extract_usage", "run_hook"]
 
 logger = logging.getLogger("llmhub_runtime")
 
 BeforeCallHook = Callable[[dict[str, Any]], object]
 AfterCallHook = Callable[[dict[str, Any]], object]
+EventHook = Callable[[dict[str, Any]], object]
 
 _USAGE_FIELDS = ("prompt_tokens", "completion_tokens", "total_tokens")
 

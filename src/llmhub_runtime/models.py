@@ -20,23 +20,29 @@ from pydantic import (
     NonNegativeInt,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from .params import Params, check_mode_params
 
 __all__ = [
+    "BudgetConfig",
+    "CacheConfig",
     "CircuitBreakerConfig",
     "EnvVarName",
     "FallbackConfig",
     "LLMMode",
     "PriceTierConfig",
     "PricingConfig",
+    "ProjectBudgetConfig",
     "ProviderConfig",
     "ProviderName",
     "ResilienceConfig",
+    "RoleCacheConfig",
     "RoleConfig",
     "RoleDefaultsConfig",
     "RuntimeConfig",
+    "VariantConfig",
     "check_env_name",
     "check_env_var_name",
     "check_provider_name",
@@ -309,6 +315,29 @@ class ResilienceConfig(_Model):
     `max_retries` counts every request; providers whose SDK has no retry setting keep their behaviour."""
 
 
+class CacheConfig(_Model):
+    """Where cached responses are stored (top-level `cache:`); roles opt in with their own `cache:` block."""
+
+    dir: str | None = None
+    """Directory of the response cache (a diskcache store, shared by every process that names it); a relative
+    path is relative to the folder of llmhub.yaml. Default: `$LLMHUB_CACHE_DIR/responses`, else
+    `~/.cache/llmhub/responses`."""
+    max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024, le=1024**4)
+    """Size bound of the store in bytes (1 MiB to 1 TiB); beyond it the oldest entries are evicted."""
+    version: int = Field(default=1, ge=1)
+    """Part of every cache key: raise it to start from an empty cache (e.g. when a provider changed what a model
+    id serves)."""
+
+
+class RoleCacheConfig(_Model):
+    """Reuse this role's answers to identical deterministic requests (temperature 0 or a seed; not streamed)."""
+
+    ttl: float = Field(default=3600.0, gt=0, le=366 * 86400)
+    """How long an answer is reused, in seconds (at most a year)."""
+    enabled: bool = True
+    """Turn the role's cache off without deleting the block."""
+
+
 def _params_for_mode(params: Any, info: ValidationInfo) -> Any:
     """A role's params with the documented aliases renamed, checked for its mode (validated just before)."""
     mode = info.data.get("mode", LLMMode.chat)
@@ -327,11 +356,101 @@ def _fallback_params_for_mode(fallbacks: Any, info: ValidationInfo) -> Any:
     ]
 
 
+Usd = Annotated[float, Field(ge=0, le=1e9)]
+"""An amount in US dollars."""
+
+
+class _BudgetLimits(_Model):
+    period: Literal["day", "month"] = "month"
+    """The spend is counted per calendar `day` or `month` (UTC) and starts again from 0 at the next one."""
+    soft_usd: Usd | None = None
+    """Spend in the period at which an `on_event` warning (`budget_soft_limit`) and a log line are sent, once."""
+    hard_usd: Usd | None = None
+    """Spend in the period from which calls are refused with `BudgetExceededError` (or sent to the role's
+    `fallback_variant`)."""
+
+    @model_validator(mode="after")
+    def _check_limits(self) -> _BudgetLimits:
+        if self.soft_usd is not None and self.hard_usd is not None and self.soft_usd > self.hard_usd:
+            raise ValueError(
+                f"soft_usd ({self.soft_usd}) is above hard_usd ({self.hard_usd}): the warning would come after the "
+                "refusal; lower soft_usd"
+            )
+        return self
+
+
+class BudgetConfig(_BudgetLimits):
+    """A role's spending limits (`roles.<name>.budget`), counted from the `cost_usd` of its calls."""
+
+    fallback_variant: str | None = None
+    """A variant of this role (typically a cheaper model, `weight: 0`) that serves every call once this role's or
+    the project's hard limit is reached, instead of refusing it."""
+
+
+class ProjectBudgetConfig(_BudgetLimits):
+    """The whole project's spending limits (top-level `budget:`), counted from the `cost_usd` of every call."""
+
+    store: str | None = None
+    """A JSON file that every process of this app counts spend in (file-locked), so several workers share one
+    budget; a relative path is relative to the folder of llmhub.yaml. Default: each process counts its own."""
+
+
+_VARIANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+
+
+def check_variant_name(value: str) -> str:
+    """Accept a variant name (`control`, `gpt-4.1`, `b`); it appears in hook payloads and logs."""
+    if not _VARIANT_NAME.fullmatch(value):
+        raise ValueError(f"{_shown(value)} is not a variant name; use letters, digits, '-', '_' and '.' (e.g. b)")
+    return value
+
+
+class VariantConfig(_Model):
+    """One arm of a role's traffic split: its share of the calls, and what it changes from the role.
+
+    Whatever a variant leaves out is the role's: `{name: control, weight: 0.8}` is the role itself,
+    `{name: gpu-b, weight: 0.5, provider: gpu-b}` the same model on another deployment.
+    """
+
+    name: Annotated[str, AfterValidator(check_variant_name)]
+    """Names the variant in hook payloads (`variant`), so results can be compared; unique within the role."""
+    weight: float = Field(ge=0, le=1_000_000)
+    """Relative share of the calls (weights need not add up to 1); 0 = never picked by weight, only by a budget's
+    `fallback_variant`."""
+    provider: ProviderName | None = None
+    """Provider name, a key of `providers`; the role's when absent."""
+    model: str | None = None
+    """Model id; the role's when absent."""
+    params: Params = Field(default_factory=dict)
+    """Params merged over the role's params for this variant (and its fallbacks)."""
+    fallbacks: list[FallbackConfig] | None = None
+    """This variant's own fallbacks, tried in order; the role's when absent, none with `[]`."""
+    pricing: PricingConfig | None = None
+    """This variant's prices; the role's when absent and the variant keeps the role's model."""
+
+
+def _variant_params_for_mode(variants: Any, info: ValidationInfo) -> Any:
+    """Each variant's params and fallbacks' params, checked for the role's mode like the role's own."""
+    if not isinstance(variants, list):
+        return variants
+    out = []
+    for variant in variants:
+        if isinstance(variant, dict):
+            variant = dict(variant)
+            if isinstance(variant.get("params"), dict):
+                variant["params"] = _params_for_mode(variant["params"], info)
+            if isinstance(variant.get("fallbacks"), list):
+                variant["fallbacks"] = _fallback_params_for_mode(variant["fallbacks"], info)
+        out.append(variant)
+    return out
+
+
 class RoleConfig(_Model):
     """What one role calls: a concrete provider and model, with its params and fallbacks."""
 
     _check_params = field_validator("params", mode="before")(_params_for_mode)
     _check_fallbacks = field_validator("fallbacks", mode="before")(_fallback_params_for_mode)
+    _check_variants = field_validator("variants", mode="before")(_variant_params_for_mode)
 
     provider: ProviderName
     """Provider name, a key of `providers`."""
@@ -347,13 +466,41 @@ class RoleConfig(_Model):
     fallbacks: list[FallbackConfig] = Field(default_factory=list)
     """Targets tried in order when this one keeps failing with retryable errors (`provider`, `model`, `params`,
     `pricing`)."""
+    variants: list[VariantConfig] = Field(default_factory=list)
+    """A weighted traffic split (A/B tests, load balancing across deployments): each call picks one variant by
+    `weight`; each has its own fallbacks and circuit breaker, and hook payloads name it."""
     pricing: PricingConfig | None = None
     """The primary target's prices, for `cost_usd` in hooks: `input_per_million`, `output_per_million`,
     `cached_input_per_million` in USD, and `tiers` (`above_tokens` and the same three: a longer prompt pays them)."""
     resilience: ResilienceConfig | None = None
     """Overrides of the top-level `resilience` for this role (only the fields given)."""
+    budget: BudgetConfig | None = None
+    """Spending limits of this role per day or month: `soft_usd` (a warning event), `hard_usd` (calls refused),
+    `fallback_variant` (served instead of refusing)."""
+    cache: RoleCacheConfig | None = None
+    """Reuse answers to identical deterministic requests (`ttl` in seconds; chat and embedding roles); off when
+    absent. Needs `pip install 'llmhub[cache]'`."""
     description: str | None = None
     """What the role is for (copied from the spec; informational)."""
+
+    @model_validator(mode="after")
+    def _check_role(self) -> RoleConfig:
+        if self.cache is not None and self.mode not in (LLMMode.chat, LLMMode.embedding):
+            raise ValueError(f"cache: only chat and embedding roles are cached, not {self.mode.value}; remove it")
+        names = [variant.name for variant in self.variants]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"variants: the name {duplicates[0]!r} is used twice; give each variant its own name")
+        if self.variants and not any(variant.weight > 0 for variant in self.variants):
+            raise ValueError("variants: every weight is 0, so no call could be served; give one a positive weight")
+        fallback = self.budget.fallback_variant if self.budget is not None else None
+        if fallback is not None and fallback not in names:
+            listed = ", ".join(names) or "none"
+            raise ValueError(
+                f"budget.fallback_variant: {fallback!r} is not one of this role's variants ({listed}); add it under "
+                "`variants:` (with `weight: 0` to use it only when the budget runs out)"
+            )
+        return self
 
 
 class RoleDefaultsConfig(_Model):
@@ -390,5 +537,10 @@ class RuntimeConfig(_Model):
     """Role used for unknown roles; base params."""
     resilience: ResilienceConfig = Field(default_factory=ResilienceConfig)
     """Retries, backoff, fallbacks and circuit breaker for every role."""
+    cache: CacheConfig | None = None
+    """Where the roles that set `cache:` store responses (`dir`, `max_bytes`, `version`)."""
+    budget: ProjectBudgetConfig | None = None
+    """Spending limits of the whole project per day or month (`soft_usd`, `hard_usd`), and where several workers
+    count it (`store`)."""
     meta: dict[str, Any] | None = None
     """Free-form provenance written by the generator (llmhub version, catalog snapshot); ignored by the runtime."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +117,8 @@ class Timing:
     """The wait between attempts of a sync call."""
     async_sleep: Callable[[float], Awaitable[None]] | None = None
     """The wait between attempts of an async call (None: `asyncio.sleep`, imported on first use)."""
+    wall: Callable[[], float] = time.time
+    """Seconds since the epoch: which day or month a budget is counting."""
 
 
 class CircuitBreaker:
@@ -136,9 +138,9 @@ class CircuitBreaker:
     def __init__(self, clock: Callable[[], float] = time.monotonic):
         self._clock = clock
         self._lock = threading.Lock()
-        self._states: dict[tuple[str, str], _TargetState] = {}
+        self._states: dict[tuple[str, ...], _TargetState] = {}
 
-    def allow(self, target: tuple[str, str], threshold: int, cooldown: float) -> float | None:
+    def allow(self, target: tuple[str, ...], threshold: int, cooldown: float) -> float | None:
         """Return None if `target` may be called now, else the seconds left until it may be tried again."""
         with self._lock:
             state = self._states.setdefault(target, _TargetState())
@@ -157,7 +159,7 @@ class CircuitBreaker:
             state.in_flight += 1
             return None
 
-    def done(self, target: tuple[str, str]) -> None:
+    def done(self, target: tuple[str, ...]) -> None:
         """A call let through by `allow` has finished with the target (however it ended)."""
         with self._lock:
             state = self._states.get(target)
@@ -167,14 +169,14 @@ class CircuitBreaker:
             if not state.in_flight and not state.failures and state.opened_at is None:
                 del self._states[target]
 
-    def record_success(self, target: tuple[str, str]) -> None:
+    def record_success(self, target: tuple[str, ...]) -> None:
         """Close the target's circuit and reset its failure count (calls still in flight stay counted)."""
         with self._lock:
             state = self._states.get(target)
             if state is not None:
                 state.failures, state.opened_at, state.trial_in_flight = 0, None, False
 
-    def record_failure(self, target: tuple[str, str], threshold: int) -> bool:
+    def record_failure(self, target: tuple[str, ...], threshold: int) -> bool:
         """Count a retryable failure; return True only when this failure opened (or re-opened) the circuit.
 
         Failures of calls that started before the circuit opened arrive after it: they are counted,
@@ -192,14 +194,14 @@ class CircuitBreaker:
                 return True
             return False
 
-    def release(self, target: tuple[str, str]) -> None:
+    def release(self, target: tuple[str, ...]) -> None:
         """End a half-open trial that failed for a reason unrelated to availability (e.g. a bad request)."""
         with self._lock:
             state = self._states.get(target)
             if state is not None:
                 state.trial_in_flight = False
 
-    def is_open(self, target: tuple[str, str], cooldown: float) -> bool:
+    def is_open(self, target: tuple[str, ...], cooldown: float) -> bool:
         """Whether `target` is currently being skipped (for inspection and tests)."""
         with self._lock:
             state = self._states.get(target)
@@ -209,3 +211,13 @@ class CircuitBreaker:
         """Close every circuit."""
         with self._lock:
             self._states.clear()
+
+    def retain(self, targets: Iterable[tuple[str, ...]]) -> None:
+        """Forget the circuits of targets not in `targets` (a reloaded config dropped or moved them).
+
+        Targets that calls are still using keep their state until those calls finish with them.
+        """
+        keep = set(targets)
+        with self._lock:
+            for key in [k for k, state in self._states.items() if k not in keep and not state.in_flight]:
+                del self._states[key]

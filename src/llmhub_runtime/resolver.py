@@ -5,16 +5,16 @@ Pure functions over a `RuntimeConfig`: no I/O, no environment, so they are cheap
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import UnknownRoleError
-from .models import LLMMode, PricingConfig, RuntimeConfig
-from .suggest import closest
+from .errors import InvalidCallError, UnknownRoleError
+from .models import LLMMode, PricingConfig, RoleConfig, RuntimeConfig, VariantConfig
+from .suggest import closest, did_you_mean
 
-__all__ = ["ResolvedCall", "ResolvedTarget", "merge_params", "resolve"]
+__all__ = ["ResolvedCall", "ResolvedTarget", "merge_params", "resolve", "role_targets"]
 
 
 class ResolvedTarget(BaseModel):
@@ -42,6 +42,8 @@ class ResolvedCall(BaseModel):
     fallbacks: tuple[ResolvedTarget, ...] = ()
     from_defaults: bool = False
     """True when the role is not in the config and `defaults` served it."""
+    variant: str | None = None
+    """The variant of the role's traffic split this call uses (None: the role has none, or none was asked for)."""
 
     @property
     def targets(self) -> tuple[ResolvedTarget, ...]:
@@ -74,15 +76,18 @@ def resolve(
     role: str,
     params_override: Mapping[str, Any] | None = None,
     call_params: Mapping[str, Any] | None = None,
+    variant: str | None = None,
 ) -> ResolvedCall:
     """Resolve `role` to its targets with params merged as defaults ← role ← params_override ← call kwargs.
 
     `defaults.params` apply only to roles of the same mode as `defaults` (chat by default), so a chat
     `max_tokens` never leaks into an embedding call. A fallback's own params sit between the role's
-    params and the per-call layers.
+    params and the per-call layers. With `variant`, the role's targets are that variant's: what the
+    variant leaves out is the role's, and its params sit between the role's and the fallback's.
 
     Raises:
         UnknownRoleError: the role is not defined and `defaults` has no provider and model.
+        InvalidCallError: the role has no variant named `variant`.
     """
     # model_construct skips re-validation: every input below was validated when the config loaded,
     # and this runs on every call.
@@ -101,25 +106,54 @@ def resolve(
             pricing=defaults.pricing,
             fallbacks=(),
             from_defaults=True,
+            variant=None,
         )
 
     base = defaults.params if defaults is not None and defaults.mode == role_config.mode else None
+    arm = _variant(role, role_config, variant) if variant is not None else None
+    provider, model, arm_params, pricing, fallback_configs = role_config.provider, role_config.model, None, None, None
+    if arm is not None:
+        provider, model = arm.provider or provider, arm.model or model
+        arm_params, pricing, fallback_configs = arm.params, arm.pricing, arm.fallbacks
+    if pricing is None and model == role_config.model:
+        pricing = role_config.pricing  # a variant that keeps the role's model keeps its prices
     fallbacks = tuple(
         ResolvedTarget.model_construct(
             provider=fallback.provider,
             model=fallback.model,
-            params=merge_params(base, role_config.params, fallback.params, params_override, call_params),
+            params=merge_params(base, role_config.params, arm_params, fallback.params, params_override, call_params),
             pricing=fallback.pricing,
         )
-        for fallback in role_config.fallbacks
+        for fallback in (fallback_configs if fallback_configs is not None else role_config.fallbacks)
     )
     return ResolvedCall.model_construct(
         role=role,
-        provider=role_config.provider,
-        model=role_config.model,
+        provider=provider,
+        model=model,
         mode=role_config.mode,
-        params=merge_params(base, role_config.params, params_override, call_params),
-        pricing=role_config.pricing,
+        params=merge_params(base, role_config.params, arm_params, params_override, call_params),
+        pricing=pricing,
         fallbacks=fallbacks,
         from_defaults=False,
+        variant=variant,
     )
+
+
+def role_targets(role: RoleConfig) -> Iterator[tuple[str, str]]:
+    """Every (provider, model) a role can call: its own target and fallbacks, its variants' and theirs."""
+    yield role.provider, role.model
+    for fallback in role.fallbacks:
+        yield fallback.provider, fallback.model
+    for variant in role.variants:
+        yield variant.provider or role.provider, variant.model or role.model
+        for fallback in variant.fallbacks if variant.fallbacks is not None else role.fallbacks:
+            yield fallback.provider, fallback.model
+
+
+def _variant(role: str, role_config: RoleConfig, name: str) -> VariantConfig:
+    for variant in role_config.variants:
+        if variant.name == name:
+            return variant
+    names = [variant.name for variant in role_config.variants]
+    listed = ", ".join(names) or "none"
+    raise InvalidCallError(f"role {role!r} has no variant {name!r}{did_you_mean(name, names)}; its variants: {listed}")
