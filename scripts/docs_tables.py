@@ -39,6 +39,8 @@ MODELS: dict[str, type[BaseModel]] = {
         spec_models.SpecConfig,
         spec_models.SpecProviderConfig,
         spec_models.RoleSpec,
+        spec_models.TrafficSpec,
+        spec_models.VariantSpec,
         spec_models.PolicySpec,
         spec_models.PreferencesSpec,
         spec_models.SpecDefaults,

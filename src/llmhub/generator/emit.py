@@ -13,12 +13,15 @@ from llmhub.schemas import schema_modeline
 from llmhub.spec.models import RoleKind, RoleSpec, SpecConfig
 from llmhub_runtime import __version__
 from llmhub_runtime.models import (
+    BudgetConfig,
     FallbackConfig,
+    ProjectBudgetConfig,
     ProviderConfig,
     ResilienceConfig,
     RoleConfig,
     RoleDefaultsConfig,
     RuntimeConfig,
+    VariantConfig,
 )
 
 __all__ = ["Choice", "build_runtime", "header_for"]
@@ -36,6 +39,8 @@ class Choice:
     """The task the role was ranked for; its params from the rules go into llmhub.yaml."""
     kind: RoleKind | None = None
     """The role kind the models were chosen for (an `audio` role's resolved direction); None: the spec's."""
+    variants: tuple[VariantConfig, ...] = ()
+    """The role's traffic split, with `pick:` variants resolved to catalog models."""
 
 
 def build_runtime(
@@ -63,8 +68,12 @@ def build_runtime(
             pricing=pricing_of(choice.model) if choice.model else None,
             description=role.description or None,
             resilience=role.resilience,
+            variants=list(choice.variants),
+            budget=role.budget or (BudgetConfig(soft_usd=role.monthly_budget) if role.monthly_budget else None),
+            cache=role.cache,
         )
         used.extend([choice.provider, *(f.provider for f in choice.fallbacks)])
+        used.extend(v.provider for v in choice.variants if v.provider is not None)
     defaults = None
     if defaults_choice is not None:
         defaults = RoleDefaultsConfig(
@@ -83,6 +92,11 @@ def build_runtime(
         defaults=defaults,
         meta=dict(meta),
         resilience=spec.resilience if spec.resilience is not None else ResilienceConfig(),
+        cache=spec.cache,
+        # The spec's monthly budget, with no run-time limits of its own, becomes a warning at run time: the hub
+        # says when real spend reaches what the forecast allowed.
+        budget=spec.budget
+        or (ProjectBudgetConfig(soft_usd=spec.monthly_budget) if spec.monthly_budget is not None else None),
     )
 
 

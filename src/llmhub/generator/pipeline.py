@@ -18,6 +18,7 @@ from llmhub.generator.needs import RoleNeeds, needs_for
 from llmhub.generator.rules import RuleSet, load_rules
 from llmhub.generator.scoring import Scored, rank
 from llmhub.generator.tradeoffs import projected_month, tradeoffs
+from llmhub.generator.variants import resolve_variants
 from llmhub.settings import GENERATOR_MODEL_VAR, Settings, current
 from llmhub.spec.load import apply_environment, spec_fingerprint
 from llmhub.spec.models import RoleKind, RoleSpec, SpecConfig
@@ -124,36 +125,18 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
         # The agent researches every role at once; the choices below are still made in spec order.
         researched = [needs_for(name, role, spec, rules) for name, role in spec.roles.items() if not role.force_model]
         assistant.prefetch([n for n in researched if not rules.kinds[n.kind].directions], rules)
-    choices: dict[str, Choice] = {}
-    explanations: dict[str, RoleExplanation] = {}
-    failures: list[NoCandidateError] = []
-    budgeted: dict[str, tuple[RoleNeeds, BudgetedRole]] = {}
-    for name, role in spec.roles.items():
-        report(name, "choosing")
-        needs = needs_for(name, role, spec, rules)
-        try:
-            if role.force_model:
-                choice, explanation = _forced(catalog, needs, rules, role, quality, warnings)
-                head = Scored(model=choice.model) if choice.model is not None else None
-                ranked: list[Scored] = []
-            else:
-                choice, explanation, ranked, head = _chosen(
-                    catalog, needs, rules, quality, assistant, warnings, options.tradeoffs
-                )
-        except NoCandidateError as exc:
-            failures.append(exc)
-            continue
-        if head is not None:
-            budgeted[name] = (needs, BudgetedRole(ranked, head, needs.traffic))
-        choices[name] = choice
-        explanations[name] = explanation
-        report(name, f"{choice.provider}:{choice.model_id} ({explanation.decided_by})")
-    if failures:
-        first = failures[0]
-        more = f" (and {len(failures) - 1} more roles)" if len(failures) > 1 else ""
-        raise NoCandidateError(f"{first}{more}")
+    choices, explanations, budgeted, rankings = _choose_roles(
+        spec, catalog, rules, quality, assistant, warnings, options.tradeoffs, report
+    )
     if spec.monthly_budget is not None:
-        _project_budget(spec.monthly_budget, budgeted, choices, explanations, catalog, rules, quality, warnings)
+        rankings.update(
+            _project_budget(spec.monthly_budget, budgeted, choices, explanations, catalog, rules, quality, warnings)
+        )
+    for name, role in spec.roles.items():
+        if role.variants:
+            variants, notes = resolve_variants(name, role, rankings[name], choices[name])
+            choices[name] = replace(choices[name], variants=variants)
+            explanations[name].notes.extend(notes)
 
     defaults_choice = _defaults(spec, catalog, rules, quality)
     snapshot = catalog.snapshot()
@@ -175,6 +158,58 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
         catalog_snapshot=snapshot,
         usage=assistant.usage() if assistant is not None and hasattr(assistant, "usage") else None,
     )
+
+
+_Chosen = tuple[
+    dict[str, Choice], dict[str, RoleExplanation], dict[str, tuple[RoleNeeds, BudgetedRole]], dict[str, list[Scored]]
+]
+
+
+def _choose_roles(
+    spec: SpecConfig,
+    catalog: Catalog,
+    rules: RuleSet,
+    quality: QualityIndex,
+    assistant: Any,
+    warnings: list[str],
+    with_tradeoffs: bool,
+    report: Progress,
+) -> _Chosen:
+    """Every role's first choice, in spec order: its choice, explanation, what the budget may trade, its ranking.
+
+    Raises NoCandidateError naming the first role without a candidate (and how many more there are).
+    """
+    choices: dict[str, Choice] = {}
+    explanations: dict[str, RoleExplanation] = {}
+    failures: list[NoCandidateError] = []
+    budgeted: dict[str, tuple[RoleNeeds, BudgetedRole]] = {}
+    rankings: dict[str, list[Scored]] = {}
+    for name, role in spec.roles.items():
+        report(name, "choosing")
+        needs = needs_for(name, role, spec, rules)
+        try:
+            if role.force_model:
+                choice, explanation, rankings[name] = _forced(catalog, needs, rules, role, quality, warnings)
+                head = Scored(model=choice.model) if choice.model is not None else None
+                ranked: list[Scored] = []  # a forced pick is not the project budget's to trade
+            else:
+                choice, explanation, ranked, head = _chosen(
+                    catalog, needs, rules, quality, assistant, warnings, with_tradeoffs
+                )
+                rankings[name] = ranked
+        except NoCandidateError as exc:
+            failures.append(exc)
+            continue
+        if head is not None:
+            budgeted[name] = (needs, BudgetedRole(ranked, head, needs.traffic))
+        choices[name] = choice
+        explanations[name] = explanation
+        report(name, f"{choice.provider}:{choice.model_id} ({explanation.decided_by})")
+    if failures:
+        first = failures[0]
+        more = f" (and {len(failures) - 1} more roles)" if len(failures) > 1 else ""
+        raise NoCandidateError(f"{first}{more}")
+    return choices, explanations, budgeted, rankings
 
 
 def _chosen(
@@ -277,8 +312,11 @@ def _project_budget(
     rules: RuleSet,
     quality: QualityIndex,
     warnings: list[str],
-) -> None:
-    """Bring the roles' projected total within the spec's `monthly_budget`, choosing traded roles again."""
+) -> dict[str, list[Scored]]:
+    """Bring the roles' projected total within the spec's `monthly_budget`, choosing traded roles again.
+
+    Returns the new rankings of the roles chosen again (under their share of the budget).
+    """
     counted = {
         name: role for name, (_, role) in budgeted.items() if projected_month(role.pick.model, role.traffic) is not None
     }
@@ -288,18 +326,20 @@ def _project_budget(
             f"monthly_budget: {', '.join(left_out)} not counted (no traffic: block, or a price that is unknown)"
         )
     caps, total = ceilings(budget, counted)
+    rankings: dict[str, list[Scored]] = {}
     for name, cap in sorted(caps.items()):
         needs, role = budgeted[name]
         first = role.pick.model.canonical_id
         was = projected_month(role.pick.model, role.traffic) or 0.0
         origin = f"share of the spec's monthly_budget ${budget:,.2f}:"
         capped = replace(needs, monthly_budget=cap, budget_origin=origin)
-        choices[name], explanations[name], _, _ = _chosen(catalog, capped, rules, quality, None, warnings)
+        choices[name], explanations[name], rankings[name], _ = _chosen(catalog, capped, rules, quality, None, warnings)
         explanations[name].notes.append(
             f"the spec's monthly_budget ${budget:,.2f} (projected total ${total:,.2f}): the first pick {first} "
             f"(${was:,.2f}/month) gave way to a cheaper one, the smallest loss of score per dollar saved among "
             "the roles; the rules chose it"
         )
+    return rankings
 
 
 def _forced(
@@ -309,7 +349,7 @@ def _forced(
     role: RoleSpec,
     quality: QualityIndex,
     warnings: list[str],
-) -> tuple[Choice, RoleExplanation]:
+) -> tuple[Choice, RoleExplanation, list[Scored]]:
     """A `force_model` role: that model, even unknown to the catalog; fallbacks still chosen by the rules."""
     assert role.force_model is not None
     provider = role.force_provider or (needs.providers[0] if len(needs.providers) == 1 else None)
@@ -365,7 +405,7 @@ def _forced(
     choice = Choice(
         provider, role.force_model, model, tuple(f.model for f in fallbacks), task=needs.task, kind=needs.kind
     )
-    return choice, explanation
+    return choice, explanation, ranked
 
 
 def _defaults(spec: SpecConfig, catalog: Catalog, rules: RuleSet, quality: QualityIndex) -> Choice | None:

@@ -130,7 +130,9 @@ def spec_fingerprint(spec: SpecConfig) -> str:
     `llmhub generate` records it in llmhub.yaml's `meta.spec_hash`, so `llmhub doctor` can tell
     whether the file was generated from the spec as it is now.
     """
-    data = spec.model_dump(mode="json", exclude_none=True)
+    # Defaults left out: a field set to its default says nothing more than leaving it out, and a new
+    # optional field must not make every generated file look stale.
+    data = spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     return f"sha256:{digest[:12]}"
 

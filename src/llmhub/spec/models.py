@@ -25,12 +25,17 @@ from pydantic import (
 
 from llmhub_runtime.models import (
     ApiBase,
+    BudgetConfig,
+    CacheConfig,
     ClientArgs,
     EnvVarName,
+    ProjectBudgetConfig,
     ProviderName,
     ResilienceConfig,
+    RoleCacheConfig,
     Seconds,
     check_env_name,
+    check_variant_name,
 )
 from llmhub_runtime.params import Params, check_mode_params
 
@@ -48,6 +53,7 @@ __all__ = [
     "SpecDefaults",
     "SpecProviderConfig",
     "TrafficSpec",
+    "VariantSpec",
 ]
 
 
@@ -167,6 +173,34 @@ class TrafficSpec(_Model):
     """The share of prompt tokens served from the provider's prompt cache (0 to 1), priced at the cached rate."""
 
 
+class VariantSpec(_Model):
+    """One arm of a role's traffic split in llmhub.yaml.
+
+    The pick, the rules' runner-up, a cheaper model, or a model or deployment you name.
+    """
+
+    name: Annotated[str, AfterValidator(check_variant_name)]
+    """Names the variant in the hub's hook payloads, so results can be compared."""
+    weight: float = Field(ge=0, le=1_000_000)
+    """Relative share of the calls; 0 = only a budget's `fallback_variant` serves it."""
+    pick: Literal["runner_up", "cheaper"] | None = None
+    """`runner_up`: `generate` puts the rules' best other model here (an A/B test of the pick against it);
+    `cheaper`: the best-ranked candidate that costs less than the pick (for `budget.fallback_variant`). Without
+    it, the variant is the pick itself, or what `provider` and `model` name."""
+    provider: ProviderName | None = None
+    """Another deployment or host of the pick (a key of `providers`)."""
+    model: str | None = None
+    """A model you choose for this variant, as the provider spells it."""
+    params: Params = Field(default_factory=dict)
+    """Call parameters for this variant, over the role's."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> VariantSpec:
+        if self.pick is not None and (self.model is not None or self.provider is not None):
+            raise ValueError(f"variant {self.name!r}: give either pick or provider/model, not both")
+        return self
+
+
 class RoleSpec(_Model):
     """One role: what it is for, what it must have, what it should favour."""
 
@@ -212,7 +246,35 @@ class RoleSpec(_Model):
     projects the bill from it."""
     monthly_budget: PositiveFloat | None = None
     """The most this role may cost a month, in USD, at its `traffic:` (which must give requests and tokens): a
-    hard constraint, so models whose projected cost is higher, or unknown, are excluded."""
+    hard constraint, so models whose projected cost is higher, or unknown, are excluded. Without a `budget:`,
+    llmhub.yaml gets `budget: {soft_usd: <this>}`: the hub warns when real spend reaches the forecast."""
+    variants: list[VariantSpec] = Field(default_factory=list)
+    """A weighted traffic split written into llmhub.yaml (`name`, `weight`, and `pick: runner_up|cheaper` or
+    `provider`/`model`); the pick serves every variant that names nothing."""
+    budget: BudgetConfig | None = None
+    """Run-time spending limits copied into llmhub.yaml (`period`, `soft_usd`, `hard_usd`, `fallback_variant`)."""
+    cache: RoleCacheConfig | None = None
+    """Reuse answers to identical deterministic requests at run time (`ttl` seconds), copied into llmhub.yaml."""
+
+    @model_validator(mode="after")
+    def _variants_fit(self) -> RoleSpec:
+        names = [v.name for v in self.variants]
+        if len(set(names)) < len(names):
+            raise ValueError("variants: each variant needs its own name")
+        if self.variants and not any(v.weight > 0 for v in self.variants):
+            raise ValueError("variants: every weight is 0, so no call could be served; give one a positive weight")
+        if self.kind == RoleKind.embedding and any(v.pick or v.model for v in self.variants):
+            raise ValueError(
+                "variants: an embedding role's variants must keep its model (a different model's vectors do not "
+                "match the stored index); split across providers of the same model with `provider:` only"
+            )
+        fallback = self.budget.fallback_variant if self.budget is not None else None
+        if fallback is not None and fallback not in names:
+            raise ValueError(
+                f"budget.fallback_variant {fallback!r} is not one of the role's variants; add it under variants "
+                "(e.g. `{name: " + fallback + ", weight: 0, pick: cheaper}`)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _budget_needs_traffic(self) -> RoleSpec:
@@ -295,6 +357,11 @@ class SpecConfig(_Model):
     policy: PolicySpec | None = None
     """`{free_tiers: false, previews: false}`: whether free tiers and preview ids may be picked (see below; per role:
     `roles.<name>.policy`)."""
+    budget: ProjectBudgetConfig | None = None
+    """Run-time spending limits of the whole app, copied into llmhub.yaml (`period`, `soft_usd`, `hard_usd`,
+    `store`)."""
+    cache: CacheConfig | None = None
+    """Where the roles that set `cache:` store responses (`dir`, `max_bytes`, `version`), copied into llmhub.yaml."""
     monthly_budget: PositiveFloat | None = None
     """The most all roles together may cost a month, in USD, at their `traffic:`: picks over it are traded for
     cheaper ones, the role that loses the least quality per dollar first (roles without traffic are not counted;

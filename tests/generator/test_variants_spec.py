@@ -1,0 +1,102 @@
+"""The spec's run-time operations (issue #11): `variants:` resolved by generate, `budget:` and `cache:` copied."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmhub.catalog.models import Catalog
+from llmhub.errors import NoCandidateError, SpecError
+from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtime_from_spec
+from llmhub.generator.explain import model_identity
+from llmhub.spec import parse_spec
+from llmhub_runtime.config_loader import parse_config
+
+from .conftest import spec_with
+
+SPLIT = """  r:
+    preferences: {quality: high}
+    variants:
+      - {name: a, weight: 0.9}
+      - {name: b, weight: 0.1, pick: runner_up}
+      - {name: cheap, weight: 0, pick: cheaper}
+    budget: {period: day, soft_usd: 5, hard_usd: 10, fallback_variant: cheap}
+    cache: {ttl: 600}
+"""
+
+
+def generate(roles: str, catalog: Catalog, extra: str = "") -> GenerationResult:
+    return generate_runtime_from_spec(spec_with(roles, extra=extra), GeneratorOptions(catalog=catalog, no_llm=True))
+
+
+def test_runner_up_and_cheaper_variants_are_other_models_from_the_roles_ranking(catalog: Catalog) -> None:
+    result = generate(SPLIT, catalog)
+    role = result.runtime.roles["r"]
+    pick = catalog[f"{role.provider}:{role.model}"]
+    a, b, cheap = role.variants
+    assert (a.name, a.weight, a.provider, a.model) == ("a", 0.9, None, None)  # the pick itself
+    assert b.provider is not None and b.model is not None and cheap.provider is not None and cheap.model is not None
+    runner_up = catalog[f"{b.provider}:{b.model}"]
+    cheaper = catalog[f"{cheap.provider}:{cheap.model}"]
+    assert model_identity(runner_up) != model_identity(pick) and model_identity(cheaper) != model_identity(pick)
+    # The runner-up is what the explanation names first among the other models.
+    first_other = next(
+        r["model"]
+        for r in result.explanations["r"].runner_ups
+        if model_identity(catalog[r["model"]]) != model_identity(pick)
+    )
+    assert runner_up.canonical_id == first_other
+    assert pick.blended_price_per_million is not None and cheaper.blended_price_per_million is not None
+    assert cheaper.blended_price_per_million < pick.blended_price_per_million
+    assert b.pricing is not None and b.pricing.input_per_million == runner_up.price_input_per_million
+    notes = "\n".join(result.explanations["r"].notes)
+    assert "variant b (10% of calls)" in notes and "variant cheap (only when a budget runs out)" in notes
+    # Run-time settings are copied as written, and the file loads in the runtime.
+    assert role.budget is not None and (role.budget.hard_usd, role.budget.fallback_variant) == (10, "cheap")
+    assert role.cache is not None and role.cache.ttl == 600
+    loaded = parse_config(result.text())
+    assert [v.name for v in loaded.roles["r"].variants] == ["a", "b", "cheap"]
+
+
+def test_variant_providers_are_declared_in_llmhub_yaml(catalog: Catalog) -> None:
+    roles = (
+        "  r:\n    preferences: {providers: [openai]}\n"
+        "    variants: [{name: a, weight: 1}, {name: b, weight: 1, pick: runner_up}]\n"
+    )
+    result = generate(roles, catalog)
+    for variant in result.runtime.roles["r"].variants:
+        assert variant.provider is None or variant.provider in result.runtime.providers
+
+
+def test_a_monthly_budget_becomes_a_run_time_warning_when_no_budget_is_given(catalog: Catalog) -> None:
+    traffic = "traffic: {requests_per_day: 10, input_tokens: 100, output_tokens: 100}"
+    result = generate(f"  r: {{{traffic}, monthly_budget: 50}}", catalog, extra="monthly_budget: 80")
+    role_budget, project_budget = result.runtime.roles["r"].budget, result.runtime.budget
+    assert role_budget is not None and (role_budget.soft_usd, role_budget.hard_usd) == (50, None)
+    assert project_budget is not None and (project_budget.soft_usd, project_budget.hard_usd) == (80, None)
+    own = generate(f"  r: {{{traffic}, monthly_budget: 50, budget: {{hard_usd: 70}}}}", catalog)
+    assert own.runtime.roles["r"].budget is not None and own.runtime.roles["r"].budget.soft_usd is None
+
+
+def test_no_cheaper_model_is_an_error_naming_the_variant(catalog: Catalog) -> None:
+    roles = (
+        "  r:\n    preferences: {cost: low, providers: [groq]}\n"
+        "    variants: [{name: a, weight: 1}, {name: cheap, weight: 0, pick: cheaper}]\n"
+    )
+    with pytest.raises(NoCandidateError, match="variant 'cheap' \\(pick: cheaper\\)"):
+        generate(roles, catalog)
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        ("{variants: [{name: a, weight: 0}]}", "every weight is 0"),
+        ("{variants: [{name: a, weight: 1}, {name: a, weight: 1}]}", "its own name"),
+        ("{variants: [{name: b, weight: 1, pick: runner_up, model: x}]}", "either pick or provider/model"),
+        ("{kind: embedding, variants: [{name: b, weight: 1, pick: runner_up}]}", "must keep its model"),
+        ("{variants: [{name: a, weight: 1}], budget: {hard_usd: 1, fallback_variant: c}}", "fallback_variant 'c'"),
+        ("{variants: [{name: 'no spaces', weight: 1}]}", "not a variant name"),
+    ],
+)
+def test_bad_variants_are_spec_errors_with_the_fix(role: str, message: str) -> None:
+    with pytest.raises(SpecError, match=message):
+        parse_spec(f"roles:\n  r: {role}\n", source="s.yaml")
