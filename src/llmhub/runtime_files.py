@@ -15,7 +15,15 @@ from llmhub.schemas import schema_modeline, write_schema
 from llmhub_runtime.config_loader import atomic_write_text, dump_config, load_config, parse_config
 from llmhub_runtime.models import RuntimeConfig
 
-__all__ = ["BACKUP_DIR", "DEFAULT_RUNTIME_NAME", "backups", "load_runtime", "runtime_text", "save_runtime"]
+__all__ = [
+    "BACKUP_DIR",
+    "DEFAULT_RUNTIME_NAME",
+    "backup_file",
+    "backups",
+    "load_runtime",
+    "runtime_text",
+    "save_runtime",
+]
 
 DEFAULT_RUNTIME_NAME = "llmhub.yaml"
 BACKUP_DIR = Path(".llmhub") / "backup"
@@ -66,7 +74,7 @@ def save_runtime(
         if target.read_text(encoding="utf-8") == rendered:
             return None
         if backup:
-            kept = _backup(target)
+            kept = backup_file(target)
     atomic_write_text(target, rendered)
     return kept
 
@@ -75,10 +83,12 @@ def backups(path: str | os.PathLike[str] = DEFAULT_RUNTIME_NAME) -> list[Path]:
     """Backups of `path`, oldest first."""
     target = Path(path)
     folder = target.resolve().parent / BACKUP_DIR
-    return sorted(folder.glob(f"{target.stem}.*{target.suffix}")) if folder.is_dir() else []
+    # The stamp starts with a digit: llmhub.yaml's backups are not llmhub.spec.yaml's or llmhub.prod.yaml's.
+    return sorted(folder.glob(f"{target.stem}.[0-9]*{target.suffix}")) if folder.is_dir() else []
 
 
-def _backup(target: Path) -> Path:
+def backup_file(target: Path) -> Path:
+    """Copy `target` into `.llmhub/backup/` beside it, stamped with the time; keep the newest ten of that file."""
     folder = target.resolve().parent / BACKUP_DIR
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")

@@ -319,3 +319,15 @@ def test_json_mode_keeps_stdout_pure_and_never_prompts(project: Path, monkeypatc
     data = json.loads(forced.stdout)
     assert data["written"] is True and data["backup"]
     assert {c["role"]: c["change"] for c in data["changes"]} == {"llm.inference": "changed"}
+
+
+def test_backups_of_llmhub_yaml_and_of_the_spec_are_counted_apart(project: Path) -> None:
+    from llmhub.runtime_files import backup_file, backups
+
+    (project / "llmhub.yaml").write_text("version: 1\n")
+    spec = project / "llmhub.spec.yaml"
+    for _ in range(3):
+        backup_file(spec)
+    backup_file(project / "llmhub.yaml")
+    assert len(backups(project / "llmhub.yaml")) == 1  # the spec's three are not llmhub.yaml's
+    assert len(backups(spec)) == 3

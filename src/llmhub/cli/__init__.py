@@ -98,6 +98,7 @@ def _register() -> None:
     from llmhub.cli.setup import setup
     from llmhub.cli.spec import app as spec_app
     from llmhub.cli.test import test
+    from llmhub.cli.ui import ui
 
     # In the order a new user meets them (`llmhub --help` lists them so).
     app.command("init")(init)
@@ -112,6 +113,7 @@ def _register() -> None:
     app.add_typer(runtime_app, name="runtime")
     app.add_typer(catalog_app, name="catalog")
     app.command("schema")(schema)
+    app.command("ui")(ui)
 
 
 _register()

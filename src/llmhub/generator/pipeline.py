@@ -26,7 +26,13 @@ from llmhub_runtime import __version__
 from llmhub_runtime.config_loader import dump_config
 from llmhub_runtime.models import RuntimeConfig
 
-__all__ = ["GENERATOR_MODEL_VAR", "GenerationResult", "GeneratorOptions", "generate_runtime_from_spec"]
+__all__ = [
+    "GENERATOR_MODEL_VAR",
+    "GenerationResult",
+    "GeneratorOptions",
+    "generate_runtime_from_spec",
+    "keyed_providers_only",
+]
 
 Progress = Callable[[str, str], None]
 
@@ -428,7 +434,7 @@ def _keyed_only(spec: SpecConfig, options: GeneratorOptions) -> tuple[SpecConfig
     """With --keyed-only or `policy.keyed_only`, the spec without unkeyed providers, and a warning naming them."""
     if not (options.keyed_only or (spec.policy is not None and spec.policy.keyed_only)):
         return spec, []
-    spec, unkeyed = _keyed_providers_only(spec, options.settings)
+    spec, unkeyed = keyed_providers_only(spec, options.settings)
     if not unkeyed:
         return spec, []
     origin = "--keyed-only" if options.keyed_only else "policy.keyed_only"
@@ -436,7 +442,7 @@ def _keyed_only(spec: SpecConfig, options: GeneratorOptions) -> tuple[SpecConfig
     return spec, [f"{origin}: left out {left_out}: their key variables are not set here"]
 
 
-def _keyed_providers_only(spec: SpecConfig, settings: Settings | None) -> tuple[SpecConfig, list[tuple[str, str]]]:
+def keyed_providers_only(spec: SpecConfig, settings: Settings | None) -> tuple[SpecConfig, list[tuple[str, str]]]:
     """`spec` with every enabled provider whose key variable is unset disabled, and which those were."""
     from llmhub.env_manager import check_env, required_env_keys
 
