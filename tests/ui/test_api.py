@@ -323,3 +323,20 @@ def test_a_spec_that_cannot_be_cut_is_written_whole_and_still_valid(signed_in: T
     text = project.read_text()
     assert text.startswith("# yaml-language-server:") and "# top comment" in text
     assert yaml.safe_load(text)["roles"]["llm.cheap"]["preferences"] == {"cost": "high"}
+
+
+def test_with_an_env_the_plan_shows_the_overlay_and_its_own_file(project: Path, tmp_path: Path) -> None:
+    from llmhub.ui.plan_views import plan_page
+
+    spec = project  # the fixture gives the spec's path
+    overlay = "environments:\n  prod:\n    roles:\n      llm.cheap: {preferences: {quality: high, cost: high}}\n"
+    spec.write_text(spec.read_text() + overlay)
+    settings = settings_for(MINI, tmp_path / "cache")
+    plain = {r["name"]: r for r in plan_page(Workspace(project, settings=settings))["roles"]}
+    prod_space = Workspace(project, settings=settings, env="prod")
+    prod = {r["name"]: r for r in plan_page(prod_space)["roles"]}
+    assert prod_space.runtime_path.name == "llmhub.prod.yaml"
+    assert prod["llm.cheap"]["explanation"]["choice"] != plain["llm.cheap"]["explanation"]["choice"]
+    assert (
+        prod["llm.cheap"]["explanation"]["weights"]["quality"] > plain["llm.cheap"]["explanation"]["weights"]["quality"]
+    )

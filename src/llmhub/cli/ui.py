@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from llmhub.cli import _output as out
-from llmhub.cli._options import SourcesOption, SpecOption
+from llmhub.cli._options import EnvOption, SourcesOption, SpecOption
 from llmhub.cli._state import options
 
 _PAGES = ("catalog", "compare", "plan", "edit")
@@ -15,6 +15,7 @@ _PAGES = ("catalog", "compare", "plan", "edit")
 
 def ui(
     spec: SpecOption = None,
+    env: EnvOption = None,
     sources: SourcesOption = None,
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).", min=0, max=65535)] = 0,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the address; open no browser.")] = False,
@@ -35,7 +36,7 @@ def ui(
         raise typer.Exit(1) from None
     from llmhub.ui.workspace import Workspace
 
-    server = UIServer(Workspace(spec, sources=sources, settings=options.settings), port=port)
+    server = UIServer(Workspace(spec, sources=sources, settings=options.settings, env=env), port=port)
     address = server.url(page)
     out.result(f"llmhub ui at {address}  (Ctrl-C to stop)")
     if not no_browser:

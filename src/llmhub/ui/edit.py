@@ -252,6 +252,7 @@ def preview_edit(workspace: Workspace, name: str, fields: dict[str, Any]) -> dic
         rules=workspace.rules,
         settings=workspace.settings,
         spec_name=workspace.spec_path.name,
+        env=workspace.env,
     )
     try:
         result = generate_runtime_from_spec(spec, options)
@@ -320,7 +321,9 @@ def review_generation(workspace: Workspace) -> dict[str, Any]:
     """What `llmhub generate` would write now, as its review shows it: role changes and the file's diff."""
     from llmhub.plan import plan_generation
 
-    plan = plan_generation(workspace.spec_path, sources=workspace.sources, no_llm=True, settings=workspace.settings)
+    plan = plan_generation(
+        workspace.spec_path, env=workspace.env, sources=workspace.sources, no_llm=True, settings=workspace.settings
+    )
     return {
         "target": str(plan.target),
         "changes": [change.to_dict() for change in plan.changes],
@@ -341,7 +344,9 @@ def apply_reviewed(workspace: Workspace, reviewed: str) -> dict[str, Any]:
     from llmhub.plan import apply_plan, plan_generation
 
     with workspace.lock:
-        plan = plan_generation(workspace.spec_path, sources=workspace.sources, no_llm=True, settings=workspace.settings)
+        plan = plan_generation(
+            workspace.spec_path, env=workspace.env, sources=workspace.sources, no_llm=True, settings=workspace.settings
+        )
         if digest(plan.text) != reviewed:
             raise GenerationError(
                 f"{plan.target.name} would differ from the version you reviewed; review the changes again"

@@ -127,8 +127,8 @@ def plan_page(workspace: Workspace) -> dict[str, Any]:
     from llmhub.spec import load_spec
 
     path = workspace.spec_path
-    plan = plan_generation(path, sources=workspace.sources, no_llm=True, settings=workspace.settings)
-    spec = load_spec(path)
+    plan = plan_generation(path, env=workspace.env, sources=workspace.sources, no_llm=True, settings=workspace.settings)
+    spec = load_spec(path, env=workspace.env)
     current = _current_roles(plan.previous_text)
     changes = {change.role: change.to_dict() for change in plan.changes}
     roles = []

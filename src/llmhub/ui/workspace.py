@@ -32,6 +32,7 @@ class Workspace:
         sources: Build the catalog from this local mirror (default: the settings').
         settings: The environment and global flags (`--offline`).
         start: Where to look for the project (default: the working directory).
+        env: Show and generate the spec's `environments.<env>` overlay (llmhub.<env>.yaml), as `--env` does.
     """
 
     def __init__(
@@ -41,12 +42,14 @@ class Workspace:
         sources: str | os.PathLike[str] | None = None,
         settings: Settings | None = None,
         start: Path | None = None,
+        env: str | None = None,
     ):
         from llmhub.project import locate
 
+        self.env = env
         self.settings = current(settings)
         self.sources = Path(sources) if sources is not None else None
-        self.project: Project = locate(spec, start=start, settings=self.settings)
+        self.project: Project = locate(spec, env=env, start=start, settings=self.settings)
         self.lock = threading.RLock()
         """Held while the catalog is built and while files are written: one writer at a time."""
         self._catalog: Catalog | None = None
@@ -113,8 +116,8 @@ class Workspace:
 
     @property
     def runtime_path(self) -> Path:
-        """Where `llmhub generate` writes: llmhub.yaml beside the spec."""
-        return self.spec_path.parent / "llmhub.yaml"
+        """Where `llmhub generate` writes: llmhub.yaml beside the spec (llmhub.<env>.yaml with an env)."""
+        return self.spec_path.parent / (f"llmhub.{self.env}.yaml" if self.env else "llmhub.yaml")
 
     def describe(self) -> dict[str, str | bool | None]:
         """The header of every page: the project's files and where the catalog comes from."""
@@ -122,6 +125,7 @@ class Workspace:
             "spec": str(self.project.spec) if self.has_spec else None,
             "runtime": str(self.runtime_path) if self.has_spec else None,
             "offline": self.settings.offline,
+            "env": self.env,
             "sources": str(self.sources or self.settings.sources_dir or "") or None,
         }
 
