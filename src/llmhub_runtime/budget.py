@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import BudgetExceededError, ConfigError
+from .errors import BudgetExceededError, ConfigError, _usd
 from .models import BudgetConfig, ProjectBudgetConfig, RuntimeConfig
 
 __all__ = ["Budgets", "FileLedger", "Ledger", "MemoryLedger", "period_of"]
@@ -289,10 +289,12 @@ class Budgets:
         period = key.rsplit("|", 1)[1]
         where = f"role {role!r}" if scope.kind == "role" else "the project"
         if event == "budget_soft_limit":
-            logger.warning("llmhub: %s has spent $%.2f of its soft limit $%.2f in %s", where, spent, limit, period)
+            logger.warning(
+                "llmhub: %s has spent %s of its soft limit %s in %s", where, _usd(spent), _usd(limit), period
+            )
         else:
             action = f"serving role {role!r} from variant {fallback!r}" if fallback else "refusing calls"
-            logger.error("llmhub: %s reached its hard limit $%.2f in %s; %s", where, limit, period, action)
+            logger.error("llmhub: %s reached its hard limit %s in %s; %s", where, _usd(limit), period, action)
         payload: dict[str, Any] = {
             "event": event,
             "scope": scope.kind,

@@ -59,6 +59,11 @@ __all__ = [
 ]
 
 
+def _usd(amount: float) -> str:
+    """`$12.34`, or four significant digits under a cent (`$0.0005100`), so a small limit never reads `$0.00`."""
+    return f"${amount:,.2f}" if amount >= 0.01 or amount == 0 else f"${amount:.4g}"
+
+
 class LLMHubError(Exception):
     """Base class of every error raised by LLM Hub (runtime and tool)."""
 
@@ -195,7 +200,7 @@ class BudgetExceededError(LLMHubError):
         where = f"role {role!r}" if scope == "role" else f"the project (called by role {role!r})"
         field = f"roles.{role}.budget" if scope == "role" else "budget"
         super().__init__(
-            f"budget exceeded: {where} spent ${spent_usd:.2f} of its hard limit ${limit_usd:.2f} in {period}; "
+            f"budget exceeded: {where} spent {_usd(spent_usd)} of its hard limit {_usd(limit_usd)} in {period}; "
             f"raise `{field}.hard_usd` in llmhub.yaml, set a `fallback_variant` on the role, or wait for the next "
             "period"
         )

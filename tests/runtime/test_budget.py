@@ -235,3 +235,11 @@ def test_a_config_without_budgets_counts_nothing(local_key: str, fake_server: Fa
     hub = LLMHub(config=config(fake_server))
     hub.completion(role="chat", messages=MESSAGES)
     assert hub.spent() is None and hub.spent("chat") is None and hub._state.budgets is None
+
+
+def test_amounts_under_a_cent_are_not_shown_as_zero() -> None:
+    from llmhub_runtime import BudgetExceededError
+
+    error = BudgetExceededError("project", "chat", 0.00051, 0.0005, "2026-12-04")
+    assert "spent $0.00051 of its hard limit $0.0005 in 2026-12-04" in str(error)
+    assert "$1,234.50" in str(BudgetExceededError("role", "chat", 1234.5, 1000, "2026-12"))
