@@ -57,7 +57,7 @@ class Call:
     """Where each provider's requests go (from the config the call started with): part of a target's circuit."""
     cache: ResponseCache | None = None
     """The role's response cache, when it has one."""
-    spend: Callable[[float], None] | None = None
+    spend: Callable[[float | None], None] | None = None
     """Counts the call's cost in the budgets it falls under, when any does."""
     budget_fallback: bool = False
     """A hard budget limit sent this call to the role's `fallback_variant`."""
@@ -97,7 +97,7 @@ class _StreamReport:
     hook: AfterCallHook | None
     payload: dict[str, Any]
     pricing: Any
-    spend: Callable[[float], None] | None = None
+    spend: Callable[[float | None], None] | None = None
     started: float = field(default_factory=time.perf_counter)
     usage: dict[str, int] | None = None
     done: bool = False
@@ -134,8 +134,8 @@ class _StreamReport:
             return
         self.done = True
         cost = compute_cost(self.usage, self.pricing)
-        if self.spend is not None and cost:
-            self.spend(cost)  # what was streamed was paid for, even if the reader stopped early
+        if self.spend is not None and cost != 0:
+            self.spend(cost)  # what was streamed was paid for, even if the reader stopped early (None: unpriced)
         if self.hook is None:
             return
         failed = error is not None and not isinstance(error, GeneratorExit)
@@ -293,8 +293,8 @@ def _succeeded(
     if call.on_after is not None or call.spend is not None:
         usage = extract_usage(outcome.result)
         cost = compute_cost(usage, target.pricing)
-        if call.spend is not None and cost:
-            call.spend(cost)
+        if call.spend is not None and cost != 0:
+            call.spend(cost)  # None (no price) is reported by the budget, not counted as $0
         if call.on_after is not None:
             payload = {**payload, **_response_facts(outcome.result)}
             _report(call, payload, None, outcome.latency_ms, usage, cost, final=True)

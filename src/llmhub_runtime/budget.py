@@ -267,13 +267,26 @@ class Budgets:
             return fallback
         return None
 
-    def record(self, role: str, usd: float) -> None:
-        """After a call: add its cost to every scope it counts in; warn once per period past `soft_usd`."""
-        if usd <= 0:
-            return
+    def record(self, role: str, usd: float | None) -> None:
+        """After a call: add its cost to every scope it counts in; warn once per period past `soft_usd`.
+
+        A call whose cost is unknown (its target has no `pricing`) cannot be counted: that is said once
+        per role and period (a warning and a `budget_unpriced` event) rather than counted as $0 in silence.
+        """
         now = self._wall()
         scopes = self.scopes(role)
         keys = [self.key(scope, now) for scope in scopes]
+        if usd is None:
+            if keys and self.ledger.first(keys[0], f"unpriced:{role}", now):
+                logger.warning(
+                    "llmhub: role %r made a call whose price is unknown (no `pricing` for its target in llmhub.yaml); "
+                    "its cost is not counted in the budget",
+                    role,
+                )
+                self._emit({"event": "budget_unpriced", "role": role, "period": keys[0].rsplit("|", 1)[1]})
+            return
+        if usd <= 0:
+            return
         try:
             totals = self.ledger.add(keys, usd, now)
             for scope, key in zip(scopes, keys, strict=True):

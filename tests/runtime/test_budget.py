@@ -93,8 +93,9 @@ def test_a_hard_limit_can_send_calls_to_a_cheaper_variant(local_key: str, fake_s
         ("cheap", True),
         ("cheap", True),
     ]
-    (hard,) = events
+    hard, unpriced = events  # the cheap variant names no price: its calls are said not to count
     assert (hard["event"], hard["action"], hard["variant"]) == ("budget_hard_limit", "fallback_variant", "cheap")
+    assert unpriced == {"event": "budget_unpriced", "role": "chat", "period": unpriced["period"]}
 
 
 def test_the_project_budget_counts_every_role(local_key: str, fake_server: FakeOpenAIServer) -> None:
@@ -243,3 +244,21 @@ def test_amounts_under_a_cent_are_not_shown_as_zero() -> None:
     error = BudgetExceededError("project", "chat", 0.00051, 0.0005, "2026-12-04")
     assert "spent $0.00051 of its hard limit $0.0005 in 2026-12-04" in str(error)
     assert "$1,234.50" in str(BudgetExceededError("role", "chat", 1234.5, 1000, "2026-12"))
+
+
+def test_a_call_with_no_price_is_reported_once_not_counted_as_zero(
+    local_key: str, fake_server: FakeOpenAIServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    events: list[dict[str, Any]] = []
+    unpriced = {"provider": "local", "model": "model-a"}
+    hub = LLMHub(
+        config={**config(fake_server), "roles": {"chat": unpriced}, "budget": {"hard_usd": 1}},
+        on_event=events.append,
+        timing=Timing(wall=lambda: DEC_4),
+    )
+    dollar_calls(fake_server, 3)
+    for _ in range(3):
+        hub.completion(role="chat", messages=MESSAGES)
+    assert events == [{"event": "budget_unpriced", "role": "chat", "period": "2026-12"}]  # once a period
+    assert "its cost is not counted in the budget" in caplog.text
+    assert hub.spent() == 0.0
