@@ -97,6 +97,7 @@ def plan_generation(
     keyed_only: bool = False,
     settings: Settings | None = None,
     progress: Callable[[str, str], None] | None = None,
+    tradeoffs: bool = True,
 ) -> GenerationPlan:
     """Validate the spec, generate llmhub.yaml from it and compare with the file it would replace.
 
@@ -110,6 +111,7 @@ def plan_generation(
         keyed_only: Only providers whose key variable is set (or that need none).
         settings: The environment and flags (default: the environment now).
         progress: Called with (stage, message) as the catalog is built and roles are chosen.
+        tradeoffs: Work out each role's trade-offs for its explanation (six more rankings a role).
 
     Raises:
         InvalidSpecError: the spec has errors (every one in `issues`); SpecError when it cannot be read.
@@ -147,6 +149,7 @@ def plan_generation(
             spec_name=path.name,
             progress=progress,
             keyed_only=keyed_only,
+            tradeoffs=tradeoffs,
         ),
     )
     target = Path(output) if output is not None else path.parent / (f"llmhub.{env}.yaml" if env else "llmhub.yaml")

@@ -60,6 +60,7 @@ def generate(
                 no_llm=no_llm,
                 keyed_only=keyed_only,
                 settings=options.settings,
+                tradeoffs=explain or as_json,  # only shown there; six rankings a role saved otherwise
                 progress=show,
             )
     except InvalidSpecError as exc:
