@@ -53,12 +53,16 @@ class Traffic:
     cached_share: float = 0.0
 
     @classmethod
-    def from_spec(cls, spec: TrafficSpec) -> Traffic:
-        """A role's `traffic:` block (requests a month become requests a day, over 30 days)."""
+    def from_spec(cls, spec: TrafficSpec, *, embedding: bool = False) -> Traffic:
+        """A role's `traffic:` block (requests a month become requests a day, over 30 days).
+
+        An embedding call has no output tokens: for an embedding role, none given means 0.
+        """
         per_day = spec.requests_per_day
         if per_day is None and spec.requests_per_month is not None:
             per_day = spec.requests_per_month / DAYS_PER_MONTH
-        return cls(per_day, spec.input_tokens, spec.output_tokens, spec.cached_share)
+        outputs = 0 if embedding and spec.output_tokens is None else spec.output_tokens
+        return cls(per_day, spec.input_tokens, outputs, spec.cached_share)
 
     @property
     def complete(self) -> bool:
@@ -157,7 +161,10 @@ def project_costs(runtime: RuntimeConfig, traffic: Mapping[str, Traffic]) -> lis
         per_day = per_request * volume.requests_per_day
         tier = role.pricing.at(volume.input_tokens or 0) if role.pricing else None
         note = "long-prompt tier prices" if tier is not None and tier is not role.pricing else ""
-        rows.append(RoleCost(name, model, per_request, per_day, per_day * DAYS_PER_MONTH, note))
+        # Rounded past any bill's precision, so --json shows 86.4, not 86.39999999999999.
+        rows.append(
+            RoleCost(name, model, round(per_request, 10), round(per_day, 6), round(per_day * DAYS_PER_MONTH, 6), note)
+        )
     return rows
 
 
@@ -172,14 +179,20 @@ def parse_volume(text: str) -> tuple[str, float]:
 
 def spec_traffic(spec: SpecConfig) -> dict[str, Traffic]:
     """Every role's `traffic:` block, by role name (roles without one are left out)."""
-    return {name: Traffic.from_spec(role.traffic) for name, role in spec.roles.items() if role.traffic is not None}
+    from llmhub.spec.models import RoleKind
+
+    return {
+        name: Traffic.from_spec(role.traffic, embedding=role.kind == RoleKind.embedding)
+        for name, role in spec.roles.items()
+        if role.traffic is not None
+    }
 
 
 def total_per_month(rows: list[RoleCost]) -> tuple[float | None, list[str]]:
     """The sum of the roles whose monthly cost is known (None when none is), and the roles left out."""
     known = [r.per_month for r in rows if r.per_month is not None]
     # Nothing known adds up to unknown, not $0.
-    return (sum(known) if known else None), [r.role for r in rows if r.per_month is None]
+    return (round(sum(known), 6) if known else None), [r.role for r in rows if r.per_month is None]
 
 
 def compare_costs(current: list[RoleCost], planned: list[RoleCost]) -> list[dict[str, object]]:
@@ -198,7 +211,7 @@ def compare_costs(current: list[RoleCost], planned: list[RoleCost]) -> list[dict
                 "current_per_month": old_month,
                 "planned_model": new.model if new else None,
                 "planned_per_month": new_month,
-                "change_per_month": None if old_month is None or new_month is None else new_month - old_month,
+                "change_per_month": None if old_month is None or new_month is None else round(new_month - old_month, 6),
             }
         )
     return rows

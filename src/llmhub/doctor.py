@@ -80,7 +80,7 @@ class _Doctor:
             )
             return
         self.spec = load_spec(path, env=self.env)
-        self.add("spec", "ok", f"{path} is valid: {len(self.spec.roles)} roles")
+        self.add("spec", "ok", f"{path} is valid: {_roles(len(self.spec.roles))}")
 
     def check_runtime(self) -> None:
         from llmhub.runtime_files import load_runtime
@@ -100,7 +100,7 @@ class _Doctor:
         except ConfigError as exc:
             self.add("runtime", "fail", str(exc), "run `llmhub generate --force` to rewrite it from the spec")
             return
-        self.add("runtime", "ok", f"{path} is valid: {len(self.runtime.roles)} roles")
+        self.add("runtime", "ok", f"{path} is valid: {_roles(len(self.runtime.roles))}")
         if self.spec is not None:
             self._check_sync(path)
 
@@ -394,3 +394,7 @@ def run_checks(
     doc.check_picks(catalog)
     doc.check_ping(network=network and not settings.offline)
     return DoctorReport(doc.checks)
+
+
+def _roles(count: int) -> str:
+    return f"{count} role{'s' if count != 1 else ''}"

@@ -38,9 +38,8 @@ class InvalidSpecError(SpecError):
         self.path = path
         self.issues = issues
         count = len(issues)
-        super().__init__(
-            f"{path}: {count} problem{'s' if count != 1 else ''} to fix; nothing written", source=str(path)
-        )
+        # The location goes in `source` only: ConfigError puts it in front of the message once.
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} to fix; nothing written", source=str(path))
 
 
 @dataclass

@@ -204,6 +204,7 @@ def test_invalid_spec_lists_every_problem_and_writes_nothing(project: Path) -> N
     assert any("did you mean 'coding'?" in line for line in errors)
     assert any("force_provider: provider 'anthropc' is not declared" in line for line in errors)
     assert errors[-1].endswith("2 problems to fix; nothing written")
+    assert errors[-1].count("llmhub.spec.yaml") == 1  # the file named once
     assert "Traceback" not in result.output
     assert not (project / "llmhub.yaml").exists()
 

@@ -120,6 +120,8 @@ def test_the_project_budget_trades_the_role_that_loses_least_per_dollar(catalog:
     assert spent <= budget
     traded = [n for n in ("a", "b") if result.runtime.roles[n].model != free.runtime.roles[n].model]
     assert traded, "something had to give way"
+    for name in traded:  # the share caps the pick, not its fallbacks: they still come from the whole ranking
+        assert len(result.runtime.roles[name].fallbacks) == 2
     assert any("the spec's monthly_budget" in note for n in traded for note in result.explanations[n].notes)
     assert any("c not counted" in w for w in result.warnings)  # a role without traffic is named, not priced at $0
     with pytest.raises(NoCandidateError, match=r"monthly_budget \$0\.01 cannot be met"):

@@ -100,3 +100,78 @@ def test_no_cheaper_model_is_an_error_naming_the_variant(catalog: Catalog) -> No
 def test_bad_variants_are_spec_errors_with_the_fix(role: str, message: str) -> None:
     with pytest.raises(SpecError, match=message):
         parse_spec(f"roles:\n  r: {role}\n", source="s.yaml")
+
+
+def _twins() -> Catalog:
+    from .conftest import chat, fixture_catalog
+
+    return fixture_catalog(
+        [
+            chat("openai", "m1", 1400, 1.0, 4.0, canonical_model_id="lab/m1"),
+            chat("groq", "lab/m1", 1400, 0.8, 3.0, canonical_model_id="lab/m1"),
+            chat("groq", "other", 1300, 0.1, 0.2),
+        ]
+    )
+
+
+def test_a_provider_only_variant_is_the_picks_model_at_that_host(rules: object) -> None:
+    roles = (
+        "  r:\n    preferences: {providers: [openai]}\n"
+        "    variants: [{name: a, weight: 1}, {name: g, weight: 1, provider: groq}]\n"
+    )
+    result = generate(roles, _twins())
+    g = result.runtime.roles["r"].variants[1]
+    assert (g.provider, g.model) == ("groq", "lab/m1")  # as groq spells it, with groq's prices
+    assert g.pricing is not None and g.pricing.input_per_million == 0.8
+    assert "groq" in result.runtime.providers
+    lonely = roles.replace("provider: groq", "provider: mistral")
+    with pytest.raises(NoCandidateError, match="provider 'mistral' has no m1"):
+        generate(lonely, _twins())
+
+
+def test_a_variant_on_an_undeclared_provider_is_a_spec_error() -> None:
+    variants = "[{name: a, weight: 1}, {name: b, weight: 1, provider: groq}]"
+    text = f"providers: {{openai: {{}}}}\nroles:\n  r: {{variants: {variants}}}\n"
+    with pytest.raises(SpecError, match="variant 'b' names provider 'groq', which is not an enabled provider"):
+        parse_spec(text, source="s.yaml")
+
+
+def test_the_cheaper_variant_falls_back_to_nothing_dearer_than_itself(catalog: Catalog) -> None:
+    result = generate(SPLIT.replace("{quality: high}", "{quality: high}\n    fallbacks: 2"), catalog)
+    cheap = result.runtime.roles["r"].variants[2]
+    assert cheap.pricing is not None and cheap.fallbacks is not None
+    price = catalog[f"{cheap.provider}:{cheap.model}"].blended_price_per_million
+    for fallback in cheap.fallbacks:
+        theirs = catalog[f"{fallback.provider}:{fallback.model}"].blended_price_per_million
+        assert price is not None and theirs is not None and theirs <= price
+
+
+def test_a_cache_that_could_never_hit_is_warned_about(catalog: Catalog) -> None:
+    plain = generate("  r: {cache: {ttl: 60}}", catalog)
+    assert any("only chat calls with temperature 0 or a seed are cached" in w for w in plain.warnings)
+    fixed = generate("  r: {cache: {ttl: 60}, mode_params: {temperature: 0}}", catalog)
+    assert not any("are cached" in w for w in fixed.warnings)
+    assert not any("are cached" in w for w in generate("  r: {kind: embedding, cache: {ttl: 60}}", catalog).warnings)
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        ("{kind: image, cache: {ttl: 60}}", "only chat, tool and embedding roles are cached, not image"),
+        (
+            "{traffic: {requests_per_day: 10, requests_per_month: 300, input_tokens: 1, output_tokens: 1}}",
+            "requests_per_day or requests_per_month, not both",
+        ),
+    ],
+)
+def test_operations_fields_that_cannot_work_are_spec_errors(role: str, message: str) -> None:
+    with pytest.raises(SpecError, match=message):
+        parse_spec(f"roles:\n  r: {role}\n", source="s.yaml")
+
+
+def test_an_embedding_budget_needs_no_output_tokens(catalog: Catalog) -> None:
+    role = "  r: {kind: embedding, traffic: {requests_per_day: 1000, input_tokens: 500}, monthly_budget: 5}"
+    result = generate(role, catalog)
+    projection = result.explanations["r"].projection
+    assert projection is not None and projection["primary"]["per_month"] is not None
+    assert projection["primary"]["per_month"] <= 5

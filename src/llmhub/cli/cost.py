@@ -49,7 +49,8 @@ def cost(
         traffic[name] = Traffic(per_day, known.input_tokens, known.output_tokens, known.cached_share)
     runtime = load_runtime(project.runtime)
     for name in {item.split("=", 1)[0].strip() for item in volume or []} - set(runtime.roles):
-        raise typer.BadParameter(f"{name!r} is not a role of {project.runtime.name}{did_you_mean(name, runtime.roles)}")
+        hint = did_you_mean(name, runtime.roles)
+        raise typer.BadParameter(f"{name!r} is not a role of {project.runtime.name}{hint}", param_hint="--volume")
     rows = project_costs(runtime, traffic)
     total, unknown = total_per_month(rows)
     if plan:

@@ -57,6 +57,7 @@ def build_runtime(
     for name, role in spec.roles.items():
         choice = choices[name]
         params = _params(rules, role, choice, name, warnings)
+        _check_cache(name, role, params, warnings)
         roles[name] = RoleConfig(
             provider=choice.provider,
             model=choice.model_id,
@@ -73,7 +74,10 @@ def build_runtime(
             cache=role.cache,
         )
         used.extend([choice.provider, *(f.provider for f in choice.fallbacks)])
-        used.extend(v.provider for v in choice.variants if v.provider is not None)
+        for variant in choice.variants:
+            used.extend(
+                [*([variant.provider] if variant.provider else []), *(f.provider for f in variant.fallbacks or [])]
+            )
     defaults = None
     if defaults_choice is not None:
         defaults = RoleDefaultsConfig(
@@ -97,6 +101,16 @@ def build_runtime(
         # says when real spend reaches what the forecast allowed.
         budget=spec.budget
         or (ProjectBudgetConfig(soft_usd=spec.monthly_budget) if spec.monthly_budget is not None else None),
+    )
+
+
+def _check_cache(name: str, role: RoleSpec, params: Mapping[str, Any], warnings: list[str]) -> None:
+    """The hub caches only deterministic chat calls: say so rather than write a cache that never hits."""
+    if role.cache is None or role.kind == RoleKind.embedding or params.get("temperature") == 0 or "seed" in params:
+        return
+    warnings.append(
+        f"role {name!r}: cache: is set, but only chat calls with temperature 0 or a seed are cached and this role's "
+        "params have neither; add `mode_params: {temperature: 0}` (or a seed) to the role, or pass them per call"
     )
 
 

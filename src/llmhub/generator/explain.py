@@ -139,7 +139,8 @@ class RoleExplanation:
             lines.append(f"  runner-up {runner['model']} (score {runner['score']:.3f}): {runner['why']}")
         cuts = [e for e in self.eliminations if e["removed"]]
         if cuts:
-            lines.append(f"  constraints ({self.candidates} candidates left):")
+            left = f"{self.candidates} candidate{'s' if self.candidates != 1 else ''} left"
+            lines.append(f"  constraints ({left}):")
             for cut in cuts:
                 examples = f", e.g. {', '.join(cut['examples'])}" if cut["examples"] else ""
                 lines.append(f"    {cut['constraint']}: removed {cut['removed']}{examples}")
@@ -295,7 +296,10 @@ def why_lost(runner: Scored, winner: Scored, weights: dict[str, float]) -> str:
                 f"estimated {runner.figure.value:.0f} (low end {runner.figure.low:.0f}) does not clearly beat "
                 f"{winner.figure.rank_value:.0f} ({winner.figure.basis})"
             )
-        return f"lower quality ({runner.figure.rank_value:.0f} vs {winner.figure.rank_value:.0f})"
+        mine, theirs = runner.figure.rank_value, winner.figure.rank_value
+        # Ranking compares an estimate or a shifted overall rating at the low end of its interval: say so.
+        low_end = ", the low end of its interval" if theirs != winner.figure.value else ""
+        return f"lower quality ({mine:.0f} vs {theirs:.0f}{low_end})"
     if criterion == "cost":
         a, b = runner.price, winner.price
         if a is None or b is None:

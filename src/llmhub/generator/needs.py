@@ -157,7 +157,7 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
         free_tiers=_policy(spec, role, "free_tiers"),
         previews=_policy(spec, role, "previews"),
         fallback_price_ratio=_ratio(spec, role),
-        traffic=Traffic.from_spec(role.traffic) if role.traffic is not None else None,
+        traffic=Traffic.from_spec(role.traffic, embedding=kind == RoleKind.embedding) if role.traffic else None,
         monthly_budget=role.monthly_budget,
     )
 

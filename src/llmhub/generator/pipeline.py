@@ -13,7 +13,7 @@ from llmhub.errors import NoCandidateError
 from llmhub.generator.budget import BudgetedRole, ceilings
 from llmhub.generator.candidates import filter_candidates, satisfies
 from llmhub.generator.emit import Choice, build_runtime, header_for
-from llmhub.generator.explain import DecidedBy, RoleExplanation, choose, explain, facts, model_identity
+from llmhub.generator.explain import DecidedBy, RoleExplanation, choose, explain, facts, model_identity, same_model
 from llmhub.generator.needs import RoleNeeds, needs_for
 from llmhub.generator.rules import RuleSet, load_rules
 from llmhub.generator.scoring import Scored, rank
@@ -138,9 +138,12 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
         rankings.update(
             _project_budget(spec.monthly_budget, budgeted, choices, explanations, catalog, rules, quality, warnings)
         )
+        for name, (_, traded) in budgeted.items():
+            if choices[name].model is not traded.pick.model:
+                report(name, f"{choices[name].provider}:{choices[name].model_id} (within the spec's monthly_budget)")
     for name, role in spec.roles.items():
         if role.variants:
-            variants, notes = resolve_variants(name, role, rankings[name], choices[name])
+            variants, notes = resolve_variants(name, role, rankings[name], choices[name], catalog, warnings)
             choices[name] = replace(choices[name], variants=variants)
             explanations[name].notes.extend(notes)
 
@@ -339,7 +342,18 @@ def _project_budget(
         was = projected_month(role.pick.model, role.traffic) or 0.0
         origin = f"share of the spec's monthly_budget ${budget:,.2f}:"
         capped = replace(needs, monthly_budget=cap, budget_origin=origin)
-        choices[name], explanations[name], rankings[name], _ = _chosen(catalog, capped, rules, quality, None, warnings)
+        choice, explanation, rankings[name], head = _chosen(catalog, capped, rules, quality, None, warnings)
+        # The share caps the pick, not its fallbacks: they serve only when it fails, so they come from the
+        # role's whole ranking (within the fallback price ratio of the new pick), as for any role.
+        ratio = needs.fallback_price_ratio or rules.policy.fallback_price_ratio
+        rest = [s for s in role.ranked if not same_model(s.model, head.model)]
+        _, fallbacks = choose(
+            [head, *rest], needs.fallbacks, same_weights=needs.kind == RoleKind.embedding, price_ratio=ratio
+        )
+        choices[name] = replace(choice, fallbacks=tuple(f.model for f in fallbacks))
+        explanation.fallbacks = [f.model.canonical_id for f in fallbacks]
+        explanation.projection = _projection(capped, head.model, [f.model for f in fallbacks])
+        explanations[name] = explanation
         explanations[name].notes.append(
             f"the spec's monthly_budget ${budget:,.2f} (projected total ${total:,.2f}): the first pick {first} "
             f"(${was:,.2f}/month) gave way to a cheaper one, the smallest loss of score per dollar saved among "

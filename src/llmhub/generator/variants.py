@@ -10,24 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from llmhub.catalog.models import Catalog
 from llmhub.cost import pricing_of
 from llmhub.errors import NoCandidateError
 from llmhub.generator.emit import Choice
-from llmhub.generator.explain import model_identity
+from llmhub.generator.explain import choose, model_identity
 from llmhub.generator.scoring import Scored
 from llmhub.spec.models import RoleSpec, VariantSpec
-from llmhub_runtime.models import VariantConfig
+from llmhub_runtime.models import FallbackConfig, VariantConfig
 
 __all__ = ["resolve_variants"]
 
 
 def resolve_variants(
-    name: str, role: RoleSpec, ranked: Sequence[Scored], choice: Choice
+    name: str, role: RoleSpec, ranked: Sequence[Scored], choice: Choice, catalog: Catalog, warnings: list[str]
 ) -> tuple[tuple[VariantConfig, ...], list[str]]:
     """The role's variants for llmhub.yaml, and a note per variant for its explanation.
 
+    A variant that names only a provider is the pick's model at that host, as the catalog spells it
+    there (with that host's prices); a `cheaper` variant gets its own fallbacks, none pricier than
+    itself, so running out of budget never sends a failed call to a dearer model.
+
     Raises:
-        NoCandidateError: a `pick:` variant has no candidate (no other model, or nothing cheaper).
+        NoCandidateError: a `pick:` variant has no candidate (no other model, or nothing cheaper), or a
+            provider-only variant's provider does not serve the pick's model.
     """
     total = sum(v.weight for v in role.variants) or 1.0
     variants: list[VariantConfig] = []
@@ -35,9 +41,9 @@ def resolve_variants(
     for spec in role.variants:
         share = f"{spec.weight / total:.0%} of calls" if spec.weight else "only when a budget runs out"
         if spec.pick is None:
-            variants.append(_as_written(spec))
-            target = f"{spec.provider or choice.provider}:{spec.model or choice.model_id}"
-            how = "the pick" if spec.provider is None and spec.model is None else "as the spec names it"
+            variant, how = _named(name, spec, choice, catalog, warnings)
+            variants.append(variant)
+            target = f"{variant.provider or choice.provider}:{variant.model or choice.model_id}"
             notes.append(f"variant {spec.name} ({share}): {target}, {how}")
             continue
         found = _runner_up(ranked, choice) if spec.pick == "runner_up" else _cheaper(ranked, choice)
@@ -48,6 +54,7 @@ def resolve_variants(
                 "relax them, or name the variant's model"
             )
         model = found.model
+        own = _fallbacks_no_dearer(found, ranked, len(choice.fallbacks)) if spec.pick == "cheaper" else None
         variants.append(
             VariantConfig(
                 name=spec.name,
@@ -56,6 +63,7 @@ def resolve_variants(
                 model=model.model_id,
                 params=dict(spec.params),
                 pricing=pricing_of(model),
+                fallbacks=own,
             )
         )
         price = f"${found.price:g} per M blended" if found.price is not None else "price unknown"
@@ -66,10 +74,47 @@ def resolve_variants(
 _WORDS = {"runner_up": "runner-up (another model)", "cheaper": "best-ranked cheaper model"}
 
 
-def _as_written(spec: VariantSpec) -> VariantConfig:
-    return VariantConfig(
-        name=spec.name, weight=spec.weight, provider=spec.provider, model=spec.model, params=dict(spec.params)
+def _named(
+    role: str, spec: VariantSpec, choice: Choice, catalog: Catalog, warnings: list[str]
+) -> tuple[VariantConfig, str]:
+    """A variant the spec writes out: the pick itself, the pick at another host, or a model it names."""
+    base = {"name": spec.name, "weight": spec.weight, "params": dict(spec.params)}
+    if spec.provider is None and spec.model is None:
+        return VariantConfig(**base), "the pick"  # type: ignore[arg-type]
+    if spec.model is not None:
+        provider = spec.provider or choice.provider
+        known = catalog.get(provider, spec.model)
+        if known is None:
+            warnings.append(
+                f"role {role!r}: variant {spec.name!r} names {provider}:{spec.model}, which the catalog does not "
+                "know; it is written as given (its price is unknown)"
+            )
+        variant = VariantConfig(**base, provider=spec.provider, model=spec.model, pricing=pricing_of(known))  # type: ignore[arg-type]
+        return variant, "as the spec names it"
+    identity = _identity(choice)
+    twins = sorted(
+        (m for m in catalog if m.provider == spec.provider and m.callable and model_identity(m) == identity),
+        key=lambda m: m.model_id,
     )
+    if not twins:
+        raise NoCandidateError(
+            f"role {role!r}: variant {spec.name!r}: provider {spec.provider!r} has no {choice.model_id} (the pick) in "
+            "the catalog; name its model there with `model:`, or choose another provider"
+        )
+    twin = twins[0]
+    variant = VariantConfig(**base, provider=twin.provider, model=twin.model_id, pricing=pricing_of(twin))  # type: ignore[arg-type]
+    return variant, "the pick's model at another provider"
+
+
+def _fallbacks_no_dearer(cheap: Scored, ranked: Sequence[Scored], count: int) -> list[FallbackConfig]:
+    """Fallbacks for a budget's cheap variant: from the role's ranking, none costing more than it."""
+    if cheap.price is None or not count:
+        return []
+    pool = [s for s in ranked if s is not cheap and s.price is not None and s.price <= cheap.price]
+    _, chosen = choose([cheap, *pool], count)
+    return [
+        FallbackConfig(provider=s.model.provider, model=s.model.model_id, pricing=pricing_of(s.model)) for s in chosen
+    ]
 
 
 def _identity(choice: Choice) -> str:

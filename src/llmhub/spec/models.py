@@ -172,6 +172,12 @@ class TrafficSpec(_Model):
     cached_share: float = Field(default=0.0, ge=0.0, le=1.0)
     """The share of prompt tokens served from the provider's prompt cache (0 to 1), priced at the cached rate."""
 
+    @model_validator(mode="after")
+    def _one_count(self) -> TrafficSpec:
+        if self.requests_per_day is not None and self.requests_per_month is not None:
+            raise ValueError("give requests_per_day or requests_per_month, not both")
+        return self
+
 
 class VariantSpec(_Model):
     """One arm of a role's traffic split in llmhub.yaml.
@@ -263,6 +269,8 @@ class RoleSpec(_Model):
             raise ValueError("variants: each variant needs its own name")
         if self.variants and not any(v.weight > 0 for v in self.variants):
             raise ValueError("variants: every weight is 0, so no call could be served; give one a positive weight")
+        if self.cache is not None and self.kind not in (RoleKind.chat, RoleKind.tool, RoleKind.embedding):
+            raise ValueError(f"cache: only chat, tool and embedding roles are cached, not {self.kind.value}; remove it")
         if self.kind == RoleKind.embedding and any(v.pick or v.model for v in self.variants):
             raise ValueError(
                 "variants: an embedding role's variants must keep its model (a different model's vectors do not "
@@ -281,11 +289,9 @@ class RoleSpec(_Model):
         # A budget without a volume could exclude nothing or everything: say so rather than guess.
         if self.monthly_budget is not None:
             t = self.traffic
-            if (
-                t is None
-                or None in (t.input_tokens, t.output_tokens)
-                or not (t.requests_per_day or t.requests_per_month)
-            ):
+            # An embedding call has no output tokens to price.
+            outputs = 0 if self.kind == RoleKind.embedding else (t.output_tokens if t is not None else None)
+            if t is None or None in (t.input_tokens, outputs) or not (t.requests_per_day or t.requests_per_month):
                 raise ValueError(
                     "monthly_budget needs the role's traffic: give traffic.requests_per_day (or requests_per_month), "
                     "input_tokens and output_tokens, or remove monthly_budget"
@@ -365,6 +371,20 @@ class SpecConfig(_Model):
     monthly_budget: PositiveFloat | None = None
     """The most all roles together may cost a month, in USD, at their `traffic:`: picks over it are traded for
     cheaper ones, the role that loses the least quality per dollar first (roles without traffic are not counted;
-    a warning names them)."""
+    a warning names them). Without a top-level `budget:`, llmhub.yaml gets `budget: {soft_usd: <this>}`."""
     environments: dict[EnvName, dict[str, Any]] = Field(default_factory=dict)
     """Per-environment overlays merged over this file by `llmhub generate --env NAME`, same shape as this file."""
+
+    @model_validator(mode="after")
+    def _variant_providers_declared(self) -> SpecConfig:
+        # A variant on an undeclared provider would be written into llmhub.yaml with no way to reach it.
+        for name, role in self.roles.items():
+            for variant in role.variants:
+                provider = variant.provider
+                if provider is not None and (provider not in self.providers or not self.providers[provider].enabled):
+                    declared = ", ".join(p for p, c in self.providers.items() if c.enabled) or "none"
+                    raise ValueError(
+                        f"roles.{name}.variants: variant {variant.name!r} names provider {provider!r}, which is not "
+                        f"an enabled provider of this spec (enabled: {declared}); add it under `providers:`"
+                    )
+        return self

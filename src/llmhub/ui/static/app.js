@@ -377,7 +377,7 @@
     }
     var cuts = (e.eliminations || []).filter(function (c) { return c.removed; });
     if (cuts.length) {
-      parts.push(el("details", {}, [el("summary", { text: "Constraints (" + e.candidates + " candidates left)" }),
+      parts.push(el("details", {}, [el("summary", { text: "Constraints (" + e.candidates + (e.candidates === 1 ? " candidate" : " candidates") + " left)" }),
         el("ul", {}, cuts.map(function (c) { return el("li", { text: c.constraint + ": removed " + c.removed + (c.examples.length ? ", e.g. " + c.examples.join(", ") : "") }); }))]));
     }
     if (e.notes && e.notes.length) {
