@@ -12,11 +12,12 @@ models.dev, LiteLLM or your overrides file, and each finding names its source.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from llmhub.catalog.models import Catalog
-from llmhub_runtime.models import FallbackConfig, RoleConfig, RuntimeConfig
+from llmhub_runtime.models import RuntimeConfig
 
 __all__ = ["Status", "TargetLifecycle", "outdated_targets"]
 
@@ -41,6 +42,8 @@ class TargetLifecycle:
     """Which source says so: models.dev, litellm, overrides."""
     successor: str | None = None
     """The model the source names as its replacement."""
+    variant: str | None = None
+    """The variant of the role this target serves (None: the role's own primary and fallbacks)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for `--json`."""
@@ -83,36 +86,49 @@ def outdated_targets(
     day = today or _catalog_day(catalog)
     horizon = (day + datetime.timedelta(days=within_days)).isoformat() if within_days is not None else None
     found: list[TargetLifecycle] = []
-    for role_name, role in runtime.roles.items():
-        targets: list[RoleConfig | FallbackConfig] = [role, *role.fallbacks]
-        for position, target in enumerate(targets):
-            provider = runtime.providers.get(target.provider)
-            if provider is not None and provider.api_base:
-                continue
-            label = f"{target.provider}:{target.model}"
-            model = catalog.get(target.provider, target.model)
-            if model is None:
-                found.append(TargetLifecycle(role_name, position, label, "unknown"))
-                continue
-            source = model.source_of("lifecycle").get("source") or model.source_of("dates").get("source")
-            status: Status = "ok"
-            if model.deprecated:
-                status = "deprecated"
-            elif model.deprecation_date and (horizon is None or model.deprecation_date <= horizon):
-                status = "retiring"
-            date = model.deprecation_date
-            found.append(
-                TargetLifecycle(
-                    role_name,
-                    position,
-                    label,
-                    status,
-                    date,
-                    source if date or model.successor else None,
-                    model.successor,
-                )
+    for role_name, variant, position, (provider_name, model_id) in _targets(runtime):
+        provider = runtime.providers.get(provider_name)
+        if provider is not None and provider.api_base:
+            continue
+        label = f"{provider_name}:{model_id}"
+        model = catalog.get(provider_name, model_id)
+        if model is None:
+            found.append(TargetLifecycle(role_name, position, label, "unknown", variant=variant))
+            continue
+        source = model.source_of("lifecycle").get("source") or model.source_of("dates").get("source")
+        status: Status = "ok"
+        if model.deprecated:
+            status = "deprecated"
+        elif model.deprecation_date and (horizon is None or model.deprecation_date <= horizon):
+            status = "retiring"
+        date = model.deprecation_date
+        found.append(
+            TargetLifecycle(
+                role_name,
+                position,
+                label,
+                status,
+                date,
+                source if date or model.successor else None,
+                model.successor,
+                variant,
             )
+        )
     return found
+
+
+def _targets(runtime: RuntimeConfig) -> Iterator[tuple[str, str | None, int, tuple[str, str]]]:
+    """Every (role, variant, position, (provider, model)) a call can reach: variants and their fallbacks included."""
+    for name, role in runtime.roles.items():
+        yield name, None, 0, (role.provider, role.model)
+        for position, fallback in enumerate(role.fallbacks, start=1):
+            yield name, None, position, (fallback.provider, fallback.model)
+        for variant in role.variants:
+            own = (variant.provider or role.provider, variant.model or role.model)
+            if own != (role.provider, role.model):
+                yield name, variant.name, 0, own
+            for position, fallback in enumerate(variant.fallbacks or [], start=1):
+                yield name, variant.name, position, (fallback.provider, fallback.model)
 
 
 def _catalog_day(catalog: Catalog) -> datetime.date:

@@ -282,6 +282,17 @@ def test_spec_validate_checks_roles_against_the_catalog(project: Path) -> None:
     assert any("open weights only" in e["message"] for e in data["errors"])
 
 
+def test_spec_validate_sources_checks_against_that_catalog(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LLMHUB_CATALOG_SOURCES")
+    (project / "llmhub.spec.yaml").write_text(with_role("  llm.open:\n    open_weights_only: true\n"))
+    unchecked = run("--offline", "spec", "validate", "--json")  # nothing cached, no mirror: not checked
+    assert json.loads(unchecked.stdout)["catalog_checked"] is False
+    # The mini mirror has no open-weights model for these providers; --sources makes the check use it.
+    result = run("--offline", "spec", "validate", "--json", "--sources", str(MINI))
+    assert result.exit_code == 1 and json.loads(result.stdout)["catalog_checked"] is True
+    assert "open weights only" in result.stdout
+
+
 def test_spec_show_applies_the_overlay(project: Path) -> None:
     result = run("spec", "show", "--env", "prod", "--json")
     assert result.exit_code == 0

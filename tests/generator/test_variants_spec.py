@@ -175,3 +175,16 @@ def test_an_embedding_budget_needs_no_output_tokens(catalog: Catalog) -> None:
     projection = result.explanations["r"].projection
     assert projection is not None and projection["primary"]["per_month"] is not None
     assert projection["primary"]["per_month"] <= 5
+
+
+def test_outdated_looks_at_variants_and_their_fallbacks(catalog: Catalog) -> None:
+    from llmhub.outdated import outdated_targets
+
+    result = generate(SPLIT, catalog)
+    b = result.runtime.roles["r"].variants[1]
+    runner_up = catalog[f"{b.provider}:{b.model}"]
+    runner_up.deprecated = True  # the runner-up retires after generation
+    found = outdated_targets(result.runtime, catalog)
+    flagged = [t for t in found if t.status == "deprecated"]
+    assert [(t.variant, t.position, t.model) for t in flagged if t.variant == "b"] == [("b", 0, runner_up.canonical_id)]
+    assert any(t.variant == "cheap" for t in found)  # the cheap variant and its own fallbacks are listed too

@@ -68,6 +68,7 @@ def outdated(
     else:
         for target in found:
             where = "primary" if target.position == 0 else f"fallback {target.position}"
+            where = f"variant {target.variant}, {where}" if target.variant else where
             say = out.line if target.status == "ok" else out.result
             say(f"{_MARKS[target.status]} {target.role} ({where}): {target.model} {target.describe()}")
         for line in better:

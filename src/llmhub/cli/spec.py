@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from llmhub.cli import _output as out
-from llmhub.cli._options import EnvOption, JsonOption, RulesOption, SpecOption
+from llmhub.cli._options import EnvOption, JsonOption, RulesOption, SourcesOption, SpecOption
 from llmhub.cli._state import options
 
 app = typer.Typer(help="Show and validate llmhub.spec.yaml.", no_args_is_help=True)
@@ -32,6 +32,7 @@ def spec_validate(
     spec: SpecOption = None,
     env: EnvOption = None,
     rules: RulesOption = None,
+    sources: SourcesOption = None,
     no_catalog: Annotated[
         bool, typer.Option("--no-catalog", help="Skip checking that the catalog can satisfy every role.")
     ] = False,
@@ -46,7 +47,9 @@ def spec_validate(
     from llmhub.spec.validate import validate_spec
 
     path = spec if spec is not None else find_spec_path()
-    result = validate_spec(path, env=env, rules=rules, catalog=False if no_catalog else None, settings=options.settings)
+    # --sources checks the roles against the same catalog `generate --sources` would choose from.
+    settings = options.settings.replace(sources_dir=sources) if sources is not None else options.settings
+    result = validate_spec(path, env=env, rules=rules, catalog=False if no_catalog else None, settings=settings)
     if as_json:
         out.emit_json({"spec": str(path), **result.to_dict()})
     else:
