@@ -40,11 +40,19 @@ class RoleCall:
     dimensions: int | None = None
     error: str | None = None
     response: Any = field(default=None, repr=False)
+    variant: str | None = None
+    """The variant called, for a role with `variants:` (each is called once)."""
+
+    @property
+    def label(self) -> str:
+        """`llm.support` or, for one variant of it, `llm.support [b]`."""
+        return f"{self.role} [{self.variant}]" if self.variant else self.role
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for --json, the raw response included (any-llm's pydantic objects dumped as JSON)."""
         return {
             "role": self.role,
+            "variant": self.variant,
             "mode": self.mode,
             "status": self.status,
             "provider": self.provider,
@@ -112,35 +120,39 @@ def call_roles(
                 raise UnknownRoleError(name, hub.roles, closest(name, hub.roles))
         results: list[RoleCall] = []
         for name in names:
-            report(name, "calling")
-            calls.clear()
-            outcome = _call(hub, name, prompt, max_tokens)
-            if calls and outcome.status == "ok":
-                # Which target answered; a failed role keeps its primary (every target failed).
-                _record(outcome, calls[-1])
-            results.append(outcome)
-            report(name, outcome.status)
+            # A role split into variants is called once per variant: each arm must work, not just the one drawn.
+            arms: list[str | None] = [v.name for v in hub.config.roles[name].variants]
+            for variant in arms or [None]:
+                report(name, "calling")
+                calls.clear()
+                outcome = _call(hub, name, prompt, max_tokens, variant)
+                if calls and outcome.status == "ok":
+                    # Which target answered; a failed role keeps its primary (every target failed).
+                    _record(outcome, calls[-1])
+                results.append(outcome)
+                report(name, outcome.status)
         return results
     finally:
         hub.close()
 
 
-def _call(hub: Any, name: str, prompt: str, max_tokens: int | None) -> RoleCall:
+def _call(hub: Any, name: str, prompt: str, max_tokens: int | None, variant: str | None = None) -> RoleCall:
     from llmhub_runtime.errors import LLMHubError
 
-    resolved = hub.resolve(name)
+    resolved = hub.resolve(name, variant=variant)
     mode = resolved.mode.value
-    outcome = RoleCall(role=name, mode=mode, provider=resolved.provider, model=resolved.model)
+    outcome = RoleCall(role=name, mode=mode, provider=resolved.provider, model=resolved.model, variant=variant)
+    pinned = {"variant": variant} if variant is not None else {}
     overrides = {"max_tokens": max_tokens} if max_tokens is not None else None
     started = time.perf_counter()
     try:
         if mode == "chat":
             response = hub.completion(
-                role=name, messages=[{"role": "user", "content": prompt}], params_override=overrides
+                role=name, messages=[{"role": "user", "content": prompt}], params_override=overrides, **pinned
             )
             outcome.reply = _reply_text(response)
         elif mode == "embedding":
-            response = hub.embedding(role=name, input=[prompt])
+            response = hub.embedding(role=name, input=[prompt], **pinned)
             outcome.dimensions = _dimensions(response)
         else:
             outcome.status = "skipped"

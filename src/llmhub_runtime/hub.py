@@ -34,6 +34,7 @@ from .models import LLMMode, ProviderConfig, ResilienceConfig, RuntimeConfig
 from .reload import ConfigWatcher, HubState, build_state, changed_roles, config_fingerprint, weak_reloader
 from .resilience import CircuitBreaker, Timing, merge_resilience
 from .resolver import ResolvedCall, ResolvedTarget, resolve, role_targets
+from .suggest import did_you_mean
 from .yamlmodel import read_text
 
 if TYPE_CHECKING:  # any-llm's response types, for annotations only: importing any-llm costs seconds
@@ -578,7 +579,14 @@ class LLMHub:
                     f"change the role in llmhub.yaml (or call another role)"
                 )
         state = self._state  # read once: a reload during this call does not change what it uses
-        variant, budget_fallback = self._variant_for(state, role) if state.budgets or state.variants else (None, False)
+        chosen: tuple[str | None, str | None] = (None, None)
+        if "variant" in call_params or "variant_key" in call_params:
+            call_params = dict(call_params)  # the hub's own arguments, never sent to the provider
+            chosen = (call_params.pop("variant", None), call_params.pop("variant_key", None))
+        if state.budgets or state.variants or chosen != (None, None):
+            variant, budget_fallback = self._variant_for(state, role, *chosen)
+        else:
+            variant, budget_fallback = None, False
         resolved = resolve(state.config, role, params_override, call_params, variant)
         expected = _OPERATION_MODES[operation]
         if resolved.mode not in expected:
@@ -611,13 +619,30 @@ class LLMHub:
             budget_fallback=budget_fallback,
         )
 
-    def _variant_for(self, state: HubState, role: str) -> tuple[str | None, bool]:
-        """The variant this call uses, and whether a hard budget limit chose it (raises when it refuses the call)."""
+    def _variant_for(
+        self, state: HubState, role: str, pinned: str | None = None, key: str | None = None
+    ) -> tuple[str | None, bool]:
+        """The variant this call uses, and whether a hard budget limit chose it (raises when it refuses the call).
+
+        A hard limit's `fallback_variant` wins over everything; then a `variant=` the call names; then
+        the one its `variant_key` always gets; else a draw by weight.
+        """
         if state.budgets is not None:
             forced = state.budgets.admit(role)
             if forced is not None:
                 return forced, True
         picker = state.variants.get(role) if state.variants else None
+        if pinned is not None or key is not None:
+            names = picker.names if picker is not None else ()
+            if pinned is not None and pinned not in names:
+                listed = ", ".join(names) or "none"
+                raise InvalidCallError(
+                    f"variant={pinned!r}: role {role!r} has no such variant (its variants: {listed})"
+                    f"{did_you_mean(pinned, names)}"
+                )
+            if picker is None:
+                raise InvalidCallError(f"variant_key= was given, but role {role!r} has no variants to choose from")
+            return (pinned if pinned is not None else picker.pick_for(role, str(key))), False
         return (picker.pick(self._rng) if picker is not None else None), False
 
     def _request(

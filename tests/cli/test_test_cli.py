@@ -93,3 +93,19 @@ def test_a_rejected_key_never_appears_in_the_output(config: Path, monkeypatch: p
     assert "sk-rejected-secret-value" not in result.output
     statuses = {r["role"]: r["status"] for r in json.loads(result.stdout)["results"]}
     assert statuses == {"llm.inference": "failed", "llm.embedding": "failed", "llm.image": "skipped"}
+
+
+def test_a_role_with_variants_is_called_once_per_variant(config: Path, fake_server: FakeOpenAIServer) -> None:
+    text = config.read_text().replace(
+        "    pricing: {input_per_million: 2.0, output_per_million: 10.0}\n",
+        "    pricing: {input_per_million: 2.0, output_per_million: 10.0}\n"
+        "    variants: [{name: a, weight: 0.9}, {name: b, weight: 0.1, model: fake-chat-b}]\n",
+    )
+    config.write_text(text)
+    result = run("test", "--role", "llm.inference")
+    assert result.exit_code == 0, result.output
+    assert "✓ llm.inference [a]: local:fake-chat:" in result.stdout
+    assert "✓ llm.inference [b]: local:fake-chat-b:" in result.stdout  # the 10% arm is tried too
+    assert "2 of 2 calls answered" in result.stdout
+    data = json.loads(run("test", "--role", "llm.inference", "--json").stdout)
+    assert [(r["variant"], r["model"]) for r in data["results"]] == [("a", "fake-chat"), ("b", "fake-chat-b")]

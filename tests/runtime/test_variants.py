@@ -172,3 +172,35 @@ def test_variant_providers_count_for_strict_env(fake_server: FakeOpenAIServer) -
     settings["providers"]["other"] = {"type": "openai", "env_key": "OTHER_KEY"}
     with pytest.raises(ConfigError, match="OTHER_KEY"):
         LLMHub(config=settings, strict_env=True)
+
+
+def test_a_call_can_name_its_variant_and_the_name_never_reaches_the_provider(
+    local_key: str, fake_server: FakeOpenAIServer
+) -> None:
+    hub = LLMHub(config=config(fake_server, variants=AB), rng=1)
+    for _ in range(5):
+        hub.completion(role="chat", messages=MESSAGES, variant="candidate")
+    assert fake_server.count(CHAT, model="model-b") == 5
+    assert all("variant" not in r.body and "variant_key" not in r.body for r in fake_server.requests)
+    with pytest.raises(InvalidCallError, match="did you mean 'candidate'"):
+        hub.completion(role="chat", messages=MESSAGES, variant="candidat")
+
+
+def test_a_variant_key_always_gets_the_same_variant_in_every_process(
+    local_key: str, fake_server: FakeOpenAIServer
+) -> None:
+    after: list[dict[str, Any]] = []
+    first = LLMHub(config=config(fake_server, variants=AB), rng=1, on_after_call=after.append)
+    other = LLMHub(config=config(fake_server, variants=AB), rng=99, on_after_call=after.append)
+    users = [f"user-{i}" for i in range(40)]
+    for user in users:
+        first.completion(role="chat", messages=MESSAGES, variant_key=user)
+        first.completion(role="chat", messages=MESSAGES, variant_key=user)
+        other.completion(role="chat", messages=MESSAGES, variant_key=user)
+    by_user = [{p["variant"] for p in after[i * 3 : i * 3 + 3]} for i in range(len(users))]
+    assert all(len(seen) == 1 for seen in by_user)  # sticky: one user, one arm, whichever hub serves them
+    arms = Counter(next(iter(seen)) for seen in by_user)
+    assert arms["control"] > 0 and arms["candidate"] > 0  # and the users are spread across both arms
+    plain = LLMHub(config=config(fake_server))
+    with pytest.raises(InvalidCallError, match="has no variants"):
+        plain.completion(role="chat", messages=MESSAGES, variant_key="user-1")

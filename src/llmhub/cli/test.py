@@ -64,19 +64,20 @@ def test(
         for outcome in results:
             _print(outcome)
         answered = sum(1 for r in results if r.status == "ok")
-        out.line(f"{answered} of {len(results)} role{'s' if len(results) != 1 else ''} answered")
+        noun = "call" if any(r.variant for r in results) else "role"  # a role with variants is called per variant
+        out.line(f"{answered} of {len(results)} {noun}{'s' if len(results) != 1 else ''} answered")
     if failed:
-        out.error_line(f"{', '.join(r.role for r in failed)} failed; `llmhub doctor` checks keys and connectivity")
+        out.error_line(f"{', '.join(r.label for r in failed)} failed; `llmhub doctor` checks keys and connectivity")
         raise typer.Exit(1)
 
 
 def _print(outcome: RoleCall) -> None:
     target = f"{outcome.provider}:{outcome.model}" + (" (fallback)" if outcome.fallback_used else "")
     if outcome.status == "skipped":
-        out.result(f"- {outcome.role}: {target}: skipped: {outcome.error}")
+        out.result(f"- {outcome.label}: {target}: skipped: {outcome.error}")
         return
     if outcome.status == "failed":
-        out.result(f"✗ {outcome.role}: {target}: {outcome.error}")
+        out.result(f"✗ {outcome.label}: {target}: {outcome.error}")
         return
     facts = [f"{outcome.latency_ms:.0f} ms" if outcome.latency_ms is not None else "latency unknown"]
     if outcome.usage:
@@ -86,7 +87,7 @@ def _print(outcome: RoleCall) -> None:
     facts.append(f"${outcome.cost_usd:.6f}" if outcome.cost_usd is not None else "cost unknown (no pricing)")
     if outcome.dimensions is not None:
         facts.append(f"{outcome.dimensions} dimensions")
-    out.result(f"✓ {outcome.role}: {target}: {', '.join(facts)}")
+    out.result(f"✓ {outcome.label}: {target}: {', '.join(facts)}")
     if outcome.reply:
         text = outcome.reply if len(outcome.reply) <= _REPLY_PREVIEW else outcome.reply[:_REPLY_PREVIEW] + "…"
         for reply_line in text.splitlines():
