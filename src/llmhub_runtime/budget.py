@@ -36,6 +36,8 @@ __all__ = ["Budgets", "FileLedger", "Ledger", "MemoryLedger", "period_of"]
 logger = logging.getLogger("llmhub_runtime")
 
 _KEEP_SECONDS = 70 * 86400
+_MARKER_KEY, _MARKER = "llmhub_budget_store", 1
+"""Written into every store file: only a file that carries it is ever rewritten."""
 """Entries of periods nobody has counted in for this long are dropped from a ledger file."""
 
 
@@ -104,6 +106,8 @@ class FileLedger:
         self._thread_lock = threading.Lock()
         self._snapshot: dict[str, Any] = {}
         self._read_at: float | None = None
+        self._orphan: dict[str, Any] | None = None
+        """What this process counts once the file turned out not to be a store (it is then left alone)."""
 
     def add(self, keys: Sequence[str], usd: float, now: float) -> dict[str, float]:
         """Add `usd` to every key, under the file lock; return the new totals."""
@@ -146,6 +150,8 @@ class FileLedger:
             self._snapshot, self._read_at = data, self._clock()
 
     def _read(self) -> dict[str, Any]:
+        if self._orphan is not None:
+            return dict(self._orphan)
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -154,9 +160,18 @@ class FileLedger:
             # Never fail a call over the ledger; start counting afresh rather than guess.
             logger.warning("llmhub: budget store %s is unreadable (%s); counting from 0", self.path, exc)
             return {}
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {key: entry for key, entry in data.items() if key != _MARKER_KEY}
 
     def _write(self, data: dict[str, Any]) -> None:
+        if self._orphan is not None or not _is_ledger_or_absent(self.path):
+            # Not (or no longer) a store: leave the file alone and count in this process from now on.
+            if self._orphan is None:
+                logger.error("llmhub: %s is not an llmhub budget store; not overwriting it", self.path)
+            self._orphan = data
+            return
+        data = {_MARKER_KEY: _MARKER, **data}
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -165,6 +180,22 @@ class FileLedger:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _is_ledger_or_absent(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return True
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not text.strip():
+        return True  # an empty file (e.g. made by `touch`) holds nothing to lose
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get(_MARKER_KEY) == _MARKER
 
 
 @contextmanager
@@ -323,10 +354,22 @@ class Budgets:
 
 
 def ledger_path(store: str, base_dir: Path | None, source: str) -> Path:
-    """Where a `budget.store` file lives (relative to llmhub.yaml's folder); its folder must exist or be creatable."""
+    """Where a `budget.store` file lives (relative to llmhub.yaml's folder); its folder must exist or be creatable.
+
+    The file must be a budget store already, or not exist: the ledger rewrites its file whole, so a
+    `store` pointing at any other file (a typo, or a hostile spec's `../../.bashrc`) is refused here,
+    before anything is written, rather than replaced.
+    """
     path = Path(store).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
+    if not _is_ledger_or_absent(path):
+        raise ConfigError(
+            f"{path} exists and is not an llmhub budget store, so it is never overwritten; point `store` at a new "
+            "file (e.g. .llmhub/budget.json)",
+            source=source,
+            field="budget.store",
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -160,6 +160,7 @@ def test_workers_sharing_a_store_share_the_budget_and_the_warning(
     with pytest.raises(BudgetExceededError):
         third.completion(role="chat", messages=MESSAGES)
     stored = json.loads((tmp_path / "spend.json").read_text())
+    assert stored.pop("llmhub_budget_store") == 1  # the mark that lets the hub rewrite this file, and no other
     assert [round(entry["spent"], 6) for entry in stored.values()] == [2.0]
 
 
@@ -187,6 +188,18 @@ def test_an_unreadable_store_counts_from_zero_and_never_fails_a_call(tmp_path: P
     ledger = FileLedger(path)
     assert ledger.spent("k") == 0.0
     assert ledger.add(["k"], 1.5, 0.0) == {"k": 1.5}
+    assert ledger.add(["k"], 1.0, 0.0) == {"k": 2.5}  # counted on in this process...
+    assert path.read_text() == "{not json"  # ...and a file that is not a store is never overwritten
+
+
+def test_a_store_that_names_another_file_is_refused_before_anything_is_written(
+    tmp_path: Path, local_key: str, fake_server: FakeOpenAIServer
+) -> None:
+    precious = tmp_path / "notes.txt"
+    precious.write_text("my notes\n")
+    with pytest.raises(ConfigError, match="is not an llmhub budget store, so it is never overwritten"):
+        LLMHub(config=config(fake_server, budget={"hard_usd": 5, "store": str(precious)}))
+    assert precious.read_text() == "my notes\n"
 
 
 def test_spend_survives_a_reload(tmp_path: Path, local_key: str, fake_server: FakeOpenAIServer) -> None:
