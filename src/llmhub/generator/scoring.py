@@ -66,6 +66,9 @@ class Scored:
     """Estimates and penalties, for explanations."""
     figure_notes: int = 0
     """How many of `notes` explain the figures (the rest explain the score: targets, penalties)."""
+    overall_tier: int | None = None
+    """The quality tier of the model's overall rating (None: it has none), once `tier_known`."""
+    tier_known: bool = False
 
 
 def price_used(model: CanonicalModel, context: int | None) -> tuple[float | None, str]:
@@ -370,14 +373,22 @@ def _quality_missed(item: Scored, needs: RoleNeeds, target: Target, index: Quali
         if gap > target.within:
             return f"{gap:.0f} points below the best candidate (target: within {target.within:g})"
     if target.max_tier is not None:
-        overall = index.of(item.model) if item.figure is not None else None
-        if overall is not None:
-            tier: int | None = index.tier(overall.value)
-        else:
-            tier = item.model.quality_tier if needs.kind not in _RATED_KINDS else None
+        tier = _overall_tier(item, needs, index)
         if tier is not None and tier > target.max_tier:
             return f"quality tier {tier} (target: tier <= {target.max_tier})"
     return ""
+
+
+def _overall_tier(item: Scored, needs: RoleNeeds, index: QualityIndex) -> int | None:
+    # Level-independent, so worked out once per candidate however many times trade-offs re-rank it.
+    if not item.tier_known:
+        overall = index.of(item.model) if item.figure is not None else None
+        if overall is not None:
+            item.overall_tier = index.tier(overall.value)
+        else:
+            item.overall_tier = item.model.quality_tier if needs.kind not in _RATED_KINDS else None
+        item.tier_known = True
+    return item.overall_tier
 
 
 def _tie_key(item: Scored, rules: RuleSet) -> tuple[object, ...]:
