@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from llmhub_runtime.models import PriceTierConfig, PricingConfig, RuntimeConfig
@@ -28,14 +28,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DAYS_PER_MONTH",
+    "CostReport",
     "RoleCost",
     "Traffic",
     "compare_costs",
+    "cost_report",
     "monthly_cost",
     "parse_volume",
     "pricing_of",
     "project_costs",
     "request_cost",
+    "spec_budgets",
     "spec_traffic",
     "total_per_month",
 ]
@@ -88,6 +91,8 @@ class RoleCost:
     per_day: float | None
     per_month: float | None
     note: str = ""
+    budget_per_month: float | None = None
+    """The role's `monthly_budget` in the spec, when it has one."""
 
     def to_dict(self) -> dict[str, object]:
         """Plain data for `--json`."""
@@ -141,8 +146,25 @@ def monthly_cost(pricing: PricingConfig | None, traffic: Traffic | None) -> floa
     return None if per_request is None else per_request * traffic.requests_per_day * DAYS_PER_MONTH
 
 
-def project_costs(runtime: RuntimeConfig, traffic: Mapping[str, Traffic]) -> list[RoleCost]:
-    """Every role's cost at the primary model's prices (fallbacks only serve when it fails)."""
+def project_costs(
+    runtime: RuntimeConfig, traffic: Mapping[str, Traffic], budgets: Mapping[str, float] | None = None
+) -> list[RoleCost]:
+    """Every role's cost at the primary model's prices (fallbacks only serve when it fails).
+
+    With `budgets` (role -> USD a month, the spec's `monthly_budget`s), a role projected over its
+    budget says so in its note (llmhub.yaml may be older than the budget, or the volume another).
+    """
+    rows = _project(runtime, traffic)
+    for row in rows if budgets else []:
+        budget = budgets.get(row.role) if budgets else None
+        if budget is not None:
+            over = row.per_month is not None and row.per_month > budget
+            note = f"over its monthly_budget ${budget:,.2f}" if over else row.note
+            rows[rows.index(row)] = replace(row, budget_per_month=budget, note=note)
+    return rows
+
+
+def _project(runtime: RuntimeConfig, traffic: Mapping[str, Traffic]) -> list[RoleCost]:
     rows: list[RoleCost] = []
     for name, role in runtime.roles.items():
         model = f"{role.provider}:{role.model}"
@@ -166,6 +188,11 @@ def project_costs(runtime: RuntimeConfig, traffic: Mapping[str, Traffic]) -> lis
             RoleCost(name, model, round(per_request, 10), round(per_day, 6), round(per_day * DAYS_PER_MONTH, 6), note)
         )
     return rows
+
+
+def spec_budgets(spec: SpecConfig) -> dict[str, float]:
+    """Every role's `monthly_budget`, by role name (roles without one are left out)."""
+    return {name: role.monthly_budget for name, role in spec.roles.items() if role.monthly_budget is not None}
 
 
 def parse_volume(text: str) -> tuple[str, float]:
@@ -215,3 +242,48 @@ def compare_costs(current: list[RoleCost], planned: list[RoleCost]) -> list[dict
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class CostReport:
+    """What `llmhub cost` shows: every role's projection, the total, and the budget it is held to."""
+
+    rows: list[RoleCost]
+    total_per_month: float | None
+    """The roles whose cost is known, added up; None when none is."""
+    unknown: list[str]
+    """The roles left out of the total (a price or a volume unknown)."""
+    budget: float | None
+    """The spec's `monthly_budget` for all roles together."""
+    traffic: dict[str, Traffic] = field(default_factory=dict)
+    """The volumes projected with: the spec's traffic, with the given volumes over it."""
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for `--json`."""
+        return {
+            "roles": [r.to_dict() for r in self.rows],
+            "total_per_month": self.total_per_month,
+            "unknown": self.unknown,
+            "budget": self.budget,
+        }
+
+
+def cost_report(
+    runtime: RuntimeConfig, spec: SpecConfig | None = None, volumes: Mapping[str, float] | None = None
+) -> CostReport:
+    """The projection of `runtime` at the spec's traffic, with `volumes` (role -> requests a day) over it.
+
+    Raises:
+        ValueError: a volume names a role `runtime` does not have (the message suggests the closest).
+    """
+    from llmhub_runtime.suggest import did_you_mean
+
+    traffic = spec_traffic(spec) if spec is not None else {}
+    for name, per_day in (volumes or {}).items():
+        if name not in runtime.roles:
+            raise ValueError(f"{name!r} is not a role of llmhub.yaml{did_you_mean(name, runtime.roles)}")
+        known = traffic.get(name, Traffic(None, None, None))
+        traffic[name] = Traffic(per_day, known.input_tokens, known.output_tokens, known.cached_share)
+    rows = project_costs(runtime, traffic, spec_budgets(spec) if spec is not None else None)
+    total, unknown = total_per_month(rows)
+    return CostReport(rows, total, unknown, spec.monthly_budget if spec is not None else None, traffic)

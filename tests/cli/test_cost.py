@@ -170,3 +170,18 @@ def test_a_volume_for_a_role_the_file_lacks_is_refused_with_a_suggestion(
     result = CliRunner().invoke(app, ["cost", "--volume", "llm.chta=10/day"])
     assert result.exit_code == 2
     assert "'llm.chta' is not a role of llmhub.yaml (did you mean 'llm.chat'?)" in result.output
+
+
+def test_budgets_in_the_spec_are_shown_beside_the_projection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "llmhub.yaml").write_text(RUNTIME)
+    budgeted = (
+        SPEC.replace("cached_share: 0.5}\n", "cached_share: 0.5}\n    monthly_budget: 100\n") + "monthly_budget: 150\n"
+    )
+    (tmp_path / "llmhub.spec.yaml").write_text(budgeted)
+    data = json.loads(CliRunner().invoke(app, ["cost", "--json"]).stdout)
+    chat = next(r for r in data["roles"] if r["role"] == "llm.chat")
+    assert chat["budget_per_month"] == 100 and chat["note"] == "over its monthly_budget $100.00"  # $195 projected
+    assert data["budget"] == 150
+    table = CliRunner().invoke(app, ["cost"])
+    assert "the spec's monthly_budget is $150.00 (over it)" in table.output

@@ -34,46 +34,44 @@ def cost(
     as_json: JsonOption = False,
 ) -> None:
     """Project each role's cost from llmhub.yaml's prices and the spec's traffic (or --volume)."""
-    from llmhub.cost import Traffic, compare_costs, project_costs, spec_traffic, total_per_month
+    from llmhub.cost import compare_costs, cost_report, project_costs, total_per_month
     from llmhub.project import locate
     from llmhub.runtime_files import load_runtime
     from llmhub.spec import load_spec
-    from llmhub_runtime.suggest import did_you_mean
 
     project = locate(spec, config, env, settings=options.settings)
-    has_spec = project.spec is not None and project.spec.is_file()
-    traffic = spec_traffic(load_spec(project.spec, env=env)) if has_spec and project.spec else {}
-    for item in volume or []:
-        name, per_day = _volume(item)
-        known = traffic.get(name, Traffic(None, None, None))
-        traffic[name] = Traffic(per_day, known.input_tokens, known.output_tokens, known.cached_share)
+    loaded = load_spec(project.spec, env=env) if project.spec is not None and project.spec.is_file() else None
     runtime = load_runtime(project.runtime)
-    for name in {item.split("=", 1)[0].strip() for item in volume or []} - set(runtime.roles):
-        hint = did_you_mean(name, runtime.roles)
-        raise typer.BadParameter(f"{name!r} is not a role of {project.runtime.name}{hint}", param_hint="--volume")
-    rows = project_costs(runtime, traffic)
-    total, unknown = total_per_month(rows)
+    try:
+        report = cost_report(runtime, loaded, dict(_volume(item) for item in volume or []))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--volume") from None
     if plan:
         from llmhub.plan import plan_generation
 
-        if project.spec is None or not has_spec:
+        if project.spec is None or loaded is None:
             raise typer.BadParameter("--plan needs the spec: none found (pass --spec)", param_hint="--plan")
         regenerated = plan_generation(project.spec, env=env, sources=sources, no_llm=True, settings=options.settings)
-        planned = project_costs(regenerated.result.runtime, traffic)
-        _compare(compare_costs(rows, planned), total, total_per_month(planned)[0], as_json)
+        planned = project_costs(regenerated.result.runtime, report.traffic)
+        _compare(compare_costs(report.rows, planned), report.total_per_month, total_per_month(planned)[0], as_json)
         return
     if as_json:
-        out.emit_json({"roles": [r.to_dict() for r in rows], "total_per_month": total, "unknown": unknown})
+        out.emit_json(report.to_dict())
         return
+    rows = report.rows
     out.table(
         ["role", "model", "$ / request", "$ / day", "$ / month", "note"],
         [[r.role, r.model, _usd(r.per_request), _usd(r.per_day), _usd(r.per_month), r.note] for r in rows],
     )
+    total, cap = report.total_per_month, report.budget
     if total is None:
         out.result("total: unknown (no role has both a price and a volume)")
         return
-    partial = f" (not counting {', '.join(unknown)}: unknown)" if unknown else ""
-    out.result(f"total: ${total:,.2f} a month{partial}")
+    partial = f" (not counting {', '.join(report.unknown)}: unknown)" if report.unknown else ""
+    versus = (
+        "" if cap is None else f"; the spec's monthly_budget is ${cap:,.2f}" + (" (over it)" if total > cap else "")
+    )
+    out.result(f"total: ${total:,.2f} a month{partial}{versus}")
 
 
 def _compare(rows: list[dict[str, object]], current: float | None, planned: float | None, as_json: bool) -> None:
