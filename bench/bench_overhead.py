@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import gc
 import os
 import random
 import statistics
@@ -122,6 +123,10 @@ async def close_loop_clients() -> None:
         client = _loop_clients.pop(key)
         sdk = getattr(client, "client", client)
         await sdk.close()
+    # Module-level any_llm makes (and drops) a client per call; collect them while their loop is still
+    # running, so their close runs here rather than failing later on a closed loop ("Event loop is closed").
+    gc.collect()
+    await asyncio.sleep(0.05)
 
 
 Row = tuple[str, float, float, float, float | None]
