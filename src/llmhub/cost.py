@@ -37,6 +37,7 @@ __all__ = [
     "parse_volume",
     "pricing_of",
     "project_costs",
+    "projected_month",
     "request_cost",
     "spec_budgets",
     "spec_traffic",
@@ -54,6 +55,12 @@ class Traffic:
     input_tokens: int | None
     output_tokens: int | None
     cached_share: float = 0.0
+    reasoning_tokens: int = 0
+    """Thinking tokens a reasoning model adds to each answer, billed as output (see `without_reasoning`)."""
+
+    def without_reasoning(self) -> Traffic:
+        """The same volume for a model that does not reason: it spends no thinking tokens."""
+        return replace(self, reasoning_tokens=0) if self.reasoning_tokens else self
 
     @classmethod
     def from_spec(cls, spec: TrafficSpec, *, embedding: bool = False) -> Traffic:
@@ -65,7 +72,7 @@ class Traffic:
         if per_day is None and spec.requests_per_month is not None:
             per_day = spec.requests_per_month / DAYS_PER_MONTH
         outputs = 0 if embedding and spec.output_tokens is None else spec.output_tokens
-        return cls(per_day, spec.input_tokens, outputs, spec.cached_share)
+        return cls(per_day, spec.input_tokens, outputs, spec.cached_share, spec.reasoning_tokens or 0)
 
     @property
     def complete(self) -> bool:
@@ -78,7 +85,8 @@ class Traffic:
         parts.append(f"({self.input_tokens if self.input_tokens is not None else '?'} in + ")
         parts[-1] += f"{self.output_tokens if self.output_tokens is not None else '?'} out tokens)"
         cached = f", {self.cached_share:.0%} cached" if self.cached_share else ""
-        return " x ".join(parts) + cached
+        thinking = f", +{self.reasoning_tokens} reasoning tokens" if self.reasoning_tokens else ""
+        return " x ".join(parts) + cached + thinking
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,16 @@ def pricing_of(model: CanonicalModel | None) -> PricingConfig | None:
     )
 
 
+def projected_month(model: CanonicalModel | None, traffic: Traffic | None) -> float | None:
+    """A catalog model's cost a month at `traffic` (tier and cache prices applied); None when unknown.
+
+    A model the catalog marks as not reasoning spends none of the traffic's reasoning tokens.
+    """
+    if traffic is not None and model is not None and model.supports_reasoning is False:
+        traffic = traffic.without_reasoning()
+    return monthly_cost(pricing_of(model), traffic)
+
+
 def request_cost(pricing: PricingConfig | None, traffic: Traffic) -> tuple[float | None, str]:
     """USD for one request of `traffic`'s size at `pricing`, and why it is unknown when it is."""
     if pricing is None or pricing.input_per_million is None:
@@ -126,7 +144,7 @@ def request_cost(pricing: PricingConfig | None, traffic: Traffic) -> tuple[float
     if traffic.input_tokens is None or traffic.output_tokens is None:
         return None, "tokens per request not given"
     prices = pricing.at(traffic.input_tokens)
-    if prices.output_per_million is None and traffic.output_tokens:
+    if prices.output_per_million is None and (traffic.output_tokens or traffic.reasoning_tokens):
         return None, "output price unknown"
     input_rate = prices.input_per_million or 0.0  # known: checked above, and a tier never removes it
     cached_rate = prices.cached_input_per_million
@@ -134,7 +152,8 @@ def request_cost(pricing: PricingConfig | None, traffic: Traffic) -> tuple[float
         cached_rate = input_rate
     output_rate = prices.output_per_million or 0.0  # only reached with no output tokens to price
     cached = traffic.input_tokens * traffic.cached_share
-    total = (traffic.input_tokens - cached) * input_rate + cached * cached_rate + traffic.output_tokens * output_rate
+    outputs = traffic.output_tokens + traffic.reasoning_tokens
+    total = (traffic.input_tokens - cached) * input_rate + cached * cached_rate + outputs * output_rate
     return total / 1e6, ""
 
 
@@ -283,7 +302,7 @@ def cost_report(
         if name not in runtime.roles:
             raise ValueError(f"{name!r} is not a role of llmhub.yaml{did_you_mean(name, runtime.roles)}")
         known = traffic.get(name, Traffic(None, None, None))
-        traffic[name] = Traffic(per_day, known.input_tokens, known.output_tokens, known.cached_share)
+        traffic[name] = replace(known, requests_per_day=per_day)
     rows = project_costs(runtime, traffic, spec_budgets(spec) if spec is not None else None)
     total, unknown = total_per_month(rows)
     return CostReport(rows, total, unknown, spec.monthly_budget if spec is not None else None, traffic)

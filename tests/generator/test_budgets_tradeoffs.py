@@ -168,3 +168,20 @@ def test_tradeoffs_can_be_left_out(catalog: Catalog) -> None:
         spec_with("  r: {}"), GeneratorOptions(catalog=catalog, no_llm=True, tradeoffs=False)
     )
     assert result.explanations["r"].tradeoffs == []
+
+
+def test_reasoning_tokens_are_billed_as_output_for_models_that_reason() -> None:
+    from llmhub.cost import projected_month
+
+    thinker = chat("openai", "thinker", 1400, 1.0, 4.0, supports_reasoning=True)
+    plain = chat("openai", "plain", 1400, 1.0, 4.0, supports_reasoning=False)
+    traffic = Traffic(100, 1000, 200, reasoning_tokens=800)
+    # 1000 in at $1, 200 + 800 out at $4 per million, 100 calls a day for 30 days.
+    assert projected_month(thinker, traffic) == pytest.approx((1000 * 1.0 + 1000 * 4.0) / 1e6 * 100 * 30)
+    assert projected_month(plain, traffic) == pytest.approx((1000 * 1.0 + 200 * 4.0) / 1e6 * 100 * 30)
+    assert traffic.describe() == "100 requests/day x (1000 in + 200 out tokens), +800 reasoning tokens"
+    spec = parse_spec(
+        "roles:\n  r: {traffic: {requests_per_day: 1, input_tokens: 1, output_tokens: 1, reasoning_tokens: 5}}\n",
+        source="s.yaml",
+    )
+    assert Traffic.from_spec(spec.roles["r"].traffic).reasoning_tokens == 5  # type: ignore[arg-type]

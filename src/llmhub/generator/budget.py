@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from llmhub.cost import Traffic
+from llmhub.cost import Traffic, projected_month
 from llmhub.errors import NoCandidateError
 from llmhub.generator.scoring import Scored
-from llmhub.generator.tradeoffs import projected_month
 
 __all__ = ["BudgetedRole", "ceilings"]
 

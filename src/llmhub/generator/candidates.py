@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from llmhub.catalog.derive import prices_at
 from llmhub.catalog.models import CanonicalModel, Catalog, best_first, group_models
 from llmhub.catalog.names import parse_name
-from llmhub.cost import monthly_cost, pricing_of
+from llmhub.cost import projected_month
 from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
 
@@ -116,7 +116,7 @@ def constraints(needs: RoleNeeds, rules: RuleSet, today: datetime.date | None = 
         checks.append(
             (
                 f"{needs.budget_origin} ${budget:,.2f} at {traffic.describe()} (unknown prices excluded)",
-                lambda m: (cost := monthly_cost(pricing_of(m), traffic)) is not None and cost <= budget,
+                lambda m: (cost := projected_month(m, traffic)) is not None and cost <= budget,
             )
         )
     if needs.open_weights_only:

@@ -9,6 +9,7 @@ from typing import Any
 
 from llmhub.catalog.models import CanonicalModel, Catalog
 from llmhub.catalog.quality import QualityIndex
+from llmhub.cost import projected_month
 from llmhub.errors import NoCandidateError
 from llmhub.generator.budget import BudgetedRole, ceilings
 from llmhub.generator.candidates import filter_candidates, satisfies
@@ -17,7 +18,7 @@ from llmhub.generator.explain import DecidedBy, RoleExplanation, choose, explain
 from llmhub.generator.needs import RoleNeeds, needs_for
 from llmhub.generator.rules import RuleSet, load_rules
 from llmhub.generator.scoring import Scored, rank
-from llmhub.generator.tradeoffs import projected_month, tradeoffs
+from llmhub.generator.tradeoffs import tradeoffs
 from llmhub.generator.variants import resolve_variants
 from llmhub.settings import GENERATOR_MODEL_VAR, Settings, current
 from llmhub.spec.load import apply_environment, spec_fingerprint

@@ -14,15 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from llmhub.catalog.models import CanonicalModel
 from llmhub.catalog.quality import QualityIndex
-from llmhub.cost import Traffic, monthly_cost, pricing_of
+from llmhub.cost import Traffic, projected_month
 from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
 from llmhub.generator.scoring import Scored, rerank
 from llmhub.spec.models import PreferenceLevel
 
-__all__ = ["TradeOff", "describe_tradeoff", "projected_month", "tradeoffs"]
+__all__ = ["TradeOff", "describe_tradeoff", "tradeoffs"]
 
 _LEVELS = (PreferenceLevel.low, PreferenceLevel.medium, PreferenceLevel.high)
 _CRITERIA = ("quality", "cost", "latency")
@@ -52,11 +51,6 @@ class TradeOff:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for `--json`."""
         return dict(self.__dict__)
-
-
-def projected_month(model: CanonicalModel | None, traffic: Traffic | None) -> float | None:
-    """A catalog model's cost a month at `traffic` (tier and cache prices applied); None when unknown."""
-    return monthly_cost(pricing_of(model), traffic)
 
 
 def tradeoffs(

@@ -168,9 +168,12 @@ class TrafficSpec(_Model):
     input_tokens: NonNegativeInt | None = None
     """Typical prompt tokens per call."""
     output_tokens: NonNegativeInt | None = None
-    """Typical completion tokens per call (reasoning tokens included)."""
+    """Typical completion tokens per call (the visible answer; see `reasoning_tokens`)."""
     cached_share: float = Field(default=0.0, ge=0.0, le=1.0)
     """The share of prompt tokens served from the provider's prompt cache (0 to 1), priced at the cached rate."""
+    reasoning_tokens: NonNegativeInt | None = None
+    """Thinking tokens a reasoning model spends per call on top of `output_tokens`, billed as output; models the
+    catalog marks as not reasoning are projected without them (`llmhub cost` counts them for the role's model)."""
 
     @model_validator(mode="after")
     def _one_count(self) -> TrafficSpec:
