@@ -101,12 +101,12 @@ class RoleCost:
 
 def pricing_of(model: CanonicalModel | None) -> PricingConfig | None:
     """A catalog model's prices as llmhub.yaml records them (tiers included); None when none is known."""
-    if model is None or (model.price_input_per_million is None and model.price_output_per_million is None):
+    if model is None or (model.pricing.input is None and model.pricing.output is None):
         return None
     return PricingConfig(
-        input_per_million=model.price_input_per_million,
-        output_per_million=model.price_output_per_million,
-        cached_input_per_million=model.price_cache_read_per_million,
+        input_per_million=model.pricing.input,
+        output_per_million=model.pricing.output,
+        cached_input_per_million=model.pricing.cache_read,
         tiers=[
             PriceTierConfig(
                 above_tokens=t.above_tokens,
@@ -114,7 +114,7 @@ def pricing_of(model: CanonicalModel | None) -> PricingConfig | None:
                 output_per_million=t.output,
                 cached_input_per_million=t.cache_read,
             )
-            for t in model.price_tiers
+            for t in model.pricing.context_tiers
         ],
     )
 

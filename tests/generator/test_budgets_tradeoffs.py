@@ -53,10 +53,8 @@ def test_projections_cover_the_pick_and_every_fallback_and_unknown_stays_unknown
     assert projection is not None and projection["basis"] == "1000 requests/day x (2000 in + 500 out tokens)"
     role = result.runtime.roles["r"]
     model = catalog[f"{role.provider}:{role.model}"]
-    assert model.price_input_per_million is not None and model.price_output_per_million is not None
-    assert projection["primary"]["per_month"] == pytest.approx(
-        per_month(model.price_input_per_million, model.price_output_per_million)
-    )
+    assert model.pricing.input is not None and model.pricing.output is not None
+    assert projection["primary"]["per_month"] == pytest.approx(per_month(model.pricing.input, model.pricing.output))
     assert [f["model"] for f in projection["fallbacks"]] == [f"{f.provider}:{f.model}" for f in role.fallbacks]
     # Without traffic there is nothing to project: None, not $0.
     bare = generate_runtime_from_spec(spec_with("  r: {}"), GeneratorOptions(catalog=catalog, no_llm=True))
