@@ -28,9 +28,9 @@ different kinds.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from llmhub.catalog.kinds import ModelKind
 from llmhub.errors import CatalogError
@@ -51,7 +51,7 @@ __all__ = [
     "ModelDraft",
     "PriceTier",
     "Pricing",
-    "Quality",
+    "QualityRatings",
     "SourceStatus",
     "Tiers",
     "Vision",
@@ -232,37 +232,10 @@ class ModelDraft:
     def freeze(self) -> CanonicalModel:
         """The catalog's immutable record of these facts: the one way a `CanonicalModel` is made from facts.
 
-        Equal groups are shared between models (one instance per distinct value, like provenance
-        maps and score tables): less memory, a smaller cache, a quicker load. Only the identity,
-        unique to each model, is never looked up.
+        Equal groups are shared between models (one record per distinct value, like provenance
+        maps and score tables): less memory, a smaller cache, a quicker load. A group is looked up
+        by its values and made only when new; the identity, unique to each model, is always made.
         """
-        limits = Limits(self.context_tokens, self.max_input_tokens, self.max_output_tokens)
-        pricing = Pricing(
-            self.price_input_per_million,
-            self.price_output_per_million,
-            self.price_cache_read_per_million,
-            self.price_cache_write_per_million,
-            self.price_reasoning_per_million,
-            self.price_input_audio_per_million,
-            self.price_output_audio_per_million,
-            self.price_tiers,
-            self.blended_price_per_million,
-            self.free_tier,
-            self.listed_zero_price,
-        )
-        capabilities = Capabilities(
-            self.supports_tool_call,
-            self.supports_reasoning,
-            self.supports_structured_output,
-            self.supports_attachments,
-            self.supports_temperature,
-            self.input_modalities,
-            self.output_modalities,
-            self.open_weights,
-        )
-        dates = Dates(self.knowledge_cutoff, self.release_date, self.last_updated)
-        tiers = Tiers(self.quality_tier, self.cost_tier, self.reasoning_tier, self.creative_tier)
-        lifecycle = Lifecycle(self.status, self.deprecated, self.preview, self.deprecation_date, self.successor)
         scores = self.arena_scores
         return CanonicalModel(
             self.canonical_id,
@@ -279,13 +252,34 @@ class ModelDraft:
                 self.modelsdev_id,
                 self.anyllm_id,
             ),
-            _LIMITS.setdefault(limits, limits),
-            _PRICING.setdefault(pricing, pricing),
-            _CAPABILITIES.setdefault(capabilities, capabilities),
-            _DATES.setdefault(dates, dates),
+            _LIMITS[self.context_tokens, self.max_input_tokens, self.max_output_tokens],
+            _PRICING[
+                self.price_input_per_million,
+                self.price_output_per_million,
+                self.price_cache_read_per_million,
+                self.price_cache_write_per_million,
+                self.price_reasoning_per_million,
+                self.price_input_audio_per_million,
+                self.price_output_audio_per_million,
+                self.price_tiers,
+                self.blended_price_per_million,
+                self.free_tier,
+                self.listed_zero_price,
+            ],
+            _CAPABILITIES[
+                self.supports_tool_call,
+                self.supports_reasoning,
+                self.supports_structured_output,
+                self.supports_attachments,
+                self.supports_temperature,
+                self.input_modalities,
+                self.output_modalities,
+                self.open_weights,
+            ],
+            _DATES[self.knowledge_cutoff, self.release_date, self.last_updated],
             NO_QUALITY
             if self.arena_id is None and self.arena_score is None and not scores
-            else Quality(
+            else QualityRatings(
                 self.arena_id,
                 self.arena_match,
                 self.arena_score,
@@ -298,9 +292,9 @@ class ModelDraft:
             if self.vision_arena_id is None and self.vision_score is None
             else Vision(self.vision_arena_id, self.vision_score),
             NO_IMAGE if self.image_score is None else Image(self.image_score),
-            _TIERS.setdefault(tiers, tiers),
+            _TIERS[self.quality_tier, self.cost_tier, self.reasoning_tier, self.creative_tier],
             _AVAILABILITY[self.available],
-            _LIFECYCLE.setdefault(lifecycle, lifecycle),
+            _LIFECYCLE[self.status, self.deprecated, self.preview, self.deprecation_date, self.successor],
             self.tags,
             self.provenance,
         )
@@ -377,7 +371,7 @@ class Dates(NamedTuple):
     last_updated: str | None = None
 
 
-class Quality(NamedTuple):
+class QualityRatings(NamedTuple):
     """LMArena text ratings (provenance group `quality`)."""
 
     arena_id: str | None = None
@@ -441,17 +435,34 @@ class Lifecycle(NamedTuple):
     """The model the source names as its replacement, as that source spells it."""
 
 
-NO_QUALITY = Quality()
+NO_QUALITY = QualityRatings()
 NO_VISION = Vision()
 NO_IMAGE = Image()
 _AVAILABILITY = {value: Availability(value) for value in (None, True, False)}
-# One table per class: equal NamedTuples of two classes compare equal, so they never share a table.
-_LIMITS: dict[Limits, Limits] = {}
-_PRICING: dict[Pricing, Pricing] = {}
-_CAPABILITIES: dict[Capabilities, Capabilities] = {}
-_DATES: dict[Dates, Dates] = {}
-_TIERS: dict[Tiers, Tiers] = {}
-_LIFECYCLE: dict[Lifecycle, Lifecycle] = {}
+_R = TypeVar("_R")
+
+
+class _Shared(dict[tuple[Any, ...], _R]):
+    """The one record of each distinct value of a group: `table[values]` finds it, or makes it the first time.
+
+    One table per record class: equal NamedTuples of two classes compare equal, so they never share one.
+    """
+
+    def __init__(self, record: Callable[..., _R]):
+        super().__init__()
+        self.record = record
+
+    def __missing__(self, values: tuple[Any, ...]) -> _R:
+        made = self[values] = self.record(*values)
+        return made
+
+
+_LIMITS = _Shared(Limits)
+_PRICING = _Shared(Pricing)
+_CAPABILITIES = _Shared(Capabilities)
+_DATES = _Shared(Dates)
+_TIERS = _Shared(Tiers)
+_LIFECYCLE = _Shared(Lifecycle)
 
 
 # Flat fact name -> (group attribute, field) for the facts kept in groups.
@@ -516,7 +527,7 @@ class CanonicalModel(NamedTuple):
     pricing: Pricing
     capabilities: Capabilities
     dates: Dates
-    quality: Quality
+    quality: QualityRatings
     vision: Vision
     image: Image
     tiers: Tiers
