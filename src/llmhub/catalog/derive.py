@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from llmhub.catalog.kinds import ModelKind
-from llmhub.catalog.models import CanonicalModel, FieldSource, ModelDraft
+from llmhub.catalog.models import CanonicalModel, FieldSource, ModelDraft, SharedRecords
 
 __all__ = ["LONG_CONTEXT_TOKENS", "assign_tiers", "blended_price", "finish", "prices_at", "tags_for"]
 
@@ -62,7 +62,8 @@ def finish(
         draft.tags = tags_for(draft, extra.get(draft.canonical_id))
         if provenance is not None:
             draft.provenance = provenance(draft.provenance)
-    return [draft.freeze() for draft in drafts]
+    shared = SharedRecords()
+    return [draft.freeze(shared) for draft in drafts]
 
 
 def prices_at(model: CanonicalModel, context: int | None) -> tuple[float | None, float | None, int | None]:

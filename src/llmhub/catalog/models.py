@@ -52,6 +52,7 @@ __all__ = [
     "PriceTier",
     "Pricing",
     "QualityRatings",
+    "SharedRecords",
     "SourceStatus",
     "Tiers",
     "Vision",
@@ -229,13 +230,16 @@ class ModelDraft:
     listed_zero_price: bool = False
     """The source listed $0 for a model that is not a free tier: a placeholder, so the price is unknown (None)."""
 
-    def freeze(self) -> CanonicalModel:
+    def freeze(self, shared: SharedRecords | None = None) -> CanonicalModel:
         """The catalog's immutable record of these facts: the one way a `CanonicalModel` is made from facts.
 
-        Equal groups are shared between models (one record per distinct value, like provenance
-        maps and score tables): less memory, a smaller cache, a quicker load. A group is looked up
-        by its values and made only when new; the identity, unique to each model, is always made.
+        Args:
+            shared: The records made so far in this build (`derive.finish` passes one for the whole
+                catalog): equal groups are then one record, like provenance maps and score tables
+                (less memory, a smaller cache, a quicker load). A group is looked up by its values
+                and made only when new; the identity, unique to each model, is always made.
         """
+        tables = shared or SharedRecords()
         scores = self.arena_scores
         return CanonicalModel(
             self.canonical_id,
@@ -252,8 +256,8 @@ class ModelDraft:
                 self.modelsdev_id,
                 self.anyllm_id,
             ),
-            _LIMITS[self.context_tokens, self.max_input_tokens, self.max_output_tokens],
-            _PRICING[
+            tables.limits[self.context_tokens, self.max_input_tokens, self.max_output_tokens],
+            tables.pricing[
                 self.price_input_per_million,
                 self.price_output_per_million,
                 self.price_cache_read_per_million,
@@ -266,7 +270,7 @@ class ModelDraft:
                 self.free_tier,
                 self.listed_zero_price,
             ],
-            _CAPABILITIES[
+            tables.capabilities[
                 self.supports_tool_call,
                 self.supports_reasoning,
                 self.supports_structured_output,
@@ -276,7 +280,7 @@ class ModelDraft:
                 self.output_modalities,
                 self.open_weights,
             ],
-            _DATES[self.knowledge_cutoff, self.release_date, self.last_updated],
+            tables.dates[self.knowledge_cutoff, self.release_date, self.last_updated],
             NO_QUALITY
             if self.arena_id is None and self.arena_score is None and not scores
             else QualityRatings(
@@ -292,9 +296,9 @@ class ModelDraft:
             if self.vision_arena_id is None and self.vision_score is None
             else Vision(self.vision_arena_id, self.vision_score),
             NO_IMAGE if self.image_score is None else Image(self.image_score),
-            _TIERS[self.quality_tier, self.cost_tier, self.reasoning_tier, self.creative_tier],
+            tables.tiers[self.quality_tier, self.cost_tier, self.reasoning_tier, self.creative_tier],
             _AVAILABILITY[self.available],
-            _LIFECYCLE[self.status, self.deprecated, self.preview, self.deprecation_date, self.successor],
+            tables.lifecycle[self.status, self.deprecated, self.preview, self.deprecation_date, self.successor],
             self.tags,
             self.provenance,
         )
@@ -457,12 +461,18 @@ class _Shared(dict[tuple[Any, ...], _R]):
         return made
 
 
-_LIMITS = _Shared(Limits)
-_PRICING = _Shared(Pricing)
-_CAPABILITIES = _Shared(Capabilities)
-_DATES = _Shared(Dates)
-_TIERS = _Shared(Tiers)
-_LIFECYCLE = _Shared(Lifecycle)
+class SharedRecords:
+    """One build's tables of shared group records (kept only while the build runs, so nothing grows)."""
+
+    __slots__ = ("capabilities", "dates", "lifecycle", "limits", "pricing", "tiers")
+
+    def __init__(self) -> None:
+        self.limits = _Shared(Limits)
+        self.pricing = _Shared(Pricing)
+        self.capabilities = _Shared(Capabilities)
+        self.dates = _Shared(Dates)
+        self.tiers = _Shared(Tiers)
+        self.lifecycle = _Shared(Lifecycle)
 
 
 # Flat fact name -> (group attribute, field) for the facts kept in groups.
