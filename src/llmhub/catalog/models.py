@@ -532,17 +532,29 @@ class CanonicalModel(NamedTuple):
     model_id: str
     """The id to send to the provider."""
     kind: ModelKind
+    """What the model does (chat, embedding, image...): it is a candidate only for that."""
     identity: Identity
+    """Name, family, lab, callability and the ids other sources know it by."""
     limits: Limits
+    """Context and output token limits."""
     pricing: Pricing
+    """Prices per million tokens, with context tiers and the blended price."""
     capabilities: Capabilities
+    """Tool calls, reasoning, structured output, modalities, open weights."""
     dates: Dates
+    """Knowledge cutoff, release and last update."""
     quality: QualityRatings
+    """LMArena text ratings: overall, per category, and the matched entry."""
     vision: Vision
+    """The LMArena vision rating."""
     image: Image
+    """The LMArena text-to-image rating."""
     tiers: Tiers
+    """Quality, cost, reasoning and creative quintiles among models of the same kind."""
     availability: Availability
+    """Whether discovery listed the model with this machine's keys."""
     lifecycle: Lifecycle
+    """Status, deprecation, retirement date and successor."""
     tags: tuple[str, ...] = ()
     """Searchable labels derived from the facts (capabilities, kind, price and quality standing)."""
     provenance: Mapping[str, FieldSource] = NO_PROVENANCE
