@@ -128,9 +128,8 @@ def main() -> None:
         entries = [e for e in catalog.arena if e.board == board]
         matched = [e for e in entries if e.matches]
         reasons = Counter(_reason_kind(e.reason or "") for e in entries if not e.matches)
-        field = "arena_match" if board == "text" else None
-        methods = Counter(getattr(m, field) for m in catalog if field and getattr(m, field))
-        scored = sum(1 for m in catalog if (m.arena_id if board == "text" else m.vision_arena_id))
+        methods = Counter(m.quality.match for m in catalog if board == "text" and m.quality.match)
+        scored = sum(1 for m in catalog if (m.quality.arena_id if board == "text" else m.vision.arena_id))
         print(f"arena {board}: {len(matched)} of {len(entries)} entries matched, {scored} catalog models scored")
         if methods:
             print("  models scored by method: " + ", ".join(f"{k} {v}" for k, v in methods.most_common()))

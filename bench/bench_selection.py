@@ -177,14 +177,14 @@ def make_catalog(sources: Path, cache_dir: Path) -> Any:
 
 def free_tier(model: Any) -> bool:
     """A documented free tier: the catalog says so, or OpenRouter's `:free` variant."""
-    return bool(getattr(model, "free_tier", False)) or str(model.model_id).endswith(":free")
+    return bool(model.pricing.free) or str(model.model_id).endswith(":free")
 
 
 def known_price(model: Any) -> float | None:
     """The blended price, or None when unknown: missing, or a $0 listing that is not a documented free tier."""
     if model is None:
         return None
-    price = model.blended_price_per_million
+    price = model.pricing.blended
     if price is None:
         return None
     if price <= 0 and not free_tier(model):
@@ -209,11 +209,11 @@ def measured(model: Any, board: str | None) -> float | None:
     if model is None or board is None:
         return None
     if board == "text":
-        return model.arena_score if model.arena_id is not None else None
+        return model.quality.score if model.quality.arena_id is not None else None
     if board == "vision":
-        return model.vision_score if model.vision_arena_id is not None else None
+        return model.vision.score if model.vision.arena_id is not None else None
     if board == "image":
-        return getattr(model, "image_score", None)
+        return model.image.score
     return None
 
 
@@ -222,14 +222,14 @@ _SAME_MODEL: dict[int, dict[tuple[str, str], float]] = {}
 
 def same_model_rating(catalog: Any, model: Any, board: str | None) -> float | None:
     """A measured rating of the same model at any host (by models.dev's `canonical_model_id`), else None."""
-    identity = getattr(model, "canonical_model_id", None)
+    identity = model.identity.canonical_model_id if model is not None else None
     if catalog is None or board is None or not identity:
         return None
     ratings = _SAME_MODEL.get(id(catalog))
     if ratings is None:
         ratings = _SAME_MODEL[id(catalog)] = {}
         for other in catalog.models:
-            key = getattr(other, "canonical_model_id", None)
+            key = other.identity.canonical_model_id
             for name in ("text", "vision", "image"):
                 value = measured(other, name) if key else None
                 if key and value is not None:
@@ -240,11 +240,11 @@ def same_model_rating(catalog: Any, model: Any, board: str | None) -> float | No
 def task_value(model: Any, categories: Sequence[str]) -> float | None:
     """Mean of the model's arena ratings in the task's categories, when it has all of them."""
     names = [c for c in categories if c not in ("vision", "overall")]
-    if not names or model.arena_id is None:
+    if not names or model.quality.arena_id is None:
         return None
     values: list[float] = []
     for name in names:
-        value = model.arena_scores.get(name)
+        value = model.quality.scores.get(name)
         if value is None:
             return None
         values.append(float(value))
@@ -368,8 +368,8 @@ def wrong_kind(role: Any, model: Any, provider: str, model_id: str) -> str | Non
     Judged from the model's modalities and unmistakable id words only, never the catalog's `kind`.
     """
     kind = str(getattr(role.kind, "value", role.kind))
-    inputs = tuple(model.input_modalities) if model is not None else ()
-    outputs = tuple(model.output_modalities) if model is not None else ()
+    inputs = tuple(model.capabilities.input_modalities) if model is not None else ()
+    outputs = tuple(model.capabilities.output_modalities) if model is not None else ()
     ins, outs = set(inputs), set(outputs)
     words = id_words(model_id)
     if kind in ("chat", "tool"):
@@ -439,15 +439,15 @@ def same_embedding_model(a: tuple[str, str, Any], b: tuple[str, str, Any]) -> bo
     """Two picks serve the same embedding model (the same vectors), whatever the host."""
     if bare_model_id(a[1]) == bare_model_id(b[1]):
         return True
-    ca, cb = getattr(a[2], "canonical_model_id", None), getattr(b[2], "canonical_model_id", None)
+    ca, cb = (m.identity.canonical_model_id if m is not None else None for m in (a[2], b[2]))
     return ca is not None and ca == cb
 
 
 def price_text(model: Any) -> str:
     if model is None:
         return "not in the catalog"
-    pin, pout = model.price_input_per_million, model.price_output_per_million
-    blended = model.blended_price_per_million
+    pin, pout = model.pricing.input, model.pricing.output
+    blended = model.pricing.blended
     if pin is None and pout is None and blended is None:
         return "price unknown"
     parts = []
@@ -613,9 +613,9 @@ def _model_violations(role: Any, model: Any, needs: Any, rules: Any, kind_rule: 
         broken.append(f"kind {model.kind} is not one of {', '.join(map(str, kind_rule.catalog_kinds))}")
     if role.max_price is not None:
         broken += _max_price_violations(role.max_price, model)
-    if role.min_context and (model.context_tokens or 0) < role.min_context:
-        broken.append(f"context {model.context_tokens} below min_context {role.min_context}")
-    if role.open_weights_only and model.open_weights is not True:
+    if role.min_context and (model.limits.context or 0) < role.min_context:
+        broken.append(f"context {model.limits.context} below min_context {role.min_context}")
+    if role.open_weights_only and model.capabilities.open_weights is not True:
         broken.append("not open weights")
     return broken
 
@@ -623,14 +623,10 @@ def _model_violations(role: Any, model: Any, needs: Any, rules: Any, kind_rule: 
 def _max_price_violations(max_price: Any, model: Any) -> list[str]:
     """An unknown price breaks a limit as surely as a higher one."""
     broken: list[str] = []
-    if max_price.input is not None and (
-        model.price_input_per_million is None or model.price_input_per_million > max_price.input
-    ):
-        broken.append(f"input price {_g(model.price_input_per_million)} above max_price {max_price.input:g}")
-    if max_price.output is not None and (
-        model.price_output_per_million is None or model.price_output_per_million > max_price.output
-    ):
-        broken.append(f"output price {_g(model.price_output_per_million)} above max_price {max_price.output:g}")
+    if max_price.input is not None and (model.pricing.input is None or model.pricing.input > max_price.input):
+        broken.append(f"input price {_g(model.pricing.input)} above max_price {max_price.input:g}")
+    if max_price.output is not None and (model.pricing.output is None or model.pricing.output > max_price.output):
+        broken.append(f"output price {_g(model.pricing.output)} above max_price {max_price.output:g}")
     return broken
 
 

@@ -115,7 +115,7 @@ def test_catalog_questions_from_python(tmp_path: Path) -> None:
 
     catalog = build_catalog(settings=Settings(offline=True, cache_dir=tmp_path), discover=False)
     embedders = select_models(catalog, kind="embedding")
-    assert embedders and all(str(m.kind) == "embedding" and m.callable for m in embedders)
+    assert embedders and all(str(m.kind) == "embedding" and m.identity.callable for m in embedders)
     with pytest.raises(CatalogError, match="no such kind"):
         select_models(catalog, kind="embeding")
     with pytest.raises(CatalogError, match="did you mean 'openai'"):

@@ -37,10 +37,10 @@ def test_hub_exposes_strict_env() -> None:
 
 def test_tier_filters_treat_unknown_tiers_explicitly() -> None:
     catalog: Catalog = fixture_catalog()
-    unrated = [m for m in catalog if m.quality_tier is None]
+    unrated = [m for m in catalog if m.tiers.quality is None]
     assert unrated  # the fixture has models the arena never rated
     top = catalog.filter(max_quality_tier=2)
-    assert top.models and all(m.quality_tier is not None and m.quality_tier <= 2 for m in top)
+    assert top.models and all(m.tiers.quality is not None and m.tiers.quality <= 2 for m in top)
     with_unknown = catalog.filter(max_quality_tier=2, unknown_tiers="include")
     assert {m.canonical_id for m in unrated} <= {m.canonical_id for m in with_unknown}
 

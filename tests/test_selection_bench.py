@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+from llmhub.catalog.models import CanonicalModel
+
 pytestmark = pytest.mark.slow  # builds both snapshot catalogs and generates 57 roles on each
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,22 +174,21 @@ def test_expert_agreement_reaches_the_goal(reports: dict[str, dict[str, Any]], g
 # The oracle itself, on plain stand-ins: no catalog data needed.
 
 
-class _Model:
-    def __init__(
-        self,
-        model_id: str,
-        inputs: tuple[str, ...] = ("text",),
-        outputs: tuple[str, ...] = ("text",),
-        price: float | None = 1.0,
-        free_tier: bool = False,
-    ) -> None:
-        self.model_id = model_id
-        self.canonical_id = f"p:{model_id}"
-        self.input_modalities = inputs
-        self.output_modalities = outputs
-        self.blended_price_per_million = price
-        self.free_tier = free_tier
-        self.canonical_model_id = None
+def _Model(
+    model_id: str,
+    inputs: tuple[str, ...] = ("text",),
+    outputs: tuple[str, ...] = ("text",),
+    price: float | None = 1.0,
+    free_tier: bool = False,
+) -> CanonicalModel:
+    return CanonicalModel.build(
+        provider="p",
+        model_id=model_id,
+        input_modalities=inputs,
+        output_modalities=outputs,
+        blended_price_per_million=price,
+        free_tier=free_tier,
+    )
 
 
 class _Role:

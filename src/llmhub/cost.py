@@ -109,12 +109,12 @@ class RoleCost:
 
 def pricing_of(model: CanonicalModel | None) -> PricingConfig | None:
     """A catalog model's prices as llmhub.yaml records them (tiers included); None when none is known."""
-    if model is None or (model.price_input_per_million is None and model.price_output_per_million is None):
+    if model is None or (model.pricing.input is None and model.pricing.output is None):
         return None
     return PricingConfig(
-        input_per_million=model.price_input_per_million,
-        output_per_million=model.price_output_per_million,
-        cached_input_per_million=model.price_cache_read_per_million,
+        input_per_million=model.pricing.input,
+        output_per_million=model.pricing.output,
+        cached_input_per_million=model.pricing.cache_read,
         tiers=[
             PriceTierConfig(
                 above_tokens=t.above_tokens,
@@ -122,7 +122,7 @@ def pricing_of(model: CanonicalModel | None) -> PricingConfig | None:
                 output_per_million=t.output,
                 cached_input_per_million=t.cache_read,
             )
-            for t in model.price_tiers
+            for t in model.pricing.context_tiers
         ],
     )
 
@@ -132,7 +132,7 @@ def projected_month(model: CanonicalModel | None, traffic: Traffic | None) -> fl
 
     A model the catalog marks as not reasoning spends none of the traffic's reasoning tokens.
     """
-    if traffic is not None and model is not None and model.supports_reasoning is False:
+    if traffic is not None and model is not None and model.capabilities.reasoning is False:
         traffic = traffic.without_reasoning()
     return monthly_cost(pricing_of(model), traffic)
 

@@ -97,11 +97,11 @@ def outdated_targets(
             continue
         source = model.source_of("lifecycle").get("source") or model.source_of("dates").get("source")
         status: Status = "ok"
-        if model.deprecated:
+        if model.lifecycle.deprecated:
             status = "deprecated"
-        elif model.deprecation_date and (horizon is None or model.deprecation_date <= horizon):
+        elif model.lifecycle.deprecation_date and (horizon is None or model.lifecycle.deprecation_date <= horizon):
             status = "retiring"
-        date = model.deprecation_date
+        date = model.lifecycle.deprecation_date
         found.append(
             TargetLifecycle(
                 role_name,
@@ -109,8 +109,8 @@ def outdated_targets(
                 label,
                 status,
                 date,
-                source if date or model.successor else None,
-                model.successor,
+                source if date or model.lifecycle.successor else None,
+                model.lifecycle.successor,
                 variant,
             )
         )

@@ -306,26 +306,26 @@ def test_a_live_build_takes_lmarena_from_its_dataset(live: dict[str, int]) -> No
     assert live["catalog_fetches"] == 0  # the arena-catalog files are only a fallback
 
     gpt = catalog["openai:gpt-4.1"]
-    assert (gpt.arena_id, gpt.arena_score, gpt.arena_ci_low, gpt.arena_ci_high) == (
+    assert (gpt.quality.arena_id, gpt.quality.score, gpt.quality.ci_low, gpt.quality.ci_high) == (
         "gpt-4.1-2025-04-14",
         1420.0,
         1415.0,
         1425.0,
     )
     # Task categories under the catalog's names, and the language boards kept for translation roles.
-    assert gpt.arena_scores["hard_6"] == 1431.0 and gpt.arena_scores["if"] == 1422.0
-    assert gpt.arena_scores["german"] == 1440.0 and gpt.coding_score == 1460.0
+    assert gpt.quality.scores["hard_6"] == 1431.0 and gpt.quality.scores["if"] == 1422.0
+    assert gpt.quality.scores["german"] == 1440.0 and gpt.quality.coding == 1460.0
     assert gpt.source_of("quality")["snapshot"] == text.snapshot
-    assert gpt.vision_score == 1250.0
+    assert gpt.vision.score == 1250.0
 
     image = catalog["openai:gpt-image-1"]
-    assert image.image_score == 1160.0 and image.arena_score is None
+    assert image.image.score == 1160.0 and image.quality.score is None
     assert image.source_of("image") == {
         "source": "lmarena-image",
         "snapshot": "2026-09-22 (lmarena-ai/leaderboard-dataset:text_to_image)",
         "detail": "arena entry gpt-image-1 (exact match)",
     }
-    assert all(m.image_score is None for m in catalog if m.kind != "image")
+    assert all(m.image.score is None for m in catalog if m.kind != "image")
     listed = {e.arena_name: e for e in arena_mapping(catalog, board="image")}
     assert [m.model_id for m in listed["gpt-image-1"].matches] == ["gpt-image-1"]
     assert not listed["flux-2-pro"].matches and listed["flux-2-pro"].reason
@@ -339,7 +339,7 @@ def test_a_failing_dataset_falls_back_to_the_arena_catalog_files(live: dict[str,
     assert text.status == "live" and live["catalog_fetches"] == 3  # text, vision and image
     assert "LMArena's dataset failed (lmarena-text: HTTP 500" in text.detail
     assert "arena-catalog" in text.detail and "CC-BY-4.0" in text.detail
-    assert catalog["openai:gpt-4.1"].arena_score == 1412.2  # the mini mirror's arena-catalog figure
+    assert catalog["openai:gpt-4.1"].quality.score == 1412.2  # the mini mirror's arena-catalog figure
     image = _source(catalog, "lmarena-image")
     # Neither the dataset nor the mini mirror has an image board: never fetched here, so the bundled snapshot's.
     assert image.status == "bundled"
@@ -354,7 +354,7 @@ def test_a_failing_dataset_prefers_the_last_copy_of_it(live: dict[str, int]) -> 
     assert text.status == "cached" and "HTTP 500" in text.detail
     assert text.snapshot == _source(first, "lmarena-text").snapshot  # the same data: not a degraded refresh
     assert not any("degraded" in w for w in second.warnings)
-    assert second["openai:gpt-4.1"].arena_score == 1420.0
+    assert second["openai:gpt-4.1"].quality.score == 1420.0
     assert live["catalog_fetches"] == 0
 
 
@@ -367,4 +367,4 @@ def test_offline_builds_use_the_last_copy_of_the_dataset(live: dict[str, int]) -
         and text.snapshot is not None
         and text.snapshot.startswith("2026-09-13 (lmarena-ai/leaderboard-dataset")
     )
-    assert offline["openai:gpt-4.1"].arena_scores["german"] == 1440.0
+    assert offline["openai:gpt-4.1"].quality.scores["german"] == 1440.0

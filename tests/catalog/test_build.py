@@ -18,16 +18,16 @@ from llmhub_runtime.testing import FakeOpenAIServer
 def test_build_from_a_local_mirror(mini_dir: Path) -> None:
     catalog = build_catalog(sources_dir=mini_dir)
     gpt = catalog["openai:gpt-4.1"]
-    assert (gpt.price_input_per_million, gpt.price_output_per_million, gpt.context_tokens) == (2.0, 8.0, 1047576)
-    assert (gpt.arena_id, gpt.arena_match, gpt.arena_score) == ("gpt-4.1-2025-04-14", "alias", 1412.2)
-    assert gpt.coding_score == 1453.5 and gpt.vision_score == 1215.4
-    assert gpt.callable and gpt.modelsdev_provider == "openai" and gpt.anyllm_id == "gpt-4.1"
+    assert (gpt.pricing.input, gpt.pricing.output, gpt.limits.context) == (2.0, 8.0, 1047576)
+    assert (gpt.quality.arena_id, gpt.quality.match, gpt.quality.score) == ("gpt-4.1-2025-04-14", "alias", 1412.2)
+    assert gpt.quality.coding == 1453.5 and gpt.vision.score == 1215.4
+    assert gpt.identity.callable and gpt.identity.modelsdev_provider == "openai" and gpt.identity.anyllm_id == "gpt-4.1"
     # The same model at another host takes the same score; a models.dev provider any-llm lacks is kept.
-    assert catalog["openrouter:openai/gpt-4.1"].arena_id == "gpt-4.1-2025-04-14"
-    assert catalog["somehost:odd-model"].callable is False
+    assert catalog["openrouter:openai/gpt-4.1"].quality.arena_id == "gpt-4.1-2025-04-14"
+    assert catalog["somehost:odd-model"].identity.callable is False
     # models.dev's google is any-llm's gemini; deprecated models are kept and flagged.
-    assert catalog["gemini:gemini-2.5-pro"].price_tiers[0].above_tokens == 200000
-    assert catalog["anthropic:claude-3-opus-20240229"].deprecated
+    assert catalog["gemini:gemini-2.5-pro"].pricing.context_tiers[0].above_tokens == 200000
+    assert catalog["anthropic:claude-3-opus-20240229"].lifecycle.deprecated
     assert "deprecated" in catalog["anthropic:claude-3-opus-20240229"].tags
     assert [s.name for s in catalog.sources] == ["models.dev", "lmarena-text", "lmarena-vision", "any-llm"]
     assert {s.name: s.status for s in catalog.sources}["any-llm"] == "skipped"  # no network with a mirror
@@ -47,7 +47,7 @@ def test_missing_arena_files_build_without_scores_and_say_so(tmp_path: Path, min
     (tmp_path / "models.dev").mkdir()
     (tmp_path / "models.dev" / "api.json").write_bytes((mini_dir / "models.dev" / "api.json").read_bytes())
     catalog = build_catalog(sources_dir=tmp_path)
-    assert all(m.arena_score is None and m.quality_tier is None for m in catalog)
+    assert all(m.quality.score is None and m.tiers.quality is None for m in catalog)
     assert any("quality scores from it are missing" in w for w in catalog.warnings)
     assert {s.name: s.status for s in catalog.sources}["lmarena-text"] == "missing"
 
@@ -70,10 +70,10 @@ def test_a_changed_mirror_file_invalidates_the_cache(tmp_path: Path, mini_dir: P
     for relative in ("models.dev/api.json", "arena-catalog/data/leaderboard-text-style-control.json"):
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_bytes((mini_dir / relative).read_bytes())
-    assert build_catalog(sources_dir=tmp_path)["openai:gpt-4.1"].price_input_per_million == 2.0
+    assert build_catalog(sources_dir=tmp_path)["openai:gpt-4.1"].pricing.input == 2.0
     api = tmp_path / "models.dev" / "api.json"
     api.write_text(api.read_text().replace('"input": 2, "output": 8, "cache_read": 0.5', '"input": 3, "output": 8'))
-    assert build_catalog(sources_dir=tmp_path)["openai:gpt-4.1"].price_input_per_million == 3.0
+    assert build_catalog(sources_dir=tmp_path)["openai:gpt-4.1"].pricing.input == 3.0
 
 
 def test_get_catalog_filters(mini_dir: Path) -> None:
@@ -81,7 +81,7 @@ def test_get_catalog_filters(mini_dir: Path) -> None:
     assert {m.model_id for m in embeddings} == {"text-embedding-3-small", "text-embedding-3-large"}
     tools = get_catalog(provider="openai", tags=["tools", "vision"], sources_dir=mini_dir)
     assert {m.model_id for m in tools} == {"gpt-4.1", "gpt-4.1-mini", "gpt-5"}
-    assert all(m.callable for m in get_catalog(callable_only=True, sources_dir=mini_dir))
+    assert all(m.identity.callable for m in get_catalog(callable_only=True, sources_dir=mini_dir))
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_offline_first_run_falls_back_to_bundled_data(live_sources: dict[str, in
     statuses = {s.name: s.status for s in catalog.sources}
     # Never fetched here: the 2026-09 snapshot bundled with llmhub for every source, ratings included.
     assert statuses["models.dev"] == "bundled" and statuses["lmarena-text"] == "bundled"
-    assert len(catalog) > 8000 and sum(1 for m in catalog if m.arena_score is not None) > 1000
+    assert len(catalog) > 8000 and sum(1 for m in catalog if m.quality.score is not None) > 1000
     assert any("could not fetch models.dev, lmarena-text" in w for w in catalog.warnings)
 
 
@@ -145,7 +145,7 @@ def test_offline_mode_prefers_the_last_fetched_copies(live_sources: dict[str, in
     offline = build_catalog(offline=True)
     statuses = {s.name: s.status for s in offline.sources}
     assert statuses["models.dev"] == statuses["lmarena-text"] == "cached"
-    assert offline["openai:gpt-4.1"].arena_score == live["openai:gpt-4.1"].arena_score == 1412.2
+    assert offline["openai:gpt-4.1"].quality.score == live["openai:gpt-4.1"].quality.score == 1412.2
     assert build_catalog(discover=False).built_at == live.built_at  # the live slot is left alone
 
 
@@ -177,12 +177,12 @@ def test_failed_refresh_uses_the_last_fetched_copy(live_sources: dict[str, int])
     live_sources["modelsdev"] = False
     second = build_catalog(discover=False, force_refresh=True)
     assert {s.name: s.status for s in second.sources}["models.dev"] == "cached"
-    assert second["openai:gpt-4.1"].price_input_per_million == first["openai:gpt-4.1"].price_input_per_million
+    assert second["openai:gpt-4.1"].pricing.input == first["openai:gpt-4.1"].pricing.input
 
 
 def test_degraded_refresh_keeps_the_last_good_catalog(live_sources: dict[str, int]) -> None:
     good = build_catalog(discover=False)
-    assert good["openai:gpt-4.1"].arena_score == 1412.2
+    assert good["openai:gpt-4.1"].quality.score == 1412.2
     # The arena is unreachable and its cached copy is gone: a rebuild would lose every score.
     cache = CatalogCache(default_cache_dir())
     cache._open().delete("raw:lmarena-text")
@@ -190,7 +190,7 @@ def test_degraded_refresh_keeps_the_last_good_catalog(live_sources: dict[str, in
     live_sources["arena"] = False
     kept = build_catalog(discover=False, force_refresh=True)
     assert kept.built_at == good.built_at
-    assert kept["openai:gpt-4.1"].arena_score == 1412.2
+    assert kept["openai:gpt-4.1"].quality.score == 1412.2
     assert any("refresh came out degraded (lmarena-text" in w for w in kept.warnings)
     # ...and the cache still holds the good one.
     live_sources["arena"] = True
@@ -207,7 +207,7 @@ def test_degraded_refresh_keeps_a_catalog_cached_before_summaries(live_sources: 
     live_sources["arena"] = False
     kept = build_catalog(discover=False, force_refresh=True)
     assert kept.built_at == good.built_at
-    assert kept["openai:gpt-4.1"].arena_score == 1412.2
+    assert kept["openai:gpt-4.1"].quality.score == 1412.2
 
 
 def test_refresh_reads_only_the_summary_of_the_last_catalog(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -232,7 +232,7 @@ def test_corrupt_cache_is_moved_aside_and_rebuilt(mini_dir: Path) -> None:
     for path in directory.glob("*.db"):
         path.write_bytes(b"this is not a sqlite database" * 100)
     catalog = build_catalog(sources_dir=mini_dir)
-    assert catalog["openai:gpt-4.1"].arena_id == "gpt-4.1-2025-04-14"
+    assert catalog["openai:gpt-4.1"].quality.arena_id == "gpt-4.1-2025-04-14"
     assert any("was unreadable" in w for w in catalog.warnings)
     assert list(directory.parent.glob("catalog.corrupt-*"))
 
@@ -250,7 +250,7 @@ def test_concurrent_processes_do_not_corrupt_the_cache(mini_dir: Path, tmp_path:
     code = (
         "import sys; from llmhub.catalog import build_catalog; "
         f"c = build_catalog(sources_dir={str(mini_dir)!r}, force_refresh=True); "
-        "print(len(c), c['openai:gpt-4.1'].arena_score)"
+        "print(len(c), c['openai:gpt-4.1'].quality.score)"
     )
     env = {**__import__("os").environ, "LLMHUB_CACHE_DIR": str(tmp_path / "shared-cache")}
     procs = [
@@ -275,10 +275,14 @@ def test_discovery_marks_availability_and_adds_unknown_ids(mini_dir: Path, monke
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         catalog = build_catalog(sources_dir=mini_dir, discover=True)
     discovered = catalog["openai:fake-chat"]
-    assert discovered.available is True and discovered.callable and discovered.modelsdev_id is None
+    assert (
+        discovered.availability.listed is True
+        and discovered.identity.callable
+        and discovered.identity.modelsdev_id is None
+    )
     assert discovered.provenance["identity"].source == "any-llm"
-    assert catalog["openai:gpt-4.1"].available is False  # the key cannot reach it
-    assert catalog["anthropic:claude-opus-4-5"].available is None  # not asked
+    assert catalog["openai:gpt-4.1"].availability.listed is False  # the key cannot reach it
+    assert catalog["anthropic:claude-opus-4-5"].availability.listed is None  # not asked
     status = catalog.source("any-llm")
     assert status is not None
     assert (status.status, status.entries) == ("live", 2)

@@ -36,9 +36,9 @@ def test_an_offline_build_that_never_fetched_anything_uses_the_bundle_for_every_
         assert (statuses[name].snapshot or "").endswith("(bundled)")
     assert "CC-BY-4.0" in (statuses["lmarena-text"].detail or "")
     # Complete, not prices alone: quality ratings and lifecycle facts are there.
-    assert sum(1 for m in catalog if m.arena_score is not None) > 1000
-    assert any(m.deprecation_date for m in catalog)
-    assert catalog["openai:gpt-5.5"].arena_score is not None
+    assert sum(1 for m in catalog if m.quality.score is not None) > 1000
+    assert any(m.lifecycle.deprecation_date for m in catalog)
+    assert catalog["openai:gpt-5.5"].quality.score is not None
 
 
 def test_a_first_build_without_network_uses_the_bundle_not_a_poorer_catalog(
@@ -59,5 +59,5 @@ def test_a_first_build_without_network_uses_the_bundle_not_a_poorer_catalog(
     statuses = {s.name: s for s in catalog.sources}
     for name in ("models.dev", "lmarena-text", "lmarena-vision", "lmarena-image", "litellm"):
         assert statuses[name].status == "bundled", (name, statuses[name])
-    assert catalog["openai:gpt-5.5"].arena_score is not None  # ratings, not a price list
+    assert catalog["openai:gpt-5.5"].quality.score is not None  # ratings, not a price list
     assert any("could not fetch" in w and "--offline" in w for w in catalog.warnings)

@@ -2,7 +2,7 @@ from typing import Any
 
 from llmhub.catalog.derive import assign_tiers, blended_price, tags_for
 from llmhub.catalog.kinds import ModelKind
-from llmhub.catalog.models import CanonicalModel
+from llmhub.catalog.models import ModelDraft
 
 
 def model(
@@ -12,8 +12,8 @@ def model(
     score: float | None = None,
     arena_id: str | None = None,
     **extra: Any,
-) -> CanonicalModel:
-    return CanonicalModel(
+) -> ModelDraft:
+    return ModelDraft(
         canonical_id=f"p:{name}",
         provider="p",
         model_id=name,

@@ -136,7 +136,11 @@ def test_litellm_that_is_not_json_is_a_source_error() -> None:
 def test_a_build_takes_lifecycle_facts_from_litellm(tmp_path: Path, mini_dir: Path) -> None:
     catalog = build_catalog(sources_dir=_mirror(tmp_path, mini_dir), today=date(2026, 4, 1))
     gpt = catalog["openai:gpt-4.1"]
-    assert (gpt.deprecation_date, gpt.successor, gpt.deprecated) == ("2027-01-15", "gpt-5", False)
+    assert (gpt.lifecycle.deprecation_date, gpt.lifecycle.successor, gpt.lifecycle.deprecated) == (
+        "2027-01-15",
+        "gpt-5",
+        False,
+    )
     status = _source(catalog, "litellm")
     assert status.detail is not None
     assert (
@@ -151,16 +155,16 @@ def test_a_build_takes_lifecycle_facts_from_litellm(tmp_path: Path, mini_dir: Pa
         "detail": "LiteLLM gpt-4.1, openai/gpt-4.1",
     }
     # The same model at another host is another provider's listing: LiteLLM's openai entry says nothing of it.
-    assert catalog["openrouter:openai/gpt-4.1"].deprecation_date is None
+    assert catalog["openrouter:openai/gpt-4.1"].lifecycle.deprecation_date is None
     # Another provider (azure) and a tier path match nothing; disagreeing entries give nothing.
-    assert catalog["openai:gpt-4.1-mini"].deprecation_date is None
-    assert catalog["openai:gpt-image-1"].deprecation_date is None
-    assert catalog["openai:o1"].deprecation_date is None
+    assert catalog["openai:gpt-4.1-mini"].lifecycle.deprecation_date is None
+    assert catalog["openai:gpt-image-1"].lifecycle.deprecation_date is None
+    assert catalog["openai:o1"].lifecycle.deprecation_date is None
     # The successor is the provider's own id, without LiteLLM's routing prefix.
     gemini = catalog["gemini:gemini-2.5-pro"]
-    assert (gemini.deprecation_date, gemini.successor) == ("2026-05-01", "gemini-3-pro")
-    assert not gemini.deprecated  # 2026-05-01 is after the build's date
-    assert catalog["anthropic:claude-opus-4-5-20251101"].successor == "claude-opus-5"
+    assert (gemini.lifecycle.deprecation_date, gemini.lifecycle.successor) == ("2026-05-01", "gemini-3-pro")
+    assert not gemini.lifecycle.deprecated  # 2026-05-01 is after the build's date
+    assert catalog["anthropic:claude-opus-4-5-20251101"].lifecycle.successor == "claude-opus-5"
     assert "lifecycle" not in catalog["anthropic:claude-opus-4-5"].provenance  # the alias: not the dated id
     assert "6 of 8 LiteLLM entries with lifecycle facts matched" in status.detail
     assert "left out (entries disagree)" in status.detail
@@ -170,13 +174,13 @@ def test_a_deprecation_date_that_has_passed_marks_the_model_deprecated(tmp_path:
     directory = _mirror(tmp_path, mini_dir)
     catalog = build_catalog(sources_dir=directory, today=date(2026, 5, 1))  # on the day itself
     gemini = catalog["gemini:gemini-2.5-pro"]
-    assert gemini.deprecated and "deprecated" in gemini.tags
-    assert gemini.status is None  # models.dev's own status is left as models.dev gave it
-    assert not catalog["openai:gpt-4.1"].deprecated
+    assert gemini.lifecycle.deprecated and "deprecated" in gemini.tags
+    assert gemini.lifecycle.status is None  # models.dev's own status is left as models.dev gave it
+    assert not catalog["openai:gpt-4.1"].lifecycle.deprecated
     assert "1 past their date marked deprecated" in (_source(catalog, "litellm").detail or "")
     # The build's day is an input: another day builds again instead of reusing the cached catalog.
     later = build_catalog(sources_dir=directory, today=date(2027, 2, 1))
-    assert later.built_at >= catalog.built_at and later["openai:gpt-4.1"].deprecated
+    assert later.built_at >= catalog.built_at and later["openai:gpt-4.1"].lifecycle.deprecated
 
 
 def test_the_users_overrides_keep_their_word_on_deprecation(tmp_path: Path, mini_dir: Path) -> None:
@@ -188,7 +192,7 @@ def test_the_users_overrides_keep_their_word_on_deprecation(tmp_path: Path, mini
         sources_dir=_mirror(tmp_path, mini_dir), overrides=load_overrides(overrides_file), today=date(2026, 9, 1)
     )
     gemini = catalog["gemini:gemini-2.5-pro"]
-    assert gemini.deprecation_date == "2026-05-01" and not gemini.deprecated
+    assert gemini.lifecycle.deprecation_date == "2026-05-01" and not gemini.lifecycle.deprecated
 
 
 def test_models_dev_lifecycle_facts_are_kept(tmp_path: Path, mini_dir: Path) -> None:
@@ -196,13 +200,13 @@ def test_models_dev_lifecycle_facts_are_kept(tmp_path: Path, mini_dir: Path) -> 
     api = json.loads((directory / modelsdev.LOCAL_PATH).read_text())
     assert api["anthropic"]["models"]["claude-3-opus-20240229"]["status"] == "deprecated"
     catalog = build_catalog(sources_dir=directory, today=date(2026, 4, 1))
-    assert catalog["anthropic:claude-3-opus-20240229"].deprecated  # models.dev's status stands
+    assert catalog["anthropic:claude-3-opus-20240229"].lifecycle.deprecated  # models.dev's status stands
 
 
 def test_a_mirror_without_litellm_has_no_lifecycle_facts_and_says_nothing(mini_dir: Path) -> None:
     catalog = build_catalog(sources_dir=mini_dir)
     assert catalog.source("litellm") is None
-    assert all(m.deprecation_date is None and m.successor is None for m in catalog)
+    assert all(m.lifecycle.deprecation_date is None and m.lifecycle.successor is None for m in catalog)
 
 
 def test_an_unreadable_litellm_file_is_reported_not_fatal(tmp_path: Path, mini_dir: Path) -> None:
@@ -212,7 +216,7 @@ def test_an_unreadable_litellm_file_is_reported_not_fatal(tmp_path: Path, mini_d
     status = _source(catalog, "litellm")
     assert status.detail is not None
     assert status.status == "failed" and "not valid JSON" in status.detail
-    assert catalog["openai:gpt-4.1"].deprecation_date is None
+    assert catalog["openai:gpt-4.1"].lifecycle.deprecation_date is None
 
 
 IMAGE_BOARD = {
@@ -228,9 +232,9 @@ IMAGE_BOARD = {
 def test_the_text_to_image_board_scores_image_models_only(tmp_path: Path, mini_dir: Path) -> None:
     catalog = build_catalog(sources_dir=_mirror(tmp_path, mini_dir, litellm_data=None, image_board=IMAGE_BOARD))
     image = catalog["openai:gpt-image-1"]
-    assert image.image_score == 1161.2 and image.arena_score is None and image.quality_tier is None
+    assert image.image.score == 1161.2 and image.quality.score is None and image.tiers.quality is None
     assert image.source_of("image")["detail"] == "arena entry gpt-image-1 (exact match)"
-    assert catalog["openai:gpt-4.1"].image_score is None  # a chat model never takes an image score
+    assert catalog["openai:gpt-4.1"].image.score is None  # a chat model never takes an image score
     status = _source(catalog, "lmarena-image")
     assert status.detail is not None
     assert (status.status, status.entries) == ("local", 3) and "CC-BY-4.0" in status.detail
@@ -250,8 +254,8 @@ def test_the_text_board_keeps_its_language_categories(tmp_path: Path, mini_dir: 
     board["no_tie"] = {"gpt-4.1-2025-04-14": {"rating": 1410.0}}
     path.write_text(json.dumps(board))
     gpt = build_catalog(sources_dir=directory)["openai:gpt-4.1"]
-    assert gpt.arena_scores["german"] == 1401.5 and gpt.arena_scores["japanese"] == 1388.0
-    assert "no_tie" not in gpt.arena_scores
+    assert gpt.quality.scores["german"] == 1401.5 and gpt.quality.scores["japanese"] == 1388.0
+    assert "no_tie" not in gpt.quality.scores
     assert set(arena.LANGUAGE_CATEGORIES) == {
         "chinese", "english", "french", "german", "japanese", "korean", "russian", "spanish"
     }  # fmt: skip
@@ -289,7 +293,7 @@ def test_a_live_build_fetches_litellm_and_keeps_the_copy_for_offline_builds(
         )
         monkeypatch.setenv(arena_dataset.BASE_URL_VAR, "http://127.0.0.1:9")  # nothing listens: the fallback is used
         live = build_catalog(discover=False, today=date(2026, 4, 1))
-        assert _source(live, "litellm").status == "live" and live["openai:gpt-4.1"].successor == "gpt-5"
+        assert _source(live, "litellm").status == "live" and live["openai:gpt-4.1"].lifecycle.successor == "gpt-5"
         again = build_catalog(discover=False, today=date(2026, 4, 1), force_refresh=True)
         assert _source(again, "litellm").status == "not-modified"
     finally:
@@ -297,7 +301,7 @@ def test_a_live_build_fetches_litellm_and_keeps_the_copy_for_offline_builds(
         server.server_close()
     offline = build_catalog(offline=True, today=date(2026, 4, 1))
     assert _source(offline, "litellm").status == "cached"
-    assert offline["openai:gpt-4.1"].deprecation_date == "2027-01-15"
+    assert offline["openai:gpt-4.1"].lifecycle.deprecation_date == "2027-01-15"
 
 
 def test_a_live_build_without_litellm_goes_on(mini_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -309,7 +313,7 @@ def test_a_live_build_without_litellm_goes_on(mini_dir: Path, monkeypatch: pytes
     status = _source(catalog, "litellm")
     # Never fetched here: the bundled snapshot's lifecycle facts, and the detail says why.
     assert status.status == "bundled" and status.detail is not None and status.detail.startswith("cannot fetch")
-    assert catalog["openai:gpt-4.1"].arena_score == 1412.2
+    assert catalog["openai:gpt-4.1"].quality.score == 1412.2
 
 
 SNAPSHOTS = os.environ.get("LLMHUB_TEST_SNAPSHOTS")

@@ -137,16 +137,16 @@ def predict(sources: Path, cache: Path) -> dict[tuple[str, str], set[str]]:
         names = list(json.loads(image_file.read_text(encoding="utf-8"))["full"])
         models = catalog.models
         rows = [
-            CatalogName(i, m.model_id, parse_day(m.release_date), parse_day(m.last_updated))
+            CatalogName(i, m.model_id, parse_day(m.dates.release), parse_day(m.dates.last_updated))
             for i, m in enumerate(models)
             if m.kind in (ModelKind.chat, ModelKind.image)
         ]
         result = match_arena(names, rows, ArenaOverrides.shipped(), {i: m.canonical_id for i, m in enumerate(models)})
         for name in names:
             predicted[("image", name)] = {
-                f"{models[i].modelsdev_provider}/{models[i].modelsdev_id}"
+                f"{models[i].identity.modelsdev_provider}/{models[i].identity.modelsdev_id}"
                 for i in result.matches.get(name, ())
-                if models[i].modelsdev_provider
+                if models[i].identity.modelsdev_provider
             }
     return predicted
 

@@ -32,21 +32,21 @@ def test_overrides_add_correct_and_pin(tmp_path: Path, mini_dir: Path) -> None:
     catalog = build_catalog(sources_dir=mini_dir, overrides=path)
 
     added = catalog["vllm:meta-llama/Llama-3.3-70B-Instruct"]
-    assert added.callable and added.context_tokens == 131072 and added.supports_tool_call
-    assert added.arena_id == "llama-3.3-70b-instruct" and added.arena_match == "override"
-    assert added.arena_score == 1318.0
+    assert added.identity.callable and added.limits.context == 131072 and added.capabilities.tool_call
+    assert added.quality.arena_id == "llama-3.3-70b-instruct" and added.quality.match == "override"
+    assert added.quality.score == 1318.0
     assert "self-hosted" in added.tags and "free" in added.tags
     assert added.provenance["identity"].source == "overrides"
 
     corrected = catalog["openai:gpt-4.1"]
-    assert corrected.price_input_per_million == 1.8
-    assert corrected.price_output_per_million == 8.0  # untouched
+    assert corrected.pricing.input == 1.8
+    assert corrected.pricing.output == 8.0  # untouched
     assert corrected.source_of("pricing")["source"] == "overrides"
     assert corrected.source_of("limits")["source"] == "models.dev"
 
     # Pinned despite the moving-alias rule; and a "never" entry scores nothing.
-    assert catalog["gemini:gemini-pro-latest"].arena_id == "gemini-pro"
-    assert catalog["openai:gpt-4.1-mini"].arena_id is None
+    assert catalog["gemini:gemini-pro-latest"].quality.arena_id == "gemini-pro"
+    assert catalog["openai:gpt-4.1-mini"].quality.arena_id is None
     source = catalog.source("overrides")
     assert source is not None and source.snapshot is not None
     assert source.snapshot.startswith("sha256:")
@@ -59,17 +59,17 @@ def test_overrides_rate_private_models(tmp_path: Path, mini_dir: Path) -> None:
         " arena_scores: {coding: 1410}}\n"
     )
     model = build_catalog(sources_dir=mini_dir, overrides=path)["vllm:house-model"]
-    assert (model.arena_score, dict(model.arena_scores)) == (1390, {"coding": 1410})
-    assert model.quality_tier is not None  # ranked among the rated chat models
+    assert (model.quality.score, dict(model.quality.scores)) == (1390, {"coding": 1410})
+    assert model.tiers.quality is not None  # ranked among the rated chat models
     assert model.source_of("quality")["source"] == "overrides"
 
 
 def test_overrides_change_invalidates_the_cache(tmp_path: Path, mini_dir: Path) -> None:
     path = tmp_path / "overrides.yaml"
     path.write_text(OVERRIDES)
-    assert build_catalog(sources_dir=mini_dir, overrides=path)["openai:gpt-4.1"].price_input_per_million == 1.8
+    assert build_catalog(sources_dir=mini_dir, overrides=path)["openai:gpt-4.1"].pricing.input == 1.8
     path.write_text(OVERRIDES.replace("1.8", "1.5"))
-    assert build_catalog(sources_dir=mini_dir, overrides=path)["openai:gpt-4.1"].price_input_per_million == 1.5
+    assert build_catalog(sources_dir=mini_dir, overrides=path)["openai:gpt-4.1"].pricing.input == 1.5
 
 
 @pytest.mark.parametrize(

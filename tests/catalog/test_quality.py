@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from llmhub.catalog.kinds import ModelKind
@@ -9,21 +11,18 @@ from llmhub.catalog.models import CanonicalModel
 from llmhub.catalog.quality import Quality, QualityIndex
 
 
-def model(model_id: str, score: float | None, price: float | None, day: str, **facts: object) -> CanonicalModel:
+def model(model_id: str, score: float | None, price: float | None, day: str, **facts: Any) -> CanonicalModel:
     provider = str(facts.pop("provider", "p"))
-    made = CanonicalModel(
-        canonical_id=f"{provider}:{model_id}",
+    return CanonicalModel.build(
         provider=provider,
         model_id=model_id,
-        display_name=model_id,
-        kind=facts.pop("kind", ModelKind.chat),  # type: ignore[arg-type]
+        kind=facts.pop("kind", ModelKind.chat),
         arena_score=score,
         arena_id=model_id if score is not None else None,
         release_date=day,
         blended_price_per_million=price,
-        **facts,  # type: ignore[arg-type]
+        **facts,
     )
-    return made
 
 
 def population() -> list[CanonicalModel]:
@@ -55,7 +54,7 @@ def population() -> list[CanonicalModel]:
 @pytest.fixture(scope="module")
 def index() -> QualityIndex:
     models = population()
-    models[20].canonical_model_id = "lab/opus-4"  # opus-4 is the rated copy
+    models[20] = CanonicalModel.build(**{**models[20].facts(), "canonical_model_id": "lab/opus-4"})  # the rated copy
     return QualityIndex(models)
 
 
@@ -138,8 +137,8 @@ def test_tiers_are_quintiles_of_measured_ratings(index: QualityIndex) -> None:
 def test_a_rating_from_the_overrides_file_says_whose_it_is() -> None:
     from llmhub.catalog.models import FieldSource
 
-    private = model("private-1", 1400, 3.0, "2026-01-01")
-    private.provenance = {"quality": FieldSource(source="overrides", detail="llmhub.catalog-overrides.yaml")}
+    source = FieldSource(source="overrides", detail="llmhub.catalog-overrides.yaml")
+    private = model("private-1", 1400, 3.0, "2026-01-01", provenance={"quality": source})
     figure = QualityIndex([*population(), private]).of(private)
     assert figure is not None and figure.source == "your overrides file"
     assert "LMArena" not in figure.describe()

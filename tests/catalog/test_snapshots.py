@@ -30,7 +30,7 @@ def text_board() -> Any:
 
 def test_sizes(catalog: Catalog) -> None:
     assert len(catalog) == 5276  # every provider-model entry of models.dev, callable or not
-    assert 1000 < sum(m.callable for m in catalog) < 2000
+    assert 1000 < sum(m.identity.callable for m in catalog) < 2000
     assert {s.name: s.status for s in catalog.sources}["models.dev"] == "local"
     source = catalog.source("models.dev")
     assert source is not None and source.snapshot == "2026-07-02 (f3fc692)"
@@ -38,33 +38,33 @@ def test_sizes(catalog: Catalog) -> None:
 
 def test_known_model_price_context_and_score(catalog: Catalog, text_board: Any) -> None:
     gpt = catalog["openai:gpt-4.1"]
-    assert (gpt.price_input_per_million, gpt.price_output_per_million) == (2.0, 8.0)
-    assert gpt.context_tokens == 1047576
-    assert gpt.arena_id == "gpt-4.1-2025-04-14"
-    assert gpt.arena_score == round(text_board["full"]["gpt-4.1-2025-04-14"]["rating"], 2)
+    assert (gpt.pricing.input, gpt.pricing.output) == (2.0, 8.0)
+    assert gpt.limits.context == 1047576
+    assert gpt.quality.arena_id == "gpt-4.1-2025-04-14"
+    assert gpt.quality.score == round(text_board["full"]["gpt-4.1-2025-04-14"]["rating"], 2)
     opus = catalog["anthropic:claude-opus-4-5"]
-    assert (opus.arena_id, opus.arena_match) == ("claude-opus-4-5-20251101", "alias")
-    assert catalog["gemini:gemini-2.5-pro"].arena_id == "gemini-2.5-pro"
+    assert (opus.quality.arena_id, opus.quality.match) == ("claude-opus-4-5-20251101", "alias")
+    assert catalog["gemini:gemini-2.5-pro"].quality.arena_id == "gemini-2.5-pro"
 
 
 def test_every_arena_id_exists_in_the_arena_file(catalog: Catalog, text_board: Any) -> None:
-    scored = [m for m in catalog if m.arena_id is not None]
+    scored = [m for m in catalog if m.quality.arena_id is not None]
     assert len(scored) > 1000
-    assert {m.arena_id for m in scored} <= set(text_board["full"])
+    assert {m.quality.arena_id for m in scored} <= set(text_board["full"])
     for model in scored[:200]:
-        assert model.arena_score == round(text_board["full"][model.arena_id]["rating"], 2)
+        assert model.quality.score == round(text_board["full"][model.quality.arena_id]["rating"], 2)
 
 
 def test_no_model_of_the_wrong_kind_in_a_tier(catalog: Catalog) -> None:
     for model in catalog:
         if model.kind != ModelKind.chat:
             # The text arena ranks chat models only: nothing else may carry its score or tiers.
-            assert model.arena_score is None and model.quality_tier is None, model.canonical_id
-    embeddings = [m for m in catalog if m.kind == ModelKind.embedding and m.cost_tier is not None]
+            assert model.quality.score is None and model.tiers.quality is None, model.canonical_id
+    embeddings = [m for m in catalog if m.kind == ModelKind.embedding and m.tiers.cost is not None]
     # Embedding cost tiers are quintiles among embeddings: the cheapest embeddings are tier 1.
-    cheapest = min(price for m in embeddings if (price := m.blended_price_per_million) is not None)
-    assert all(m.cost_tier == 1 for m in embeddings if m.blended_price_per_million == cheapest)
-    assert {m.cost_tier for m in embeddings} == {1, 2, 3, 4, 5}
+    cheapest = min(price for m in embeddings if (price := m.pricing.blended) is not None)
+    assert all(m.tiers.cost == 1 for m in embeddings if m.pricing.blended == cheapest)
+    assert {m.tiers.cost for m in embeddings} == {1, 2, 3, 4, 5}
 
 
 def test_arena_mapping_listing(catalog: Catalog, text_board: Any) -> None:

@@ -50,28 +50,26 @@ def test_no_audio_or_music_model_is_a_chat_candidate(catalog: Catalog) -> None:
 
 
 def test_zero_listings_are_unknown_prices_and_free_tiers_are_flagged(catalog: Catalog) -> None:
-    placeholders = [m for m in catalog if m.listed_zero_price]
-    assert placeholders and all(
-        m.price_input_per_million is None or m.price_output_per_million is None for m in placeholders
-    )
-    free = [m for m in catalog if m.free_tier]
+    placeholders = [m for m in catalog if m.pricing.listed_zero]
+    assert placeholders and all(m.pricing.input is None or m.pricing.output is None for m in placeholders)
+    free = [m for m in catalog if m.pricing.free]
     assert free and all(m.model_id.endswith((":free", "-free")) for m in free)
-    assert not any(m.blended_price_per_million == 0 and not m.free_tier for m in catalog)
+    assert not any(m.pricing.blended == 0 and not m.pricing.free for m in catalog)
 
 
 def test_cross_provider_identity_and_lifecycle(catalog: Catalog) -> None:
-    assert sum(1 for m in catalog if m.canonical_model_id) > 5000
-    dated = [m for m in catalog if m.deprecation_date]
+    assert sum(1 for m in catalog if m.identity.canonical_model_id) > 5000
+    dated = [m for m in catalog if m.lifecycle.deprecation_date]
     assert len(dated) > 100
-    assert any(m.successor for m in dated)
-    assert all(m.deprecated for m in dated if m.deprecation_date <= "2026-12-04")  # type: ignore[operator]
+    assert any(m.lifecycle.successor for m in dated)
+    assert all(m.lifecycle.deprecated for m in dated if m.lifecycle.deprecation_date <= "2026-12-04")  # type: ignore[operator]
 
 
 def test_every_callable_chat_model_has_one_honest_quality_figure(catalog: Catalog) -> None:
     index = QualityIndex(catalog)
     counts: dict[str | None, int] = {}
     for model in catalog:
-        if model.kind == ModelKind.chat and model.callable:
+        if model.kind == ModelKind.chat and model.identity.callable:
             figure = index.of(model)
             counts[figure.basis if figure else None] = counts.get(figure.basis if figure else None, 0) + 1
             if figure is not None:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import pytest
 
 from llmhub.catalog.kinds import ModelKind
-from llmhub.catalog.models import FIELD_NAMES, CanonicalModel, PriceTier
+from llmhub.catalog.models import FACT_NAMES, ModelDraft, PriceTier
 from llmhub.catalog.sources import arena, modelsdev
 from llmhub.catalog.sources._http import RawPayload, fetch
 from llmhub.errors import SourceError
@@ -59,7 +59,7 @@ def test_modelsdev_fills_every_field_in_its_place(model_id: str) -> None:
     body = json.dumps({"google": {"models": {f"gpt-{model_id}": raw}}}).encode()
     models, _ = modelsdev.parse(RawPayload(body=body, origin="test", fetched_at="now", snapshot="s1"))
     parsed = models[0]
-    expected = CanonicalModel(
+    expected = ModelDraft(
         canonical_id=f"gemini:gpt-{model_id}",
         provider="gemini",
         model_id=f"gpt-{model_id}",
@@ -99,7 +99,7 @@ def test_modelsdev_fills_every_field_in_its_place(model_id: str) -> None:
         provenance=parsed.provenance,
     )
     wrong = {
-        f: (getattr(parsed, f), getattr(expected, f)) for f in FIELD_NAMES if getattr(parsed, f) != getattr(expected, f)
+        f: (getattr(parsed, f), getattr(expected, f)) for f in FACT_NAMES if getattr(parsed, f) != getattr(expected, f)
     }
     assert wrong == {}
     assert {group: source.snapshot for group, source in parsed.provenance.items()} == dict.fromkeys(

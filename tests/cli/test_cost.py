@@ -123,20 +123,16 @@ def test_cost_of_a_generated_project_matches_the_catalog_prices_by_hand(
     catalog = build_catalog(sources_dir=SNAPSHOTS, overrides=False, cache_dir=tmp_path / "cache")
     pro, mini = catalog["gemini:gemini-2.5-pro"], catalog["openai:gpt-4.1-mini"]
     # 300k tokens is over gemini-2.5-pro's 200k tier: every token of the call pays the tier's prices.
-    (tier,) = pro.price_tiers
+    (tier,) = pro.pricing.context_tiers
     assert tier.above_tokens == 200_000 and tier.input is not None and tier.output is not None
     assert tier.cache_read is not None
     long_request = (225_000 * tier.input + 75_000 * tier.cache_read + 2000 * tier.output) / 1e6
     assert rows["llm.long"]["per_request"] == pytest.approx(long_request)
     assert rows["llm.long"]["per_month"] == pytest.approx(long_request * 40 * 30)
     # Three quarters of the prompt from the provider's cache, at its cached price.
-    assert mini.price_input_per_million is not None and mini.price_output_per_million is not None
-    assert mini.price_cache_read_per_million is not None
-    chat_request = (
-        1000 * mini.price_input_per_million
-        + 3000 * mini.price_cache_read_per_million
-        + 300 * mini.price_output_per_million
-    ) / 1e6
+    assert mini.pricing.input is not None and mini.pricing.output is not None
+    assert mini.pricing.cache_read is not None
+    chat_request = (1000 * mini.pricing.input + 3000 * mini.pricing.cache_read + 300 * mini.pricing.output) / 1e6
     assert rows["llm.chat"]["per_month"] == pytest.approx(chat_request * 1000 * 30)
     assert data["total_per_month"] == pytest.approx((long_request * 40 + chat_request * 1000) * 30)
     # --plan sets what generate would write now beside the file: here the same picks, the same cost.

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from llmhub.catalog.derive import assign_tiers, blended_price, tags_for
+from llmhub.catalog.derive import blended_price, finish
 from llmhub.catalog.kinds import ModelKind
-from llmhub.catalog.models import CanonicalModel, Catalog, SourceStatus
+from llmhub.catalog.models import CanonicalModel, Catalog, ModelDraft, SourceStatus
 from llmhub.generator import GenerationResult
 from llmhub.generator.rules import RuleSet, load_rules
 from llmhub.spec import SpecConfig, parse_spec
@@ -17,12 +18,12 @@ from llmhub.spec import SpecConfig, parse_spec
 MINI_SOURCES = Path(__file__).resolve().parent.parent / "fixtures" / "catalog" / "mini"
 
 
-def make_model(provider: str, model_id: str, **facts: Any) -> CanonicalModel:
-    """A callable catalog model; blended price and tags derived as the real catalog derives them."""
+def make_model(provider: str, model_id: str, **facts: Any) -> ModelDraft:
+    """A callable catalog model's facts (`finish` or `fixture_catalog` derives tiers and tags, then freezes)."""
     kind = facts.pop("kind", ModelKind.chat)
     if facts.get("arena_score") is not None:
         facts.setdefault("arena_id", model_id)  # tiers count each arena entry once
-    model = CanonicalModel(
+    model = ModelDraft(
         canonical_id=f"{provider}:{model_id}",
         provider=provider,
         model_id=model_id,
@@ -40,7 +41,7 @@ def make_model(provider: str, model_id: str, **facts: Any) -> CanonicalModel:
 
 def chat(
     provider: str, model_id: str, score: float | None, price_in: float, price_out: float, **facts: Any
-) -> CanonicalModel:
+) -> ModelDraft:
     facts.setdefault("supports_tool_call", True)
     facts.setdefault("context_tokens", 128_000)
     facts.setdefault("release_date", "2025-06-01")
@@ -54,7 +55,8 @@ def chat(
     )
 
 
-def fixture_models() -> list[CanonicalModel]:
+def fixture_drafts() -> list[ModelDraft]:
+    """The fixture catalog's models as drafts, to change before `finish` derives tiers and tags."""
     vision = ("text", "image")
     models = [
         chat(
@@ -184,16 +186,33 @@ def fixture_models() -> list[CanonicalModel]:
         make_model("openai", "img-1", kind=ModelKind.image, price_input_per_million=5.0, release_date="2025-04-23"),
         chat("somehost", "not-callable", 1500, 0.01, 0.01, callable=False),
     ]
-    assign_tiers(models)
-    for model in models:
-        model.tags = tags_for(model)
     return models
 
 
-def fixture_catalog(models: list[CanonicalModel] | None = None) -> Catalog:
+def fixture_models() -> list[CanonicalModel]:
+    """The fixture catalog's models, tiered and tagged among themselves as the build does it."""
+    return finish(fixture_drafts())
+
+
+def changed(model: CanonicalModel, **facts: Any) -> CanonicalModel:
+    """The same model with some facts changed (tiers and tags as they were)."""
+    return ModelDraft(**{**model.facts(), **facts}).freeze()
+
+
+def change(catalog: Catalog, canonical_id: str, **facts: Any) -> None:
+    """Replace one model of a catalog with `changed(model, **facts)`."""
+    at = next(i for i, m in enumerate(catalog.models) if m.canonical_id == canonical_id)
+    catalog.models[at] = changed(catalog.models[at], **facts)
+    catalog._by_id = catalog._groups = None  # the indexes are rebuilt on the next lookup
+
+
+def fixture_catalog(models: Sequence[ModelDraft | CanonicalModel] | None = None) -> Catalog:
+    """A catalog of these models (drafts frozen as they are: no tiers or tags unless `finish` gave them)."""
     return Catalog(
         built_at="2026-01-01T00:00:00Z",
-        models=models if models is not None else fixture_models(),
+        models=[m.freeze() if isinstance(m, ModelDraft) else m for m in models]
+        if models is not None
+        else fixture_models(),
         sources=[
             SourceStatus(name="models.dev", status="local", snapshot="fixture-1"),
             SourceStatus(name="lmarena-text", status="local", snapshot="fixture-arena"),
@@ -239,8 +258,8 @@ def assert_fallbacks_within(result: GenerationResult, role: str, *, ratio: float
     """The role has `count` fallbacks, none costing more than `ratio` times its primary (fixture catalog prices)."""
     catalog = fixture_catalog()
     target = result.runtime.roles[role]
-    primary = catalog[f"{target.provider}:{target.model}"].blended_price_per_million
+    primary = catalog[f"{target.provider}:{target.model}"].pricing.blended
     assert primary is not None and len(target.fallbacks) == count
     for fallback in target.fallbacks:
-        price = catalog[f"{fallback.provider}:{fallback.model}"].blended_price_per_million
+        price = catalog[f"{fallback.provider}:{fallback.model}"].pricing.blended
         assert price is not None and price <= ratio * primary, (fallback, price)

@@ -144,7 +144,7 @@ def test_the_shortlist_folds_hosts_and_keeps_the_newest_and_the_cheapest() -> No
 
     def scored(provider: str, model_id: str, score: float, price: float, day: str) -> Scored:
         model = chat(provider, model_id, 1400, price, price, release_date=day, canonical_model_id=f"lab/{model_id}")
-        return Scored(model=model, score=score, price=price)
+        return Scored(model=model.freeze(), score=score, price=price)
 
     ranked = [
         scored("openai", "big", 0.9, 5.0, "2025-01-01"),

@@ -43,9 +43,9 @@ def test_the_llm_researches_with_tools_then_its_checked_pick_decides(
         m.canonical_id
         for m in fixture_catalog()
         if m.provider in ("openai", "anthropic")
-        and m.callable
+        and m.identity.callable
         and str(m.kind) == "chat"
-        and not m.deprecated
+        and not m.lifecycle.deprecated
         and m.canonical_id != f"{rules_pick.provider}:{rules_pick.model}"
     )
     fake_server.enqueue(

@@ -53,10 +53,8 @@ def test_projections_cover_the_pick_and_every_fallback_and_unknown_stays_unknown
     assert projection is not None and projection["basis"] == "1000 requests/day x (2000 in + 500 out tokens)"
     role = result.runtime.roles["r"]
     model = catalog[f"{role.provider}:{role.model}"]
-    assert model.price_input_per_million is not None and model.price_output_per_million is not None
-    assert projection["primary"]["per_month"] == pytest.approx(
-        per_month(model.price_input_per_million, model.price_output_per_million)
-    )
+    assert model.pricing.input is not None and model.pricing.output is not None
+    assert projection["primary"]["per_month"] == pytest.approx(per_month(model.pricing.input, model.pricing.output))
     assert [f["model"] for f in projection["fallbacks"]] == [f"{f.provider}:{f.model}" for f in role.fallbacks]
     # Without traffic there is nothing to project: None, not $0.
     bare = generate_runtime_from_spec(spec_with("  r: {}"), GeneratorOptions(catalog=catalog, no_llm=True))
@@ -173,8 +171,8 @@ def test_tradeoffs_can_be_left_out(catalog: Catalog) -> None:
 def test_reasoning_tokens_are_billed_as_output_for_models_that_reason() -> None:
     from llmhub.cost import projected_month
 
-    thinker = chat("openai", "thinker", 1400, 1.0, 4.0, supports_reasoning=True)
-    plain = chat("openai", "plain", 1400, 1.0, 4.0, supports_reasoning=False)
+    thinker = chat("openai", "thinker", 1400, 1.0, 4.0, supports_reasoning=True).freeze()
+    plain = chat("openai", "plain", 1400, 1.0, 4.0, supports_reasoning=False).freeze()
     traffic = Traffic(100, 1000, 200, reasoning_tokens=800)
     # 1000 in at $1, 200 + 800 out at $4 per million, 100 calls a day for 30 days.
     assert projected_month(thinker, traffic) == pytest.approx((1000 * 1.0 + 1000 * 4.0) / 1e6 * 100 * 30)

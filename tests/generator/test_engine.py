@@ -7,14 +7,14 @@ import random
 import pytest
 
 from llmhub.catalog.kinds import ModelKind
-from llmhub.catalog.models import CanonicalModel, Catalog
+from llmhub.catalog.models import Catalog, ModelDraft
 from llmhub.errors import NoCandidateError
 from llmhub.generator import GeneratorOptions, generate_runtime_from_spec
 from llmhub.generator.pipeline import GenerationResult
 from llmhub.generator.rules import RuleSet
 from llmhub_runtime.config_loader import parse_config
 
-from .conftest import ALL_PROVIDERS, chat, fixture_catalog, fixture_models, make_model, spec_with
+from .conftest import ALL_PROVIDERS, change, changed, chat, fixture_catalog, fixture_models, make_model, spec_with
 
 
 def generate(
@@ -73,32 +73,35 @@ def test_only_enabled_and_allowed_providers(catalog: Catalog, rules: RuleSet) ->
 
 def test_requires_tools_and_vision(catalog: Catalog, rules: RuleSet) -> None:
     catalog.models.append(
-        chat("openai", "gpt-no-tools", 1465, 0.5, 1.0, supports_tool_call=False, input_modalities=("text", "image"))
+        chat(
+            "openai", "gpt-no-tools", 1465, 0.5, 1.0, supports_tool_call=False, input_modalities=("text", "image")
+        ).freeze()
     )
     result = generate("  r: {requires: [tools, vision], fallbacks: 10}", catalog, rules)
     for name in {target(result), *fallbacks(result)}:
         model = catalog[name]
-        assert model.supports_tool_call is True and "image" in model.input_modalities, name
+        assert model.capabilities.tool_call is True and "image" in model.capabilities.input_modalities, name
 
 
 def test_tool_kind_requires_tools(catalog: Catalog, rules: RuleSet) -> None:
-    catalog.models.append(chat("openai", "gpt-no-tools", 1499, 0.01, 0.01, supports_tool_call=False))
+    catalog.models.append(chat("openai", "gpt-no-tools", 1499, 0.01, 0.01, supports_tool_call=False).freeze())
     picked = picks_under("  r: {kind: tool, fallbacks: 10}", catalog, rules)
     assert "openai:gpt-no-tools" not in picked
 
 
 def test_min_context(catalog: Catalog, rules: RuleSet) -> None:
     picked = picks_under("  r: {min_context: 500000, fallbacks: 10}", catalog, rules)
-    assert picked and all((catalog[p].context_tokens or 0) >= 500_000 for p in picked)
+    assert picked and all((catalog[p].limits.context or 0) >= 500_000 for p in picked)
 
 
 def test_max_price_excludes_pricier_and_unpriced_models(catalog: Catalog, rules: RuleSet) -> None:
-    catalog.models.append(chat("openai", "gpt-unpriced", 1499, 0, 0))
-    catalog.models[-1].price_input_per_million = None
+    unpriced = chat("openai", "gpt-unpriced", 1499, 0, 0)
+    unpriced.price_input_per_million = None
+    catalog.models.append(unpriced.freeze())
     picked = picks_under("  r: {max_price: {input: 0.5, output: 2.0}, fallbacks: 10}", catalog, rules)
     assert "openai:gpt-unpriced" not in picked
     for name in picked:
-        price_in, price_out = catalog[name].price_input_per_million, catalog[name].price_output_per_million
+        price_in, price_out = catalog[name].pricing.input, catalog[name].pricing.output
         assert price_in is not None and price_out is not None
         assert price_in <= 0.5 and price_out <= 2.0
 
@@ -157,8 +160,8 @@ def test_no_candidate_counts_the_other_failing_roles(catalog: Catalog, rules: Ru
 def test_cost_low_picks_cheaper_than_cost_high(catalog: Catalog, rules: RuleSet) -> None:
     cheap = generate("  r: {preferences: {cost: low, quality: medium}}", catalog, rules)
     lavish = generate("  r: {preferences: {cost: high, quality: medium}}", catalog, rules)
-    cheap_price = catalog[target(cheap)].blended_price_per_million
-    lavish_price = catalog[target(lavish)].blended_price_per_million
+    cheap_price = catalog[target(cheap)].pricing.blended
+    lavish_price = catalog[target(lavish)].pricing.blended
     assert cheap_price is not None and lavish_price is not None
     assert cheap_price < lavish_price
 
@@ -166,14 +169,14 @@ def test_cost_low_picks_cheaper_than_cost_high(catalog: Catalog, rules: RuleSet)
 def test_quality_high_picks_better_rated_than_quality_low(catalog: Catalog, rules: RuleSet) -> None:
     best = generate("  r: {preferences: {quality: high}}", catalog, rules)
     enough = generate("  r: {preferences: {quality: low}}", catalog, rules)
-    best_score = catalog[target(best)].arena_score
+    best_score = catalog[target(best)].quality.score
     assert best_score is not None
-    assert best_score > (catalog[target(enough)].arena_score or 0)
+    assert best_score > (catalog[target(enough)].quality.score or 0)
     # Within 30 points of the best model a role at `cost: medium` would pay for ($12 blended at most).
     affordable = [
-        m.arena_score or 0
+        m.quality.score or 0
         for m in catalog
-        if m.callable and not m.deprecated and (m.blended_price_per_million or 99) <= 12
+        if m.identity.callable and not m.lifecycle.deprecated and (m.pricing.blended or 99) <= 12
     ]
     assert best_score >= max(affordable) - 30
 
@@ -182,7 +185,7 @@ def test_latency_low_prefers_small_non_reasoning_models(catalog: Catalog, rules:
     fast = generate("  r: {preferences: {latency: low, cost: high, quality: low}}", catalog, rules)
     slow_ok = generate("  r: {preferences: {latency: high, cost: high, quality: high}}", catalog, rules)
     chosen = catalog[target(fast)]
-    assert not chosen.supports_reasoning
+    assert not chosen.capabilities.reasoning
     assert any(word in chosen.model_id for word in ("mini", "nano", "flash", "haiku", "instant", "8b"))
     assert target(fast) != target(slow_ok)
     assert "latency is estimated" in " ".join(fast.explanations["r"].notes)
@@ -229,7 +232,7 @@ def test_a_successor_at_the_same_price_inherits_and_says_so(rules: RuleSet) -> N
     from llmhub.generator.scoring import rank
 
     models = fixture_models()
-    models.append(chat("openai", "gpt-mini-2", None, 0.4, 1.6, family="gpt", release_date="2026-01-10"))
+    models.append(chat("openai", "gpt-mini-2", None, 0.4, 1.6, family="gpt", release_date="2026-01-10").freeze())
     catalog = fixture_catalog(models)
     spec = spec_with("  r: {force_provider: openai}")
     needs = needs_for("r", spec.roles["r"], spec, rules)
@@ -252,7 +255,7 @@ def test_a_model_with_nothing_known_ranks_after_every_known_one(rules: RuleSet) 
     catalog = fixture_catalog()
     spec = spec_with("  r: {open_weights_only: true}")
     needs = needs_for("r", spec.roles["r"], spec, rules)
-    pool = [m for m in catalog if m.open_weights]
+    pool = [m for m in catalog if m.capabilities.open_weights]
     ranked = rank(pool, needs, rules, QualityIndex(catalog))
     old = next(s for s in ranked if s.model.canonical_id == "groq:llama-3-8b-instant")
     # Unrated, no predecessor, and too few rated models here to estimate from: unknown, not middling.
@@ -290,9 +293,9 @@ def test_fallbacks_never_repeat_a_model_under_another_id(catalog: Catalog, rules
             family="claude",
             arena_id="claude-top",
             release_date="2025-11-24",
-        )
+        ).freeze()
     )
-    catalog["anthropic:claude-top"].arena_id = "claude-top"
+    change(catalog, "anthropic:claude-top", arena_id="claude-top")
     result = generate("  r: {force_provider: anthropic, preferences: {quality: high}, fallbacks: 2}", catalog, rules)
     picked = [target(result), *fallbacks(result)]
     assert not ({"anthropic:claude-top", "anthropic:claude-top-20251124"} <= set(picked))
@@ -363,7 +366,7 @@ def test_defaults_role_follows_spec_defaults(catalog: Catalog, rules: RuleSet) -
     result = generate("  r: {}", catalog, rules, extra="defaults: {preferences: {cost: low}, providers: [openai]}")
     defaults = result.runtime.defaults
     assert defaults is not None and defaults.provider == "openai"
-    cost_tier = catalog[f"openai:{defaults.model}"].cost_tier
+    cost_tier = catalog[f"openai:{defaults.model}"].tiers.cost
     assert cost_tier is not None and cost_tier <= 2
 
 
@@ -380,7 +383,7 @@ def test_soft_targets_penalise_but_do_not_exclude(catalog: Catalog, rules: RuleS
 
     spec = spec_with("  r: {preferences: {quality: high}, force_provider: openai}")
     needs = needs_for("r", spec.roles["r"], spec, rules)
-    pool = [m for m in catalog if m.provider == "openai" and m.kind == "chat" and not m.deprecated]
+    pool = [m for m in catalog if m.provider == "openai" and m.kind == "chat" and not m.lifecycle.deprecated]
     scored = {s.model.canonical_id: s for s in rank(pool, needs, rules, QualityIndex(catalog))}
     nano = scored["openai:gpt-nano"]
     # gpt-nano (1300) is far below gpt-big (1450), the best candidate: quality high's target misses it.
@@ -390,10 +393,7 @@ def test_soft_targets_penalise_but_do_not_exclude(catalog: Catalog, rules: RuleS
 
 
 def test_without_arena_data_quality_comes_from_price_and_date_and_it_says_so(rules: RuleSet) -> None:
-    models = fixture_models()
-    for model in models:
-        model.arena_score, model.arena_scores = None, {}
-    catalog = fixture_catalog(models)
+    catalog = fixture_catalog([changed(model, arena_score=None, arena_scores={}) for model in fixture_models()])
     catalog.sources = [s for s in catalog.sources if s.name != "lmarena-text"]
     result = generate("  r: {preferences: {quality: high, cost: high}, force_provider: openai}", catalog, rules)
     assert any("no LMArena quality ratings" in w for w in result.warnings)
@@ -406,7 +406,7 @@ def test_without_arena_data_quality_comes_from_price_and_date_and_it_says_so(rul
 def test_image_runner_up_names_its_text_to_image_rating(rules: RuleSet) -> None:
     # Image models are rated on the text-to-image board, not the chat figure: the explanation must
     # compare those ratings instead of calling the runner-up's quality unknown.
-    def image(model_id: str, score: float) -> CanonicalModel:
+    def image(model_id: str, score: float) -> ModelDraft:
         model = make_model("openai", model_id, kind=ModelKind.image, price_input_per_million=5.0)
         model.price_output_per_million = 30.0
         model.image_score = score

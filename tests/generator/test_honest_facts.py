@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from llmhub.catalog.derive import assign_tiers, tags_for
+from llmhub.catalog.derive import finish
 from llmhub.catalog.kinds import ModelKind
-from llmhub.catalog.models import CanonicalModel, Catalog, PriceTier
+from llmhub.catalog.models import Catalog, ModelDraft, PriceTier
 from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtime_from_spec
 from llmhub.generator.rules import RuleSet
 from llmhub_runtime import dump_config, parse_config
 
-from .conftest import chat, fixture_catalog, fixture_models, make_model, spec_with
+from .conftest import change, chat, fixture_catalog, fixture_drafts, make_model, spec_with
 
 
-def catalog_with(*extra: CanonicalModel) -> Catalog:
-    models = [*fixture_models(), *extra]
-    assign_tiers(models)
-    for model in models:
-        model.tags = tags_for(model)
-    return fixture_catalog(models)
+def catalog_with(*extra: ModelDraft) -> Catalog:
+    return fixture_catalog(finish([*fixture_drafts(), *extra]))
 
 
 def generate(roles: str, catalog: Catalog, rules: RuleSet, extra: str = "") -> GenerationResult:
@@ -32,7 +28,7 @@ def picks(result: GenerationResult, role: str = "r") -> list[str]:
     return [f"{config.provider}:{config.model}", *(f"{f.provider}:{f.model}" for f in config.fallbacks)]
 
 
-def placeholder(model_id: str, score: float | None = 1500) -> CanonicalModel:
+def placeholder(model_id: str, score: float | None = 1500) -> ModelDraft:
     """A strong-looking model whose $0 listing is a placeholder: its price is unknown."""
     made = chat("openai", model_id, score, 0.0, 0.0, release_date="2026-01-01")
     made.price_input_per_million = made.price_output_per_million = made.blended_price_per_million = None
@@ -79,7 +75,7 @@ def test_a_preview_gives_way_to_the_pinned_id_of_the_same_model(rules: RuleSet) 
 
 def test_a_model_retiring_soon_is_never_picked(rules: RuleSet) -> None:
     catalog = catalog_with()
-    catalog["anthropic:claude-top"].deprecation_date = "2026-02-01"  # the catalog is built 2026-01-01
+    change(catalog, "anthropic:claude-top", deprecation_date="2026-02-01")  # the catalog is built 2026-01-01
     result = generate("  r: {description: Refactor code, preferences: {quality: high}}", catalog, rules)
     assert "anthropic:claude-top" not in picks(result)
     assert any("not retiring before" in e["constraint"] for e in result.explanations["r"].eliminations)
@@ -184,10 +180,10 @@ def test_fallbacks_stay_within_the_price_ratio_of_the_primary(rules: RuleSet) ->
     result = generate("  r: {preferences: {quality: high, cost: high}, fallbacks: 2}", catalog, rules)
     config = result.runtime.roles["r"]
     assert (config.provider, config.model) == ("groq", "cheap-great")
-    primary_price, ratio = catalog["groq:cheap-great"].blended_price_per_million, rules.policy.fallback_price_ratio
+    primary_price, ratio = catalog["groq:cheap-great"].pricing.blended, rules.policy.fallback_price_ratio
     assert primary_price is not None and ratio is not None
     ceiling = primary_price * ratio
-    prices = [catalog[f"{f.provider}:{f.model}"].blended_price_per_million for f in config.fallbacks]
+    prices = [catalog[f"{f.provider}:{f.model}"].pricing.blended for f in config.fallbacks]
     assert len(prices) == 2 and all(p is not None and p <= ceiling for p in prices), prices
 
 
@@ -196,9 +192,9 @@ def test_the_spec_may_allow_pricier_fallbacks(rules: RuleSet) -> None:
     role = "  r: {preferences: {quality: high, cost: high}, fallbacks: 2}"
     capped = generate(role, catalog, rules).runtime.roles["r"]
     allowed = generate(role + "\n", catalog, rules, extra="policy: {fallback_price_ratio: 1000}\n").runtime.roles["r"]
-    primary_price = catalog["groq:cheap-great"].blended_price_per_million
+    primary_price = catalog["groq:cheap-great"].pricing.blended
     assert primary_price is not None and rules.policy.fallback_price_ratio is not None
-    pricier = [catalog[f"{f.provider}:{f.model}"].blended_price_per_million or 0 for f in allowed.fallbacks]
+    pricier = [catalog[f"{f.provider}:{f.model}"].pricing.blended or 0 for f in allowed.fallbacks]
     assert any(p > primary_price * rules.policy.fallback_price_ratio for p in pricier)  # the spec allowed it
     assert [f.model for f in allowed.fallbacks] != [f.model for f in capped.fallbacks]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from llmhub.catalog.derive import assign_tiers, tags_for
+from llmhub.catalog.derive import finish
 from llmhub.catalog.kinds import ModelKind
 from llmhub.catalog.models import Catalog
 from llmhub.errors import NoCandidateError
@@ -18,12 +18,12 @@ from llmhub_runtime.errors import ModeMismatchError
 from llmhub_runtime.models import LLMMode
 from llmhub_runtime.testing import FakeBackend
 
-from .conftest import chat, fixture_catalog, fixture_models, make_model, spec_with
+from .conftest import chat, fixture_catalog, fixture_drafts, make_model, spec_with
 
 
 def audio_catalog() -> Catalog:
     models = [
-        *fixture_models(),
+        *fixture_drafts(),
         # The cheapest, best-looking audio model is a text-to-speech one: it must never transcribe.
         make_model(
             "openai",
@@ -53,10 +53,7 @@ def audio_catalog() -> Catalog:
             output_modalities=("audio", "text"),
         ),
     ]
-    assign_tiers(models)
-    for model in models:
-        model.tags = tags_for(model)
-    return fixture_catalog(models)
+    return fixture_catalog(finish(models))
 
 
 def generate(roles: str, rules: RuleSet) -> GenerationResult:

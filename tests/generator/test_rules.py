@@ -68,10 +68,10 @@ def test_a_users_rules_directory_changes_the_pick(rules_copy: Path, catalog: Cat
     edited = generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog, no_llm=True, rules=rules_copy))
     before, after = shipped.runtime.roles["r"], edited.runtime.roles["r"]
     assert (before.provider, before.model) != (after.provider, after.model)
-    assert catalog[f"{after.provider}:{after.model}"].blended_price_per_million == min(
-        m.blended_price_per_million
+    assert catalog[f"{after.provider}:{after.model}"].pricing.blended == min(
+        m.pricing.blended
         for m in catalog
-        if m.kind == "chat" and m.callable and not m.deprecated and m.blended_price_per_million is not None
+        if m.kind == "chat" and m.identity.callable and not m.lifecycle.deprecated and m.pricing.blended is not None
     )
 
 

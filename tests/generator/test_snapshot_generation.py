@@ -40,7 +40,7 @@ def test_cheap_fast_openai_chat_role_gets_a_small_openai_chat_model(real: Catalo
     model = models["r"]
     assert model.provider == "openai" and model.kind == "chat"
     assert any(word in model.model_id for word in ("mini", "nano")), model.model_id
-    assert model.blended_price_per_million is not None and model.blended_price_per_million <= 1.0  # cost low's target
+    assert model.pricing.blended is not None and model.pricing.blended <= 1.0  # cost low's target
 
 
 def test_embedding_role_gets_an_embedding_model(real: Catalog) -> None:
@@ -52,11 +52,11 @@ def test_embedding_role_gets_an_embedding_model(real: Catalog) -> None:
 
 def test_vision_role_gets_a_vision_model_ranked_on_the_vision_board(real: Catalog) -> None:
     result, models = pick(real, "  r: {description: Read screenshots of invoices, requires: [vision]}")
-    assert "image" in models["r"].input_modalities
+    assert "image" in models["r"].capabilities.input_modalities
     explanation = result.explanations["r"]
     assert explanation.task == "vision"
     for fallback in result.runtime.roles["r"].fallbacks:
-        assert "image" in real[f"{fallback.provider}:{fallback.model}"].input_modalities
+        assert "image" in real[f"{fallback.provider}:{fallback.model}"].capabilities.input_modalities
 
 
 def test_high_quality_coding_role_gets_a_top_tier_model(real: Catalog) -> None:

@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 
 from llmhub.catalog import build_catalog
-from llmhub.catalog.derive import assign_tiers, tags_for
+from llmhub.catalog.derive import finish
 from llmhub.catalog.kinds import ModelKind
 from llmhub.catalog.models import Catalog, FieldSource, PriceTier
 from llmhub.generator.needs import RoleNeeds, needs_for
 from llmhub.generator.rules import RuleSet
 from llmhub.generator.tools import MAX_COMPARE, MAX_SEARCH, PREVIEW_RULE, TOOL_SPECS, CatalogTools, openai_tools
 
-from .conftest import chat, fixture_catalog, fixture_models, make_model, spec_with
+from .conftest import chat, fixture_catalog, fixture_drafts, make_model, spec_with
 
 
 def role_needs(rules: RuleSet, role: str) -> RoleNeeds:
@@ -33,7 +33,7 @@ def role_needs(rules: RuleSet, role: str) -> RoleNeeds:
 def extended_catalog() -> Catalog:
     """The fixture catalog plus: another host of gpt-big, a placeholder $0 price, a tiered price, a preview twin."""
     models = [
-        *fixture_models(),
+        *fixture_drafts(),
         chat("groq", "openai/gpt-big", 1450, 2.5, 10.0, family="gpt", canonical_model_id="openai/gpt-big"),
         make_model(
             "mistral",
@@ -69,10 +69,7 @@ def extended_catalog() -> Catalog:
     ]
     models[0].provenance = {"pricing": FieldSource("models.dev", "snap-1"), "quality": FieldSource("lmarena-text")}
     models[3].successor = "gpt-big"  # gpt-retired names gpt-big as its replacement
-    assign_tiers(models)
-    for model in models:
-        model.tags = tags_for(model)
-    return fixture_catalog(models)
+    return fixture_catalog(finish(models))
 
 
 @pytest.fixture
@@ -168,7 +165,7 @@ def test_search_shows_an_unknown_price_as_null_with_its_reason(extended: Catalog
 def test_search_filters(extended: Catalog, rules: RuleSet) -> None:
     tools = CatalogTools(extended, rules)
     vision = tools.search(capabilities=["vision"], limit=25)
-    assert vision["models"] and all("image" in extended[i].input_modalities for i in ids(vision))
+    assert vision["models"] and all("image" in extended[i].capabilities.input_modalities for i in ids(vision))
     assert "openai:gpt-nano" not in ids(vision)
     cheap = tools.search(max_price=1.0, limit=25)
     assert cheap["models"] and all(e["price"] is not None and e["price"] <= 1.0 for e in cheap["models"])
@@ -250,7 +247,7 @@ def test_compare_side_by_side(extended: Catalog, rules: RuleSet) -> None:
 
 def test_compare_shows_at_most_six_and_reports_unknown_ids(extended: Catalog, rules: RuleSet) -> None:
     tools = CatalogTools(extended, rules)
-    every = [m.canonical_id for m in extended if m.callable and m.kind == ModelKind.chat]
+    every = [m.canonical_id for m in extended if m.identity.callable and m.kind == ModelKind.chat]
     result = tools.compare(every)
     assert len(result["models"]) == MAX_COMPARE
     assert result["note"] == f"compared the first {MAX_COMPARE} of {len(every)}"
@@ -439,7 +436,7 @@ def test_real_search_folds_hosts_and_agrees_with_check(real_tools: CatalogTools)
 
 @real_snapshot
 def test_real_unknown_prices_are_null_with_a_reason(real: Catalog, real_tools: CatalogTools) -> None:
-    placeholder = next(m for m in real if m.callable and m.listed_zero_price and m.kind == ModelKind.chat)
+    placeholder = next(m for m in real if m.identity.callable and m.pricing.listed_zero and m.kind == ModelKind.chat)
     cost = real_tools.cost(placeholder.canonical_id, 1000, 1000)
     assert cost["usd"] is None and "placeholder" in cost["note"]
     row = real_tools.compare([placeholder.canonical_id])["models"][0]

@@ -11,7 +11,7 @@ from llmhub.generator.explain import model_identity
 from llmhub.spec import parse_spec
 from llmhub_runtime.config_loader import parse_config
 
-from .conftest import spec_with
+from .conftest import change, spec_with
 
 SPLIT = """  r:
     preferences: {quality: high}
@@ -45,9 +45,9 @@ def test_runner_up_and_cheaper_variants_are_other_models_from_the_roles_ranking(
         if model_identity(catalog[r["model"]]) != model_identity(pick)
     )
     assert runner_up.canonical_id == first_other
-    assert pick.blended_price_per_million is not None and cheaper.blended_price_per_million is not None
-    assert cheaper.blended_price_per_million < pick.blended_price_per_million
-    assert b.pricing is not None and b.pricing.input_per_million == runner_up.price_input_per_million
+    assert pick.pricing.blended is not None and cheaper.pricing.blended is not None
+    assert cheaper.pricing.blended < pick.pricing.blended
+    assert b.pricing is not None and b.pricing.input_per_million == runner_up.pricing.input
     notes = "\n".join(result.explanations["r"].notes)
     assert "variant b (10% of calls)" in notes and "variant cheap (only when a budget runs out)" in notes
     # Run-time settings are copied as written, and the file loads in the runtime.
@@ -140,9 +140,9 @@ def test_the_cheaper_variant_falls_back_to_nothing_dearer_than_itself(catalog: C
     result = generate(SPLIT.replace("{quality: high}", "{quality: high}\n    fallbacks: 2"), catalog)
     cheap = result.runtime.roles["r"].variants[2]
     assert cheap.pricing is not None and cheap.fallbacks is not None
-    price = catalog[f"{cheap.provider}:{cheap.model}"].blended_price_per_million
+    price = catalog[f"{cheap.provider}:{cheap.model}"].pricing.blended
     for fallback in cheap.fallbacks:
-        theirs = catalog[f"{fallback.provider}:{fallback.model}"].blended_price_per_million
+        theirs = catalog[f"{fallback.provider}:{fallback.model}"].pricing.blended
         assert price is not None and theirs is not None and theirs <= price
 
 
@@ -182,9 +182,10 @@ def test_outdated_looks_at_variants_and_their_fallbacks(catalog: Catalog) -> Non
 
     result = generate(SPLIT, catalog)
     b = result.runtime.roles["r"].variants[1]
-    runner_up = catalog[f"{b.provider}:{b.model}"]
-    runner_up.deprecated = True  # the runner-up retires after generation
+    change(catalog, f"{b.provider}:{b.model}", deprecated=True)  # the runner-up retires after generation
     found = outdated_targets(result.runtime, catalog)
     flagged = [t for t in found if t.status == "deprecated"]
-    assert [(t.variant, t.position, t.model) for t in flagged if t.variant == "b"] == [("b", 0, runner_up.canonical_id)]
+    assert [(t.variant, t.position, t.model) for t in flagged if t.variant == "b"] == [
+        ("b", 0, f"{b.provider}:{b.model}")
+    ]
     assert any(t.variant == "cheap" for t in found)  # the cheap variant and its own fallbacks are listed too

@@ -4,7 +4,7 @@ from llmhub import build_catalog, get_catalog
 
 catalog = build_catalog()                                   # cached for 24 h
 model = catalog["openai:gpt-4.1"]
-print(model.price_input_per_million, model.arena_score, model.quality_tier)
+print(model.pricing.input, model.quality.score, model.tiers.quality)
 cheap_tools = get_catalog(kind="chat", tags=["tools", "cheap"], callable_only=True)
 """
 

@@ -55,7 +55,7 @@ def select_models(
     if provider is not None and not any(m.provider == provider for m in catalog):
         from llmhub_runtime.suggest import did_you_mean
 
-        known = sorted({m.provider for m in catalog if m.callable})
+        known = sorted({m.provider for m in catalog if m.identity.callable})
         raise CatalogError(
             f"--provider {provider!r}: no models{did_you_mean(provider, known)}; callable: {', '.join(known)}"
         )
@@ -68,11 +68,11 @@ def _rank(model: CanonicalModel) -> tuple[Any, ...]:
 
     Free tiers and unknown prices come last: nothing known of a model is no reason to list it first.
     """
-    price = model.blended_price_per_million
+    price = model.pricing.blended
     return (
-        model.arena_score is None,
-        -(model.arena_score or 0.0),
-        model.free_tier,
+        model.quality.score is None,
+        -(model.quality.score or 0.0),
+        model.pricing.free,
         price is None,
         price if price is not None else 0.0,
         model.canonical_id,
@@ -209,7 +209,9 @@ def catalog_summary(catalog: Catalog) -> dict[str, Any]:
         entries = [e for e in catalog.arena if e.board == board]
         if not entries:
             continue
-        scored = sum(1 for m in catalog.models if (m.arena_id if board == "text" else m.vision_arena_id) is not None)
+        scored = sum(
+            1 for m in catalog.models if (m.quality.arena_id if board == "text" else m.vision.arena_id) is not None
+        )
         matched = sum(1 for e in entries if e.matches)
         arena[board] = {
             "entries": len(entries),
@@ -220,7 +222,7 @@ def catalog_summary(catalog: Catalog) -> dict[str, Any]:
     return {
         "built_at": catalog.built_at,
         "models": len(catalog.models),
-        "callable": sum(1 for m in catalog.models if m.callable),
+        "callable": sum(1 for m in catalog.models if m.identity.callable),
         "sources": [
             {
                 "name": s.name,

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from llmhub.catalog.cache import CatalogCache, default_cache_dir
 from llmhub.catalog.fuse import SCORE_CATEGORIES, FusionInput, fuse
-from llmhub.catalog.models import CanonicalModel, Catalog, SourceStatus
+from llmhub.catalog.models import Catalog, ModelDraft, SourceStatus
 from llmhub.catalog.overrides import CatalogOverrides, find_overrides_path, load_overrides
 from llmhub.catalog.sources import anyllm as anyllm_source
 from llmhub.catalog.sources import arena, arena_dataset, bundled, litellm, modelsdev
@@ -317,8 +317,8 @@ def _models_dev(
     report: Progress,
     statuses: list[SourceStatus],
     warnings: list[str],
-) -> list[CanonicalModel]:
-    """models.dev's models: from the mirror, the live fetch, else the last fetched or bundled copy."""
+) -> list[ModelDraft]:
+    """models.dev's models as drafts: from the mirror, the live fetch, else the last fetched or bundled copy."""
     report("models.dev", "loading")
     if directory is not None:
         md_payload, md_status = _local(directory, "models.dev", lambda: modelsdev.load_local(directory))

@@ -50,7 +50,7 @@ _IN_DATABASE = 32_768  # bytes: larger values go to files of their own (diskcach
 
 
 _fields_of = operator.attrgetter(*FIELD_NAMES)
-"""A model's fields as a tuple, in field order (CanonicalModel's positional arguments)."""
+"""A model's fields (identity, its field groups, tags, provenance) in order: CanonicalModel's positional arguments."""
 
 _LAYOUT = 2
 """How a catalog entry is laid out (2: a header, the arena listing in it as flat rows, then the models'
@@ -227,8 +227,9 @@ class CatalogCache:
 
         Two pickles in a row, by one pickler (so values shared between them are stored once): a
         header with everything but the models (the arena listing as flat rows, see `_arena_rows`),
-        then the models as one flat list of their field values, model after model: no container
-        per model to pickle, unpickle and keep alive until the load ends, only the values. A load
+        then the models as one flat list of their field values, model after model (each field
+        group a record, pickled once however many models share it): no container per model to
+        pickle, unpickle and keep alive until the load ends, only the values. A load
         makes the small objects first and the models last, so that the list of ~300,000 values
         lives only while the models are made. The summary is written in the same transaction, so
         the two always describe the same build.

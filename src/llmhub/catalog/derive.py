@@ -10,13 +10,13 @@ from __future__ import annotations
 import bisect
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from llmhub.catalog.kinds import ModelKind
-from llmhub.catalog.models import CanonicalModel
+from llmhub.catalog.models import CanonicalModel, FieldSource, ModelDraft, SharedRecords
 
-__all__ = ["LONG_CONTEXT_TOKENS", "assign_tiers", "blended_price", "prices_at", "tags_for"]
+__all__ = ["LONG_CONTEXT_TOKENS", "assign_tiers", "blended_price", "finish", "prices_at", "tags_for"]
 
 LONG_CONTEXT_TOKENS = 200_000
 _TIERS = 5
@@ -40,6 +40,32 @@ def _blend(price_in: float | None, price_out: float | None) -> float | None:
     return round((3 * price_in + price_out) / 4, 6)
 
 
+def finish(
+    drafts: Sequence[ModelDraft],
+    extra_tags: Mapping[str, Iterable[str]] | None = None,
+    provenance: Callable[[Mapping[str, FieldSource]], Mapping[str, FieldSource]] | None = None,
+) -> list[CanonicalModel]:
+    """The build's last step: derive blended prices, tiers and tags on the drafts, then freeze each once.
+
+    Args:
+        drafts: Every model of the catalog (tiers are quintiles among them, kind by kind).
+        extra_tags: Canonical id -> tags to add (the user's overrides).
+        provenance: Gives each draft's provenance map its `tiers` entry (shared maps stay shared).
+    """
+    for draft in drafts:
+        draft.blended_price_per_million = blended_price(
+            draft.kind, draft.price_input_per_million, draft.price_output_per_million
+        )
+    assign_tiers(drafts)
+    extra = extra_tags or {}
+    for draft in drafts:
+        draft.tags = tags_for(draft, extra.get(draft.canonical_id))
+        if provenance is not None:
+            draft.provenance = provenance(draft.provenance)
+    shared = SharedRecords()
+    return [draft.freeze(shared) for draft in drafts]
+
+
 def prices_at(model: CanonicalModel, context: int | None) -> tuple[float | None, float | None, int | None]:
     """Input and output price for prompts of `context` tokens, and the tier threshold that set them.
 
@@ -47,14 +73,15 @@ def prices_at(model: CanonicalModel, context: int | None) -> tuple[float | None,
     that price, not the list price, is the one to rank, cap and forecast with. The list price when
     `context` is None or below every tier (threshold None).
     """
-    if not context or not model.price_tiers:
-        return model.price_input_per_million, model.price_output_per_million, None
-    applying = [tier for tier in model.price_tiers if context > tier.above_tokens]
+    pricing = model.pricing
+    if not context or not pricing.context_tiers:
+        return pricing.input, pricing.output, None
+    applying = [tier for tier in pricing.context_tiers if context > tier.above_tokens]
     if not applying:
-        return model.price_input_per_million, model.price_output_per_million, None
+        return pricing.input, pricing.output, None
     tier = max(applying, key=lambda t: t.above_tokens)
-    price_in = tier.input if tier.input is not None else model.price_input_per_million
-    price_out = tier.output if tier.output is not None else model.price_output_per_million
+    price_in = tier.input if tier.input is not None else pricing.input
+    price_out = tier.output if tier.output is not None else pricing.output
     return price_in, price_out, tier.above_tokens
 
 
@@ -64,9 +91,9 @@ def reasoning_score(categories: Mapping[str, float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def assign_tiers(models: Sequence[CanonicalModel]) -> None:
+def assign_tiers(models: Sequence[ModelDraft]) -> None:
     """Set cost_tier, quality_tier, reasoning_tier and creative_tier on every model, kind by kind."""
-    by_kind: dict[ModelKind, list[CanonicalModel]] = defaultdict(list)
+    by_kind: dict[ModelKind, list[ModelDraft]] = defaultdict(list)
     for model in models:
         by_kind[model.kind].append(model)
     # Score tables are shared by every model scored from one arena entry: read each table once.
@@ -126,7 +153,7 @@ def _tiers(
     return tiers
 
 
-def tags_for(model: CanonicalModel, extra: Iterable[str] | None = None) -> tuple[str, ...]:
+def tags_for(model: ModelDraft, extra: Iterable[str] | None = None) -> tuple[str, ...]:
     """Searchable labels, sorted: capabilities, modalities, kind, price and quality standing."""
     # Everything the tags depend on, read here and only here; thousands of models share a few
     # hundred combinations, each worked out once.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple, cast
 
-from llmhub.catalog.derive import assign_tiers, blended_price, tags_for
+from llmhub.catalog.derive import finish
 from llmhub.catalog.kinds import ModelKind, infer_kind
 from llmhub.catalog.lifecycle import LifecycleReport, apply_lifecycle, mark_past_deprecations
 from llmhub.catalog.mapper import ArenaOverrides, CatalogName, MappingResult, match_arena
@@ -25,6 +25,7 @@ from llmhub.catalog.models import (
     ArenaMatchRef,
     CanonicalModel,
     FieldSource,
+    ModelDraft,
 )
 from llmhub.catalog.names import lab_of, parse_day
 from llmhub.catalog.overrides import CatalogOverrides
@@ -78,9 +79,9 @@ _GROUP = {
 class FusionInput:
     """Everything the fusion needs, already loaded and parsed."""
 
-    modelsdev: Sequence[CanonicalModel]
-    """The base models, as `sources.modelsdev.parse` makes them. The fusion fills in the rest of
-    their fields in place (it owns them from here on)."""
+    modelsdev: Sequence[ModelDraft]
+    """The base models' drafts, as `sources.modelsdev.parse` makes them. The fusion fills in the rest
+    of their facts in place (it owns them from here on) and freezes them at the end."""
     text: ArenaBoard | None = None
     vision: ArenaBoard | None = None
     discovery: Discovery | None = None
@@ -108,7 +109,7 @@ class Fused(NamedTuple):
 def fuse(data: FusionInput) -> Fused:
     """Build every catalog model, the arena mapping listing, warnings and the lifecycle report."""
     warnings: list[str] = []
-    models: dict[str, CanonicalModel] = {}
+    models: dict[str, ModelDraft] = {}
     for model in data.modelsdev:
         # Two models.dev providers never map to one any-llm name; if the data ever does, the first wins.
         models.setdefault(model.canonical_id, model)
@@ -144,26 +145,18 @@ def fuse(data: FusionInput) -> Fused:
     else:
         mark_past_deprecations(ordered, today, protected)  # dates from other sources still count
 
-    for model in ordered:
-        model.blended_price_per_million = blended_price(
-            model.kind, model.price_input_per_million, model.price_output_per_million
-        )
-    assign_tiers(ordered)
     derived = FieldSource(source="derived", detail="quintiles within the model's kind")
     # Most models end with equal provenance maps and tag lists: they share one object for each
     # (tags_for returns shared tuples), which keeps the catalog small in memory and quick to
-    # unpickle from the cache.
-    with_tiers = _ProvenanceExtender("tiers", derived)
-    for model in ordered:
-        model.tags = tags_for(model, extra_tags.get(model.canonical_id))
-        model.provenance = with_tiers(model.provenance)
-    return Fused(ordered, listing, warnings, report)
+    # unpickle from the cache. Each draft is frozen once, at the end: nothing changes a model after.
+    frozen = finish(ordered, extra_tags, _ProvenanceExtender("tiers", derived))
+    return Fused(frozen, listing, warnings, report)
 
 
-def _bare(provider: str, model_id: str, source: FieldSource, kind: ModelKind | None = None) -> CanonicalModel:
+def _bare(provider: str, model_id: str, source: FieldSource, kind: ModelKind | None = None) -> ModelDraft:
     """A model known only by name (discovered, or added by overrides): every fact unknown."""
     callable_ = is_anyllm_provider(provider)
-    return CanonicalModel(
+    return ModelDraft(
         canonical_id=f"{provider}:{model_id}",
         provider=provider,
         model_id=model_id,
@@ -211,12 +204,12 @@ def _protected_flags(overrides: CatalogOverrides | None) -> frozenset[str]:
     )
 
 
-def _set_source(model: CanonicalModel, group: str, source: FieldSource) -> None:
+def _set_source(model: ModelDraft, group: str, source: FieldSource) -> None:
     """Record where a field group came from; provenance maps are shared, so copy before writing."""
     model.provenance = {**model.provenance, group: source}
 
 
-def _apply_discovery(models: dict[str, CanonicalModel], discovery: Discovery, snapshot: str | None) -> None:
+def _apply_discovery(models: dict[str, ModelDraft], discovery: Discovery, snapshot: str | None) -> None:
     for provider, ids in discovery.models.items():
         listed = set(ids)
         source = FieldSource(source="any-llm", snapshot=snapshot, detail=f"list_models of {provider}")
@@ -234,7 +227,7 @@ def _apply_discovery(models: dict[str, CanonicalModel], discovery: Discovery, sn
 
 
 def _apply_overrides(
-    models: dict[str, CanonicalModel], overrides: CatalogOverrides, extra_tags: dict[str, list[str]]
+    models: dict[str, ModelDraft], overrides: CatalogOverrides, extra_tags: dict[str, list[str]]
 ) -> ArenaOverrides:
     source = FieldSource(source="overrides", snapshot=overrides.digest, detail=overrides.source)
     pins: dict[str, list[str]] = {}
@@ -266,7 +259,7 @@ def _apply_overrides(
 
 def _match_board(
     board: ArenaBoard,
-    ordered: Sequence[CanonicalModel],
+    ordered: Sequence[ModelDraft],
     names: Sequence[CatalogName],
     catalog_ids: Mapping[int, str],
     overrides: ArenaOverrides,
@@ -282,7 +275,7 @@ def _match_board(
 
 
 def _apply_scores(
-    board: ArenaBoard, result: MappingResult, ordered: Sequence[CanonicalModel], snapshot: str | None
+    board: ArenaBoard, result: MappingResult, ordered: Sequence[ModelDraft], snapshot: str | None
 ) -> None:
     if board.board == "image":
         _apply_image_scores(board, result, ordered, snapshot)
@@ -317,7 +310,7 @@ def _apply_scores(
 
 
 def _apply_image_scores(
-    board: ArenaBoard, result: MappingResult, ordered: Sequence[CanonicalModel], snapshot: str | None
+    board: ArenaBoard, result: MappingResult, ordered: Sequence[ModelDraft], snapshot: str | None
 ) -> None:
     """Text-to-image ratings: `image_score`, with the arena entry named in the `image` provenance."""
     sources: dict[str, FieldSource] = {}
@@ -332,7 +325,7 @@ def _apply_image_scores(
 
 
 def _listing(
-    board: ArenaBoard, result: MappingResult, ordered: Sequence[CanonicalModel], refs: dict[int, ArenaMatchRef]
+    board: ArenaBoard, result: MappingResult, ordered: Sequence[ModelDraft], refs: dict[int, ArenaMatchRef]
 ) -> list[ArenaMapping]:
     listing = []
     for name, rating in board.ratings.items():
@@ -350,7 +343,7 @@ def _listing(
     return listing
 
 
-def _ref(refs: dict[int, ArenaMatchRef], index: int, model: CanonicalModel) -> ArenaMatchRef:
+def _ref(refs: dict[int, ArenaMatchRef], index: int, model: ModelDraft) -> ArenaMatchRef:
     """The listing's reference to one catalog model, made once: 2,800 matches name 1,800 models."""
     modelsdev = f"{model.modelsdev_provider}/{model.modelsdev_id}" if model.modelsdev_provider else None
     made = refs[index] = ArenaMatchRef(provider=model.provider, model_id=model.model_id, modelsdev=modelsdev)

@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from llmhub.catalog.models import CanonicalModel, FieldSource
+from llmhub.catalog.models import FieldSource, ModelDraft
 from llmhub.catalog.providers import provider_mappings
 from llmhub.catalog.sources.litellm import NAME, LifecycleEntry
 
@@ -162,7 +162,7 @@ def _route_prefixes(provider: str) -> tuple[str, ...]:
 
 
 def apply_lifecycle(
-    models: Sequence[CanonicalModel],
+    models: Sequence[ModelDraft],
     entries: Iterable[LifecycleEntry],
     snapshot: str | None,
     today: date,
@@ -188,7 +188,7 @@ def apply_lifecycle(
     ids = {model_id for _, model_id in wanted}
     matched: set[str] = set()
     # catalog id -> the model and the entries matching it
-    matches: dict[str, tuple[CanonicalModel, list[LifecycleEntry]]] = {}
+    matches: dict[str, tuple[ModelDraft, list[LifecycleEntry]]] = {}
     for model in models:
         if model.model_id not in ids:
             continue
@@ -229,7 +229,7 @@ def apply_lifecycle(
     return report
 
 
-def mark_past_deprecations(models: Iterable[CanonicalModel], today: date, protected: Collection[str] = ()) -> int:
+def mark_past_deprecations(models: Iterable[ModelDraft], today: date, protected: Collection[str] = ()) -> int:
     """Mark deprecated every model whose deprecation date is on or before `today`; how many were newly marked."""
     marked = 0
     cutoff = today.isoformat()
@@ -242,7 +242,7 @@ def mark_past_deprecations(models: Iterable[CanonicalModel], today: date, protec
     return marked
 
 
-def _listing_provider(model: CanonicalModel) -> str:
+def _listing_provider(model: ModelDraft) -> str:
     """The models.dev provider listing a model (for a discovered or added one: its provider's listing)."""
     if model.modelsdev_provider:
         return model.modelsdev_provider

@@ -1,19 +1,36 @@
 """The catalog's data model: `CanonicalModel` (one per provider and model) and `Catalog`.
 
-Plain slotted dataclasses rather than pydantic models: a catalog holds ~5,000 models with ~60
-fields each, and it is built and loaded often enough (every `llmhub` command that chooses a model)
-that construction cost matters: 20 ms here against ~200 ms as validated pydantic models. Nothing
-in a catalog comes from users unchecked, so validation buys nothing; the sources are parsed
-defensively instead. Treat instances as read-only: identical provenance entries and score tables
-are shared between models to keep the catalog small in memory and quick to load from the cache.
+A `CanonicalModel` is immutable and grouped as its provenance is: `identity`, `limits`, `pricing`,
+`capabilities`, `dates`, `quality`, `vision`, `image`, `tiers`, `availability` and `lifecycle`, each
+a small record, so every fact has one home and `model.provenance[group]` says where that record came
+from. What identifies the model (`canonical_id`, `provider`, `model_id`) and what every lookup
+filters on (`kind`, `tags`) stay on the model itself: they are its key and its index, not facts
+some source supplied about it, and they have no provenance group of their own.
+
+The build never changes a model: sources and the fusion fill in flat, mutable `ModelDraft`s, and
+each draft is frozen once at the end (`ModelDraft.freeze()`, which `CanonicalModel.build(**facts)`
+also uses: one way to make a model from facts). `to_dict()` gives the flat JSON keys the CLI and the
+UI have always shown.
+
+The model and its groups are `NamedTuple`s rather than frozen dataclasses, and nothing is
+validated: a catalog holds ~5,000 models, each made on every cold build and again on every load
+from the cache, and a NamedTuple is made at about the cost of a tuple, where a frozen dataclass pays
+an `object.__setattr__` per field (measured: freezing the 5,276 models of the 2026-07 snapshot took
+8.5 ms for the frozen-dataclass models alone, which put the cold build over its 4x-parse target).
+Equal groups are shared between models, like provenance maps and score tables, which keeps the
+catalog small in memory and quick to load from the cache. Nothing in a catalog comes from users
+unchecked, so validation would buy nothing; the sources are parsed defensively instead. Two warts
+of tuples to know: records are also sequences (read them by field name, never by position), and two
+records of different classes with equal values compare equal; compare fields, not whole records of
+different kinds.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from llmhub.catalog.kinds import ModelKind
 from llmhub.errors import CatalogError
@@ -21,14 +38,27 @@ from llmhub.errors import CatalogError
 __all__ = [
     "ArenaMapping",
     "ArenaMatchRef",
+    "Availability",
     "CanonicalModel",
+    "Capabilities",
     "Catalog",
+    "Dates",
     "FieldSource",
+    "Identity",
+    "Image",
+    "Lifecycle",
+    "Limits",
+    "ModelDraft",
     "PriceTier",
+    "Pricing",
+    "QualityRatings",
+    "SharedRecords",
     "SourceStatus",
+    "Tiers",
+    "Vision",
 ]
 
-CATALOG_VERSION = 4
+CATALOG_VERSION = 5
 """Bumped when the shape changes, so older cached catalogs are rebuilt instead of misread."""
 
 # The arena categories kept per model (the leaderboard has 29; these are the task-level ones).
@@ -59,6 +89,8 @@ TASK_CATEGORIES = (
 
 NO_SCORES: Mapping[str, float] = {}
 """The empty score table every unscored model shares (read-only, like all catalog data)."""
+NO_PROVENANCE: Mapping[str, FieldSource] = {}
+"""The empty provenance map (read-only, like all catalog data)."""
 
 SourceName = Literal[
     "models.dev", "lmarena-text", "lmarena-vision", "lmarena-image", "litellm", "any-llm", "overrides", "derived"
@@ -96,8 +128,12 @@ class PriceTier:
 
 
 @dataclass(slots=True)
-class CanonicalModel:
-    """One model at one provider, with every fact the catalog knows about it."""
+class ModelDraft:
+    """A model's facts while the catalog is built: flat and mutable. `freeze()` makes the catalog's record.
+
+    Sources and the fusion fill these in; nothing else holds one. The keyword names are the flat
+    fact names of `CanonicalModel.to_dict()` (and of the overrides file).
+    """
 
     canonical_id: str
     """`provider:model_id`, the catalog's key."""
@@ -179,8 +215,6 @@ class CanonicalModel:
     """Field group (identity, limits, pricing, capabilities, dates, quality, vision, tiers, availability,
     lifecycle) -> source."""
 
-    # Fields added in catalog version 3. They come last so that sources building models positionally
-    # are unaffected.
     canonical_model_id: str | None = None
     """models.dev's cross-provider identity (`<lab>/<model>`): the same model at every host."""
     free_tier: bool = False
@@ -196,14 +230,362 @@ class CanonicalModel:
     listed_zero_price: bool = False
     """The source listed $0 for a model that is not a free tier: a placeholder, so the price is unknown (None)."""
 
+    def freeze(self, shared: SharedRecords | None = None) -> CanonicalModel:
+        """The catalog's immutable record of these facts: the one way a `CanonicalModel` is made from facts.
+
+        Args:
+            shared: The records made so far in this build (`derive.finish` passes one for the whole
+                catalog): equal groups are then one record, like provenance maps and score tables
+                (less memory, a smaller cache, a quicker load). A group is looked up by its values
+                and made only when new; the identity, unique to each model, is always made.
+        """
+        tables = shared or SharedRecords()
+        scores = self.arena_scores
+        return CanonicalModel(
+            self.canonical_id,
+            self.provider,
+            self.model_id,
+            self.kind,
+            Identity(
+                self.display_name,
+                self.family,
+                self.lab,
+                self.callable,
+                self.canonical_model_id,
+                self.modelsdev_provider,
+                self.modelsdev_id,
+                self.anyllm_id,
+            ),
+            tables.limits[self.context_tokens, self.max_input_tokens, self.max_output_tokens],
+            tables.pricing[
+                self.price_input_per_million,
+                self.price_output_per_million,
+                self.price_cache_read_per_million,
+                self.price_cache_write_per_million,
+                self.price_reasoning_per_million,
+                self.price_input_audio_per_million,
+                self.price_output_audio_per_million,
+                self.price_tiers,
+                self.blended_price_per_million,
+                self.free_tier,
+                self.listed_zero_price,
+            ],
+            tables.capabilities[
+                self.supports_tool_call,
+                self.supports_reasoning,
+                self.supports_structured_output,
+                self.supports_attachments,
+                self.supports_temperature,
+                self.input_modalities,
+                self.output_modalities,
+                self.open_weights,
+            ],
+            tables.dates[self.knowledge_cutoff, self.release_date, self.last_updated],
+            NO_QUALITY
+            if self.arena_id is None and self.arena_score is None and not scores
+            else QualityRatings(
+                self.arena_id,
+                self.arena_match,
+                self.arena_score,
+                self.arena_ci_low,
+                self.arena_ci_high,
+                scores,
+                self.coding_score,
+            ),
+            NO_VISION
+            if self.vision_arena_id is None and self.vision_score is None
+            else Vision(self.vision_arena_id, self.vision_score),
+            NO_IMAGE if self.image_score is None else Image(self.image_score),
+            tables.tiers[self.quality_tier, self.cost_tier, self.reasoning_tier, self.creative_tier],
+            _AVAILABILITY[self.available],
+            tables.lifecycle[self.status, self.deprecated, self.preview, self.deprecation_date, self.successor],
+            self.tags,
+            self.provenance,
+        )
+
+
+FACT_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ModelDraft))
+"""Every flat fact name, in order: `ModelDraft`'s fields and the keys of `CanonicalModel.to_dict()`."""
+
+
+class Identity(NamedTuple):
+    """What the model is and where it is listed (provenance group `identity`)."""
+
+    display_name: str
+    family: str | None = None
+    lab: str | None = None
+    """The lab that made the model (openai, anthropic, meta...), when its name says."""
+    callable: bool = False
+    """any-llm has a provider that can call this model."""
+    canonical_model_id: str | None = None
+    """models.dev's cross-provider identity (`<lab>/<model>`): the same model at every host."""
+    modelsdev_provider: str | None = None
+    """The provider id on models.dev, when the model came from there."""
+    modelsdev_id: str | None = None
+    anyllm_id: str | None = None
+    """The id any-llm uses for it (the same as model_id for callable models)."""
+
+
+class Limits(NamedTuple):
+    """Token limits (provenance group `limits`)."""
+
+    context: int | None = None
+    max_input: int | None = None
+    max_output: int | None = None
+
+
+class Pricing(NamedTuple):
+    """Prices in USD per million tokens (provenance group `pricing`)."""
+
+    input: float | None = None
+    output: float | None = None
+    cache_read: float | None = None
+    cache_write: float | None = None
+    reasoning: float | None = None
+    input_audio: float | None = None
+    output_audio: float | None = None
+    context_tiers: tuple[PriceTier, ...] = ()
+    """Prices for prompts above a length (the tier above 200k tokens...)."""
+    blended: float | None = None
+    """(3 x input + output) / 4 for chat models, the input price for embeddings: what the cost tier ranks."""
+    free: bool = False
+    """A free, rate-limited endpoint (`:free`, a trial tier): never picked unless the spec allows free tiers."""
+    listed_zero: bool = False
+    """The source listed $0 for a model that is not a free tier: a placeholder, so the price is unknown (None)."""
+
+
+class Capabilities(NamedTuple):
+    """What the model supports (provenance group `capabilities`); None when no source says."""
+
+    tool_call: bool | None = None
+    reasoning: bool | None = None
+    structured_output: bool | None = None
+    attachments: bool | None = None
+    temperature: bool | None = None
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    open_weights: bool | None = None
+
+
+class Dates(NamedTuple):
+    """YYYY-MM or YYYY-MM-DD dates (provenance group `dates`)."""
+
+    knowledge_cutoff: str | None = None
+    release: str | None = None
+    last_updated: str | None = None
+
+
+class QualityRatings(NamedTuple):
+    """LMArena text ratings (provenance group `quality`)."""
+
+    arena_id: str | None = None
+    """The LMArena entry the scores came from."""
+    match: str | None = None
+    """How arena_id was matched: exact, alias, variant, fuzzy or override."""
+    score: float | None = None
+    """Overall LMArena text rating (style control, category `full`)."""
+    ci_low: float | None = None
+    ci_high: float | None = None
+    scores: Mapping[str, float] = NO_SCORES
+    """Task category ratings: coding, math, creative_writing, hard_6, if, multiturn, long_user..."""
+    coding: float | None = None
+
+
+class Vision(NamedTuple):
+    """The LMArena vision rating (provenance group `vision`)."""
+
+    arena_id: str | None = None
+    score: float | None = None
+    """LMArena vision leaderboard rating (style control)."""
+
+
+class Image(NamedTuple):
+    """The LMArena text-to-image rating, for image-generation models (provenance group `image`)."""
+
+    score: float | None = None
+
+
+class Tiers(NamedTuple):
+    """Quintiles 1 (best / cheapest) to 5 among models of the same kind; None when the number is unknown."""
+
+    quality: int | None = None
+    """By overall arena score."""
+    cost: int | None = None
+    """By blended price."""
+    reasoning: int | None = None
+    """By the arena's math and hard-prompt ratings."""
+    creative: int | None = None
+    """By the arena's creative-writing rating."""
+
+
+class Availability(NamedTuple):
+    """What any-llm discovery found with this machine's keys (provenance group `availability`)."""
+
+    listed: bool | None = None
+    """True when discovery listed the model; False when the provider answered without it; None: not checked."""
+
+
+class Lifecycle(NamedTuple):
+    """Release status and retirement (provenance group `lifecycle`)."""
+
+    status: str | None = None
+    """models.dev status: alpha, beta or deprecated."""
+    deprecated: bool = False
+    preview: bool = False
+    """A preview or experimental id, or a moving alias (`-latest`): kept behind pinned ids unless allowed."""
+    deprecation_date: str | None = None
+    """When the provider retires (or retired) the model (YYYY-MM-DD), from models.dev or LiteLLM."""
+    successor: str | None = None
+    """The model the source names as its replacement, as that source spells it."""
+
+
+NO_QUALITY = QualityRatings()
+NO_VISION = Vision()
+NO_IMAGE = Image()
+_AVAILABILITY = {value: Availability(value) for value in (None, True, False)}
+_R = TypeVar("_R")
+
+
+class _Shared(dict[tuple[Any, ...], _R]):
+    """The one record of each distinct value of a group: `table[values]` finds it, or makes it the first time.
+
+    One table per record class: equal NamedTuples of two classes compare equal, so they never share one.
+    """
+
+    def __init__(self, record: Callable[..., _R]):
+        super().__init__()
+        self.record = record
+
+    def __missing__(self, values: tuple[Any, ...]) -> _R:
+        made = self[values] = self.record(*values)
+        return made
+
+
+class SharedRecords:
+    """One build's tables of shared group records (kept only while the build runs, so nothing grows)."""
+
+    __slots__ = ("capabilities", "dates", "lifecycle", "limits", "pricing", "tiers")
+
+    def __init__(self) -> None:
+        self.limits = _Shared(Limits)
+        self.pricing = _Shared(Pricing)
+        self.capabilities = _Shared(Capabilities)
+        self.dates = _Shared(Dates)
+        self.tiers = _Shared(Tiers)
+        self.lifecycle = _Shared(Lifecycle)
+
+
+# Flat fact name -> (group attribute, field) for the facts kept in groups.
+_FLAT: dict[str, tuple[str, str]] = {
+    **{name: ("identity", name) for name in Identity._fields},
+    "context_tokens": ("limits", "context"),
+    "max_input_tokens": ("limits", "max_input"),
+    "max_output_tokens": ("limits", "max_output"),
+    "price_input_per_million": ("pricing", "input"),
+    "price_output_per_million": ("pricing", "output"),
+    "price_cache_read_per_million": ("pricing", "cache_read"),
+    "price_cache_write_per_million": ("pricing", "cache_write"),
+    "price_reasoning_per_million": ("pricing", "reasoning"),
+    "price_input_audio_per_million": ("pricing", "input_audio"),
+    "price_output_audio_per_million": ("pricing", "output_audio"),
+    "price_tiers": ("pricing", "context_tiers"),
+    "blended_price_per_million": ("pricing", "blended"),
+    "free_tier": ("pricing", "free"),
+    "listed_zero_price": ("pricing", "listed_zero"),
+    **{f"supports_{name}": ("capabilities", name) for name in Capabilities._fields[:5]},
+    "input_modalities": ("capabilities", "input_modalities"),
+    "output_modalities": ("capabilities", "output_modalities"),
+    "open_weights": ("capabilities", "open_weights"),
+    "knowledge_cutoff": ("dates", "knowledge_cutoff"),
+    "release_date": ("dates", "release"),
+    "last_updated": ("dates", "last_updated"),
+    "arena_id": ("quality", "arena_id"),
+    "arena_match": ("quality", "match"),
+    "arena_score": ("quality", "score"),
+    "arena_ci_low": ("quality", "ci_low"),
+    "arena_ci_high": ("quality", "ci_high"),
+    "arena_scores": ("quality", "scores"),
+    "coding_score": ("quality", "coding"),
+    "vision_arena_id": ("vision", "arena_id"),
+    "vision_score": ("vision", "score"),
+    "image_score": ("image", "score"),
+    "quality_tier": ("tiers", "quality"),
+    "cost_tier": ("tiers", "cost"),
+    "reasoning_tier": ("tiers", "reasoning"),
+    "creative_tier": ("tiers", "creative"),
+    "available": ("availability", "listed"),
+    **{name: ("lifecycle", name) for name in Lifecycle._fields},
+}
+
+
+class CanonicalModel(NamedTuple):
+    """One model at one provider, with every fact the catalog knows about it, grouped as its provenance is.
+
+    Immutable: make one from flat facts with `CanonicalModel.build(...)` (or `ModelDraft(...).freeze()`).
+    Read it by field name; that it is also a tuple is an implementation detail (see the module's notes).
+    """
+
+    canonical_id: str
+    """`provider:model_id`, the catalog's key."""
+    provider: str
+    """The any-llm provider name that goes into llmhub.yaml (models.dev's id when not callable)."""
+    model_id: str
+    """The id to send to the provider."""
+    kind: ModelKind
+    """What the model does (chat, embedding, image...): it is a candidate only for that."""
+    identity: Identity
+    """Name, family, lab, callability and the ids other sources know it by."""
+    limits: Limits
+    """Context and output token limits."""
+    pricing: Pricing
+    """Prices per million tokens, with context tiers and the blended price."""
+    capabilities: Capabilities
+    """Tool calls, reasoning, structured output, modalities, open weights."""
+    dates: Dates
+    """Knowledge cutoff, release and last update."""
+    quality: QualityRatings
+    """LMArena text ratings: overall, per category, and the matched entry."""
+    vision: Vision
+    """The LMArena vision rating."""
+    image: Image
+    """The LMArena text-to-image rating."""
+    tiers: Tiers
+    """Quality, cost, reasoning and creative quintiles among models of the same kind."""
+    availability: Availability
+    """Whether discovery listed the model with this machine's keys."""
+    lifecycle: Lifecycle
+    """Status, deprecation, retirement date and successor."""
+    tags: tuple[str, ...] = ()
+    """Searchable labels derived from the facts (capabilities, kind, price and quality standing)."""
+    provenance: Mapping[str, FieldSource] = NO_PROVENANCE
+    """Field group (identity, limits, pricing, capabilities, dates, quality, vision, image, tiers,
+    availability, lifecycle) -> source."""
+
+    @staticmethod
+    def build(canonical_id: str | None = None, **facts: Any) -> CanonicalModel:
+        """A model from flat facts (the names of `to_dict()`); `canonical_id` defaults to `provider:model_id`."""
+        if canonical_id is None:
+            canonical_id = f"{facts['provider']}:{facts['model_id']}"
+        facts.setdefault("display_name", facts["model_id"])
+        return ModelDraft(canonical_id=canonical_id, **facts).freeze()
+
+    def facts(self) -> dict[str, Any]:
+        """Every fact under its flat name, as given to `build` (`ModelDraft(**model.facts())` makes it again)."""
+        return {
+            name: getattr(self, name)
+            if (place := _FLAT.get(name)) is None
+            else getattr(getattr(self, place[0]), place[1])
+            for name in FACT_NAMES
+        }
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data, provenance details included."""
-        data: dict[str, Any] = {name: getattr(self, name) for name in FIELD_NAMES}
+        """Plain JSON-ready data with the flat fact names, provenance details included."""
+        data = self.facts()
         data["kind"] = str(self.kind)
-        data["price_tiers"] = [dataclasses.asdict(t) for t in self.price_tiers]
-        data["input_modalities"] = list(self.input_modalities)
-        data["output_modalities"] = list(self.output_modalities)
-        data["arena_scores"] = dict(self.arena_scores)
+        data["price_tiers"] = [dataclasses.asdict(t) for t in self.pricing.context_tiers]
+        data["input_modalities"] = list(self.capabilities.input_modalities)
+        data["output_modalities"] = list(self.capabilities.output_modalities)
+        data["arena_scores"] = dict(self.quality.scores)
         data["tags"] = list(self.tags)
         data["provenance"] = {group: self.source_of(group) for group in self.provenance}
         return data
@@ -215,15 +597,16 @@ class CanonicalModel:
             return {"source": None, "snapshot": None, "detail": None}
         detail = found.detail
         if found.source == "models.dev":
-            detail = f"{self.modelsdev_provider}/{self.modelsdev_id}"
+            detail = f"{self.identity.modelsdev_provider}/{self.identity.modelsdev_id}"
         elif found.source == "lmarena-text":
-            detail = f"arena entry {self.arena_id} ({self.arena_match} match)"
+            detail = f"arena entry {self.quality.arena_id} ({self.quality.match} match)"
         elif found.source == "lmarena-vision":
-            detail = f"arena entry {self.vision_arena_id}"
+            detail = f"arena entry {self.vision.arena_id}"
         return {"source": found.source, "snapshot": found.snapshot, "detail": detail}
 
 
-FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(CanonicalModel))
+FIELD_NAMES: tuple[str, ...] = CanonicalModel._fields
+"""`CanonicalModel`'s fields, in order (its positional arguments)."""
 
 
 @dataclass(slots=True)
@@ -350,10 +733,10 @@ class Catalog:
             if (provider is None or m.provider == provider)
             and (kind is None or m.kind == kind)
             and wanted <= set(m.tags)
-            and (not callable_only or m.callable)
-            and (include_deprecated or not m.deprecated)
-            and within(m.quality_tier, max_quality_tier)
-            and within(m.cost_tier, max_cost_tier)
+            and (not callable_only or m.identity.callable)
+            and (include_deprecated or not m.lifecycle.deprecated)
+            and within(m.tiers.quality, max_quality_tier)
+            and within(m.tiers.cost, max_cost_tier)
         ]
         return Catalog(
             built_at=self.built_at,
@@ -391,14 +774,14 @@ class Catalog:
 
 def best_first(model: CanonicalModel) -> tuple[float, str]:
     """Sort key: highest overall arena score first, then by id (deterministic)."""
-    return (-(model.arena_score or 0.0), model.canonical_id)
+    return (-(model.quality.score or 0.0), model.canonical_id)
 
 
 def group_models(models: Iterable[CanonicalModel]) -> dict[tuple[str, bool, str], list[CanonicalModel]]:
     """Models by (kind, callable, provider), each group sorted `best_first`."""
     groups: dict[tuple[str, bool, str], list[CanonicalModel]] = {}
     for model in models:
-        groups.setdefault((str(model.kind), model.callable, model.provider), []).append(model)
+        groups.setdefault((str(model.kind), model.identity.callable, model.provider), []).append(model)
     for members in groups.values():
         members.sort(key=best_first)
     return groups

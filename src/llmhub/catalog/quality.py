@@ -89,23 +89,23 @@ class QualityIndex:
 
     def __init__(self, models: Iterable[CanonicalModel]):
         self._models = [m for m in models if m.kind == ModelKind.chat]
-        measured = [m for m in self._models if m.arena_score is not None]
+        measured = [m for m in self._models if m.quality.score is not None]
         self._offsets = _category_offsets(measured)
         self._vision_offset = _vision_offset(measured)
         self._by_identity: dict[str, CanonicalModel] = {}
         for model in sorted(measured, key=lambda m: m.canonical_id):
-            if model.canonical_model_id:
-                self._by_identity.setdefault(model.canonical_model_id, model)
+            if model.identity.canonical_model_id:
+                self._by_identity.setdefault(model.identity.canonical_model_id, model)
         self._family: dict[str, list[CanonicalModel]] = defaultdict(list)
         for model in measured:
-            if model.family:
-                self._family[model.family].append(model)
+            if model.identity.family:
+                self._family[model.identity.family].append(model)
         self._fit = _fit(measured)
-        days = [d for m in measured if (d := parse_day(m.release_date)) is not None]
+        days = [d for m in measured if (d := parse_day(m.dates.release)) is not None]
         self.horizon = max(days) if days else None
         """The newest release date among rated models: the arena data's reach (None without arena data)."""
         self._base: dict[str, tuple[CanonicalModel, Basis, str] | None] = {}
-        overall = sorted(m.arena_score for m in _unique_entries(measured) if m.arena_score is not None)
+        overall = sorted(m.quality.score for m in _unique_entries(measured) if m.quality.score is not None)
         # Quintile boundaries of the measured overall ratings, best first: tier 1 is the top fifth.
         self._tier_floors = [overall[int(len(overall) * k / 5)] for k in (4, 3, 2, 1)] if len(overall) >= 5 else []
 
@@ -158,11 +158,11 @@ class QualityIndex:
         return self._base[key]
 
     def _find_base(self, model: CanonicalModel) -> tuple[CanonicalModel, Basis, str] | None:
-        if model.arena_score is not None:
+        if model.quality.score is not None:
             given = model.provenance.get("quality")
             # A rating written in the overrides file is the user's figure, not LMArena's: say whose.
             return model, "measured", "your overrides file" if given and given.source == "overrides" else "LMArena"
-        same = self._by_identity.get(model.canonical_model_id or "")
+        same = self._by_identity.get(model.identity.canonical_model_id or "")
         if same is not None:
             return same, "measured", f"LMArena, the same model at {same.canonical_id}"
         before = self._predecessor(model)
@@ -172,21 +172,21 @@ class QualityIndex:
 
     def _predecessor(self, model: CanonicalModel) -> CanonicalModel | None:
         """The newest measured model of the same family and size, released before, priced no higher."""
-        if not model.family or model.blended_price_per_million is None:
+        if not model.identity.family or model.pricing.blended is None:
             return None
-        released = parse_day(model.release_date)
+        released = parse_day(model.dates.release)
         if released is None:
             return None
         words = _size_words(model.model_id)
-        price = model.blended_price_per_million
+        price = model.pricing.blended
         older = [
             m
-            for m in self._family.get(model.family, ())
-            if (day := parse_day(m.release_date)) is not None
+            for m in self._family.get(model.identity.family, ())
+            if (day := parse_day(m.dates.release)) is not None
             and day <= released
-            and m.blended_price_per_million is not None
+            and m.pricing.blended is not None
             # "same or higher price": a successor sold for less may be a smaller model in disguise.
-            and price >= 0.95 * m.blended_price_per_million
+            and price >= 0.95 * m.pricing.blended
             and _size_words(m.model_id) == words
         ]
         if not older:
@@ -196,48 +196,48 @@ class QualityIndex:
         same_host = [m for m in older if m.provider == model.provider]
         return max(
             same_host or older,
-            key=lambda m: (parse_day(m.release_date), -(m.arena_score or 0.0), m.canonical_id),
+            key=lambda m: (parse_day(m.dates.release), -(m.quality.score or 0.0), m.canonical_id),
         )
 
     def _rating(self, model: CanonicalModel, categories: Sequence[str]) -> tuple[float | None, float, str]:
         """A measured model's rating for the task, how uncertain the shift to it is, and its name."""
         if not categories:
-            return model.arena_score, 0.0, "overall"
+            return model.quality.score, 0.0, "overall"
         values: list[float] = []
         spread = 0.0
         shifted = False
         for category in categories:
             if category == "vision":
-                if model.vision_score is not None:
-                    values.append(model.vision_score)
+                if model.vision.score is not None:
+                    values.append(model.vision.score)
                     continue
-                if model.arena_score is None:
+                if model.quality.score is None:
                     return None, 0.0, "vision"
                 # Too few models rated on both boards to learn the gap: the overall rating as it is.
                 gap, gap_spread = self._vision_offset or (0.0, _UNLEARNED_SPREAD)
             else:
-                own = model.arena_scores.get(category)
+                own = model.quality.scores.get(category)
                 if own is not None:
                     values.append(own)
                     continue
-                if model.arena_score is None:
+                if model.quality.score is None:
                     return None, 0.0, category
                 gap, gap_spread = self._offsets.get(category, (0.0, _UNLEARNED_SPREAD))
-            values.append(model.arena_score + gap)
+            values.append(model.quality.score + gap)
             spread = max(spread, gap_spread)
             shifted = True
         name = "+".join(categories)
         return sum(values) / len(values), spread, f"overall shifted to {name}" if shifted else name
 
     def _half_width(self, model: CanonicalModel) -> float:
-        if model.arena_ci_low is not None and model.arena_ci_high is not None and model.arena_score is not None:
-            return max(model.arena_ci_high - model.arena_score, model.arena_score - model.arena_ci_low, 0.0)
+        if model.quality.ci_low is not None and model.quality.ci_high is not None and model.quality.score is not None:
+            return max(model.quality.ci_high - model.quality.score, model.quality.score - model.quality.ci_low, 0.0)
         return 10.0
 
     def _estimate(self, model: CanonicalModel, categories: Sequence[str]) -> Quality | None:
         fit = self._fit
-        price = model.blended_price_per_million
-        released = parse_day(model.release_date)
+        price = model.pricing.blended
+        released = parse_day(model.dates.release)
         if fit is None or price is None or price <= 0 or released is None:
             return None
         overall = fit.intercept + fit.per_log_price * math.log(price) + fit.per_year * _years(released)
@@ -274,20 +274,20 @@ def _unique_entries(models: Iterable[CanonicalModel]) -> list[CanonicalModel]:
     """One model per arena entry (the first by id): a model at 40 hosts counts once."""
     seen: dict[str, CanonicalModel] = {}
     for model in sorted(models, key=lambda m: m.canonical_id):
-        seen.setdefault(model.arena_id or model.canonical_id, model)
+        seen.setdefault(model.quality.arena_id or model.canonical_id, model)
     return list(seen.values())
 
 
 def _category_offsets(measured: Sequence[CanonicalModel]) -> dict[str, tuple[float, float]]:
     gaps: dict[str, list[float]] = defaultdict(list)
     for model in _unique_entries(measured):
-        for category, value in model.arena_scores.items():
-            gaps[category].append(value - model.arena_score)  # type: ignore[operator]
+        for category, value in model.quality.scores.items():
+            gaps[category].append(value - model.quality.score)  # type: ignore[operator]
     return {c: _center_and_spread(values) for c, values in sorted(gaps.items()) if len(values) >= 5}
 
 
 def _vision_offset(measured: Sequence[CanonicalModel]) -> tuple[float, float] | None:
-    gaps = [m.vision_score - m.arena_score for m in _unique_entries(measured) if m.vision_score is not None]  # type: ignore[operator]
+    gaps = [m.vision.score - m.quality.score for m in _unique_entries(measured) if m.vision.score is not None]  # type: ignore[operator]
     return _center_and_spread(gaps) if len(gaps) >= 5 else None
 
 
@@ -303,12 +303,12 @@ def _center_and_spread(values: list[float]) -> tuple[float, float]:
 def _fit(measured: Sequence[CanonicalModel]) -> _Fit | None:
     """Least squares of the overall rating on log price and release year, over one model per arena entry."""
     rows = [
-        (math.log(price), _years(day), model.arena_score)
+        (math.log(price), _years(day), model.quality.score)
         for model in _unique_entries(measured)
-        if (price := model.blended_price_per_million) is not None
+        if (price := model.pricing.blended) is not None
         and price > 0
-        and (day := parse_day(model.release_date)) is not None
-        and model.arena_score is not None
+        and (day := parse_day(model.dates.release)) is not None
+        and model.quality.score is not None
     ]
     if len(rows) < _MIN_FIT_MODELS:
         return None

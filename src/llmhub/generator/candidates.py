@@ -24,12 +24,12 @@ from llmhub.generator.rules import RuleSet
 __all__ = ["CAPABILITY_CHECKS", "CandidateSet", "Elimination", "filter_candidates", "satisfies"]
 
 CAPABILITY_CHECKS: dict[str, Callable[[CanonicalModel], bool]] = {
-    "tools": lambda m: m.supports_tool_call is True,
-    "vision": lambda m: "image" in m.input_modalities,
-    "structured_output": lambda m: m.supports_structured_output is True,
-    "reasoning": lambda m: m.supports_reasoning is True,
-    "audio_input": lambda m: "audio" in m.input_modalities,
-    "pdf": lambda m: "pdf" in m.input_modalities,
+    "tools": lambda m: m.capabilities.tool_call is True,
+    "vision": lambda m: "image" in m.capabilities.input_modalities,
+    "structured_output": lambda m: m.capabilities.structured_output is True,
+    "reasoning": lambda m: m.capabilities.reasoning is True,
+    "audio_input": lambda m: "audio" in m.capabilities.input_modalities,
+    "pdf": lambda m: "pdf" in m.capabilities.input_modalities,
 }
 
 
@@ -81,7 +81,7 @@ def constraints(needs: RoleNeeds, rules: RuleSet, today: datetime.date | None = 
             f"kind {needs.kind.value} (catalog kinds {', '.join(kind_rule.catalog_kinds)})",
             lambda m: str(m.kind) in kind_rule.catalog_kinds,
         ),
-        ("callable through any-llm", lambda m: m.callable),
+        ("callable through any-llm", lambda m: m.identity.callable),
         (
             f"provider enabled and allowed ({', '.join(needs.providers) or 'none'})",
             lambda m: m.provider in needs.providers,
@@ -90,26 +90,26 @@ def constraints(needs: RoleNeeds, rules: RuleSet, today: datetime.date | None = 
     if needs.force_model:
         checks.append((f"force_model {needs.force_model}", lambda m: m.model_id == needs.force_model))
     if rules.policy.exclude_deprecated:
-        checks.append(("not deprecated", lambda m: not m.deprecated))
+        checks.append(("not deprecated", lambda m: not m.lifecycle.deprecated))
     if rules.policy.exclude_status:
         banned = set(rules.policy.exclude_status)
-        checks.append((f"status not {', '.join(sorted(banned))}", lambda m: m.status not in banned))
+        checks.append((f"status not {', '.join(sorted(banned))}", lambda m: m.lifecycle.status not in banned))
     if today is not None and rules.policy.retiring_within_days is not None:
         cutoff = (today + datetime.timedelta(days=rules.policy.retiring_within_days)).isoformat()
         checks.append(
             (
                 f"not retiring before {cutoff} (deprecation dates)",
-                lambda m: m.deprecation_date is None or m.deprecation_date > cutoff,
+                lambda m: m.lifecycle.deprecation_date is None or m.lifecycle.deprecation_date > cutoff,
             )
         )
     if not needs.free_tiers:
-        checks.append(("not a free tier (policy.free_tiers)", lambda m: not m.free_tier))
-    checks.append(("reachable with your keys (any-llm discovery)", lambda m: m.available is not False))
+        checks.append(("not a free tier (policy.free_tiers)", lambda m: not m.pricing.free))
+    checks.append(("reachable with your keys (any-llm discovery)", lambda m: m.availability.listed is not False))
     for capability in sorted(needs.requires):
         checks.append((f"requires {capability}", CAPABILITY_CHECKS[capability]))
     if needs.min_context:
         minimum = needs.min_context
-        checks.append((f"min_context {minimum}", lambda m: (m.context_tokens or 0) >= minimum))
+        checks.append((f"min_context {minimum}", lambda m: (m.limits.context or 0) >= minimum))
     checks.extend(_price_checks(needs))
     if needs.monthly_budget is not None and needs.traffic is not None and needs.traffic.complete:
         budget, traffic = needs.monthly_budget, needs.traffic
@@ -120,7 +120,7 @@ def constraints(needs: RoleNeeds, rules: RuleSet, today: datetime.date | None = 
             )
         )
     if needs.open_weights_only:
-        checks.append(("open weights only", lambda m: m.open_weights is True))
+        checks.append(("open weights only", lambda m: m.capabilities.open_weights is True))
     if needs.exclude:
         patterns = needs.exclude
         checks.append(
@@ -193,14 +193,16 @@ def filter_candidates(catalog: Catalog | Sequence[CanonicalModel], needs: RoleNe
         )
         remaining = kept
     if not needs.previews:
-        pinned = {_identity(m) for m in remaining if not m.preview}
-        pinned_families = {(m.provider, m.family) for m in remaining if not m.preview and m.family}
+        pinned = {_identity(m) for m in remaining if not m.lifecycle.preview}
+        pinned_families = {
+            (m.provider, m.identity.family) for m in remaining if not m.lifecycle.preview and m.identity.family
+        }
         kept, removed = [], []
         for model in remaining:
             # A moving alias (`-latest`) points at some member of its family: any pinned member
             # at the same provider is the reviewable choice.
-            moving = parse_name(model.model_id).moving and (model.provider, model.family) in pinned_families
-            gives_way = model.preview and (_identity(model) in pinned or moving)
+            moving = parse_name(model.model_id).moving and (model.provider, model.identity.family) in pinned_families
+            gives_way = model.lifecycle.preview and (_identity(model) in pinned or moving)
             (removed if gives_way else kept).append(model)
         eliminations.append(
             Elimination(
@@ -215,8 +217,8 @@ def filter_candidates(catalog: Catalog | Sequence[CanonicalModel], needs: RoleNe
 
 def _identity(model: CanonicalModel) -> tuple[str, ...]:
     """The same model at the same provider: its cross-provider id, else its name's core and variants."""
-    if model.canonical_model_id:
-        return (model.provider, model.canonical_model_id)
+    if model.identity.canonical_model_id:
+        return (model.provider, model.identity.canonical_model_id)
     name = parse_name(model.model_id)
     return (model.provider, *name.core, "|", *sorted(name.variants))
 

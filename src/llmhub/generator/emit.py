@@ -144,10 +144,10 @@ def _params(rules: RuleSet, role: RoleSpec, choice: Choice, name: str, warnings:
     task_params = task.params if task is not None and role.kind in (RoleKind.chat, RoleKind.tool) else {}
     params = {**rules.kinds[choice.kind or role.kind].params, **task_params, **role.mode_params}
     model = choice.model
-    if model is not None and model.supports_temperature is False:
+    if model is not None and model.capabilities.temperature is False:
         # Reasoning models such as o1 reject a temperature: leave it out rather than fail every call.
         params.pop("temperature", None)
-    limit = model.max_output_tokens if model is not None else None
+    limit = model.limits.max_output if model is not None else None
     requested = params.get("max_tokens")
     if isinstance(requested, int) and limit and requested > limit:
         warnings.append(f"role {name!r}: max_tokens {requested} exceeds {model.canonical_id}'s limit; using {limit}")  # type: ignore[union-attr]

@@ -35,15 +35,15 @@ def same_model(a: CanonicalModel, b: CanonicalModel) -> bool:
     """Whether two entries are the same model at the same provider (an alias and its dated id)."""
     if a.provider != b.provider:
         return False
-    if a.arena_id is not None and a.arena_id == b.arena_id:
+    if a.quality.arena_id is not None and a.quality.arena_id == b.quality.arena_id:
         return True
     return parse_name(a.model_id).core == parse_name(b.model_id).core
 
 
 def model_identity(model: CanonicalModel) -> str:
     """Which model this is at any host: models.dev's cross-provider id, else the id without a host prefix."""
-    if model.canonical_model_id:
-        return model.canonical_model_id.lower()
+    if model.identity.canonical_model_id:
+        return model.identity.canonical_model_id.lower()
     return model.model_id.rsplit("/", 1)[-1].lower()
 
 
@@ -229,12 +229,12 @@ def facts(item: Scored) -> dict[str, Any]:
     model = item.model
     if item.price is None and item.price_note:
         price = f"unknown: {item.price_note.removeprefix('unknown ').strip('()')}"
-    elif model.price_input_per_million is None:
+    elif model.pricing.input is None:
         price = "unknown"
-    elif model.price_output_per_million is None:
-        price = f"${model.price_input_per_million:g} per M input"
+    elif model.pricing.output is None:
+        price = f"${model.pricing.input:g} per M input"
     else:
-        price = f"${model.price_input_per_million:g}/${model.price_output_per_million:g} per M in/out"
+        price = f"${model.pricing.input:g}/${model.pricing.output:g} per M in/out"
     if item.price is not None and item.price_note not in ("", "list"):
         price += f" ({item.price_note}: ${item.price:g} blended)"
     if item.figure is not None:
@@ -246,9 +246,9 @@ def facts(item: Scored) -> dict[str, Any]:
     return {
         "price": price,
         "quality": rating,
-        "quality tier": model.quality_tier,
-        "cost tier": model.cost_tier,
-        "context": model.context_tokens,
+        "quality tier": model.tiers.quality,
+        "cost tier": model.tiers.cost,
+        "context": model.limits.context,
         "capabilities": ", ".join(t for t in model.tags if t in _CAPABILITY_TAGS),
         "score": f"{item.score:.3f}",
     }
@@ -308,4 +308,4 @@ def why_lost(runner: Scored, winner: Scored, weights: dict[str, float]) -> str:
         return f"costs {ratio} as much (${a:g} vs ${b:g} per M, blended)"
     if criterion == "latency":
         return "estimated slower (larger or reasoning model)"
-    return f"older (released {runner.model.release_date or 'unknown'} vs {winner.model.release_date})"
+    return f"older (released {runner.model.dates.release or 'unknown'} vs {winner.model.dates.release})"

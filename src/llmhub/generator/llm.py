@@ -195,7 +195,7 @@ class LLMAssistant:
         by_id = {s.model.canonical_id: s for s in shortlist}
         lines = [
             f"- {s.model.canonical_id}: quality {facts(s)['quality']}; price {facts(s)['price']}; "
-            f"context {s.model.context_tokens or '?'}; released {s.model.release_date or '?'}; "
+            f"context {s.model.limits.context or '?'}; released {s.model.dates.release or '?'}; "
             f"tags {', '.join(s.model.tags) or '-'}; score {s.score:.3f}"
             for s in shortlist
         ]
@@ -251,7 +251,7 @@ def diverse_shortlist(ranked: list[Scored], size: int) -> list[Scored]:
         return folded
     chosen = folded[: max(size - 2, 1)]
     rest = folded[len(chosen) :]
-    newest = max(rest, key=lambda s: s.model.release_date or "")  # the first of equals: deterministic
+    newest = max(rest, key=lambda s: s.model.dates.release or "")  # the first of equals: deterministic
     priced = [s for s in rest if s.price is not None and s is not newest]
     extras = [newest, *([min(priced, key=lambda s: s.price or 0.0)] if priced else [])]
     return [*chosen, *extras][:size]

@@ -400,9 +400,7 @@ def _forced(
     ranked = rank(pool, unforced, rules, quality)
     head = next((s for s in ranked if s.model.canonical_id == forced_id), None)
     stand_in = head or Scored(
-        model=CanonicalModel(
-            canonical_id=forced_id, provider=provider, model_id=role.force_model, display_name=role.force_model
-        )
+        model=CanonicalModel.build(canonical_id=forced_id, provider=provider, model_id=role.force_model)
     )
     rest = [s for s in ranked if s is not head]
     _, fallbacks = (

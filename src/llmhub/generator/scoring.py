@@ -73,12 +73,12 @@ class Scored:
 
 def price_used(model: CanonicalModel, context: int | None) -> tuple[float | None, str]:
     """The blended price a role at `context` tokens pays, and which price it is."""
-    if model.free_tier:
+    if model.pricing.free:
         return 0.0, "free tier"
     price_in, price_out, above = prices_at(model, context)
     input_priced = model.kind in (ModelKind.embedding, ModelKind.rerank)
-    if price_in is None or (price_out is None and model.listed_zero_price and not input_priced):
-        reason = "listed $0, a placeholder" if model.listed_zero_price else "not listed"
+    if price_in is None or (price_out is None and model.pricing.listed_zero and not input_priced):
+        reason = "listed $0, a placeholder" if model.pricing.listed_zero else "not listed"
         return None, f"unknown ({reason})"
     output = None if input_priced else price_out
     blended = price_in if output is None else (3 * price_in + output) / 4
@@ -147,12 +147,12 @@ def _ordered(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, quality: Qu
             w_quality * item.quality + w_cost * item.cost + w_latency * item.latency + w_recency * item.recency
         ) / total
         value -= _penalties(item, needs, rules, quality, best)
-        if item.model.preview and rules.policy.preview_penalty:
+        if item.model.lifecycle.preview and rules.policy.preview_penalty:
             value -= rules.policy.preview_penalty
             item.notes.append(
                 f"a preview id or moving alias: it can change under you (-{rules.policy.preview_penalty:g})"
             )
-        if item.model.available:
+        if item.model.availability.listed:
             value += rules.policy.available_bonus
         # Rounded so that float noise can never reorder candidates between runs or machines.
         item.score = round(value, 6)
@@ -201,7 +201,7 @@ def _score_quality(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, index
     # An unknown figure only demotes a candidate for a criterion that counts at all.
     weighs_quality = rules.weights.quality.of(needs.quality) > 0
     if needs.kind not in _RATED_KINDS:
-        if needs.kind == RoleKind.image and any(s.model.image_score is not None for s in scored):
+        if needs.kind == RoleKind.image and any(s.model.image.score is not None for s in scored):
             _quality_from_image_board(scored, rules)
         else:
             _quality_from_price(scored, rules)
@@ -235,12 +235,12 @@ def _score_quality(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, index
 
 
 def _quality_from_image_board(scored: list[Scored], rules: RuleSet) -> None:
-    rated = [s.model.image_score for s in scored if s.model.image_score is not None]
+    rated = [s.model.image.score for s in scored if s.model.image.score is not None]
     high = max(rated)
     window = rules.weights.quality_window
     low = high - window if window is not None else min(rated)
     for item in scored:
-        score = item.model.image_score
+        score = item.model.image.score
         if score is None:
             item.quality_basis = "unknown"
             item.group = 1
@@ -309,17 +309,17 @@ def _score_latency(scored: list[Scored], rules: RuleSet) -> None:
         else:
             base = latency.scores["neutral"]
         value = base * (1 - latency.price_weight) + item.cost * latency.price_weight
-        if item.model.supports_reasoning:
+        if item.model.capabilities.reasoning:
             value -= latency.reasoning_penalty
         item.latency = min(max(value, 0.0), 1.0)
 
 
 def _score_recency(scored: list[Scored]) -> None:
     """1 for the newest candidate, falling to 0 two years before it (a fixed scale, not the pool's spread)."""
-    days = [d.toordinal() for s in scored if (d := parse_day(s.model.release_date)) is not None]
+    days = [d.toordinal() for s in scored if (d := parse_day(s.model.dates.release)) is not None]
     newest = max(days) if days else 0
     for item in scored:
-        day = parse_day(item.model.release_date)
+        day = parse_day(item.model.dates.release)
         item.recency = 0.0 if day is None else max(0.0, 1.0 - (newest - day.toordinal()) / _RECENCY_DAYS)
 
 
@@ -355,7 +355,7 @@ def _penalties(item: Scored, needs: RoleNeeds, rules: RuleSet, index: QualityInd
         target = rules.targets.cost.get(level)
         if target is None or item.price is None:
             continue
-        tier = item.model.cost_tier
+        tier = item.model.tiers.cost
         missed = ""
         if target.max_price is not None and item.price > target.max_price:
             missed = f"${item.price:g} blended (target: at most ${target.max_price:g})"
@@ -386,7 +386,7 @@ def _overall_tier(item: Scored, needs: RoleNeeds, index: QualityIndex) -> int | 
         if overall is not None:
             item.overall_tier = index.tier(overall.value)
         else:
-            item.overall_tier = item.model.quality_tier if needs.kind not in _RATED_KINDS else None
+            item.overall_tier = item.model.tiers.quality if needs.kind not in _RATED_KINDS else None
         item.tier_known = True
     return item.overall_tier
 

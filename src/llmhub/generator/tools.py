@@ -133,7 +133,7 @@ class CatalogTools:
         if self._hosts is None:
             hosts: dict[str, list[CanonicalModel]] = {}
             for each in self.catalog:
-                if each.callable:
+                if each.identity.callable:
                     hosts.setdefault(_identity(each), []).append(each)
             self._hosts = hosts
         return [m for m in self._hosts.get(_identity(model), []) if m.canonical_id != model.canonical_id]
@@ -147,18 +147,18 @@ class CatalogTools:
 
     def _flags(self, model: CanonicalModel) -> list[str]:
         flags = []
-        if model.preview:
+        if model.lifecycle.preview:
             flags.append("preview")
-        if model.free_tier:
+        if model.pricing.free:
             flags.append("free_tier")
-        if model.deprecated:
+        if model.lifecycle.deprecated:
             flags.append("deprecated")
-        if model.status in ("alpha", "beta"):
-            flags.append(f"status {model.status}")
-        if model.deprecation_date:
+        if model.lifecycle.status in ("alpha", "beta"):
+            flags.append(f"status {model.lifecycle.status}")
+        if model.lifecycle.deprecation_date:
             today = self.today.isoformat() if self.today else None
-            retired = today is not None and model.deprecation_date <= today
-            flags.append(f"{'retired' if retired else 'retiring'} {model.deprecation_date}")
+            retired = today is not None and model.lifecycle.deprecation_date <= today
+            flags.append(f"{'retired' if retired else 'retiring'} {model.lifecycle.deprecation_date}")
         return flags
 
     def _resolve(self, model_id: object) -> CanonicalModel | Result:
@@ -173,12 +173,12 @@ class CatalogTools:
             same = [m for m in self.catalog if m.model_id.lower() == wanted.lower()]
             if same:
                 allowed = set(self.needs.providers) if self.needs is not None else set()
-                return min(same, key=lambda m: (m.provider not in allowed, not m.callable, m.canonical_id))
+                return min(same, key=lambda m: (m.provider not in allowed, not m.identity.callable, m.canonical_id))
         return {"error": f"{wanted!r} is not in the catalog", "did_you_mean": self._near(wanted)}
 
     def _near(self, wanted: str) -> list[str]:
         provider, _, name = wanted.rpartition(":")
-        pool = [m for m in self.catalog if m.callable]
+        pool = [m for m in self.catalog if m.identity.callable]
         same_provider = [m for m in pool if m.provider == provider]
         if same_provider:
             ids = [m.canonical_id for m in same_provider]
@@ -274,7 +274,7 @@ class CatalogTools:
         if self.needs is not None and within_role:
             models = self.candidates().models
         else:
-            models = [m for m in self.catalog if m.callable]
+            models = [m for m in self.catalog if m.identity.callable]
         if kind is not None:
             return [m for m in models if str(m.kind) == kind]
         if self.needs is not None:
@@ -301,7 +301,7 @@ class CatalogTools:
         return (
             figure is None,
             -(figure.rank_value if figure is not None else 0.0),
-            model.free_tier,
+            model.pricing.free,
             price is None,
             price if price is not None else 0.0,
             model.canonical_id,
@@ -317,8 +317,8 @@ class CatalogTools:
         }
         if note != "list":
             entry["price_note"] = note
-        entry["context"] = model.context_tokens
-        entry["released"] = model.release_date
+        entry["context"] = model.limits.context
+        entry["released"] = model.dates.release
         flags = self._flags(model)
         if flags:
             entry["flags"] = flags
@@ -337,22 +337,25 @@ class CatalogTools:
             quality["task"] = _full_quality(self._figure(model))
         facts: Result = {
             "id": model.canonical_id,
-            "name": model.display_name,
+            "name": model.identity.display_name,
             "kind": str(model.kind),
-            "family": model.family,
+            "family": model.identity.family,
             "quality": quality,
             "price": self._price_facts(model),
-            "limits": {"context": model.context_tokens, "max_output": model.max_output_tokens},
+            "limits": {"context": model.limits.context, "max_output": model.limits.max_output},
             "capabilities": _capabilities(model),
-            "modalities": {"in": list(model.input_modalities), "out": list(model.output_modalities)},
-            "open_weights": model.open_weights,
-            "dates": {"released": model.release_date, "knowledge_cutoff": model.knowledge_cutoff},
-            "successor": model.successor,
+            "modalities": {
+                "in": list(model.capabilities.input_modalities),
+                "out": list(model.capabilities.output_modalities),
+            },
+            "open_weights": model.capabilities.open_weights,
+            "dates": {"released": model.dates.release, "knowledge_cutoff": model.dates.knowledge_cutoff},
+            "successor": model.lifecycle.successor,
             "flags": self._flags(model),
             "other_hosts": len(self._other_hosts(model)),
             "provenance": _provenance(model),
         }
-        if not model.callable:
+        if not model.identity.callable:
             facts["flags"].append("not callable through any-llm")
         return {key: value for key, value in facts.items() if value not in (None, [], {})}
 
@@ -360,12 +363,12 @@ class CatalogTools:
         price_in, price_out, _ = prices_at(model, self.context)
         blended, note = self._price(model)
         facts: Result = {"input": _round(price_in), "output": _round(price_out), "blended": blended, "note": note}
-        if model.price_cache_read_per_million is not None:
-            facts["cache_read"] = _round(model.price_cache_read_per_million)
-        if model.price_tiers:
+        if model.pricing.cache_read is not None:
+            facts["cache_read"] = _round(model.pricing.cache_read)
+        if model.pricing.context_tiers:
             facts["tiers"] = [
                 {"above": t.above_tokens, "input": _round(t.input), "output": _round(t.output)}
-                for t in model.price_tiers
+                for t in model.pricing.context_tiers
             ]
         return facts
 
@@ -422,9 +425,9 @@ class CatalogTools:
             "id": model.canonical_id,
             "quality": {label: _short_quality(self._figure(model, cats)) for label, cats in boards.items()},
             "price": {"in": _round(price_in), "out": _round(price_out), "blended": blended},
-            "context": model.context_tokens,
-            "max_output": model.max_output_tokens,
-            "released": model.release_date,
+            "context": model.limits.context,
+            "max_output": model.limits.max_output,
+            "released": model.dates.release,
             "capabilities": _capabilities(model),
         }
         if note != "list":
@@ -450,17 +453,19 @@ class CatalogTools:
             for m in self.catalog
             if m.provider == model.provider
             and m.kind == model.kind
-            and (m.family == model.family if model.family else _line(m)[0] == line[0])
+            and (m.identity.family == model.identity.family if model.identity.family else _line(m)[0] == line[0])
         ]
         versions = sorted((m for m in kin if _line(m) == line), key=_newest_first)
         others = sorted((m for m in kin if _line(m) != line), key=_newest_first)
         result: Result = {
             "id": model.canonical_id,
-            "family": model.family or " ".join(line[0]),
+            "family": model.identity.family or " ".join(line[0]),
             "versions": [self._version(m, m is model) for m in versions[:_LIST_CAP]],
             "other_sizes": _capped([m.canonical_id for m in others]),
             "successor": self._successor(model),
-            "replaces": _capped(sorted(m.canonical_id for m in kin if m.successor and _names(m.successor, model))),
+            "replaces": _capped(
+                sorted(m.canonical_id for m in kin if m.lifecycle.successor and _names(m.lifecycle.successor, model))
+            ),
         }
         hosts = sorted(self._other_hosts(model), key=lambda m: (self._order_price(m), m.canonical_id))
         result["other_hosts"] = {
@@ -476,7 +481,7 @@ class CatalogTools:
     def _version(self, model: CanonicalModel, this: bool) -> Result:
         entry: Result = {
             "id": model.canonical_id,
-            "released": model.release_date,
+            "released": model.dates.release,
             "quality": _short_quality(self._figure(model)),
             "price": self._price(model)[0],
         }
@@ -488,9 +493,9 @@ class CatalogTools:
         return entry
 
     def _successor(self, model: CanonicalModel) -> Result | None:
-        if not model.successor:
+        if not model.lifecycle.successor:
             return None
-        named = model.successor
+        named = model.lifecycle.successor
         found = self.catalog.get(named) or self.catalog.get(model.provider, named.rpartition("/")[2])
         if found is None:
             return {"named": named, "in_catalog": False}
@@ -548,7 +553,7 @@ class CatalogTools:
         result: Result = {"id": model.canonical_id, "usd": None, "per_request": None}
         result["price"] = {"input": _round(price_in), "output": _round(price_out), "tier": tier}
         result["source"] = _source(model, "pricing")
-        if model.free_tier:
+        if model.pricing.free:
             return {**result, "usd": 0.0, "per_request": 0.0, "note": "free tier: rate-limited, no charge listed"}
         unknown = _unknown_price(model, price_in, price_out, tokens_out)
         if unknown is not None:
@@ -622,12 +627,16 @@ def _search_tests(
         tests.append(lambda m: (p := price(m)[0]) is not None and p <= ceiling)
     if min_context:
         minimum = int(min_context)
-        tests.append(lambda m: (m.context_tokens or 0) >= minimum)
+        tests.append(lambda m: (m.limits.context or 0) >= minimum)
     if open_weights is not None:
-        tests.append(lambda m: m.open_weights is open_weights)
+        tests.append(lambda m: m.capabilities.open_weights is open_weights)
     if query:
         words = query.lower().split()
-        tests.append(lambda m: all(w in f"{m.canonical_id} {m.display_name} {m.family or ''}".lower() for w in words))
+        tests.append(
+            lambda m: all(
+                w in f"{m.canonical_id} {m.identity.display_name} {m.identity.family or ''}".lower() for w in words
+            )
+        )
     return tests
 
 
@@ -635,7 +644,7 @@ def _unknown_price(
     model: CanonicalModel, price_in: float | None, price_out: float | None, tokens_out: int
 ) -> str | None:
     """Why the cost cannot be known, or None when the prices it needs are listed."""
-    placeholder = " (listed $0, a placeholder)" if model.listed_zero_price else ""
+    placeholder = " (listed $0, a placeholder)" if model.pricing.listed_zero else ""
     if price_in is None:
         return f"price unknown: no input price{placeholder}"
     input_priced = model.kind in (ModelKind.embedding, ModelKind.rerank)
@@ -669,7 +678,7 @@ def _identity(model: CanonicalModel) -> str:
     The lab's own listing often lacks models.dev's `canonical_model_id` (`anthropic:claude-opus-4-6`)
     while other hosts carry `anthropic/claude-opus-4-6`: both are `claude-opus-4-6`.
     """
-    return (model.canonical_model_id or model.model_id).rsplit("/", 1)[-1].lower()
+    return (model.identity.canonical_model_id or model.model_id).rsplit("/", 1)[-1].lower()
 
 
 def _line(model: CanonicalModel) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -680,7 +689,7 @@ def _line(model: CanonicalModel) -> tuple[tuple[str, ...], frozenset[str]]:
 
 def _newest_first(model: CanonicalModel) -> tuple[str, str]:
     # Inverting the date string character by character sorts newest first with the id ascending.
-    day = model.release_date or ""
+    day = model.dates.release or ""
     return ("".join(chr(0x10FFFF - ord(c)) for c in day) if day else "\U0010ffff", model.canonical_id)
 
 

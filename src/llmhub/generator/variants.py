@@ -93,7 +93,7 @@ def _named(
         return variant, "as the spec names it"
     identity = _identity(choice)
     twins = sorted(
-        (m for m in catalog if m.provider == spec.provider and m.callable and model_identity(m) == identity),
+        (m for m in catalog if m.provider == spec.provider and m.identity.callable and model_identity(m) == identity),
         key=lambda m: m.model_id,
     )
     if not twins:

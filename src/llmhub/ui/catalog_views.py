@@ -42,35 +42,35 @@ MAX_COMPARED = 6
 
 def _status(model: CanonicalModel) -> str:
     """One word for the model's lifecycle: deprecated, retiring, preview, free tier, beta... or current."""
-    if model.deprecated:
+    if model.lifecycle.deprecated:
         return "deprecated"
-    if model.deprecation_date:
+    if model.lifecycle.deprecation_date:
         return "retiring"
-    if model.free_tier:
+    if model.pricing.free:
         return "free tier"
-    if model.preview:
+    if model.lifecycle.preview:
         return "preview"
-    return model.status or "current"
+    return model.lifecycle.status or "current"
 
 
 def _row(model: CanonicalModel, figure: Quality | None) -> list[Any]:
     return [
         model.canonical_id,
-        model.display_name,
+        model.identity.display_name,
         model.provider,
         str(model.kind),
         [tag for tag in model.tags if tag in CAPABILITIES],
-        model.price_input_per_million,
-        model.price_output_per_million,
-        model.blended_price_per_million,
-        model.context_tokens,
-        model.open_weights,
+        model.pricing.input,
+        model.pricing.output,
+        model.pricing.blended,
+        model.limits.context,
+        model.capabilities.open_weights,
         figure.value if figure else None,
         figure.low if figure else None,
         figure.high if figure else None,
         figure.basis if figure else None,
         _status(model),
-        model.callable,
+        model.identity.callable,
     ]
 
 
@@ -96,17 +96,25 @@ def _related(workspace: Workspace, model: CanonicalModel) -> dict[str, list[str]
     """The model's family at its provider, the same model elsewhere, its successor and predecessors."""
     catalog = workspace.catalog
     family = sorted(
-        (m for m in catalog if m.family and m.family == model.family and m.provider == model.provider),
-        key=lambda m: (m.release_date or "", m.canonical_id),
+        (
+            m
+            for m in catalog
+            if m.identity.family and m.identity.family == model.identity.family and m.provider == model.provider
+        ),
+        key=lambda m: (m.dates.release or "", m.canonical_id),
         reverse=True,
     )
     hosts = [
         m.canonical_id
         for m in catalog
-        if model.canonical_model_id and m.canonical_model_id == model.canonical_model_id and m is not model
+        if model.identity.canonical_model_id
+        and m.identity.canonical_model_id == model.identity.canonical_model_id
+        and m is not model
     ]
-    successor = catalog.get(model.provider, model.successor) if model.successor else None
-    before = [m.canonical_id for m in catalog if m.provider == model.provider and m.successor == model.model_id]
+    successor = catalog.get(model.provider, model.lifecycle.successor) if model.lifecycle.successor else None
+    before = [
+        m.canonical_id for m in catalog if m.provider == model.provider and m.lifecycle.successor == model.model_id
+    ]
     source = workspace.quality.inherited_from(model)
     return {
         "family": [m.canonical_id for m in family if m is not model][:40],
@@ -132,7 +140,7 @@ def model_page(workspace: Workspace, reference: str) -> dict[str, Any]:
         "facts": {k: v for k, v in facts.items() if k not in ("provenance", "quality_figure")},
         "provenance": facts["provenance"],
         "quality": facts["quality_figure"],
-        "successor_named": model.successor,
+        "successor_named": model.lifecycle.successor,
         "related": _related(workspace, model),
     }
 
@@ -148,32 +156,32 @@ def _prices(model: CanonicalModel, context: int | None) -> dict[str, Any]:
 
 def _compared(workspace: Workspace, model: CanonicalModel, context: int | None) -> dict[str, Any]:
     quality = workspace.quality
-    categories = {c: _figure(quality.of(model, [c])) for c in TASK_CATEGORIES if model.arena_scores.get(c)}
+    categories = {c: _figure(quality.of(model, [c])) for c in TASK_CATEGORIES if model.quality.scores.get(c)}
     return {
         "id": model.canonical_id,
-        "name": model.display_name,
+        "name": model.identity.display_name,
         "provider": model.provider,
         "kind": str(model.kind),
         "quality": _figure(quality.of(model)),
         "categories": categories,
         "prices": _prices(model, context),
         "limits": {
-            "context": model.context_tokens,
-            "max_input": model.max_input_tokens,
-            "max_output": model.max_output_tokens,
+            "context": model.limits.context,
+            "max_input": model.limits.max_input,
+            "max_output": model.limits.max_output,
         },
         "dates": {
-            "released": model.release_date,
-            "knowledge_cutoff": model.knowledge_cutoff,
-            "last_updated": model.last_updated,
-            "retires": model.deprecation_date,
+            "released": model.dates.release,
+            "knowledge_cutoff": model.dates.knowledge_cutoff,
+            "last_updated": model.dates.last_updated,
+            "retires": model.lifecycle.deprecation_date,
         },
         "flags": {
-            "callable": model.callable,
-            "open_weights": model.open_weights,
-            "deprecated": model.deprecated,
-            "preview": model.preview,
-            "free_tier": model.free_tier,
+            "callable": model.identity.callable,
+            "open_weights": model.capabilities.open_weights,
+            "deprecated": model.lifecycle.deprecated,
+            "preview": model.lifecycle.preview,
+            "free_tier": model.pricing.free,
             "status": _status(model),
             "capabilities": [tag for tag in model.tags if tag in CAPABILITIES],
         },

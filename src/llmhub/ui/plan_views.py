@@ -48,7 +48,7 @@ def _point(item: Scored, rank: int) -> dict[str, Any]:
     figure = item.figure
     return {
         "id": item.model.canonical_id,
-        "name": item.model.display_name,
+        "name": item.model.identity.display_name,
         "rank": rank,
         "score": item.score,
         "price": item.price,

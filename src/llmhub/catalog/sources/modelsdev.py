@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from llmhub.catalog.kinds import ModelKind, infer_kind
-from llmhub.catalog.models import NO_SCORES, CanonicalModel, FieldSource, PriceTier
+from llmhub.catalog.models import NO_SCORES, FieldSource, ModelDraft, PriceTier
 from llmhub.catalog.names import lab_of
 from llmhub.catalog.providers import anyllm_name_for
 from llmhub.catalog.sources._http import RawPayload, fetch, load_json, now_iso, read_local
@@ -60,7 +60,7 @@ def fetch_live(previous: RawPayload | None, timeout: float) -> tuple[RawPayload,
     return fetch(NAME, URL, previous, timeout)
 
 
-def parse(payload: RawPayload) -> tuple[list[CanonicalModel], list[str]]:
+def parse(payload: RawPayload) -> tuple[list[ModelDraft], list[str]]:
     """Every model of every provider as a catalog model, plus warnings about entries that had to be skipped.
 
     These are the catalog's base layer: models.dev's facts, filed under the any-llm provider that
@@ -143,9 +143,9 @@ def _skip(text: str, index: int) -> int:
     return found.end() if found is not None else index
 
 
-def _read(reader: _Reader, providers: Iterable[tuple[Any, Any]]) -> tuple[list[CanonicalModel], list[str]]:
+def _read(reader: _Reader, providers: Iterable[tuple[Any, Any]]) -> tuple[list[ModelDraft], list[str]]:
     """Every well-formed model of every provider, and a note for each malformed entry skipped."""
-    models: list[CanonicalModel] = []
+    models: list[ModelDraft] = []
     skipped: list[str] = []
     for provider_id, provider in providers:
         entries = provider.get("models") if isinstance(provider, dict) else None
@@ -182,7 +182,7 @@ class _Reader:
         self.intern = self.strings.setdefault
         self.derived: dict[tuple[str, str | None, tuple[str, ...], tuple[str, ...]], tuple[str | None, ModelKind]] = {}
 
-    def model(self, provider_id: str, anyllm: str | None, model_id: str, raw: dict[str, Any]) -> CanonicalModel:
+    def model(self, provider_id: str, anyllm: str | None, model_id: str, raw: dict[str, Any]) -> ModelDraft:
         get = raw.get
         modalities, limit, cost = get("modalities"), get("limit"), get("cost")
         if modalities.__class__ is not dict:
@@ -224,7 +224,7 @@ class _Reader:
             if price_out == 0.0 and (zero or derived[1] not in _INPUT_PRICED):
                 price_out, zero = None, True
         canonical = get("canonical_model_id")
-        return CanonicalModel(
+        return ModelDraft(
             f"{provider}:{model_id}",  # canonical_id
             provider,  # provider
             model_id,  # model_id

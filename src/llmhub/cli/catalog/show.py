@@ -47,10 +47,10 @@ def catalog_show(
         headers += ["context", "tags"]
     rows = []
     for m in shown:
-        rating = f"{m.arena_score:.0f}" if m.arena_score is not None else "unrated"
-        row: list[Any] = [m.canonical_id, str(m.kind), rating, _prices(m), _tier(m.quality_tier), _tier(m.cost_tier)]
+        rating = f"{m.quality.score:.0f}" if m.quality.score is not None else "unrated"
+        row: list[Any] = [m.canonical_id, str(m.kind), rating, _prices(m), _tier(m.tiers.quality), _tier(m.tiers.cost)]
         if details:
-            row += [_tokens(m.context_tokens), ", ".join(m.tags)]
+            row += [_tokens(m.limits.context), ", ".join(m.tags)]
         rows.append(row)
     out.table(headers, rows)
     if len(shown) < len(ordered):
@@ -64,14 +64,10 @@ def _tier(value: int | None) -> str:
 
 
 def _prices(model: CanonicalModel) -> str:
-    if model.price_input_per_million is None:
+    if model.pricing.input is None:
         return "-"
-    output = model.price_output_per_million
-    return (
-        f"{model.price_input_per_million:g} / {output:g}"
-        if output is not None
-        else f"{model.price_input_per_million:g}"
-    )
+    output = model.pricing.output
+    return f"{model.pricing.input:g} / {output:g}" if output is not None else f"{model.pricing.input:g}"
 
 
 def _tokens(count: int | None) -> str:
