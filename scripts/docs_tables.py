@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from llmhub.schemas import field_docs
 from llmhub.spec import models as spec_models
 from llmhub_runtime import models as runtime_models
 from llmhub_runtime.config_loader import atomic_write_text
@@ -121,9 +122,10 @@ def _rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str, 
                 raise DocsError(f"{model.__name__}.{name} is not a model and cannot be flattened")
             yield from _rows(nested, f"{prefix}{name}.")
             continue
-        if not info.description:
+        meaning = info.description or field_docs(model).get(name)
+        if not meaning:
             raise DocsError(f"{model.__name__}.{name} has no docstring to show as its meaning")
-        yield f"`{prefix}{name}`", _default(model, name, info), _sentence(info.description)
+        yield f"`{prefix}{name}`", _default(model, name, info), _sentence(meaning)
 
 
 def fields_table(model: type[BaseModel]) -> str:

@@ -6,14 +6,20 @@ and the schema is written beside them, so editors complete and check fields offl
 
 from __future__ import annotations
 
+import ast
+import functools
+import inspect
 import json
 import os
+import textwrap
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from llmhub_runtime.config_loader import atomic_write_text
 
-__all__ = ["SCHEMA_DIR", "SchemaName", "schema_for", "schema_modeline", "schema_text", "write_schema"]
+__all__ = ["SCHEMA_DIR", "SchemaName", "field_docs", "schema_for", "schema_modeline", "schema_text", "write_schema"]
 
 SchemaName = Literal["spec", "runtime"]
 SCHEMA_DIR = Path(".llmhub") / "schema"
@@ -24,16 +30,18 @@ _TITLES = {"spec": "llmhub.spec.yaml", "runtime": "llmhub.yaml"}
 
 def schema_for(name: SchemaName) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the spec or the runtime file."""
+    root: type[BaseModel]
     if name == "spec":
         from llmhub.spec.models import SpecConfig
 
-        schema = SpecConfig.model_json_schema()
+        root = SpecConfig
     elif name == "runtime":
         from llmhub_runtime.models import RuntimeConfig
 
-        schema = RuntimeConfig.model_json_schema()
+        root = RuntimeConfig
     else:
         raise ValueError(f"unknown schema {name!r}; choose spec or runtime")
+    schema = _described(root.model_json_schema(), root)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": _TITLES[name],
@@ -58,3 +66,64 @@ def write_schema(name: SchemaName, beside: str | os.PathLike[str]) -> Path:
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         atomic_write_text(target, text)
     return target
+
+
+@functools.cache
+def field_docs(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's attribute docstring (the string right under it in the class body), own and inherited.
+
+    The runtime's models do not read these at import time (it would slow every app's start-up), so
+    schemas and docs tables read them from the source here, where they are shown.
+    """
+    docs: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or cls is BaseModel:
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for field, after in zip(body, [*body[1:], None], strict=True):
+            if (
+                isinstance(field, ast.AnnAssign)
+                and isinstance(field.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                docs[field.target.id] = inspect.cleandoc(after.value.value)
+    return docs
+
+
+def _models(root: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """Every model class reachable from `root`'s fields, by the name its schema definition gets."""
+    found: dict[str, type[BaseModel]] = {}
+    pending: list[Any] = [root]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            if item.__name__ in found:
+                continue
+            found[item.__name__] = item
+            pending.extend(info.annotation for info in item.model_fields.values())
+        else:
+            pending.extend(getattr(item, "__args__", ()) or ())
+    return found
+
+
+def _described(schema: dict[str, Any], root: type[BaseModel]) -> dict[str, Any]:
+    """`schema` with every property described by its field's docstring (where pydantic did not already)."""
+    models = _models(root)
+
+    def fill(node: dict[str, Any], model: type[BaseModel]) -> None:
+        docs = field_docs(model)
+        for name, prop in node.get("properties", {}).items():
+            if isinstance(prop, dict) and "description" not in prop and name in docs:
+                prop["description"] = docs[name]
+
+    fill(schema, root)
+    for name, node in schema.get("$defs", {}).items():
+        if name in models:
+            fill(node, models[name])
+    return schema

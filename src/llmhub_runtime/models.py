@@ -176,7 +176,9 @@ Seconds = Annotated[float, Field(gt=0, le=3600)]
 
 class _Model(BaseModel):
     # allow_inf_nan=False: `timeout: .inf` or a price of `.nan` is a typo or an attack, never a setting.
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False)
+    # No use_attribute_docstrings: reading every class's source costs apps ~12 ms of `import llmhub_runtime`;
+    # the field docstrings are read where they are shown (llmhub.schemas.field_docs: schemas, docs tables).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class LLMMode(StrEnum):

@@ -307,9 +307,14 @@ def test_models_are_frozen_and_a_change_is_a_validated_copy() -> None:
 
 
 def test_json_schema_documents_fields() -> None:
-    schema = RuntimeConfig.model_json_schema()
+    from llmhub.schemas import schema_for
+
+    # The descriptions come from the fields' docstrings, read when the schema is made (not at import).
+    schema = schema_for("runtime")
     role = schema["$defs"]["RoleConfig"]["properties"]
     assert "Targets tried in order" in role["fallbacks"]["description"]
+    assert "prompt length" in schema["$defs"]["PriceTierConfig"]["properties"]["above_tokens"]["description"]
+    assert RuntimeConfig.model_json_schema()["$defs"]["RoleConfig"]["properties"]["fallbacks"]  # same shape
 
 
 @pytest.mark.parametrize(
