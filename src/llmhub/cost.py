@@ -39,6 +39,7 @@ __all__ = [
     "project_costs",
     "projected_month",
     "request_cost",
+    "signed_usd",
     "spec_budgets",
     "spec_traffic",
     "total_per_month",
@@ -212,6 +213,11 @@ def _project(runtime: RuntimeConfig, traffic: Mapping[str, Traffic]) -> list[Rol
 def spec_budgets(spec: SpecConfig) -> dict[str, float]:
     """Every role's `monthly_budget`, by role name (roles without one are left out)."""
     return {name: role.monthly_budget for name, role in spec.roles.items() if role.monthly_budget is not None}
+
+
+def signed_usd(amount: float) -> str:
+    """`+$212.00` or `-$33.00`: a change in cost."""
+    return f"{'+' if amount >= 0 else '-'}${abs(amount):,.2f}"
 
 
 def parse_volume(text: str) -> tuple[str, float]:

@@ -107,6 +107,8 @@ class FileLedger:
         self._snapshot: dict[str, Any] = {}
         self._read_at: float | None = None
         self._orphan: dict[str, Any] | None = None
+        self._foreign = False
+        """The last read found a file that is not a store."""
         """What this process counts once the file turned out not to be a store (it is then left alone)."""
 
     def add(self, keys: Sequence[str], usd: float, now: float) -> dict[str, float]:
@@ -152,20 +154,14 @@ class FileLedger:
     def _read(self) -> dict[str, Any]:
         if self._orphan is not None:
             return dict(self._orphan)
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            # Never fail a call over the ledger; start counting afresh rather than guess.
-            logger.warning("llmhub: budget store %s is unreadable (%s); counting from 0", self.path, exc)
-            return {}
-        if not isinstance(data, dict):
-            return {}
-        return {key: entry for key, entry in data.items() if key != _MARKER_KEY}
+        entries = _store_entries(self.path)
+        # Never fail a call over the ledger: a file that is not a store reads as nothing counted yet,
+        # and `_write` (under the same lock, right after this read) leaves it alone.
+        self._foreign = entries is None
+        return entries or {}
 
     def _write(self, data: dict[str, Any]) -> None:
-        if self._orphan is not None or not _is_ledger_or_absent(self.path):
+        if self._orphan is not None or self._foreign:
             # Not (or no longer) a store: leave the file alone and count in this process from now on.
             if self._orphan is None:
                 logger.error("llmhub: %s is not an llmhub budget store; not overwriting it", self.path)
@@ -182,20 +178,23 @@ class FileLedger:
             raise
 
 
-def _is_ledger_or_absent(path: Path) -> bool:
+def _store_entries(path: Path) -> dict[str, Any] | None:
+    """What a store file counts (empty when it is missing or empty); None when it is some other file."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return True
+        return {}
     except (OSError, UnicodeDecodeError):
-        return False
+        return None
     if not text.strip():
-        return True  # an empty file (e.g. made by `touch`) holds nothing to lose
+        return {}  # an empty file (e.g. made by `touch`) holds nothing to lose
     try:
         data = json.loads(text)
     except ValueError:
-        return False
-    return isinstance(data, dict) and data.get(_MARKER_KEY) == _MARKER
+        return None
+    if not isinstance(data, dict) or data.get(_MARKER_KEY) != _MARKER:
+        return None
+    return {key: entry for key, entry in data.items() if key != _MARKER_KEY}
 
 
 @contextmanager
@@ -363,7 +362,7 @@ def ledger_path(store: str, base_dir: Path | None, source: str) -> Path:
     path = Path(store).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
-    if not _is_ledger_or_absent(path):
+    if _store_entries(path) is None:
         raise ConfigError(
             f"{path} exists and is not an llmhub budget store, so it is never overwritten; point `store` at a new "
             "file (e.g. .llmhub/budget.json)",

@@ -116,4 +116,6 @@ def _usd(value: object) -> str:
 def _change(value: object) -> str:
     if not isinstance(value, int | float):
         return "unknown"
-    return "same" if abs(value) < 0.005 else f"{'+' if value > 0 else '-'}${abs(value):,.2f}"
+    from llmhub.cost import signed_usd
+
+    return "same" if abs(value) < 0.005 else signed_usd(value)

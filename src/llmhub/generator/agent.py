@@ -325,8 +325,9 @@ class AgentAssistant:
         if len(fallbacks) < needs.fallbacks:
             # Topped up from the rules' ranking, so the role gets the fallbacks the spec asked for.
             rest = [s for s in ranked if not any(same_model(s.model, c.model) for c in (primary, *fallbacks))]
-            ratio = needs.fallback_price_ratio or rules.policy.fallback_price_ratio
-            fallbacks.extend(choose([primary, *rest], needs.fallbacks - len(fallbacks), price_ratio=ratio)[1])
+            fallbacks.extend(
+                choose([primary, *rest], needs.fallbacks - len(fallbacks), price_ratio=needs.fallback_price_ratio)[1]
+            )
         looked_up = f" (looked up: {'; '.join(research.tool_calls)})" if research.tool_calls else ""
         return primary, fallbacks, research.rationale + looked_up
 

@@ -75,9 +75,7 @@ def build_runtime(
         )
         used.extend([choice.provider, *(f.provider for f in choice.fallbacks)])
         for variant in choice.variants:
-            used.extend(
-                [*([variant.provider] if variant.provider else []), *(f.provider for f in variant.fallbacks or [])]
-            )
+            used.extend(p for p in [variant.provider, *(f.provider for f in variant.fallbacks or [])] if p)
     defaults = None
     if defaults_choice is not None:
         defaults = RoleDefaultsConfig(

@@ -228,8 +228,9 @@ class LLMAssistant:
             # Top up from the rules' ranking, so every role gets the fallbacks the spec asked for.
             chosen = [primary, *fallbacks]
             rest = [s for s in ranked if not any(same_model(s.model, c.model) for c in chosen)]
-            ratio = needs.fallback_price_ratio or rules.policy.fallback_price_ratio
-            _, extra = choose([primary, *rest], needs.fallbacks - len(fallbacks), price_ratio=ratio)
+            _, extra = choose(
+                [primary, *rest], needs.fallbacks - len(fallbacks), price_ratio=needs.fallback_price_ratio
+            )
             fallbacks.extend(extra)
         return primary, fallbacks, pick.rationale
 

@@ -46,7 +46,8 @@ class RoleNeeds:
     previews: bool = False
     """Preview ids and moving aliases need not give way to pinned ids (`policy.previews`)."""
     fallback_price_ratio: float | None = None
-    """The spec's ceiling on a fallback's price, as a multiple of the primary's (None: the rules')."""
+    """The ceiling on a fallback's price, as a multiple of the primary's: the role's policy, else the spec's,
+    else the rules' (None: no ceiling)."""
     traffic: Traffic | None = None
     """The role's expected volume (the spec's `traffic:`), for cost projections and budgets."""
     monthly_budget: float | None = None
@@ -156,17 +157,19 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
         kind_reason=kind_reason,
         free_tiers=_policy(spec, role, "free_tiers"),
         previews=_policy(spec, role, "previews"),
-        fallback_price_ratio=_ratio(spec, role),
+        fallback_price_ratio=_ratio(spec, role, rules),
         traffic=Traffic.from_spec(role.traffic, embedding=kind == RoleKind.embedding) if role.traffic else None,
         monthly_budget=role.monthly_budget,
     )
 
 
-def _ratio(spec: SpecConfig, role: RoleSpec) -> float | None:
-    """The fallback price ratio the role's policy sets, else the spec's, else None (the rules decide)."""
+def _ratio(spec: SpecConfig, role: RoleSpec, rules: RuleSet) -> float | None:
+    """The fallback price ratio the role's policy sets, else the spec's, else the rules'."""
     if role.policy is not None and role.policy.fallback_price_ratio is not None:
         return role.policy.fallback_price_ratio
-    return spec.policy.fallback_price_ratio if spec.policy is not None else None
+    if spec.policy is not None and spec.policy.fallback_price_ratio is not None:
+        return spec.policy.fallback_price_ratio
+    return rules.policy.fallback_price_ratio
 
 
 def _policy(spec: SpecConfig, role: RoleSpec, name: str) -> bool:

@@ -137,7 +137,17 @@ def generate_runtime_from_spec(spec: SpecConfig, options: GeneratorOptions | Non
     )
     if spec.monthly_budget is not None:
         rankings.update(
-            _project_budget(spec.monthly_budget, budgeted, choices, explanations, catalog, rules, quality, warnings)
+            _project_budget(
+                spec.monthly_budget,
+                budgeted,
+                choices,
+                explanations,
+                catalog,
+                rules,
+                quality,
+                warnings,
+                options.tradeoffs,
+            )
         )
         for name, (_, traded) in budgeted.items():
             if choices[name].model is not traded.pick.model:
@@ -249,7 +259,7 @@ def _chosen(
         ranked,
         needs.fallbacks,
         same_weights=same_weights,
-        price_ratio=needs.fallback_price_ratio or rules.policy.fallback_price_ratio,
+        price_ratio=needs.fallback_price_ratio,
     )
     decided_by: DecidedBy = "rules"
     rationale = None
@@ -322,6 +332,7 @@ def _project_budget(
     rules: RuleSet,
     quality: QualityIndex,
     warnings: list[str],
+    with_tradeoffs: bool = True,
 ) -> dict[str, list[Scored]]:
     """Bring the roles' projected total within the spec's `monthly_budget`, choosing traded roles again.
 
@@ -343,13 +354,17 @@ def _project_budget(
         was = projected_month(role.pick.model, role.traffic) or 0.0
         origin = f"share of the spec's monthly_budget ${budget:,.2f}:"
         capped = replace(needs, monthly_budget=cap, budget_origin=origin)
-        choice, explanation, rankings[name], head = _chosen(catalog, capped, rules, quality, None, warnings)
+        choice, explanation, rankings[name], head = _chosen(
+            catalog, capped, rules, quality, None, warnings, with_tradeoffs
+        )
         # The share caps the pick, not its fallbacks: they serve only when it fails, so they come from the
         # role's whole ranking (within the fallback price ratio of the new pick), as for any role.
-        ratio = needs.fallback_price_ratio or rules.policy.fallback_price_ratio
         rest = [s for s in role.ranked if not same_model(s.model, head.model)]
         _, fallbacks = choose(
-            [head, *rest], needs.fallbacks, same_weights=needs.kind == RoleKind.embedding, price_ratio=ratio
+            [head, *rest],
+            needs.fallbacks,
+            same_weights=needs.kind == RoleKind.embedding,
+            price_ratio=needs.fallback_price_ratio,
         )
         choices[name] = replace(choice, fallbacks=tuple(f.model for f in fallbacks))
         explanation.fallbacks = [f.model.canonical_id for f in fallbacks]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from llmhub.catalog.quality import QualityIndex
-from llmhub.cost import Traffic, projected_month
+from llmhub.cost import Traffic, projected_month, signed_usd
 from llmhub.generator.needs import RoleNeeds
 from llmhub.generator.rules import RuleSet
 from llmhub.generator.scoring import Scored, rerank
@@ -115,8 +115,7 @@ def describe_tradeoff(change: TradeOff) -> str:
     else:
         parts.append(f"quality {change.quality}")
     if change.monthly_delta is not None:
-        sign = "+" if change.monthly_delta >= 0 else "-"
-        parts.append(f"{sign}${abs(change.monthly_delta):,.2f}/month")
+        parts.append(f"{signed_usd(change.monthly_delta)}/month")
     elif change.price_ratio is not None:
         parts.append(f"{change.price_ratio:g}x the price per token")
     return f"{head}: " + ", ".join(parts)

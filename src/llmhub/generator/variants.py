@@ -17,7 +17,7 @@ from llmhub.generator.emit import Choice
 from llmhub.generator.explain import choose, model_identity
 from llmhub.generator.scoring import Scored
 from llmhub.spec.models import RoleSpec, VariantSpec
-from llmhub_runtime.models import FallbackConfig, VariantConfig
+from llmhub_runtime.models import FallbackConfig, PricingConfig, VariantConfig
 
 __all__ = ["resolve_variants"]
 
@@ -78,9 +78,21 @@ def _named(
     role: str, spec: VariantSpec, choice: Choice, catalog: Catalog, warnings: list[str]
 ) -> tuple[VariantConfig, str]:
     """A variant the spec writes out: the pick itself, the pick at another host, or a model it names."""
-    base = {"name": spec.name, "weight": spec.weight, "params": dict(spec.params)}
+
+    def variant(
+        provider: str | None = None, model: str | None = None, pricing: PricingConfig | None = None
+    ) -> VariantConfig:
+        return VariantConfig(
+            name=spec.name,
+            weight=spec.weight,
+            params=dict(spec.params),
+            provider=provider,
+            model=model,
+            pricing=pricing,
+        )
+
     if spec.provider is None and spec.model is None:
-        return VariantConfig(**base), "the pick"  # type: ignore[arg-type]
+        return variant(), "the pick"
     if spec.model is not None:
         provider = spec.provider or choice.provider
         known = catalog.get(provider, spec.model)
@@ -89,8 +101,7 @@ def _named(
                 f"role {role!r}: variant {spec.name!r} names {provider}:{spec.model}, which the catalog does not "
                 "know; it is written as given (its price is unknown)"
             )
-        variant = VariantConfig(**base, provider=spec.provider, model=spec.model, pricing=pricing_of(known))  # type: ignore[arg-type]
-        return variant, "as the spec names it"
+        return variant(spec.provider, spec.model, pricing_of(known)), "as the spec names it"
     identity = _identity(choice)
     twins = sorted(
         (m for m in catalog if m.provider == spec.provider and m.identity.callable and model_identity(m) == identity),
@@ -102,8 +113,7 @@ def _named(
             "the catalog; name its model there with `model:`, or choose another provider"
         )
     twin = twins[0]
-    variant = VariantConfig(**base, provider=twin.provider, model=twin.model_id, pricing=pricing_of(twin))  # type: ignore[arg-type]
-    return variant, "the pick's model at another provider"
+    return variant(twin.provider, twin.model_id, pricing_of(twin)), "the pick's model at another provider"
 
 
 def _fallbacks_no_dearer(cheap: Scored, ranked: Sequence[Scored], count: int) -> list[FallbackConfig]:
