@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from llmhub.catalog import build_catalog
+from llmhub.catalog.browse import arena_entries, catalog_summary
 from llmhub.catalog.lifecycle import litellm_model_id
 from llmhub.catalog.models import Catalog, SourceStatus
 from llmhub.catalog.overrides import load_overrides
@@ -238,11 +239,21 @@ def test_the_text_to_image_board_scores_image_models_only(tmp_path: Path, mini_d
     status = _source(catalog, "lmarena-image")
     assert status.detail is not None
     assert (status.status, status.entries) == ("local", 3) and "CC-BY-4.0" in status.detail
-    # ArenaMapping.board is typed "text" | "vision", but image board entries are listed too.
-    entries = {e.arena_name: e for e in catalog.arena if e.board == "image"}  # type: ignore[comparison-overlap]
+    entries = {e.arena_name: e for e in catalog.arena if e.board == "image"}
     assert set(entries) == set(IMAGE_BOARD["full"])
     assert [m.model_id for m in entries["gpt-image-1"].matches] == ["gpt-image-1"]
     assert not entries["gpt-4.1"].matches
+    # Auditable like the other boards: `llmhub catalog arena --board image` and the refresh summary.
+    unmatched = [e.entry.arena_name for e in arena_entries(catalog, "image", unmatched=True)]
+    assert "gpt-4.1" in unmatched and "gpt-image-1" not in unmatched
+    scored = [m.canonical_id for m in catalog if m.image.score is not None]
+    assert scored == ["openai:gpt-image-1"]
+    assert catalog_summary(catalog)["arena"]["image"] == {
+        "entries": 3,
+        "matched": 1,
+        "unmatched": 2,
+        "scored_models": 1,
+    }
 
 
 def test_the_text_board_keeps_its_language_categories(tmp_path: Path, mini_dir: Path) -> None:

@@ -121,13 +121,20 @@ def test_arena_honours_sources_option(tmp_path: Path, monkeypatch: pytest.Monkey
     assert all(e["matches"] == [] for e in json.loads(result.stdout))
 
 
+def test_arena_unmatched_footer_counts_the_whole_board() -> None:
+    result = run("catalog", "arena", "--unmatched")
+    assert result.exit_code == 0, result.output
+    # 9 of the mini mirror's 14 text entries match (see the refresh summary): 5 match nothing.
+    assert result.output.rstrip().endswith("5 of 14 text entries matched no catalog model")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["catalog", "model", "openai:gpt-4.2"], "'openai:gpt-4.2' is not in the catalog; did you mean"),
         (["catalog", "model", "gpt-4.1"], "must be provider:model"),
         (["catalog", "show", "--kind", "chatt"], "--kind 'chatt': no such kind"),
-        (["catalog", "arena", "--board", "audio"], "--board 'audio': use text or vision"),
+        (["catalog", "arena", "--board", "audio"], "--board 'audio': use text, vision or image"),
         (["catalog", "show", "--sources", "/"], "is not a catalog sources directory"),
     ],
 )

@@ -21,6 +21,7 @@ from llmhub.errors import CatalogError
 from llmhub.refs import parse_model_ref
 
 __all__ = [
+    "ARENA_BOARDS",
     "ArenaEntry",
     "ArenaMatch",
     "arena_entries",
@@ -32,6 +33,10 @@ __all__ = [
 ]
 
 _ANSWERED = ("live", "not-modified", "local")
+
+ARENA_BOARDS = ("text", "vision", "image")
+"""The LMArena boards the catalog reads: text and vision rate chat models, image (text-to-image) rates
+image-generation models."""
 
 
 def select_models(
@@ -160,8 +165,8 @@ def arena_entries(
     """
     from llmhub.catalog.mapper import ArenaOverrides, describe_match, is_doubtful
 
-    if board not in ("text", "vision"):
-        raise CatalogError(f"--board {board!r}: use text or vision")
+    if board not in ARENA_BOARDS:
+        raise CatalogError(f"--board {board!r}: use {', '.join(ARENA_BOARDS[:-1])} or {ARENA_BOARDS[-1]}")
     if unmatched and doubtful:
         raise CatalogError("--unmatched and --doubtful select different entries: give one of them")
     pinned = ArenaOverrides.shipped().match
@@ -205,13 +210,16 @@ def refreshed_sources(catalog: Catalog) -> tuple[list[str], list[str]]:
 def catalog_summary(catalog: Catalog) -> dict[str, Any]:
     """What `llmhub catalog refresh` reports: models, sources and how many arena entries matched."""
     arena: dict[str, dict[str, int]] = {}
-    for board in ("text", "vision"):
+    scored_on = {
+        "text": lambda m: m.quality.arena_id,
+        "vision": lambda m: m.vision.arena_id,
+        "image": lambda m: m.image.score,
+    }
+    for board in ARENA_BOARDS:
         entries = [e for e in catalog.arena if e.board == board]
         if not entries:
             continue
-        scored = sum(
-            1 for m in catalog.models if (m.quality.arena_id if board == "text" else m.vision.arena_id) is not None
-        )
+        scored = sum(1 for m in catalog.models if scored_on[board](m) is not None)
         matched = sum(1 for e in entries if e.matches)
         arena[board] = {
             "entries": len(entries),

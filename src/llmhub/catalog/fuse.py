@@ -12,7 +12,7 @@ import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple
 
 from llmhub.catalog.derive import finish
 from llmhub.catalog.kinds import ModelKind, infer_kind
@@ -334,7 +334,7 @@ def _listing(
         listing.append(
             ArenaMapping(
                 arena_name=name,
-                board=cast(Any, board.board),  # "image" too: `arena_mapping(catalog, board="image")`
+                board=board.board,
                 score=round(rating.rating, 2),
                 matches=matched,
                 reason=None if matched else result.reasons.get(name, "no match"),

@@ -648,7 +648,7 @@ class ArenaMapping:
     """One leaderboard entry and what it was matched to (or why nothing)."""
 
     arena_name: str
-    board: Literal["text", "vision"] = "text"
+    board: Literal["text", "vision", "image"] = "text"
     score: float | None = None
     matches: tuple[ArenaMatchRef, ...] = ()
     reason: str | None = None

@@ -12,7 +12,7 @@ from llmhub.cli.catalog import JsonOption, _load
 
 
 def catalog_arena(
-    board: Annotated[str, typer.Option("--board", help="text or vision.")] = "text",
+    board: Annotated[str, typer.Option("--board", help="text, vision or image (text-to-image).")] = "text",
     unmatched: Annotated[bool, typer.Option("--unmatched", help="Only entries that matched no model.")] = False,
     doubtful: Annotated[
         bool,
@@ -59,5 +59,8 @@ def catalog_arena(
         out.line(f"{len(entries)} of {total} {board} entries have doubtful matches")
         return
     out.table(["arena entry", "score", "catalog models (or why none)"], rows)
+    if unmatched:
+        out.line(f"{len(entries)} of {len(arena_entries(catalog, board))} {board} entries matched no catalog model")
+        return
     matched = sum(1 for e in entries if e.entry.matches)
     out.line(f"{matched} of {len(entries)} {board} entries matched")

@@ -40,9 +40,10 @@ def catalog_refresh(
         [[s["name"], s["status"], s["snapshot"], s["entries"], s["detail"]] for s in summary["sources"]],
     )
     for board, counts in summary["arena"].items():
+        flag = "" if board == "text" else f" --board {board}"
         out.line(
             f"LMArena {board}: {counts['matched']} of {counts['entries']} entries matched to catalog models, "
-            f"{counts['unmatched']} unmatched (see `llmhub catalog arena --unmatched`); "
+            f"{counts['unmatched']} unmatched (see `llmhub catalog arena{flag} --unmatched`); "
             f"{counts['scored_models']} models scored"
         )
     if sources is not None:
