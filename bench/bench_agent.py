@@ -1,15 +1,24 @@
 """What the agentic generator's research costs per role, in tokens, on the selection benchmark's specs.
 
     python bench/bench_agent.py [--snapshot DIR] [--price-in 0.15] [--price-out 0.6]
+    python bench/bench_agent.py --model openai:gpt-4.1-mini [--api-base URL] [--env-key VAR]
 
-The LLM here is a fixed research policy written in Python, not a model: per role it searches (10
-results), compares the top three, checks its choice and answers. It sends exactly what a model would
-be sent (the real system prompt, the role brief, the tools' specs and their answers from the real
-catalog), so the token counts are the loop's real overhead for a short research; a real model that
-looks up more spends more. Tokens are estimated as characters / 4. Cost assumes a small model's
-prices (USD per million tokens, default $0.15 in / $0.60 out: the gpt-4o-mini / Gemini Flash-Lite
-class). The policy's picks are compared with the rules' and the expert table's for information only:
-they say how good a naive "best measured of the top three" is, not how good an LLM is.
+By default the LLM here is a fixed research policy written in Python, not a model: per role it
+searches (10 results), compares the top three, checks its choice and answers. It sends exactly what a
+model would be sent (the real system prompt, the role brief, the tools' specs and their answers from
+the real catalog), so the token counts are the loop's real overhead for a short research; a real
+model that looks up more spends more. Tokens are estimated as characters / 4. The policy's picks are
+compared with the rules' and the expert table's for information only: they say how good a naive "best
+measured of the top three" is, not how good an LLM is.
+
+With `--model provider:model`, a real model researches every role through `LLMHub` and any-llm,
+exactly as `llmhub generate` runs it (the provider's key from its usual variable, or `--env-key`;
+`--api-base` for a proxy or a local server). Tokens are then the provider's own usage figures, and
+the agreement with the rules and the expert table is that model's judgement. That costs real money:
+about 57 roles x 10k tokens, a few cents at a small model's prices.
+
+Cost assumes a small model's prices (USD per million tokens, default $0.15 in / $0.60 out: the
+gpt-4o-mini / Gemini Flash-Lite class); pass the real model's with --price-in/--price-out.
 """
 
 from __future__ import annotations
@@ -75,6 +84,38 @@ class Policy:
         return SimpleNamespace(choices=[SimpleNamespace(message=message)], usage=None)
 
 
+class Metered:
+    """A real model's chat turns, counted from the usage each response reports."""
+
+    def __init__(self, complete: Any) -> None:
+        self.complete = complete
+        self.turns = 0
+        self.tokens_in = 0
+        self.tokens_out = 0
+
+    def __call__(self, **kwargs: Any) -> Any:
+        self.turns += 1
+        response = self.complete(**kwargs)
+        usage = getattr(response, "usage", None)
+        self.tokens_in += int(getattr(usage, "prompt_tokens", 0) or 0)
+        self.tokens_out += int(getattr(usage, "completion_tokens", 0) or 0)
+        return response
+
+
+def model_completion(reference: str, api_base: str | None, env_key: str | None) -> Any:
+    """`hub.completion` for the generator role, reached as a spec's `generator.model` would be."""
+    import functools
+
+    from llmhub.generator.llm import GENERATOR_ROLE, generator_hub
+    from llmhub.refs import parse_model_ref
+    from llmhub.spec.models import SpecConfig
+
+    provider, _ = parse_model_ref(reference, what="--model")
+    source = {key: value for key, value in (("api_base", api_base), ("env_key", env_key)) if value}
+    spec = SpecConfig.model_validate({"providers": {provider: source}, "roles": {}})
+    return functools.partial(generator_hub(spec, reference).completion, GENERATOR_ROLE)
+
+
 def main() -> None:
     from llmhub.generator.agent import research_role
     from llmhub.generator.needs import needs_for
@@ -87,10 +128,14 @@ def main() -> None:
     parser.add_argument("--snapshot", type=Path, default=snapshots[-1] if snapshots else None)
     parser.add_argument("--price-in", type=float, default=0.15)
     parser.add_argument("--price-out", type=float, default=0.6)
+    parser.add_argument("--model", help="provider:model: a real model researches (costs money; needs its key)")
+    parser.add_argument("--api-base", help="with --model: the provider's base URL (a proxy, a local server)")
+    parser.add_argument("--env-key", help="with --model: the variable holding the key (default: the provider's)")
     args = parser.parse_args()
     if args.snapshot is None:
         raise SystemExit("no catalog snapshot: pass --snapshot DIR")
     rules = load_rules(None)
+    complete = model_completion(args.model, args.api_base, args.env_key) if args.model else None
     expert = selection.load_expert(HERE / "selection" / "expert.yaml")
     with tempfile.TemporaryDirectory(prefix="llmhub-bench-agent-") as work:
         catalog = selection.make_catalog(args.snapshot, Path(work))
@@ -101,15 +146,15 @@ def main() -> None:
                 needs = needs_for(name, role, spec, rules)
                 if role.force_model or rules.kinds[needs.kind].directions:
                     continue
-                policy = Policy()
-                research = research_role(policy, CatalogTools(catalog, rules, needs), needs)
+                turn = Metered(complete) if complete is not None else Policy()
+                research = research_role(turn, CatalogTools(catalog, rules, needs), needs)
                 chosen = rules_picks.runtime.roles[name]
                 rows.append(
                     {
                         "app": app,
-                        "turns": policy.turns,
-                        "tokens_in": policy.sent_chars / 4,
-                        "tokens_out": policy.answered_chars / 4,
+                        "turns": turn.turns,
+                        "tokens_in": turn.tokens_in if isinstance(turn, Metered) else turn.sent_chars / 4,
+                        "tokens_out": turn.tokens_out if isinstance(turn, Metered) else turn.answered_chars / 4,
                         "agrees": research.primary == f"{chosen.provider}:{chosen.model}",
                         "expert": selection.expert_verdict(expert.get(app, {}).get(name), research.primary),
                         "picked": research.primary is not None,
@@ -119,9 +164,17 @@ def main() -> None:
     per_role_out = statistics.mean(r["tokens_out"] for r in rows)
     cost = (per_role_in * args.price_in + per_role_out * args.price_out) / 1e6
     judged = [r for r in rows if r["expert"] is not None]
-    print(f"agentic research on {len(rows)} roles of {args.snapshot.name} (a scripted policy, not a model)")
+    who, counted = (
+        (f"the model {args.model}", "as the provider reported")
+        if args.model
+        else (
+            "a scripted policy, not a model",
+            "characters / 4",
+        )
+    )
+    print(f"agentic research on {len(rows)} roles of {args.snapshot.name} ({who})")
     print(f"  turns per role            {statistics.mean(r['turns'] for r in rows):.1f}")
-    print(f"  tokens per role           {per_role_in:,.0f} in, {per_role_out:,.0f} out (characters / 4)")
+    print(f"  tokens per role           {per_role_in:,.0f} in, {per_role_out:,.0f} out ({counted})")
     print(f"  cost per role             ${cost:.5f}; a 12-role spec ${12 * cost:.4f}")
     print(f"                            (at ${args.price_in}/M in, ${args.price_out}/M out)")
     print(f"  picked                    {sum(r['picked'] for r in rows)} of {len(rows)}")

@@ -77,3 +77,45 @@ def test_agent_benchmark_reports_tokens_per_role() -> None:
     match = re.search(r"tokens per role\s+([\d,]+) in", out)
     assert match and int(match.group(1).replace(",", "")) > 1000  # the catalog's answers were really sent
     assert re.search(r"picked\s+(\d+) of \1\b", out)  # every role got a checked pick
+
+
+def test_agent_benchmark_runs_a_model_through_the_hub() -> None:
+    """`--model` sends every research to a real endpoint (here a loopback one) and counts its usage."""
+    import json
+    import os
+
+    from llmhub_runtime.testing import FakeOpenAIServer
+
+    snapshots = os.environ.get("LLMHUB_TEST_SNAPSHOTS")
+    if not snapshots:
+        pytest.skip("LLMHUB_TEST_SNAPSHOTS is not set (.ci/run sets it to ../shared/catalog-snapshots)")
+    answer = json.dumps({"primary": "openai:gpt-4.1-mini", "fallbacks": [], "rationale": "scripted"})
+    with FakeOpenAIServer(api_key="sk-bench-secret", reply=lambda model, messages: answer) as server:
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "bench_agent.py"),
+                "--snapshot",
+                snapshots,
+                "--model",
+                "openai:scripted-model",
+                "--api-base",
+                server.base_url,
+                "--env-key",
+                "BENCH_AGENT_TEST_KEY",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "BENCH_AGENT_TEST_KEY": "sk-bench-secret"},
+        )
+        calls = server.count("/v1/chat/completions", model="scripted-model")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    roles = int(re.search(r"agentic research on (\d+) roles .*\(the model openai:scripted-model\)", out).group(1))  # type: ignore[union-attr]
+    assert calls >= roles  # every role asked the endpoint at least once (a refused pick is sent back once)
+    match = re.search(r"tokens per role\s+([\d,]+) in, ([\d,]+) out \(as the provider reported\)", out)
+    assert match and int(match.group(1).replace(",", "")) > 100 and int(match.group(2)) > 0  # the server counts words
+    picked = int(re.search(r"picked\s+(\d+) of", out).group(1))  # type: ignore[union-attr]
+    assert 0 < picked < roles  # gpt-4.1-mini passes some roles' constraints, not the image or EU-only ones
+    assert "sk-bench-secret" not in out + done.stderr
