@@ -82,6 +82,9 @@ def test_a_401_mid_research_leaves_the_role_to_the_rules_and_exits_clean(
     assert result.decided_by["a"] == "rules"
     assert result.runtime.roles["a"] == rules_only.runtime.roles["a"]
     assert any("the LLM's research gave no usable pick" in w and "failed" in w for w in result.warnings)
+    # --explain says so in the role's own block, with what the LLM looked up before it failed.
+    (note,) = [n for n in result.explanations["a"].notes if "no usable pick" in n]
+    assert "it looked up: search(" in note and note in str(result.explanations["a"])
 
 
 def test_a_pick_outside_the_catalog_twice_is_refused(fake_server: FakeOpenAIServer, local_key: str) -> None:

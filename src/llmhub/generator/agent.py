@@ -318,7 +318,10 @@ class AgentAssistant:
         primary = by_id.get(research.primary or "")
         if primary is None:
             why = research.stopped or f"{research.primary} is not among the role's candidates"
-            warnings.append(f"role {needs.role!r}: the LLM's research gave no usable pick ({why}); the rules chose")
+            looked_up = f"; it looked up: {'; '.join(research.tool_calls)}" if research.tool_calls else ""
+            warnings.append(
+                f"role {needs.role!r}: the LLM's research gave no usable pick ({why}{looked_up}); the rules chose"
+            )
             return None
         picked = [by_id[f] for f in dict.fromkeys(research.fallbacks) if f in by_id and f != research.primary]
         fallbacks = [f for f in picked if not same_model(f.model, primary.model)][: needs.fallbacks]

@@ -264,8 +264,12 @@ def _chosen(
     decided_by: DecidedBy = "rules"
     rationale = None
     rules_pick = primary
+    refused: list[str] = []
     if assistant is not None:
+        warned = len(warnings)
         picked = assistant.pick(needs, ranked, rules, warnings)
+        # Why the LLM did not decide goes in the role's own explanation too, not only in the run's warnings.
+        refused = warnings[warned:] if picked is None else []
         if picked is not None:
             primary, fallbacks, rationale = picked
             decided_by = "llm"
@@ -274,6 +278,7 @@ def _chosen(
                 fallbacks = [f for f in fallbacks if model_identity(f.model) == identity]
     explanation = explain(needs, rules, ranked, primary, fallbacks, candidates.eliminations, decided_by)
     explanation.rationale = rationale
+    explanation.notes.extend(refused)
     explanation.spec_suggestions = dict(getattr(assistant, "suggestions", {}).get(needs.role, {}))
     if primary is not rules_pick:
         # Where the LLM and the rules disagree, both picks are shown.
