@@ -631,6 +631,21 @@ class CanonicalModel(NamedTuple):
 FIELD_NAMES: tuple[str, ...] = CanonicalModel._fields
 """`CanonicalModel`'s fields, in order (its positional arguments)."""
 
+GROUPS: dict[str, type[NamedTuple]] = {
+    "identity": Identity,
+    "limits": Limits,
+    "pricing": Pricing,
+    "capabilities": Capabilities,
+    "dates": Dates,
+    "quality": QualityRatings,
+    "vision": Vision,
+    "image": Image,
+    "tiers": Tiers,
+    "availability": Availability,
+    "lifecycle": Lifecycle,
+}
+"""Each field group of `CanonicalModel` and its record class."""
+
 
 @dataclass(slots=True)
 class SourceStatus:
