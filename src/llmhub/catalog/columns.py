@@ -1,9 +1,9 @@
 """The models of a cached catalog as columns: what the cache stores, and the models made back from it.
 
-Each of `CanonicalModel`'s fields is stored as one column: the field's distinct values, and which
-of them each model has (an array of positions, left out when every model has its own value, as
-with `canonical_id` and `identity`). A column of field-group records holds their values flat,
-record after record, not the records themselves.
+Each of `CanonicalModel`'s fields is stored as one column. A field group's column holds the
+distinct records' values flat, record after record (not the records themselves), and which record
+each model has (an array of positions, left out when every model has its own, as with `identity`);
+any other field's column is simply its values, model after model.
 
 Why: a load makes every distinct value once and each record straight from a run of those values.
 Pickled as objects, every record came back through its class's `__new__` with an argument tuple
@@ -27,8 +27,8 @@ from llmhub.catalog.models import FIELD_NAMES, GROUPS, CanonicalModel
 __all__ = ["SHAPE", "Column", "columns_of", "models_from"]
 
 Column = tuple[list[Any], "array.array[int] | None"]
-"""A field's distinct values (a group's flat, record after record) and each model's position among them
-(None: one each, in order)."""
+"""A field's values (a group's distinct records, flat) and each model's position among them (None: one
+each, in order)."""
 
 SHAPE: tuple[tuple[str, ...], dict[str, tuple[str, ...]]] = (
     FIELD_NAMES,
@@ -44,6 +44,10 @@ def columns_of(models: Sequence[CanonicalModel]) -> list[Column]:
 
 
 def _column(name: str, values: Sequence[Any]) -> Column:
+    if name not in GROUPS:
+        # Ids, kinds, tags, provenance maps: pickle stores a value many models share once and
+        # refers back to it after (its memo), and makes it once on load; nothing to gain here.
+        return list(values), None
     # Distinct by identity, not equality: the build shares equal records already (SharedRecords),
     # and the models keep every value alive, so no id is reused while this runs.
     position: dict[int, int] = {}
@@ -55,9 +59,8 @@ def _column(name: str, values: Sequence[Any]) -> Column:
             at = position[id(value)] = len(distinct)
             distinct.append(value)
         picks.append(at)
-    if name in GROUPS:
-        distinct = list(itertools.chain.from_iterable(distinct))
-    return distinct, None if len(position) == len(values) else picks
+    flat = list(itertools.chain.from_iterable(distinct))
+    return flat, None if len(position) == len(values) else picks
 
 
 def models_from(columns: Sequence[Column]) -> list[CanonicalModel]:
