@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from llmhub.catalog.cache import CatalogCache, default_cache_dir
 from llmhub.catalog.models import Catalog, SourceStatus
 from llmhub.catalog.overrides import CatalogOverrides, find_overrides_path, load_overrides
-from llmhub.catalog.sources import arena, litellm, modelsdev
+from llmhub.catalog.sources import mirror
 from llmhub.catalog.sources._http import DEFAULT_TIMEOUT
 from llmhub.errors import CatalogError
 from llmhub.settings import OFFLINE_VAR, SOURCES_VAR, Settings, current
@@ -56,10 +56,10 @@ def resolve_sources_dir(sources_dir: str | os.PathLike[str] | None, settings: Se
     if chosen is None:
         return None
     path = Path(chosen)
-    if not (path / modelsdev.LOCAL_PATH).is_file():
+    if not (path / mirror.MODELSDEV).is_file():
         origin = "--sources" if sources_dir is not None else SOURCES_VAR
         raise CatalogError(
-            f"{origin}: {path} is not a catalog sources directory (no {modelsdev.LOCAL_PATH}); "
+            f"{origin}: {path} is not a catalog sources directory (no {mirror.MODELSDEV}); "
             f"point it at a directory laid out like the catalog snapshots"
         )
     return path
@@ -127,7 +127,7 @@ def _build_or_load(
     offline: bool,
     today: date,
 ) -> Catalog:
-    mode = f"dir:{_fingerprint(directory)}" if directory is not None else ("offline" if offline else "live")
+    mode = f"dir:{mirror.fingerprint(directory)}" if directory is not None else ("offline" if offline else "live")
     # The day is an input: deprecation dates pass, so yesterday's catalog may call a retired model current.
     inputs = (
         f"{mode}|overrides:{user_overrides.digest if user_overrides else 'none'}|day:{today.isoformat()}"
@@ -208,20 +208,6 @@ def _fresh(saved_inputs: str, age_hours: float, inputs: str, local: bool, ttl_ho
         return False
     # A local mirror's catalog is fresh as long as the files are unchanged (its fingerprint is in `inputs`).
     return local or age_hours < ttl_hours
-
-
-def _fingerprint(directory: Path) -> str:
-    """Changes whenever a source file in the mirror changes (size and modification time)."""
-    parts = []
-    arena_files = (Path("arena-catalog/data") / f for f in arena.BOARDS.values())
-    for relative in (modelsdev.LOCAL_PATH, *arena_files, litellm.LOCAL_PATH):
-        path = directory / relative
-        try:
-            stat = path.stat()
-            parts.append(f"{relative}:{stat.st_size}:{stat.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{relative}:missing")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def _load_overrides(
