@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from llmhub.catalog import build as build_module
 from llmhub.catalog import build_catalog, get_catalog
+from llmhub.catalog import gather as gather_module
 from llmhub.catalog.cache import CachedCatalog, CatalogCache, default_cache_dir
 from llmhub.catalog.sources import arena, modelsdev
 from llmhub.catalog.sources._http import RawPayload
@@ -58,12 +58,26 @@ def test_second_build_is_served_from_the_cache(mini_dir: Path, monkeypatch: pyte
     def must_not_rebuild(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("rebuilt although the cache was fresh")
 
-    monkeypatch.setattr(build_module, "fuse", must_not_rebuild)
+    monkeypatch.setattr(gather_module, "fuse", must_not_rebuild)
     second = build_catalog(sources_dir=mini_dir)
     assert second.built_at == first.built_at
     assert [m.to_dict() for m in second] == [m.to_dict() for m in first]
     with pytest.raises(AssertionError, match="rebuilt"):
         build_catalog(sources_dir=mini_dir, force_refresh=True)
+
+
+def test_serving_a_cached_catalog_does_not_import_the_build(mini_dir: Path, tmp_path: Path) -> None:
+    # The sources' parsers, the arena mapper and the fusion (~40 ms of imports) are for building:
+    # a command served from the cache, such as generate, never pays for them.
+    code = (
+        "import sys; from llmhub.catalog import build_catalog; "
+        f"build_catalog(sources_dir={str(mini_dir)!r}, cache_dir={str(tmp_path)!r}); "
+        "print(sorted(m for m in ('llmhub.catalog.gather', 'llmhub.catalog.fuse', 'rapidfuzz') if m in sys.modules))"
+    )
+    built = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert built.stdout.strip() != "[]"  # the first build does import them
+    served = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert served.stdout.strip() == "[]"
 
 
 def test_a_changed_mirror_file_invalidates_the_cache(tmp_path: Path, mini_dir: Path) -> None:

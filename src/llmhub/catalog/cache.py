@@ -12,7 +12,6 @@ import contextlib
 import io
 import itertools
 import logging
-import operator
 import os
 import pickle
 import shutil
@@ -24,12 +23,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from llmhub import settings as settings_module
+from llmhub.catalog.columns import SHAPE, columns_of, models_from
 from llmhub.catalog.models import (
     CATALOG_VERSION,
-    FIELD_NAMES,
     ArenaMapping,
     ArenaMatchRef,
-    CanonicalModel,
     Catalog,
     SourceStatus,
 )
@@ -49,12 +47,9 @@ _SETTINGS = {"sqlite_synchronous": 0}
 _IN_DATABASE = 32_768  # bytes: larger values go to files of their own (diskcache's own threshold)
 
 
-_fields_of = operator.attrgetter(*FIELD_NAMES)
-"""A model's fields (identity, its field groups, tags, provenance) in order: CanonicalModel's positional arguments."""
-
-_LAYOUT = 2
-"""How a catalog entry is laid out (2: a header, the arena listing in it as flat rows, then the models'
-values); an entry in another layout is a miss."""
+_LAYOUT = 3
+"""How a catalog entry is laid out (3: a header, the arena listing in it as flat rows, then the models
+as columns); an entry in another layout is a miss."""
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 _ARENA_ROW = 5  # arena_name, board, score, reason, number of matches
 _REF_ROW = 3  # provider, model_id, modelsdev
@@ -227,19 +222,16 @@ class CatalogCache:
 
         Two pickles in a row, by one pickler (so values shared between them are stored once): a
         header with everything but the models (the arena listing as flat rows, see `_arena_rows`),
-        then the models as one flat list of their field values, model after model (each field
-        group a record, pickled once however many models share it): no container per model to
-        pickle, unpickle and keep alive until the load ends, only the values. A load
-        makes the small objects first and the models last, so that the list of ~300,000 values
-        lives only while the models are made. The summary is written in the same transaction, so
-        the two always describe the same build.
+        then the models as columns of values (see `llmhub.catalog.columns`): no container per
+        model or record to pickle, unpickle and keep alive until the load ends, only the values.
+        The summary is written in the same transaction, so the two always describe the same build.
         """
         saved_at = time.time()
         rows, refs, picks = _arena_rows(catalog.arena)
         header = {
             "version": CATALOG_VERSION,
             "layout": _LAYOUT,
-            "fields": FIELD_NAMES,
+            "fields": SHAPE,
             "built_at": catalog.built_at,
             "sources": catalog.sources,
             "arena_rows": rows,
@@ -253,7 +245,7 @@ class CatalogCache:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=_PROTOCOL)
         pickler.dump(header)
-        pickler.dump(list(itertools.chain.from_iterable(map(_fields_of, catalog.models))))
+        pickler.dump(columns_of(catalog.models))
         summary = CatalogSummary(inputs=inputs, saved_at=saved_at, built_at=catalog.built_at, sources=catalog.sources)
         return self._set_all({f"catalog:{key}": _Pickled(buffer.getvalue()), f"summary:{key}": summary})
 
@@ -314,18 +306,12 @@ def _read_catalog(stream: BinaryIO) -> CachedCatalog | None:
         not isinstance(header, dict)
         or header.get("version") != CATALOG_VERSION
         or header.get("layout") != _LAYOUT
-        or header.get("fields") != FIELD_NAMES
+        or header.get("fields") != SHAPE
     ):
         return None
     try:
         arena = _arena_from_rows(header["arena_rows"], header["arena_refs"], header["arena_picks"])
-        # Each run of len(FIELD_NAMES) values is one model's positional arguments. zip() over one
-        # iterator repeated that many times takes the runs in turn (itertools' "grouper" recipe),
-        # and starmap() passes each straight to the constructor; the list of values is let go
-        # as soon as the models hold them.
-        values = iter(unpickler.load())
-        models = list(itertools.starmap(CanonicalModel, zip(*[values] * len(FIELD_NAMES), strict=True)))
-        del values
+        models = models_from(unpickler.load())
         catalog = Catalog(
             built_at=header["built_at"],
             models=models,

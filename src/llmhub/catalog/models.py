@@ -283,7 +283,7 @@ class ModelDraft:
             tables.dates[self.knowledge_cutoff, self.release_date, self.last_updated],
             NO_QUALITY
             if self.arena_id is None and self.arena_score is None and not scores
-            else QualityRatings(
+            else tables.quality_of(
                 self.arena_id,
                 self.arena_match,
                 self.arena_score,
@@ -294,8 +294,8 @@ class ModelDraft:
             ),
             NO_VISION
             if self.vision_arena_id is None and self.vision_score is None
-            else Vision(self.vision_arena_id, self.vision_score),
-            NO_IMAGE if self.image_score is None else Image(self.image_score),
+            else tables.vision[self.vision_arena_id, self.vision_score],
+            NO_IMAGE if self.image_score is None else tables.image[(self.image_score,)],
             tables.tiers[self.quality_tier, self.cost_tier, self.reasoning_tier, self.creative_tier],
             _AVAILABILITY[self.available],
             tables.lifecycle[self.status, self.deprecated, self.preview, self.deprecation_date, self.successor],
@@ -464,7 +464,7 @@ class _Shared(dict[tuple[Any, ...], _R]):
 class SharedRecords:
     """One build's tables of shared group records (kept only while the build runs, so nothing grows)."""
 
-    __slots__ = ("capabilities", "dates", "lifecycle", "limits", "pricing", "tiers")
+    __slots__ = ("capabilities", "dates", "image", "lifecycle", "limits", "pricing", "quality", "tiers", "vision")
 
     def __init__(self) -> None:
         self.limits = _Shared(Limits)
@@ -473,6 +473,29 @@ class SharedRecords:
         self.dates = _Shared(Dates)
         self.tiers = _Shared(Tiers)
         self.lifecycle = _Shared(Lifecycle)
+        self.vision = _Shared(Vision)
+        self.image = _Shared(Image)
+        # Keyed by the score table's identity, not its contents (a dict cannot be a key): every
+        # model scored from one arena entry shares that entry's table, and the record kept here
+        # keeps the table alive, so its id is not reused while the build runs.
+        self.quality: dict[tuple[Any, ...], QualityRatings] = {}
+
+    def quality_of(
+        self,
+        arena_id: str | None,
+        match: str | None,
+        score: float | None,
+        ci_low: float | None,
+        ci_high: float | None,
+        scores: Mapping[str, float],
+        coding: float | None,
+    ) -> QualityRatings:
+        """The one `QualityRatings` with these values (the ~1,700 rated models of a catalog share ~230)."""
+        key = (arena_id, match, score, ci_low, ci_high, id(scores), coding)
+        found = self.quality.get(key)
+        if found is None:
+            found = self.quality[key] = QualityRatings(arena_id, match, score, ci_low, ci_high, scores, coding)
+        return found
 
 
 # Flat fact name -> (group attribute, field) for the facts kept in groups.
@@ -607,6 +630,21 @@ class CanonicalModel(NamedTuple):
 
 FIELD_NAMES: tuple[str, ...] = CanonicalModel._fields
 """`CanonicalModel`'s fields, in order (its positional arguments)."""
+
+GROUPS: dict[str, type[NamedTuple]] = {
+    "identity": Identity,
+    "limits": Limits,
+    "pricing": Pricing,
+    "capabilities": Capabilities,
+    "dates": Dates,
+    "quality": QualityRatings,
+    "vision": Vision,
+    "image": Image,
+    "tiers": Tiers,
+    "availability": Availability,
+    "lifecycle": Lifecycle,
+}
+"""Each field group of `CanonicalModel` and its record class."""
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from llmhub.catalog.sources import mirror
 from llmhub.catalog.sources._http import RawPayload, fetch, load_json, read_local
 from llmhub.errors import SourceError
 
@@ -35,11 +36,8 @@ __all__ = [
 Board = Literal["text", "vision", "image"]
 _RAW = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/"
 _NUMBER_TYPES = (int, float)
-BOARDS: dict[Board, str] = {
-    "text": "leaderboard-text-style-control.json",
-    "vision": "leaderboard-vision-style-control.json",
-    "image": "leaderboard-image.json",  # text-to-image; LMArena publishes no style-controlled image board
-}
+BOARDS: dict[Board, str] = mirror.ARENA_FILES
+"""Each board's file name, in arena-catalog's `data/` (live) and in a local mirror."""
 OPTIONAL_BOARDS: frozenset[Board] = frozenset({"image"})
 """Boards a local mirror may lack without anything being reported (older mirrors have no image board)."""
 
@@ -87,13 +85,13 @@ class ArenaBoard:
 
 def load_local(directory: Path, board: Board) -> RawPayload:
     """Read `<directory>/arena-catalog/data/<board file>` (SOURCE.json beside it dates it, when present)."""
-    path = directory / "arena-catalog" / "data" / BOARDS[board]
+    path = local_path(directory, board)
     return read_local(source_name(board), path, directory / "arena-catalog" / "SOURCE.json")
 
 
 def local_path(directory: Path, board: Board) -> Path:
     """Where a local mirror keeps a board's file."""
-    return directory / "arena-catalog" / "data" / BOARDS[board]
+    return directory / mirror.ARENA_DIR / BOARDS[board]
 
 
 def fetch_live(board: Board, previous: RawPayload | None, timeout: float) -> tuple[RawPayload, bool]:

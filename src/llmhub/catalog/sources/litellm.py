@@ -26,13 +26,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from llmhub.catalog.sources import mirror
 from llmhub.catalog.sources._http import RawPayload, fetch, load_json, read_local
 from llmhub.errors import SourceError
 
 __all__ = ["LOCAL_PATH", "NAME", "URL", "LifecycleEntry", "LiteLLMFacts", "fetch_live", "load_local", "parse"]
 
 NAME = "litellm"
-LOCAL_PATH = Path("litellm") / "model_prices_and_context_window.json"
+LOCAL_PATH = mirror.LITELLM
 URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 _SKIPPED_KEYS = frozenset({"sample_spec"})
 _FIELDS = ("deprecation_date", "successor_model")

@@ -19,6 +19,7 @@ from llmhub.catalog.kinds import ModelKind, infer_kind
 from llmhub.catalog.models import NO_SCORES, FieldSource, ModelDraft, PriceTier
 from llmhub.catalog.names import lab_of
 from llmhub.catalog.providers import anyllm_name_for
+from llmhub.catalog.sources import mirror
 from llmhub.catalog.sources._http import RawPayload, fetch, load_json, now_iso, read_local
 from llmhub.errors import SourceError
 
@@ -26,7 +27,7 @@ __all__ = ["NAME", "URL", "fetch_live", "iter_tiers", "load_bundled", "load_loca
 
 NAME = "models.dev"
 URL = "https://models.dev/api.json"
-LOCAL_PATH = Path("models.dev") / "api.json"
+LOCAL_PATH = mirror.MODELSDEV
 _NUMBER_TYPES = (int, float)
 _TOO_BIG = 1e15  # JSON allows Infinity; no real price or token limit comes near this
 _EMPTY: dict[str, Any] = {}  # stands in for a missing or malformed object; never written to
