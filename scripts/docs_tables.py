@@ -1,4 +1,4 @@
-"""Render the reference tables in docs/ from the models' field docstrings and the CLI's `--help`.
+"""Render the reference tables in docs/ (and the shipped JSON Schemas) from the models' field docstrings and `--help`.
 
     .venv/bin/python scripts/docs_tables.py          # rewrite the tables in place
     .venv/bin/python scripts/docs_tables.py --check  # exit 1 and print a diff when the docs are out of date
@@ -21,12 +21,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from llmhub.schemas import field_docs
+from llmhub.schemas import SHIPPED_SCHEMAS, SchemaName, field_docs, generated_schema_text
 from llmhub.spec import models as spec_models
 from llmhub_runtime import models as runtime_models
 from llmhub_runtime.config_loader import atomic_write_text
@@ -186,6 +186,14 @@ def rendered(paths: Sequence[Path] = DOCS) -> dict[Path, tuple[str, str]]:
     missing = sorted({*MODELS, "llmhub"} - seen)
     if paths == DOCS and missing:
         raise DocsError(f"no marked table in {', '.join(p.name for p in DOCS)} for {', '.join(missing)}")
+    if paths == DOCS:
+        # The JSON Schemas shipped with llmhub come from the same field docstrings.
+        for name in get_args(SchemaName):
+            shipped = SHIPPED_SCHEMAS / f"{name}.schema.json"
+            result[shipped] = (
+                shipped.read_text(encoding="utf-8") if shipped.is_file() else "",
+                generated_schema_text(name),
+            )
     return result
 
 

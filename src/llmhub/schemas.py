@@ -19,13 +19,28 @@ from pydantic import BaseModel
 
 from llmhub_runtime.config_loader import atomic_write_text
 
-__all__ = ["SCHEMA_DIR", "SchemaName", "field_docs", "schema_for", "schema_modeline", "schema_text", "write_schema"]
+__all__ = [
+    "SCHEMA_DIR",
+    "SHIPPED_SCHEMAS",
+    "SchemaName",
+    "field_docs",
+    "generated_schema_text",
+    "schema_for",
+    "schema_modeline",
+    "schema_text",
+    "write_schema",
+]
 
 SchemaName = Literal["spec", "runtime"]
 SCHEMA_DIR = Path(".llmhub") / "schema"
 """Where schemas are written, relative to the YAML file that references them."""
 
 _TITLES = {"spec": "llmhub.spec.yaml", "runtime": "llmhub.yaml"}
+
+SHIPPED_SCHEMAS = Path(__file__).resolve().parent / "jsonschema"
+"""The schemas as shipped with llmhub, `<name>.schema.json`: `generated_schema_text` of the models, written
+by `scripts/docs_tables.py` (a test keeps them equal). Generating one reads the models' sources for their
+field docstrings (~150 ms), too slow for `init` and `setup`, which write them on every run."""
 
 
 def schema_for(name: SchemaName) -> dict[str, Any]:
@@ -50,7 +65,14 @@ def schema_for(name: SchemaName) -> dict[str, Any]:
 
 
 def schema_text(name: SchemaName) -> str:
-    """The schema as stable, indented JSON."""
+    """The schema as stable, indented JSON: the shipped copy (see `SHIPPED_SCHEMAS`)."""
+    if name not in _TITLES:
+        raise ValueError(f"unknown schema {name!r}; choose spec or runtime")
+    return (SHIPPED_SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")
+
+
+def generated_schema_text(name: SchemaName) -> str:
+    """The schema as stable, indented JSON, generated from the models now (what `SHIPPED_SCHEMAS` holds)."""
     return json.dumps(schema_for(name), indent=2, sort_keys=False) + "\n"
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
 from llmhub.errors import SpecError
-from llmhub.schemas import schema_for
+from llmhub.schemas import generated_schema_text, schema_for, schema_text
 from llmhub.spec import (
     RoleKind,
     SpecConfig,
@@ -154,6 +155,16 @@ def test_save_round_trips_with_a_schema_line_and_the_schema_beside_it(tmp_path: 
     assert load_spec(path) == spec
     schema = json.loads((tmp_path / ".llmhub" / "schema" / "spec.schema.json").read_text())
     assert schema == schema_for("spec")
+
+
+@pytest.mark.parametrize("name", ["spec", "runtime"])
+def test_the_shipped_schemas_are_the_models_schemas(name: Literal["spec", "runtime"]) -> None:
+    # `init` and `setup` write the shipped copy (generating one reads the models' sources);
+    # `python scripts/docs_tables.py` rewrites it after a field or its docstring changes.
+    assert schema_text(name) == generated_schema_text(name), "run `python scripts/docs_tables.py`"
+    assert json.loads(schema_text(name))["properties"]["roles"]["description"]  # field docstrings are in it
+    with pytest.raises(ValueError, match="choose spec or runtime"):
+        schema_text("other")  # type: ignore[arg-type]
 
 
 def test_dump_keeps_only_what_was_set() -> None:
