@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from llmhub.catalog.build import build_catalog
-from llmhub.catalog.models import FACT_NAMES, CanonicalModel, ModelDraft, Pricing
+from llmhub.catalog.models import FACT_NAMES, CanonicalModel, Identity, ModelDraft, Pricing
 
 
 def test_a_catalog_model_cannot_be_changed(mini_dir: Path, tmp_path: Path) -> None:
@@ -40,6 +40,8 @@ def test_flat_facts_make_a_model_and_come_back_unchanged() -> None:
     assert (model.canonical_id, model.identity.display_name) == ("p:m", "m")
     assert (model.pricing.input, model.limits.context, model.quality.score) == (1.0, 8000, 1300.0)
     assert (model.dates.release, model.availability.listed, model.lifecycle.deprecated) == ("2026-01-01", True, True)
+    # freeze() makes records from tuples of their values: every field is there, in order.
+    assert (len(model), len(model.identity)) == (len(CanonicalModel._fields), len(Identity._fields))
     facts = model.facts()
     assert tuple(facts) == FACT_NAMES
     assert ModelDraft(**facts).freeze() == model
