@@ -44,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -1588,14 +1589,31 @@ def render_markdown(report: Mapping[str, Any]) -> str:
                 "| app | role | pick | price | quality | why the pick differs | the expert's why |",
                 "|---|---|---|---|---|---|---|",
             ]
+            kinds: Counter[str] = Counter()
             for d in disagreements:
                 entry = reasons.get(d["app"], {}).get(d["role"]) or {}
+                kinds[entry.get("kind", "?")] += 1
                 reason = f"**{entry.get('kind', '?')}**: {entry.get('reason', 'not documented yet')}"
                 parts.append(
                     f"| {d['app']} | `{d['role']}` | `{d['pick'] or '-'}` | {_md(d['price'])} | {_md(d['quality'])} "
                     f"| {_md(reason)} | {_md(d['why'])} |"
                 )
+            parts += ["", _ceiling(generation, kinds)]
     return "\n".join(parts) + "\n"
+
+
+def _ceiling(generation: Mapping[str, Any], kinds: Counter[str]) -> str:
+    """What the agreement could reach if every engine and data gap closed (judgement stays, by contract)."""
+    totals = generation["totals"]
+    judged, agree = totals["expert_judged"], totals["expert_agree"]
+    best = agree + kinds["engine"] + kinds["data"]
+    return (
+        f"By kind: {kinds['engine']} engine, {kinds['data']} data, {kinds['judgement']} judgement. The table is never "
+        "edited to match the output, so a judgement disagreement stays until the table itself is revised by review: "
+        f"closing every engine and data gap would reach {best} of {judged} ({100 * best / judged:.1f}%)."
+        if judged
+        else ""
+    )
 
 
 def _documented_reasons() -> dict[str, Any]:
