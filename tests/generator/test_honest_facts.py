@@ -91,6 +91,33 @@ def test_an_estimate_does_not_pass_a_measured_rating_it_does_not_clearly_beat(ru
     assert picks(result)[0] != "openai:newcomer"
 
 
+def _router(rules: RuleSet, rival_release: str, rival_score: float | None = 1360) -> GenerationResult:
+    """A latency-low role on its own catalog: a 'mini' the latency guess likes, and a reasoning model that
+    is rated higher at the same price (newer, or not, as asked)."""
+    mini = chat("openai", "quick-mini", 1320, 0.15, 0.6, release_date="2024-07-18")
+    rival = chat("openai", "thinker-120b", rival_score, 0.15, 0.6, release_date=rival_release, supports_reasoning=True)
+    catalog = fixture_catalog(finish([mini, rival]))
+    return generate("  r: {preferences: {cost: low, latency: low, quality: low}}", catalog, rules)
+
+
+def test_the_latency_guess_does_not_outrank_measured_facts(rules: RuleSet) -> None:
+    # quick-mini scores higher only because its name sounds fast and it does not reason: a guess.
+    # thinker-120b is rated higher (measured), costs the same and is newer: it is picked.
+    result = _router(rules, rival_release="2025-08-05")
+    assert picks(result)[0] == "openai:thinker-120b"
+    (runner,) = result.explanations["r"].runner_ups
+    assert runner["model"] == "openai:quick-mini" and runner["score"] > result.explanations["r"].score
+    assert "thinker-120b is rated at least as high (measured)" in runner["why"]
+    assert "latency estimate" in runner["why"]
+
+
+def test_the_latency_guess_still_decides_where_the_facts_do_not(rules: RuleSet) -> None:
+    # An older rival is not better on every fact (release dates are facts), and an unrated one is
+    # not measured: the guess decides, as the preference levels say.
+    assert picks(_router(rules, rival_release="2023-01-01"))[0] == "openai:quick-mini"
+    assert picks(_router(rules, rival_release="2025-08-05", rival_score=None))[0] == "openai:quick-mini"
+
+
 def test_a_long_context_role_is_priced_at_its_tier(rules: RuleSet) -> None:
     tiered = chat(
         "gemini",

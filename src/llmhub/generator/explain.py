@@ -211,11 +211,14 @@ def explain(
     explanation.score = primary.score
     explanation.facts = facts(primary)
     others: list[Scored] = []
-    for item in ranked:
+    # A candidate the rules scored higher but put behind a model that beats it on every fact is the
+    # obvious alternative: it is shown first, with why.
+    outscored = [s for s in ranked if s.dominated_by is not None and s.score > primary.score]
+    for item in [*outscored, *ranked]:
         if len(others) == 3:
             break
         # One line per model: an alias and its dated id are the same runner-up.
-        if item is not primary and not any(same_model(item.model, o.model) for o in [primary, *others]):
+        if item is not primary and not any(item is o or same_model(item.model, o.model) for o in [primary, *others]):
             others.append(item)
     explanation.runner_ups = [
         {"model": s.model.canonical_id, "score": s.score, "why": why_lost(s, primary, weights)} for s in others
@@ -266,16 +269,29 @@ _CAPABILITY_TAGS = {
 }
 
 
-def why_lost(runner: Scored, winner: Scored, weights: dict[str, float]) -> str:
-    """The criterion that cost a runner-up the most against the winner, in numbers."""
+def _placed_behind(runner: Scored, winner: Scored) -> str | None:
+    """Why a runner-up is behind the winner other than by score: an unknown figure, a guess, the LLM."""
     if runner.group > winner.group:
         unknown = "price" if runner.price is None else "quality"
         return f"its {unknown} is unknown: ranked after every candidate whose figures are known"
+    if runner.dominated_by is not None and runner.score >= winner.score:
+        return (
+            f"{runner.dominated_by} is rated at least as high (measured) at no higher price and is no older: "
+            "its only edge was the latency estimate, a guess"
+        )
     if runner.score > winner.score:
         return (
             f"ranked higher by the rules ({runner.score:.3f} vs {winner.score:.3f}), "
             "but the LLM chose otherwise (see its rationale)"
         )
+    return None
+
+
+def why_lost(runner: Scored, winner: Scored, weights: dict[str, float]) -> str:
+    """The criterion that cost a runner-up the most against the winner, in numbers."""
+    placed = _placed_behind(runner, winner)
+    if placed is not None:
+        return placed
     deficits = {
         k: weights[k] * (getattr(winner, k) - getattr(runner, k)) for k in ("quality", "cost", "latency", "recency")
     }

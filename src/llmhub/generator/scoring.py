@@ -66,6 +66,8 @@ class Scored:
     """Estimates and penalties, for explanations."""
     figure_notes: int = 0
     """How many of `notes` explain the figures (the rest explain the score: targets, penalties)."""
+    dominated_by: str | None = None
+    """The candidate that outranks this one on every known fact, when only the latency guess put this one first."""
     overall_tier: int | None = None
     """The quality tier of the model's overall rating (None: it has none), once `tier_known`."""
     tier_known: bool = False
@@ -125,6 +127,7 @@ def _copy(item: Scored) -> Scored:
     copy = Scored.__new__(Scored)
     copy.__dict__.update(item.__dict__)
     copy.notes = item.notes[: item.figure_notes]
+    copy.dominated_by = None
     return copy
 
 
@@ -156,7 +159,55 @@ def _ordered(scored: list[Scored], needs: RoleNeeds, rules: RuleSet, quality: Qu
             value += rules.policy.available_bonus
         # Rounded so that float noise can never reorder candidates between runs or machines.
         item.score = round(value, 6)
-    return _estimates_behind_measured(sorted(scored, key=lambda s: (s.group, *_tie_key(s, rules))))
+    return _guesses_behind_facts(
+        _estimates_behind_measured(sorted(scored, key=lambda s: (s.group, *_tie_key(s, rules))))
+    )
+
+
+def _guesses_behind_facts(ordered: list[Scored]) -> list[Scored]:
+    """Move the first candidate behind any candidate that is at least as good on every known fact.
+
+    Latency is a guess (size words, price, reasoning: no source measures it). It may decide between
+    candidates the facts cannot separate, but it must not carry one past another that is rated at
+    least as high (both measured), costs no more, is no older, no less available and no more a
+    preview, and is better in rating or price. Only the head of the order is settled, where picks and
+    fallbacks come from; each move puts a candidate behind one that dominates it, so it ends.
+    """
+    for _ in range(len(ordered)):
+        top = ordered[0]
+        last = max((i for i in range(1, len(ordered)) if _dominates(ordered[i], top)), default=None)
+        if last is None:
+            break
+        top.dominated_by = ordered[last].model.canonical_id
+        top.notes.append(
+            f"{top.dominated_by} is rated at least as high (measured) at no higher price and is no older: "
+            "the latency estimate alone does not put this one first"
+        )
+        ordered = [*ordered[1 : last + 1], top, *ordered[last + 1 :]]
+    return ordered
+
+
+def _dominates(other: Scored, item: Scored) -> bool:
+    mine, theirs = item.figure, other.figure
+    if (
+        mine is None
+        or theirs is None
+        or mine.basis != "measured"
+        or theirs.basis != "measured"
+        or item.price is None
+        or other.price is None
+        or other.group != item.group
+        or other.model.pricing.free
+    ):
+        return False
+    return (
+        theirs.value >= mine.value
+        and other.price <= item.price
+        and (theirs.value > mine.value or other.price < item.price)
+        and other.recency >= item.recency
+        and (bool(other.model.availability.listed) or not item.model.availability.listed)
+        and (item.model.lifecycle.preview or not other.model.lifecycle.preview)
+    )
 
 
 def _estimates_behind_measured(ordered: list[Scored]) -> list[Scored]:
