@@ -65,6 +65,16 @@ class Policy:
             return self._answer(last["id"], [i for i in ids if i != last["id"]])
         return self._answer("none:none", [])
 
+    @property
+    def tokens_in(self) -> float:
+        """What the policy sent, in tokens (characters / 4)."""
+        return self.sent_chars / 4
+
+    @property
+    def tokens_out(self) -> float:
+        """What it answered, in tokens (characters / 4)."""
+        return self.answered_chars / 4
+
     def _calls(self, *calls: tuple[str, dict[str, Any]]) -> Any:
         made = [
             SimpleNamespace(id=f"call_{self.turns}_{i}", function=SimpleNamespace(name=n, arguments=json.dumps(a)))
@@ -153,8 +163,8 @@ def main() -> None:
                     {
                         "app": app,
                         "turns": turn.turns,
-                        "tokens_in": turn.tokens_in if isinstance(turn, Metered) else turn.sent_chars / 4,
-                        "tokens_out": turn.tokens_out if isinstance(turn, Metered) else turn.answered_chars / 4,
+                        "tokens_in": turn.tokens_in,
+                        "tokens_out": turn.tokens_out,
                         "agrees": research.primary == f"{chosen.provider}:{chosen.model}",
                         "expert": selection.expert_verdict(expert.get(app, {}).get(name), research.primary),
                         "picked": research.primary is not None,

@@ -45,17 +45,16 @@ field docstrings (~150 ms), too slow for `init` and `setup`, which write them on
 
 def schema_for(name: SchemaName) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the spec or the runtime file."""
+    _check(name)
     root: type[BaseModel]
     if name == "spec":
         from llmhub.spec.models import SpecConfig
 
         root = SpecConfig
-    elif name == "runtime":
+    else:
         from llmhub_runtime.models import RuntimeConfig
 
         root = RuntimeConfig
-    else:
-        raise ValueError(f"unknown schema {name!r}; choose spec or runtime")
     schema = _described(root.model_json_schema(), root)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -66,14 +65,18 @@ def schema_for(name: SchemaName) -> dict[str, Any]:
 
 def schema_text(name: SchemaName) -> str:
     """The schema as stable, indented JSON: the shipped copy (see `SHIPPED_SCHEMAS`)."""
-    if name not in _TITLES:
-        raise ValueError(f"unknown schema {name!r}; choose spec or runtime")
+    _check(name)
     return (SHIPPED_SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")
 
 
 def generated_schema_text(name: SchemaName) -> str:
     """The schema as stable, indented JSON, generated from the models now (what `SHIPPED_SCHEMAS` holds)."""
     return json.dumps(schema_for(name), indent=2, sort_keys=False) + "\n"
+
+
+def _check(name: str) -> None:
+    if name not in _TITLES:
+        raise ValueError(f"unknown schema {name!r}; choose spec or runtime")
 
 
 def schema_modeline(name: SchemaName) -> str:

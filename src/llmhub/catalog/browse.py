@@ -12,7 +12,7 @@ facts = model_facts(catalog, find_model(catalog, "openai:gpt-4.1"))
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,12 @@ _ANSWERED = ("live", "not-modified", "local")
 ARENA_BOARDS = ("text", "vision", "image")
 """The LMArena boards the catalog reads: text and vision rate chat models, image (text-to-image) rates
 image-generation models."""
+_SCORED_ON: dict[str, Callable[[CanonicalModel], object]] = {
+    "text": lambda m: m.quality.arena_id,
+    "vision": lambda m: m.vision.arena_id,
+    "image": lambda m: m.image.score,
+}
+"""What a model holds when a board scored it."""
 
 
 def select_models(
@@ -210,16 +216,11 @@ def refreshed_sources(catalog: Catalog) -> tuple[list[str], list[str]]:
 def catalog_summary(catalog: Catalog) -> dict[str, Any]:
     """What `llmhub catalog refresh` reports: models, sources and how many arena entries matched."""
     arena: dict[str, dict[str, int]] = {}
-    scored_on = {
-        "text": lambda m: m.quality.arena_id,
-        "vision": lambda m: m.vision.arena_id,
-        "image": lambda m: m.image.score,
-    }
     for board in ARENA_BOARDS:
         entries = [e for e in catalog.arena if e.board == board]
         if not entries:
             continue
-        scored = sum(1 for m in catalog.models if scored_on[board](m) is not None)
+        scored = sum(1 for m in catalog.models if _SCORED_ON[board](m) is not None)
         matched = sum(1 for e in entries if e.matches)
         arena[board] = {
             "entries": len(entries),
