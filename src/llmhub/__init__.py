@@ -45,7 +45,7 @@ if TYPE_CHECKING:
         load_rules,
     )
     from llmhub.outdated import TargetLifecycle, outdated_targets
-    from llmhub.plan import GenerationPlan, InvalidSpecError, apply_plan, plan_generation
+    from llmhub.plan import GenerationPlan, InvalidSpecError, accept_suggestions, apply_plan, plan_generation
     from llmhub.project import Project, locate
     from llmhub.role_calls import RoleCall, call_roles
     from llmhub.runtime_files import load_runtime, save_runtime
@@ -81,6 +81,7 @@ __all__ = [
     "TargetLifecycle",
     "ValidationResult",
     "__version__",
+    "accept_suggestions",
     "apply_plan",
     "arena_mapping",
     "build_catalog",
@@ -129,6 +130,7 @@ _LAZY = {
     "outdated_targets": "llmhub.outdated",
     "GenerationPlan": "llmhub.plan",
     "InvalidSpecError": "llmhub.plan",
+    "accept_suggestions": "llmhub.plan",
     "apply_plan": "llmhub.plan",
     "plan_generation": "llmhub.plan",
     "Project": "llmhub.project",

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from llmhub.generator import GenerationResult
     from llmhub.spec.validate import SpecIssue
 
-__all__ = ["GenerationPlan", "InvalidSpecError", "apply_plan", "plan_generation"]
+__all__ = ["GenerationPlan", "InvalidSpecError", "accept_suggestions", "apply_plan", "plan_generation"]
 
 
 class InvalidSpecError(SpecError):
@@ -75,6 +75,27 @@ class GenerationPlan:
             return False
         return bool(self.changes) or self.previous_problem is not None
 
+    @property
+    def spec_suggestions(self) -> dict[str, dict[str, Any]]:
+        """Per role, the stricter needs the LLM read in its description (never applied on their own)."""
+        return {name: dict(e.spec_suggestions) for name, e in self.result.explanations.items() if e.spec_suggestions}
+
+    def suggested_spec(self) -> tuple[str, str] | None:
+        """The spec's text now and with `spec_suggestions` written into it; None when there are none."""
+        from llmhub.spec.suggest import apply_suggestions
+
+        if not self.spec_suggestions:
+            return None
+        text = self.spec_path.read_text(encoding="utf-8")
+        return text, apply_suggestions(text, self.spec_suggestions, source=str(self.spec_path))
+
+    def spec_diff(self) -> str:
+        """`suggested_spec` as a unified diff of the spec file (empty when nothing is suggested)."""
+        from llmhub.spec.suggest import suggestions_diff
+
+        texts = self.suggested_spec()
+        return suggestions_diff(self.spec_path.name, *texts) if texts else ""
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape `llmhub generate --json` prints (without what was written)."""
         return {
@@ -82,6 +103,7 @@ class GenerationPlan:
             "output": str(self.target),
             "changes": [c.to_dict() for c in self.changes],
             **self.result.to_dict(),
+            "spec_diff": self.spec_diff(),
         }
 
 
@@ -174,3 +196,25 @@ def apply_plan(plan: GenerationPlan) -> Path | None:
     from llmhub.runtime_files import save_runtime
 
     return save_runtime(plan.target, plan.result.runtime, text=plan.text)
+
+
+def accept_suggestions(plan: GenerationPlan) -> Path | None:
+    """Write the plan's `spec_suggestions` into the spec file (atomically, the old one backed up).
+
+    Only the suggested roles' entries change; the rest of the file is kept as written. Takes effect at
+    the next generation. Returns the backup, or None when nothing was suggested.
+
+    Raises:
+        SpecError: the edited spec would not load (nothing is written then).
+    """
+    from llmhub.runtime_files import backup_file
+    from llmhub.spec import parse_spec
+    from llmhub_runtime.config_loader import atomic_write_text
+
+    texts = plan.suggested_spec()
+    if texts is None:
+        return None
+    parse_spec(texts[1], source=str(plan.spec_path))
+    backup = backup_file(plan.spec_path)
+    atomic_write_text(plan.spec_path, texts[1])
+    return backup

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtime_from_spec
 from llmhub.spec import parse_spec
@@ -102,3 +105,38 @@ def test_fallbacks_topped_up_after_research_keep_the_price_ratio(fake_server: Fa
     result = generate(text)
     assert result.decided_by["a"] == "llm"
     assert_fallbacks_within(result, "a", ratio=2, count=2)  # the LLM named none: the rules topped up
+
+
+def test_needs_read_in_a_description_are_a_spec_diff_the_user_can_accept(
+    fake_server: FakeOpenAIServer, local_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from llmhub.cli import app
+    from tests.paths import MINI
+
+    monkeypatch.setenv("LLMHUB_CATALOG_SOURCES", str(MINI))
+    monkeypatch.setenv("LLMHUB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "llmhub.spec.yaml"
+    text = "# our roles\n" + spec_text(fake_server)
+    spec.write_text(text)
+    runner = CliRunner()
+    rules_only = runner.invoke(app, ["generate", "--no-llm", "--dry-run", "--json"])
+    assert rules_only.exit_code == 0, rules_only.output
+    assert json.loads(rules_only.stdout)["spec_diff"] == ""  # the rules read nothing into descriptions
+    pick = json.loads(rules_only.stdout)["runtime"]["roles"]["a"]
+    fake_server.enqueue(final(f"{pick['provider']}:{pick['model']}"))
+    shown = runner.invoke(app, ["generate", "--dry-run"])
+    assert shown.exit_code == 0, shown.output
+    assert "-  a: {description: Answer questions, fallbacks: 1}" in shown.stdout
+    assert "+  a: {description: Answer questions, fallbacks: 1, min_context: 64000}" in shown.stdout
+    assert spec.read_text() == text  # shown, never applied on its own
+
+    fake_server.enqueue(final(f"{pick['provider']}:{pick['model']}"))
+    accepted = runner.invoke(app, ["generate", "--accept-suggestions", "--force"])
+    assert accepted.exit_code == 0, accepted.output
+    assert "run `llmhub generate` again to apply them" in accepted.stdout
+    assert spec.read_text() == text.replace("fallbacks: 1}", "fallbacks: 1, min_context: 64000}")  # the rest as written
+    assert parse_spec(spec.read_text()).roles["a"].min_context == 64000
+    assert list((tmp_path / ".llmhub" / "backup").glob("llmhub.spec.*.yaml"))  # the old spec kept

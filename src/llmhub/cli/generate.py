@@ -10,7 +10,7 @@ import typer
 from llmhub.cli import _output as out
 from llmhub.cli._options import EnvOption, RulesOption, SourcesOption, SpecOption
 from llmhub.cli._state import options
-from llmhub.cli.review import explain_all, review, summary
+from llmhub.cli.review import explain_all, review, suggestions, summary
 
 
 def generate(
@@ -43,9 +43,16 @@ def generate(
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result and explanations as JSON.")] = False,
+    accept: Annotated[
+        bool,
+        typer.Option(
+            "--accept-suggestions",
+            help="Write the stricter needs the LLM read in descriptions into the spec (shown as a diff otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Choose a model and fallbacks for every role in the spec, and write llmhub.yaml."""
-    from llmhub.plan import InvalidSpecError, apply_plan, plan_generation
+    from llmhub.plan import InvalidSpecError, accept_suggestions, apply_plan, plan_generation
     from llmhub.spec import find_spec_path
 
     spec_path = spec if spec is not None else find_spec_path()
@@ -71,6 +78,8 @@ def generate(
     result, target, report = plan.result, plan.target, plan.to_dict()
     for warning in result.warnings:
         out.warn(warning)
+    if accept and report["spec_diff"] and not dry_run:
+        report["spec_backup"] = str(accept_suggestions(plan))
 
     if dry_run:
         if as_json:
@@ -78,6 +87,7 @@ def generate(
             return
         typer.echo(plan.text, nl=False)
         explain_all(result, explain)
+        suggestions(report)
         return
 
     if plan.up_to_date:
@@ -86,6 +96,7 @@ def generate(
             return
         summary(result, explain)
         out.line(f"{target} is up to date")
+        suggestions(report)
         return
 
     if plan.previous_text is not None and not force:
@@ -97,3 +108,4 @@ def generate(
     summary(result, explain)
     kept = f" (previous version kept in {backup})" if backup else ""
     out.line(f"Wrote {target}{kept}")
+    suggestions(report)

@@ -68,3 +68,18 @@ def explain_all(result: Any, explain: bool) -> None:
     if getattr(result, "usage", None):
         out.line()
         out.line(result.usage)
+
+
+def suggestions(report: dict[str, Any]) -> None:
+    """The needs the LLM read in descriptions, as a diff of the spec, or where they were written."""
+    if not report.get("spec_diff"):
+        return
+    out.line()
+    if report.get("spec_backup"):
+        out.line(
+            f"Wrote the needs the LLM read in the descriptions into {report['spec']} (previous version kept in "
+            f"{report['spec_backup']}); run `llmhub generate` again to apply them"
+        )
+        return
+    out.line("The descriptions imply stricter needs than the spec states; `--accept-suggestions` writes them:")
+    typer.echo(report["spec_diff"], nl=False)
