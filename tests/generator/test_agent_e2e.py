@@ -63,6 +63,9 @@ def test_the_llm_researches_with_tools_then_its_checked_pick_decides(
     rationale = result.explanations["a"].rationale or ""
     assert "best measured within budget" in rationale and "search(" in rationale and "check(" in rationale
     assert result.usage is not None and "2200 tokens, 2 tool calls" in result.usage
+    # brain:gen-1 has no catalog price: the cost is unknown, never $0; one line per role follows.
+    assert "cost unknown (no catalog price for the generator model)" in result.usage
+    assert "\n  a: 3 turns, 2200 tokens, cost unknown" in result.usage
     explanation = result.explanations["a"]
     assert explanation.spec_suggestions == {"min_context": 64000}  # shown, not applied
     assert "the description implies (add to the spec to enforce): {min_context: 64000}" in str(explanation)
@@ -140,3 +143,23 @@ def test_needs_read_in_a_description_are_a_spec_diff_the_user_can_accept(
     assert spec.read_text() == text.replace("fallbacks: 1}", "fallbacks: 1, min_context: 64000}")  # the rest as written
     assert parse_spec(spec.read_text()).roles["a"].min_context == 64000
     assert list((tmp_path / ".llmhub" / "backup").glob("llmhub.spec.*.yaml"))  # the old spec kept
+
+
+def test_the_research_is_priced_at_the_generator_models_catalog_prices(
+    fake_server: FakeOpenAIServer, local_key: str
+) -> None:
+    # The generator is a catalog model (openai:gpt-mini, $0.4 / $1.6 per M) reached at the local server.
+    text = f"""
+providers:
+  openai: {{api_base: "{fake_server.base_url}", env_key: LOCAL_LLM_KEY}}
+  anthropic: {{env_key: ANTHROPIC_API_KEY}}
+roles:
+  a: {{description: Answer questions, fallbacks: 1}}
+generator: {{model: 'openai:gpt-mini', mode: agent, timeout: 5, research_steps: 4}}
+"""
+    pick = generate(text, no_llm=True).runtime.roles["a"]
+    fake_server.enqueue(final(f"{pick.provider}:{pick.model}"))  # 900 tokens in, 60 out
+    usage = generate(text).usage or ""
+    cost = (900 * 0.4 + 60 * 1.6) / 1e6
+    assert "960 tokens, 0 tool calls" in usage and f"${cost:.4f}" in usage
+    assert f"\n  a: 1 turns, 960 tokens, ${cost:.4f}, 0 tool calls" in usage

@@ -67,6 +67,9 @@ class Research:
     """One line per tool call: `search(kind=chat, limit=10) -> 10 models`."""
     steps: int = 0
     tokens: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    """The two parts of `tokens`, as the provider reported them (what the research cost is priced from)."""
     seconds: float = 0.0
     stopped: str | None = None
     """Why there is no usable pick (a budget ran out, the call failed, the pick failed twice); None with a pick."""
@@ -112,6 +115,9 @@ def research_role(
             research.stopped = f"the generator model failed: {type(exc).__name__}: {_short(str(exc))}"
             break
         research.tokens += _tokens(response)
+        usage = getattr(response, "usage", None)
+        research.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+        research.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
         if research.tokens > budget.tokens:
             research.stopped = f"token budget ({budget.tokens}) exceeded"
             break
@@ -335,11 +341,32 @@ class AgentAssistant:
         return primary, fallbacks, research.rationale + looked_up
 
     def usage(self) -> str:
-        """What the research cost: tokens, turns, tool calls and seconds, in all and per role."""
-        tokens = sum(r.tokens for r in self.researched.values())
-        calls = sum(len(r.tool_calls) for r in self.researched.values())
-        seconds = sum(r.seconds for r in self.researched.values())
-        return (
+        """What the research cost: tokens, dollars, tool calls and seconds, in all, then one line per role."""
+        done = self.researched.values()
+        tokens = sum(r.tokens for r in done)
+        calls = sum(len(r.tool_calls) for r in done)
+        seconds = sum(r.seconds for r in done)
+        cost = self._cost(sum(r.prompt_tokens for r in done), sum(r.completion_tokens for r in done))
+        lines = [
             f"the generator model ({self.reference}) researched {len(self.researched)} roles: {tokens} tokens, "
-            f"{calls} tool calls, {seconds:.1f} s"
-        )
+            f"{calls} tool calls, {seconds:.1f} s, {cost}"
+        ]
+        for role, r in self.researched.items():
+            stopped = f"; rules decided: {r.stopped}" if r.stopped else ""
+            lines.append(
+                f"  {role}: {r.steps} turns, {r.tokens} tokens, {self._cost(r.prompt_tokens, r.completion_tokens)}, "
+                f"{len(r.tool_calls)} tool calls, {r.seconds:.1f} s{stopped}"
+            )
+        return "\n".join(lines)
+
+    def _cost(self, prompt: int, completion: int) -> str:
+        """USD at the generator model's catalog prices; unknown (never $0) when the catalog has none."""
+        from llmhub.refs import parse_model_ref
+
+        provider, model_id = parse_model_ref(self.reference, what="generator model")
+        model = self.catalog.get(provider, model_id)
+        price_in = model.pricing.input if model is not None else None
+        price_out = model.pricing.output if model is not None else None
+        if price_in is None or price_out is None:
+            return "cost unknown (no catalog price for the generator model)"
+        return f"${(prompt * price_in + completion * price_out) / 1e6:.4f}"
