@@ -173,6 +173,22 @@ def test_needs_read_in_a_description_are_suggested_only_when_stricter(rules: Rul
     assert stricter_needs(needs, {"requires": [], "min_context": 8000, "open_weights_only": False}) == {}
 
 
+def test_data_residency_and_latency_read_in_a_description_only_narrow(rules: RuleSet) -> None:
+    from llmhub.generator.agent import stricter_needs
+
+    _, needs = role(
+        rules, "{description: 'Staff assistant; conversations must stay in the EU', preferences: {latency: medium}}"
+    )
+    assert len(needs.providers) > 2
+    eu = needs.providers[1]
+    assert stricter_needs(needs, {"providers": [eu, "an-unknown-cloud"], "latency": "low"}) == {
+        "preferences": {"providers": [eu], "latency": "low"}  # a provider the role lacks is never added
+    }
+    # Every provider again, none at all, or a slower latency: nothing is stricter, nothing suggested.
+    assert stricter_needs(needs, {"providers": list(needs.providers), "latency": "high"}) == {}
+    assert stricter_needs(needs, {"providers": ["an-unknown-cloud"], "latency": "fast"}) == {}
+
+
 def test_the_research_carries_what_the_llm_read(rules: RuleSet) -> None:
     tools, needs = role(rules, "{}")
     best = first_vision_model(tools)

@@ -66,3 +66,15 @@ def test_no_suggestions_no_change_and_an_unknown_role_is_an_error() -> None:
     assert suggestions_diff("llmhub.spec.yaml", SPEC, SPEC) == ""
     with pytest.raises(SpecError, match="role 'zz' is not a mapping under `roles:`"):
         apply_suggestions(SPEC, {"zz": {"min_context": 1}})
+
+
+def test_a_suggested_mapping_keeps_the_keys_it_does_not_name() -> None:
+    narrowed = {"preferences": {"providers": ["mistral"], "latency": "low"}}
+    after = apply_suggestions(SPEC, {"a": narrowed, "b": narrowed})
+    spec = parse_spec(after)
+    for name in ("a", "b"):
+        preferences = spec.roles[name].preferences
+        assert preferences is not None and preferences.providers == ["mistral"] and preferences.latency == "low"
+    assert spec.roles["a"].preferences.quality == "high"
+    assert spec.roles["b"].preferences.cost == "low"
+    assert "    preferences: {quality: high, providers: [mistral], latency: low}\n" in after

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -157,7 +158,7 @@ class RoleExplanation:
                 lines.append(f"    the same pick with {', '.join(same)}")
         lines.extend(f"  note: {note}" for note in self.notes)
         if self.spec_suggestions:
-            implied = ", ".join(f"{k}: {v}" for k, v in self.spec_suggestions.items())
+            implied = ", ".join(f"{k}: {json.dumps(v)}" for k, v in self.spec_suggestions.items())
             lines.append(f"  the description implies (add to the spec to enforce): {{{implied}}}")
         return "\n".join(lines)
 

@@ -1,10 +1,12 @@
 """Needs the LLM read in role descriptions, written into the spec's own text as a reviewable change.
 
 The agentic generator reports, per role, what a description implies beyond the stated needs
-(`requires`, `min_context`, `open_weights_only`; only ever stricter). They are never applied on
+(`requires`, `min_context`, `open_weights_only`, `preferences.providers` and `.latency`; only ever
+stricter). They are never applied on
 their own. `apply_suggestions` edits the spec's text in place of the role's entries only, so the
 rest of the file (comments, order, layout) is kept and the change reads as a small diff: an existing
-key's value is replaced, a new key is added under the role, and a role written in flow style
+key's value is replaced (a mapping such as `preferences` keeps its other keys), a new key is added
+under the role, and a role written in flow style
 (`r: {description: x}`) has that one mapping rewritten in flow style.
 """
 
@@ -64,6 +66,11 @@ def _roles_node(text: str, source: str) -> yaml.MappingNode:
     raise SpecError("no `roles:` mapping to add the suggestions to", source=source, field="roles")
 
 
+def _data(node: yaml.Node) -> Any:
+    """The plain value a node of the composed document stands for."""
+    return yaml.SafeLoader("").construct_object(node, deep=True)
+
+
 def _flow(value: Any) -> str:
     return (
         yaml.safe_dump(value, default_flow_style=True, width=10_000, sort_keys=False)
@@ -79,14 +86,19 @@ def _role_edits(
     start, end = node.start_mark, node.end_mark
     if node.flow_style:
         # `r: {description: x}`: the one mapping is written again, in flow style, with the fields set.
-        data = yaml.safe_load("".join(lines)[start.index : end.index]) or {}
-        return [(start.line, start.column, end.line, end.column, _flow({**data, **fields}))]
+        merged = _data(node)
+        for name, value in fields.items():
+            old = merged.get(name)
+            merged[name] = {**old, **value} if isinstance(value, Mapping) and isinstance(old, dict) else value
+        return [(start.line, start.column, end.line, end.column, _flow(merged))]
     edits = []
     keys = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     indent = node.value[0][0].start_mark.column if node.value else start.column
     added = []
     for name, value in fields.items():
         old = keys.get(name)
+        if isinstance(value, Mapping) and isinstance(old, yaml.MappingNode):
+            value = {**_data(old), **value}  # `preferences: {quality: high}` keeps quality
         if old is not None and old.start_mark.line == old.end_mark.line:
             edits.append(
                 (old.start_mark.line, old.start_mark.column, old.end_mark.line, old.end_mark.column, _flow(value))
