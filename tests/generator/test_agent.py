@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,22 +21,44 @@ def role(rules: RuleSet, body: str) -> tuple[CatalogTools, RoleNeeds]:
     return CatalogTools(fixture_catalog(), rules, needs), needs
 
 
+def completion(content: str | None, tool_calls: list[dict[str, Any]] | None = None, tokens: int = 100) -> Any:
+    """A reply as any-llm returns it (OpenAI's `ChatCompletion`), so instructor reads it as in production."""
+    from any_llm.types.completion import ChatCompletion
+
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if tool_calls:
+        message["tool_calls"] = tool_calls
+    return ChatCompletion.model_validate(
+        {
+            "id": "scripted",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "scripted",
+            "choices": [{"index": 0, "finish_reason": "tool_calls" if tool_calls else "stop", "message": message}],
+            "usage": {"prompt_tokens": tokens - 10, "completion_tokens": 10, "total_tokens": tokens},
+        }
+    )
+
+
 def tool_turn(*calls: tuple[str, dict[str, Any] | str], tokens: int = 100) -> Any:
     made = [
-        SimpleNamespace(
-            id=f"call_{i}",
-            function=SimpleNamespace(name=name, arguments=args if isinstance(args, str) else json.dumps(args)),
-        )
+        {
+            "id": f"call_{i}",
+            "type": "function",
+            "function": {"name": name, "arguments": args if isinstance(args, str) else json.dumps(args)},
+        }
         for i, (name, args) in enumerate(calls)
     ]
-    message = SimpleNamespace(content=None, tool_calls=made)
-    return SimpleNamespace(choices=[SimpleNamespace(message=message)], usage=SimpleNamespace(total_tokens=tokens))
+    return completion(None, made, tokens)
 
 
-def answer(primary: str, fallbacks: tuple[str, ...] = (), tokens: int = 100) -> Any:
-    content = json.dumps({"primary": primary, "fallbacks": list(fallbacks), "rationale": "measured and cheap"})
-    message = SimpleNamespace(content=content, tool_calls=None)
-    return SimpleNamespace(choices=[SimpleNamespace(message=message)], usage=SimpleNamespace(total_tokens=tokens))
+def answer(primary: str, fallbacks: tuple[Any, ...] = (), tokens: int = 100, **extra: Any) -> Any:
+    body = {"primary": primary, "fallbacks": list(fallbacks), "rationale": "measured and cheap", **extra}
+    return completion(json.dumps(body), tokens=tokens)
+
+
+REASK = "Correct your JSON ONLY RESPONSE"
+"""How instructor's re-ask begins (the one turn sent without the tools: only the answer is wanted)."""
 
 
 class Scripted:
@@ -49,7 +70,8 @@ class Scripted:
 
     def __call__(self, *, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
         self.sent.append([dict(m) for m in messages])
-        assert kwargs.get("tools"), "the tools are offered on every turn"
+        reask = REASK in str(messages[-1].get("content"))
+        assert reask or kwargs.get("tools"), "the tools are offered on every research turn"
         turn = self.turns.pop(0)
         if isinstance(turn, BaseException):
             raise turn
@@ -81,6 +103,39 @@ def test_a_pick_that_breaks_a_constraint_is_sent_back_once_with_the_reason(rules
     assert research.primary == first_vision_model(tools)
     sent_back = model.sent[1][-1]
     assert sent_back["role"] == "user" and "mistral:mistral-open fails: requires vision" in sent_back["content"]
+
+
+def test_the_final_answer_is_instructors_parsed_once_and_re_asked_once(rules: RuleSet) -> None:
+    tools, needs = role(rules, "{requires: [vision]}")
+    best = first_vision_model(tools)
+    fenced = completion(f"I compared three.\n```json\n{json.dumps({'primary': best})}\n```")
+    research = research_role(Scripted(fenced), tools, needs)
+    assert (research.primary, research.steps, research.fallbacks, research.needs_read) == (best, 1, [], {})
+
+    prose = Scripted(completion("The best is the first one I found."), answer(best, ("x:y", 7), needs=None))
+    research = research_role(prose, tools, needs)
+    assert (research.primary, research.steps, research.fallbacks, research.needs_read) == (best, 2, ["x:y"], {})
+    reask = prose.sent[1]
+    assert REASK in reask[-1]["content"] and "Invalid JSON" in reask[-1]["content"]
+    assert '"primary"' in reask[0]["content"]  # instructor's re-ask carries the answer's JSON schema
+    assert reask[-2] == {"role": "assistant", "content": "The best is the first one I found."}
+
+
+def test_a_failed_re_ask_is_the_providers_failure_not_a_bad_pick(rules: RuleSet) -> None:
+    tools, needs = role(rules, "{requires: [vision]}")
+    research = research_role(Scripted(answer("nobody:nothing"), TimeoutError("read timed out")), tools, needs)
+    assert research.stopped is not None and research.stopped.startswith("the generator model failed: TimeoutError")
+
+
+def test_the_re_ask_is_a_turn_within_the_budgets(rules: RuleSet) -> None:
+    tools, needs = role(rules, "{requires: [vision]}")
+    model = Scripted(answer("nobody:nothing"), answer(first_vision_model(tools)))
+    research = research_role(model, tools, needs, Budget(steps=1))
+    assert (research.primary, research.stopped, len(model.sent)) == (None, "step limit (1) reached", 1)
+    spent = research_role(
+        Scripted(answer("nobody:nothing", tokens=60), answer("x:y", tokens=60)), tools, needs, Budget(tokens=100)
+    )
+    assert (spent.stopped, spent.tokens, spent.prompt_tokens) == ("token budget (100) exceeded", 120, 100)
 
 
 def test_a_pick_unusable_twice_leaves_the_role_to_the_rules(rules: RuleSet) -> None:
@@ -193,11 +248,7 @@ def test_the_research_carries_what_the_llm_read(rules: RuleSet) -> None:
     tools, needs = role(rules, "{}")
     best = first_vision_model(tools)
     reply = json.dumps({"primary": best, "fallbacks": [], "rationale": "r", "needs": {"requires": ["vision"]}})
-    turn = SimpleNamespace(
-        choices=[SimpleNamespace(message=SimpleNamespace(content=reply, tool_calls=None))],
-        usage=SimpleNamespace(total_tokens=10),
-    )
-    research = research_role(Scripted(turn), tools, needs)
+    research = research_role(Scripted(completion(reply, tokens=10)), tools, needs)
     assert research.primary == best and research.needs_read == {"requires": ["vision"]}
 
 

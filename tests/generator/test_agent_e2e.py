@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -93,9 +94,15 @@ def test_a_401_mid_research_leaves_the_role_to_the_rules_and_exits_clean(
     assert "it looked up: search(" in note and note in str(result.explanations["a"])
 
 
-def test_a_pick_outside_the_catalog_twice_is_refused(fake_server: FakeOpenAIServer, local_key: str) -> None:
+def test_a_pick_outside_the_catalog_twice_is_refused(
+    fake_server: FakeOpenAIServer, local_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    instructor_log = logging.getLogger("instructor")
+    monkeypatch.setattr(instructor_log, "handlers", [])
     fake_server.enqueue(final("openai:gpt-imaginary"), final("openai:gpt-imaginary"))
     result = generate(spec_text(fake_server))
+    # instructor logs both failed attempts; the warning says it once, and the terminal gets no traceback-like log.
+    assert [type(h) for h in instructor_log.handlers] == [logging.NullHandler]
     assert result.decided_by["a"] == "rules"
     assert any("unusable twice" in w for w in result.warnings)
     second = [r for r in fake_server.requests if r.path.endswith("/chat/completions")][1]

@@ -3,9 +3,10 @@
 Per role, the generator model gets the role's needs and the catalog tools
 (`llmhub.generator.tools`), and talks through `LLMHub` like any other role (any-llm tool calling).
 The loop is bounded by a step limit, a token budget and a timeout. The final answer is JSON
-(`{"primary": ..., "fallbacks": [...], "rationale": ...}`); a primary that fails a hard constraint
-is sent back once with the reason, and after that, or when a budget runs out or the call fails,
-`research_role` says why and the rules decide (the caller's job).
+(`AgentAnswer`), parsed and validated by instructor: a reply that is not that JSON, or whose primary
+fails a hard constraint (the `check` tool, run as a validator), is sent back once with the reason.
+After that, or when a budget runs out or the call fails, `research_role` says why and the rules
+decide (the caller's job).
 
 Tool results are computed here, deterministically, from the catalog: the LLM never sees the whole
 catalog, only what it asked for.
@@ -17,7 +18,9 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
+
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
 from llmhub.catalog.models import Catalog
 from llmhub.catalog.quality import QualityIndex
@@ -27,7 +30,7 @@ from llmhub.generator.scoring import Scored
 from llmhub.generator.tools import CatalogTools, openai_tools
 from llmhub.spec.models import SpecConfig
 
-__all__ = ["AgentAssistant", "Budget", "Research", "research_role"]
+__all__ = ["AgentAnswer", "AgentAssistant", "Budget", "Research", "research_role"]
 
 _SYSTEM = """You choose the model for one role of an application, from a catalog you can query with tools.
 Look before you choose: search for candidates that meet the role's needs, compare the best few, check
@@ -100,68 +103,143 @@ def research_role(
     budget = budget or Budget()
     research = Research(role=needs.role)
     started = clock()
+
+    def turn(**kwargs: Any) -> Any:
+        """One turn of the generator model, counted against the budgets (`_Stop` when one runs out)."""
+        if research.steps >= budget.steps:
+            raise _Stop(f"step limit ({budget.steps}) reached")
+        if clock() - started > budget.seconds:
+            raise _Stop(f"time limit ({budget.seconds:g} s) reached")
+        research.steps += 1
+        try:
+            response = complete(**kwargs)
+        except Exception as exc:  # a provider failure: the rules decide this role
+            raise _Stop(f"the generator model failed: {type(exc).__name__}: {_short(str(exc))}") from exc
+        usage = getattr(response, "usage", None)
+        research.tokens += int(getattr(usage, "total_tokens", 0) or 0)
+        research.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+        research.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+        if research.tokens > budget.tokens:
+            raise _Stop(f"token budget ({budget.tokens}) exceeded")
+        return response
+
     messages: list[dict[str, Any]] = [
         {"role": "system", "content": _SYSTEM},
         {"role": "user", "content": _brief(needs)},
     ]
-    sent_back = False
-    while research.stopped is None:
-        if research.steps >= budget.steps:
-            research.stopped = f"step limit ({budget.steps}) reached"
-            break
-        if clock() - started > budget.seconds:
-            research.stopped = f"time limit ({budget.seconds:g} s) reached"
-            break
-        research.steps += 1
-        try:
-            response = complete(messages=messages, tools=openai_tools(), tool_choice="auto")
-        except Exception as exc:  # a provider failure: the rules decide this role
-            research.stopped = f"the generator model failed: {type(exc).__name__}: {_short(str(exc))}"
-            break
-        research.tokens += _tokens(response)
-        usage = getattr(response, "usage", None)
-        research.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
-        research.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
-        if research.tokens > budget.tokens:
-            research.stopped = f"token budget ({budget.tokens}) exceeded"
-            break
-        message = response.choices[0].message
-        calls = list(getattr(message, "tool_calls", None) or [])
-        if calls:
+    try:
+        while True:
+            reply = turn(messages=messages, tools=openai_tools(), tool_choice="auto")
+            message = reply.choices[0].message
+            calls = list(getattr(message, "tool_calls", None) or [])
+            if not calls:
+                break  # the research is over: this reply is the answer
             messages.append(_assistant_turn(message, calls))
-            for call in calls:
-                messages.append(_run_tool(tools, call, research))
-            continue
-        content = message.content or ""
-        answer, problem = _judge(content, tools)
-        if answer is not None and problem is None:
-            research.primary = str(answer["primary"])
-            research.fallbacks = [str(f) for f in answer.get("fallbacks", []) if isinstance(f, str)]
-            research.rationale = str(answer.get("rationale", ""))
-            read = answer.get("needs")
-            research.needs_read = read if isinstance(read, dict) else {}
-            break
-        if sent_back:
-            research.stopped = f"the pick was unusable twice ({_short(problem or '')})"
-            break
-        sent_back = True  # once, with the reason; then the rules decide
-        messages.append({"role": "assistant", "content": content})
-        messages.append({"role": "user", "content": f"{problem}. Choose again; answer with the JSON only."})
+            messages.extend(_run_tool(tools, call, research) for call in calls)
+        answer = _final_answer(turn, reply, messages, tools)
+    except _Stop as stop:
+        research.stopped = str(stop)
+    else:
+        research.primary = answer.primary
+        research.fallbacks = list(answer.fallbacks)
+        research.rationale = answer.rationale
+        research.needs_read = dict(answer.needs)
     research.seconds = round(clock() - started, 3)
     return research
 
 
-def _judge(content: str, tools: CatalogTools) -> tuple[dict[str, Any] | None, str | None]:
-    """The final answer and, when it cannot be taken, why (not JSON, an unknown id, a failed constraint)."""
-    answer = _parse(content)
-    if answer is None:
-        return None, "the answer is not the JSON asked for"
-    verdict = tools.check(str(answer["primary"]))
-    if "error" in verdict:
-        return answer, str(verdict["error"])
-    if not verdict.get("ok"):
-        return answer, f"{answer['primary']} fails: {'; '.join(verdict.get('failed', []))}"
-    return answer, None
+class _Stop(Exception):
+    """The research ends without a usable pick; the message says why (and `--explain` shows it)."""
+
+
+class AgentAnswer(BaseModel):
+    """The researcher's final answer; its primary must pass every hard constraint of the role."""
+
+    primary: str
+    """The pick, `provider:model` as the tools returned it."""
+    fallbacks: list[str] = Field(default_factory=list)
+    rationale: str = ""
+    needs: dict[str, Any] = Field(default_factory=dict)
+    """What the description implies beyond the role's stated needs (suggested to a person, never applied)."""
+
+    @field_validator("primary")
+    @classmethod
+    def _passes_check(cls, value: str, info: ValidationInfo) -> str:
+        tools = (info.context or {}).get("tools")
+        if isinstance(tools, CatalogTools):
+            verdict = tools.check(value)
+            if "error" in verdict:
+                raise ValueError(str(verdict["error"]))
+            if not verdict.get("ok"):
+                raise ValueError(f"{value} fails: {'; '.join(verdict.get('failed', []))}")
+        return value
+
+    @field_validator("fallbacks", mode="before")
+    @classmethod
+    def _ids_only(cls, value: Any) -> Any:
+        # Fallbacks are advice (the pipeline re-checks and tops them up): drop what is not an id
+        # rather than spend a re-ask on it.
+        return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+    @field_validator("rationale", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("needs", mode="before")
+    @classmethod
+    def _mapping(cls, value: Any) -> Any:
+        return value if isinstance(value, dict) else {}
+
+
+def _final_answer(
+    turn: Callable[..., Any], reply: Any, messages: list[dict[str, Any]], tools: CatalogTools
+) -> AgentAnswer:
+    """The research's last reply, parsed and checked by instructor; re-asked once with the reason.
+
+    instructor's first attempt is the reply already received (asking again would resend the whole
+    conversation for an answer the model has given); a reply that is not the JSON, names an id outside
+    the catalog or fails `check` is sent back once with the validation error, as a real turn within
+    the budgets. After that the rules decide (`_Stop`).
+    """
+    import instructor
+
+    from llmhub.generator.llm import instructor_cause
+
+    pending = [reply]
+
+    def create(**kwargs: Any) -> Any:
+        return pending.pop() if pending else turn(**kwargs)
+
+    # MD_JSON: the JSON may come bare or fenced, and no provider-specific response format is needed.
+    client = instructor.from_litellm(create, mode=instructor.Mode.MD_JSON)
+    try:
+        answer: AgentAnswer = client.chat.completions.create(
+            response_model=AgentAnswer,
+            messages=cast("list[Any]", messages),  # OpenAI's message dicts, built by this module
+            max_retries=1,  # one re-ask with the reason, then the rules decide
+            context={"tools": tools},
+        )
+    except Exception as exc:
+        cause = instructor_cause(exc)
+        if isinstance(cause, _Stop):
+            raise cause from None
+        if isinstance(cause, ValueError):  # a ValidationError, or an answer too large to read as JSON
+            raise _Stop(f"the pick was unusable twice ({_short(_problem(cause))})") from None
+        raise
+    return answer
+
+
+def _problem(error: ValueError) -> str:
+    """What was wrong with the answer, in a line: the first validation error, without pydantic's framing."""
+    if isinstance(error, ValidationError) and error.errors():
+        first = error.errors()[0]
+        if first["type"] == "json_invalid":
+            return "the answer is not the JSON asked for"
+        where = ".".join(str(p) for p in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        return message if where == "primary" else f"{where}: {message}"
+    return str(error)
 
 
 def _brief(needs: RoleNeeds) -> str:
@@ -211,25 +289,6 @@ def _summary(result: dict[str, Any]) -> str:
     if "excluded" in result:
         return str(result.get("by") or "not excluded")
     return "facts"
-
-
-def _parse(content: str) -> dict[str, Any] | None:
-    text = content.strip()
-    if text.startswith("```"):
-        text = text.strip("`").removeprefix("json").strip()
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end < start:
-        return None
-    try:
-        value = json.loads(text[start : end + 1])
-    except json.JSONDecodeError:
-        return None
-    return value if isinstance(value, dict) and isinstance(value.get("primary"), str) else None
-
-
-def _tokens(response: Any) -> int:
-    usage = getattr(response, "usage", None)
-    return int(getattr(usage, "total_tokens", 0) or 0) if usage is not None else 0
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -287,7 +346,7 @@ class AgentAssistant:
     def __init__(self, spec: SpecConfig, reference: str, catalog: Catalog, quality: QualityIndex):
         import functools
 
-        from llmhub.generator.llm import GENERATOR_ROLE, generator_hub
+        from llmhub.generator.llm import GENERATOR_ROLE, generator_hub, quiet_instructor
 
         settings = spec.generator
         self.reference = reference
@@ -298,6 +357,7 @@ class AgentAssistant:
             tokens=settings.research_tokens if settings else Budget.tokens,
             seconds=(settings.timeout if settings else 60.0) * 2,
         )
+        quiet_instructor()  # the final answer goes through instructor, which logs each failed attempt
         self.hub = generator_hub(spec, reference)
         self.complete: Callable[..., Any] = functools.partial(self.hub.completion, GENERATOR_ROLE)
         self.researched: dict[str, Research] = {}

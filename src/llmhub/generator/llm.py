@@ -30,7 +30,7 @@ from llmhub.settings import Settings, current
 from llmhub.spec.models import Capability, SpecConfig
 from llmhub_runtime import LLMHub
 
-__all__ = ["GENERATOR_ROLE", "LLMAssistant", "unusable_reason"]
+__all__ = ["GENERATOR_ROLE", "LLMAssistant", "instructor_cause", "quiet_instructor", "unusable_reason"]
 
 GENERATOR_ROLE = "llmhub.generator"
 ReplyT = TypeVar("ReplyT", bound=BaseModel)
@@ -107,10 +107,7 @@ class LLMAssistant:
         self.reference = reference
         self.stopped: str | None = None
         """Why the LLM was given up on for the rest of the run (None while it is in use)."""
-        # instructor logs every failed attempt; the warnings here already say what matters. A
-        # NullHandler keeps Python's last-resort handler from printing them, while an app that
-        # configured logging still receives them.
-        logging.getLogger("instructor").addHandler(logging.NullHandler())
+        quiet_instructor()
         self.hub = generator_hub(spec, reference)
         mode = instructor.Mode.TOOLS if settings is not None and settings.mode == "tools" else instructor.Mode.JSON
         self.client = instructor.from_litellm(functools.partial(self.hub.completion, GENERATOR_ROLE), mode=mode)
@@ -143,7 +140,7 @@ class LLMAssistant:
                 context=context,
             )
         except Exception as exc:
-            cause = _root_cause(exc)
+            cause = instructor_cause(exc)
             if isinstance(cause, ValidationError):
                 problem = cause.errors()[0]["msg"] if cause.errors() else str(cause)
                 warnings.append(
@@ -258,6 +255,17 @@ def diverse_shortlist(ranked: list[Scored], size: int) -> list[Scored]:
     return [*chosen, *extras][:size]
 
 
+def quiet_instructor() -> None:
+    """Keep instructor's log of failed attempts off the terminal; the warnings already say what matters.
+
+    A NullHandler stops Python's last-resort handler from printing them, while an app that configured
+    logging still receives them.
+    """
+    logger = logging.getLogger("instructor")
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
 def generator_hub(spec: SpecConfig, reference: str) -> LLMHub:
     """An `LLMHub` whose one role, `llmhub.generator`, is the generator model, reached as the spec says."""
     provider, model = parse_model_ref(reference, what="generator model")
@@ -277,12 +285,19 @@ def generator_hub(spec: SpecConfig, reference: str) -> LLMHub:
     )
 
 
-def _root_cause(exc: BaseException) -> BaseException:
-    """The error behind instructor's retry wrapper: a validation error, or the call's own failure."""
-    attempts = getattr(exc, "failed_attempts", None)
-    if attempts:
-        return attempts[-1].exception  # type: ignore[no-any-return]
-    return exc.__cause__ if exc.__cause__ is not None and type(exc).__name__.startswith("Instructor") else exc
+def instructor_cause(exc: BaseException) -> BaseException:
+    """The error behind instructor's retry wrapper: the last validation error, or the call's own failure.
+
+    instructor raises its retry error from the last attempt's error, which is the call's failure when
+    a re-ask itself failed (its `failed_attempts` then end with the earlier validation error).
+    """
+    if type(exc).__name__.startswith("Instructor"):
+        if exc.__cause__ is not None:
+            return exc.__cause__
+        attempts = getattr(exc, "failed_attempts", None)
+        if attempts:
+            return attempts[-1].exception  # type: ignore[no-any-return]
+    return exc
 
 
 def _short(text: str, limit: int = 160) -> str:
