@@ -29,7 +29,6 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
@@ -46,9 +45,11 @@ class Policy:
         self.answered_chars = 0
         self.turns = 0
 
-    def __call__(self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]], **kwargs: Any) -> Any:
+    def __call__(
+        self, *, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None = None, **kwargs: Any
+    ) -> Any:
         self.turns += 1
-        self.sent_chars += len(json.dumps(messages)) + len(json.dumps(tools))
+        self.sent_chars += len(json.dumps(messages)) + len(json.dumps(tools or []))
         tool_results = [json.loads(m["content"]) for m in messages if m["role"] == "tool"]
         if not tool_results:
             return self._calls(("search", {"limit": 10}))
@@ -77,7 +78,7 @@ class Policy:
 
     def _calls(self, *calls: tuple[str, dict[str, Any]]) -> Any:
         made = [
-            SimpleNamespace(id=f"call_{self.turns}_{i}", function=SimpleNamespace(name=n, arguments=json.dumps(a)))
+            {"id": f"call_{self.turns}_{i}", "type": "function", "function": {"name": n, "arguments": json.dumps(a)}}
             for i, (n, a) in enumerate(calls)
         ]
         self.answered_chars += len(json.dumps([{"name": n, "arguments": a} for n, a in calls]))
@@ -89,9 +90,15 @@ class Policy:
         return self._response(content, None)
 
     @staticmethod
-    def _response(content: str | None, calls: Any) -> Any:
-        message = SimpleNamespace(content=content, tool_calls=calls)
-        return SimpleNamespace(choices=[SimpleNamespace(message=message)], usage=None)
+    def _response(content: str | None, calls: list[dict[str, Any]] | None) -> Any:
+        """A reply as any-llm returns it (the final answer is read by instructor, as with a real model)."""
+        from any_llm.types.completion import ChatCompletion
+
+        message: dict[str, Any] = {"role": "assistant", "content": content, **({"tool_calls": calls} if calls else {})}
+        choice = {"index": 0, "finish_reason": "tool_calls" if calls else "stop", "message": message}
+        return ChatCompletion.model_validate(
+            {"id": "policy", "object": "chat.completion", "created": 0, "model": "policy", "choices": [choice]}
+        )
 
 
 class Metered:

@@ -127,6 +127,15 @@ def test_a_failed_re_ask_is_the_providers_failure_not_a_bad_pick(rules: RuleSet)
     assert research.stopped is not None and research.stopped.startswith("the generator model failed: TimeoutError")
 
 
+def test_an_answer_cut_at_the_length_limit_leaves_the_role_to_the_rules(rules: RuleSet) -> None:
+    tools, needs = role(rules, "{}")
+    cut = completion('{"primary": "openai:gpt-4o", "ration')
+    cut.choices[0].finish_reason = "length"
+    research = research_role(Scripted(cut), tools, needs)
+    assert research.primary is None and research.stopped is not None
+    assert research.stopped.startswith("the answer could not be read: IncompleteOutputException")
+
+
 def test_the_re_ask_is_a_turn_within_the_budgets(rules: RuleSet) -> None:
     tools, needs = role(rules, "{requires: [vision]}")
     model = Scripted(answer("nobody:nothing"), answer(first_vision_model(tools)))

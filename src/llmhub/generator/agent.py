@@ -226,7 +226,8 @@ def _final_answer(
             raise cause from None
         if isinstance(cause, ValueError):  # a ValidationError, or an answer too large to read as JSON
             raise _Stop(f"the pick was unusable twice ({_short(_problem(cause))})") from None
-        raise
+        # A reply instructor could not read at all: the rules decide this role rather than the run failing.
+        raise _Stop(f"the answer could not be read: {type(cause).__name__}: {_short(str(cause))}") from exc
     return answer
 
 
