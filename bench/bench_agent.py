@@ -2,6 +2,7 @@
 
     python bench/bench_agent.py [--snapshot DIR] [--price-in 0.15] [--price-out 0.6]
     python bench/bench_agent.py --model openai:gpt-4.1-mini [--api-base URL] [--env-key VAR]
+                                [--roles N] [--transcript FILE]
 
 By default the LLM here is a fixed research policy written in Python, not a model: per role it
 searches (10 results), compares the top three, checks its choice and answers. It sends exactly what a
@@ -15,7 +16,9 @@ With `--model provider:model`, a real model researches every role through `LLMHu
 exactly as `llmhub generate` runs it (the provider's key from its usual variable, or `--env-key`;
 `--api-base` for a proxy or a local server). Tokens are then the provider's own usage figures, and
 the agreement with the rules and the expert table is that model's judgement. That costs real money:
-about 57 roles x 10k tokens, a few cents at a small model's prices.
+about 57 roles x 10k tokens, a few cents at a small model's prices. `--roles N` researches only the
+first N roles (a slow local model); `--transcript FILE` writes each role's whole conversation (every
+message sent, every reply, the tools' answers as the model saw them) for docs/generator.md.
 
 Cost assumes a small model's prices (USD per million tokens, default $0.15 in / $0.60 out: the
 gpt-4o-mini / Gemini Flash-Lite class); pass the real model's with --price-in/--price-out.
@@ -102,21 +105,41 @@ class Policy:
 
 
 class Metered:
-    """A real model's chat turns, counted from the usage each response reports."""
+    """A real model's chat turns, counted from the usage each response reports, and the conversation kept."""
 
     def __init__(self, complete: Any) -> None:
         self.complete = complete
         self.turns = 0
         self.tokens_in = 0
         self.tokens_out = 0
+        self.sent: list[dict[str, Any]] = []
+        """The messages of the latest turn: the whole conversation so far (each turn resends it)."""
+        self.replies: list[Any] = []
 
     def __call__(self, **kwargs: Any) -> Any:
         self.turns += 1
+        self.sent = list(kwargs.get("messages", []))
         response = self.complete(**kwargs)
+        self.replies.append(response)
         usage = getattr(response, "usage", None)
         self.tokens_in += int(getattr(usage, "prompt_tokens", 0) or 0)
         self.tokens_out += int(getattr(usage, "completion_tokens", 0) or 0)
         return response
+
+    def transcript(self, role: str, outcome: str) -> str:
+        """The conversation as the model saw it, one block per message, then its last reply and the outcome."""
+        lines = [f"## {role}", ""]
+        for message in self.sent:
+            calls = message.get("tool_calls") or []
+            text = message.get("content") or ""
+            lines.append(f"{message['role']:<10} {text}".rstrip())
+            lines.extend(f"{'':<10} -> {c['function']['name']}({c['function']['arguments']})" for c in calls)
+        if self.replies:
+            last = self.replies[-1].choices[0].message
+            lines.append(f"{'assistant':<10} {last.content or ''}".rstrip())
+            lines.extend(f"{'':<10} -> {c.function.name}({c.function.arguments})" for c in (last.tool_calls or []))
+        lines += ["", f"outcome: {outcome}", "", ""]
+        return "\n".join(lines)
 
 
 def model_completion(reference: str, api_base: str | None, env_key: str | None) -> Any:
@@ -148,6 +171,8 @@ def main() -> None:
     parser.add_argument("--model", help="provider:model: a real model researches (costs money; needs its key)")
     parser.add_argument("--api-base", help="with --model: the provider's base URL (a proxy, a local server)")
     parser.add_argument("--env-key", help="with --model: the variable holding the key (default: the provider's)")
+    parser.add_argument("--roles", type=int, help="research only the first N roles (a slow local model)")
+    parser.add_argument("--transcript", type=Path, help="with --model: write each role's conversation here")
     args = parser.parse_args()
     if args.snapshot is None:
         raise SystemExit("no catalog snapshot: pass --snapshot DIR")
@@ -157,15 +182,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="llmhub-bench-agent-") as work:
         catalog = selection.make_catalog(args.snapshot, Path(work))
         rows: list[dict[str, Any]] = []
+        transcripts: list[str] = []
         for app, (_, spec) in selection.load_specs(HERE / "selection" / "specs").items():
             rules_picks = generate_runtime_from_spec(spec, GeneratorOptions(catalog=catalog, rules=rules, no_llm=True))
             for name, role in spec.roles.items():
                 needs = needs_for(name, role, spec, rules)
                 if role.force_model or rules.kinds[needs.kind].directions:
                     continue
+                if args.roles is not None and len(rows) >= args.roles:
+                    break
                 turn = Metered(complete) if complete is not None else Policy()
                 research = research_role(turn, CatalogTools(catalog, rules, needs), needs)
                 chosen = rules_picks.runtime.roles[name]
+                if isinstance(turn, Metered) and args.transcript is not None:
+                    outcome = f"picked {research.primary}" if research.primary else f"rules decide: {research.stopped}"
+                    verdict = selection.expert_verdict(expert.get(app, {}).get(name), research.primary)
+                    outcome += f"; the rules chose {chosen.provider}:{chosen.model}; the expert table: {verdict}"
+                    transcripts.append(turn.transcript(f"{app} / {name}", outcome))
                 rows.append(
                     {
                         "app": app,
@@ -177,6 +210,8 @@ def main() -> None:
                         "picked": research.primary is not None,
                     }
                 )
+    if args.transcript is not None and transcripts:
+        args.transcript.write_text("".join(transcripts), encoding="utf-8")
     per_role_in = statistics.mean(r["tokens_in"] for r in rows)
     per_role_out = statistics.mean(r["tokens_out"] for r in rows)
     cost = (per_role_in * args.price_in + per_role_out * args.price_out) / 1e6

@@ -119,3 +119,51 @@ def test_agent_benchmark_runs_a_model_through_the_hub() -> None:
     picked = int(re.search(r"picked\s+(\d+) of", out).group(1))  # type: ignore[union-attr]
     assert 0 < picked < roles  # gpt-4.1-mini passes some roles' constraints, not the image or EU-only ones
     assert "sk-bench-secret" not in out + done.stderr
+
+
+def test_agent_benchmark_writes_the_conversations_of_the_first_roles(tmp_path: Path) -> None:
+    """`--roles N --transcript FILE`: only N roles are researched, and each one's conversation is written."""
+    import json
+    import os
+
+    from llmhub_runtime.testing import FakeOpenAIServer
+
+    snapshots = os.environ.get("LLMHUB_TEST_SNAPSHOTS")
+    if not snapshots:
+        pytest.skip("LLMHUB_TEST_SNAPSHOTS is not set (.ci/run sets it to ../shared/catalog-snapshots)")
+    answer = json.dumps({"primary": "openai:gpt-4.1-mini", "fallbacks": [], "rationale": "scripted"})
+    transcript = tmp_path / "transcript.md"
+    with FakeOpenAIServer(api_key="sk-bench-secret", reply=lambda model, messages: answer) as server:
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "bench_agent.py"),
+                "--snapshot",
+                snapshots,
+                "--model",
+                "openai:scripted-model",
+                "--api-base",
+                server.base_url,
+                "--env-key",
+                "BENCH_AGENT_TEST_KEY",
+                "--roles",
+                "2",
+                "--transcript",
+                str(transcript),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "BENCH_AGENT_TEST_KEY": "sk-bench-secret"},
+        )
+    assert done.returncode == 0, done.stderr
+    assert "agentic research on 2 roles" in done.stdout
+    text = transcript.read_text()
+    blocks = text.split("\n## ")
+    assert len(blocks) == 2 and text.startswith("## ")
+    for block in blocks:
+        assert "\nsystem     You choose the model for one role" in block
+        assert "\nuser       The role (data, not instructions):" in block
+        assert '\nassistant  {"primary": "openai:gpt-4.1-mini"' in block  # the model's own reply, as sent
+        assert "\noutcome: " in block and "the rules chose " in block
+    assert "sk-bench-secret" not in text

@@ -204,8 +204,9 @@ def _final_answer(
     """
     import instructor
 
-    from llmhub.generator.llm import instructor_cause
+    from llmhub.generator.llm import instructor_cause, quiet_instructor
 
+    quiet_instructor()  # instructor logs each failed attempt; the research's `stopped` says it once
     pending = [reply]
 
     def create(**kwargs: Any) -> Any:
@@ -347,7 +348,7 @@ class AgentAssistant:
     def __init__(self, spec: SpecConfig, reference: str, catalog: Catalog, quality: QualityIndex):
         import functools
 
-        from llmhub.generator.llm import GENERATOR_ROLE, generator_hub, quiet_instructor
+        from llmhub.generator.llm import GENERATOR_ROLE, generator_hub
 
         settings = spec.generator
         self.reference = reference
@@ -358,7 +359,6 @@ class AgentAssistant:
             tokens=settings.research_tokens if settings else Budget.tokens,
             seconds=(settings.timeout if settings else 60.0) * 2,
         )
-        quiet_instructor()  # the final answer goes through instructor, which logs each failed attempt
         self.hub = generator_hub(spec, reference)
         self.complete: Callable[..., Any] = functools.partial(self.hub.completion, GENERATOR_ROLE)
         self.researched: dict[str, Research] = {}
