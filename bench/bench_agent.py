@@ -195,9 +195,13 @@ def main() -> None:
                 research = research_role(turn, CatalogTools(catalog, rules, needs), needs)
                 chosen = rules_picks.runtime.roles[name]
                 if isinstance(turn, Metered) and args.transcript is not None:
-                    outcome = f"picked {research.primary}" if research.primary else f"rules decide: {research.stopped}"
                     verdict = selection.expert_verdict(expert.get(app, {}).get(name), research.primary)
-                    outcome += f"; the rules chose {chosen.provider}:{chosen.model}; the expert table: {verdict}"
+                    outcome = (
+                        f"picked {research.primary} (the expert table: {'accepted' if verdict else 'not accepted'})"
+                        if research.primary
+                        else f"no pick, the rules decide: {research.stopped}"
+                    )
+                    outcome += f"; the rules chose {chosen.provider}:{chosen.model}"
                     transcripts.append(turn.transcript(f"{app} / {name}", outcome))
                 rows.append(
                     {

@@ -155,9 +155,23 @@ def test_a_pick_unusable_twice_leaves_the_role_to_the_rules(rules: RuleSet) -> N
 
 def test_a_loop_that_never_ends_stops_at_the_step_limit(rules: RuleSet) -> None:
     tools, needs = role(rules, "{}")
-    model = Scripted(*[tool_turn(("search", {})) for _ in range(10)])
+    model = Scripted(*[tool_turn(("search", {"limit": n})) for n in range(1, 11)])
     research = research_role(model, tools, needs, Budget(steps=3))
     assert research.primary is None and research.stopped == "step limit (3) reached" and research.steps == 3
+
+
+def test_the_same_tool_call_three_times_ends_the_research(rules: RuleSet) -> None:
+    # As a 270M local model did: the same empty search, turn after turn, until the step limit.
+    tools, needs = role(rules, "{}")
+    same = ("search", {"query": "search_model", "limit": 10})
+    respelled = ("search", '{"limit":10,  "query": "search_model"}')  # the same call, spelled otherwise
+    model = Scripted(tool_turn(same), tool_turn(respelled), tool_turn(same), answer("x:y"))
+    research = research_role(model, tools, needs)
+    assert research.steps == 3 and research.stopped is not None
+    assert research.stopped.startswith("the model made the same tool call 3 times (search({")
+    first, second = (json.loads(model.sent[n][-1]["content"]) for n in (1, 2))
+    assert "repeated" not in first and second["repeated"].startswith("you made this call before")
+    assert first["empty_because"] == second["empty_because"]  # otherwise the same answer
 
 
 def test_the_token_budget_and_the_timeout_stop_the_research(rules: RuleSet) -> None:

@@ -66,7 +66,7 @@ def test_the_llm_researches_with_tools_then_its_checked_pick_decides(
     assert result.usage is not None and "2200 tokens, 2 tool calls" in result.usage
     # brain:gen-1 has no catalog price: the cost is unknown, never $0; one line per role follows.
     assert "cost unknown (no catalog price for the generator model)" in result.usage
-    assert "\n  a: 3 turns, 2200 tokens, cost unknown" in result.usage
+    assert "\n  a: 3 turns, 2200 tokens, cost unknown, " in result.usage  # why, once, in the total
     explanation = result.explanations["a"]
     assert explanation.spec_suggestions == {"min_context": 64000}  # shown, not applied
     assert "the description implies (add to the spec to enforce): {min_context: 64000}" in str(explanation)

@@ -183,6 +183,23 @@ def test_search_filters(extended: Catalog, rules: RuleSet) -> None:
     assert "error" in tools.search(kind="hologram")
 
 
+def test_an_empty_search_says_which_filters_emptied_it(extended: Catalog, rules: RuleSet) -> None:
+    # A real small model searched for "search_model" eight times in a row: the empty answer gave it
+    # nothing to correct. Now it says what each filter lets through on its own.
+    tools = CatalogTools(extended, rules)
+    pool = tools.search(limit=25)["matches"]
+    found = tools.search(query="search_model", open_weights=True)
+    assert found["models"] == [] and found["matches"] == 0
+    assert found["empty_because"] == (
+        "no model passes every filter; each filter alone lets through "
+        f"open_weights True: 2 of {pool}; query 'search_model': 0 of {pool}. Loosen or drop one"
+    )
+    # Two filters that each pass some models but no model passes both.
+    both = tools.search(open_weights=True, capabilities=["pdf"])
+    assert "capabilities pdf: 1 of" in both["empty_because"] and "open_weights True: 2 of" in both["empty_because"]
+    assert "empty_because" not in tools.search(query="gemini")
+
+
 def test_search_prices_at_the_roles_context(extended: Catalog, rules: RuleSet) -> None:
     tools = CatalogTools(extended, rules, role_needs(rules, "{min_context: 500000}"))
     entry = next(e for e in tools.search(limit=25)["models"] if e["id"] == "gemini:gemini-tiered")

@@ -127,6 +127,8 @@ def research_role(
         {"role": "system", "content": _SYSTEM},
         {"role": "user", "content": _brief(needs)},
     ]
+    asked: dict[tuple[str, str], int] = {}
+    """How often each tool call (name and arguments) was made."""
     try:
         while True:
             reply = turn(messages=messages, tools=openai_tools(), tool_choice="auto")
@@ -135,7 +137,15 @@ def research_role(
             if not calls:
                 break  # the research is over: this reply is the answer
             messages.append(_assistant_turn(message, calls))
-            messages.extend(_run_tool(tools, call, research) for call in calls)
+            for call in calls:
+                key = (call.function.name, _canonical_arguments(call.function.arguments))
+                asked[key] = asked.get(key, 0) + 1
+                if asked[key] >= _SAME_CALL_LIMIT:
+                    # A model going round in circles (seen with a small local model): stop before the
+                    # step limit, spending no more tokens on answers it has already had.
+                    same = _short(f"{key[0]}({key[1]})", 80)
+                    raise _Stop(f"the model made the same tool call {_SAME_CALL_LIMIT} times ({same})")
+                messages.append(_run_tool(tools, call, research, repeated=asked[key] > 1))
         answer = _final_answer(turn, reply, messages, tools)
     except _Stop as stop:
         research.stopped = str(stop)
@@ -274,10 +284,24 @@ def _assistant_turn(message: Any, calls: list[Any]) -> dict[str, Any]:
     }
 
 
-def _run_tool(tools: CatalogTools, call: Any, research: Research) -> dict[str, Any]:
+_SAME_CALL_LIMIT = 3
+"""The research stops when the model makes the same tool call (name and arguments) this many times."""
+
+
+def _canonical_arguments(arguments: str | None) -> str:
+    """A call's arguments in one spelling (key order and spacing aside), to recognise a repeated call."""
+    try:
+        return json.dumps(json.loads(arguments or "{}"), sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return arguments or ""
+
+
+def _run_tool(tools: CatalogTools, call: Any, research: Research, repeated: bool = False) -> dict[str, Any]:
     """One tool call, answered from the catalog; a bad call is answered with the error, never raised."""
     name, arguments = call.function.name, call.function.arguments or "{}"
     result = tools.call(name, arguments)
+    if repeated:
+        result = {"repeated": "you made this call before: the answer is the same. Change it, or answer", **result}
     outcome = result.get("error") or _summary(result)
     research.tool_calls.append(f"{name}({_short(arguments, 80)}) -> {_short(str(outcome), 80)}")
     return {"role": "tool", "tool_call_id": call.id, "content": CatalogTools.dumps(result)}
@@ -435,8 +459,9 @@ class AgentAssistant:
         ]
         for role, r in self.researched.items():
             stopped = f"; rules decided: {r.stopped}" if r.stopped else ""
+            cost = self._cost(r.prompt_tokens, r.completion_tokens).split(" (", 1)[0]  # the total says why unknown
             lines.append(
-                f"  {role}: {r.steps} turns, {r.tokens} tokens, {self._cost(r.prompt_tokens, r.completion_tokens)}, "
+                f"  {role}: {r.steps} turns, {r.tokens} tokens, {cost}, "
                 f"{len(r.tool_calls)} tool calls, {r.seconds:.1f} s{stopped}"
             )
         return "\n".join(lines)

@@ -236,7 +236,7 @@ class CatalogTools:
         pool = self._pool(kind, within_role)
         tests = _search_tests(capabilities, providers, max_price, min_context, open_weights, query, self._price)
         key = self._sort_key(order if within_role else order.replace("fit", "quality"), pool)
-        matches = sorted((m for m in pool if all(test(m) for test in tests)), key=key)
+        matches = sorted((m for m in pool if all(test(m) for _, test in tests)), key=key)
         folded: dict[str, list[CanonicalModel]] = {}
         for model in matches:
             folded.setdefault(_identity(model), []).append(model)
@@ -259,6 +259,8 @@ class CatalogTools:
         }
         if self.needs is not None:
             result["scope"] = "the role's candidates" if within_role else "all callable models"
+        if not folded:
+            result["empty_because"] = _empty_because(pool, tests)
         return result
 
     def _search_problem(self, kind: str | None, capabilities: Sequence[str]) -> str | None:
@@ -617,27 +619,43 @@ def _search_tests(
     open_weights: bool | None,
     query: str | None,
     price: Callable[[CanonicalModel], tuple[float | None, str]],
-) -> list[Callable[[CanonicalModel], bool]]:
-    tests: list[Callable[[CanonicalModel], bool]] = [CAPABILITY_CHECKS[c] for c in capabilities]
+) -> list[tuple[str, Callable[[CanonicalModel], bool]]]:
+    """Each filter of a search, named as the LLM wrote it (an empty result says which ones emptied it)."""
+    tests: list[tuple[str, Callable[[CanonicalModel], bool]]] = [
+        (f"capabilities {c}", CAPABILITY_CHECKS[c]) for c in capabilities
+    ]
     if providers:
         wanted = set(providers)
-        tests.append(lambda m: m.provider in wanted)
+        tests.append((f"providers {', '.join(providers)}", lambda m: m.provider in wanted))
     if max_price is not None:
         ceiling = float(max_price)
-        tests.append(lambda m: (p := price(m)[0]) is not None and p <= ceiling)
+        tests.append((f"max_price {ceiling:g}", lambda m: (p := price(m)[0]) is not None and p <= ceiling))
     if min_context:
         minimum = int(min_context)
-        tests.append(lambda m: (m.limits.context or 0) >= minimum)
+        tests.append((f"min_context {minimum}", lambda m: (m.limits.context or 0) >= minimum))
     if open_weights is not None:
-        tests.append(lambda m: m.capabilities.open_weights is open_weights)
+        tests.append((f"open_weights {open_weights}", lambda m: m.capabilities.open_weights is open_weights))
     if query:
         words = query.lower().split()
         tests.append(
-            lambda m: all(
-                w in f"{m.canonical_id} {m.identity.display_name} {m.identity.family or ''}".lower() for w in words
+            (
+                f"query {query!r}",
+                lambda m: all(
+                    w in f"{m.canonical_id} {m.identity.display_name} {m.identity.family or ''}".lower() for w in words
+                ),
             )
         )
     return tests
+
+
+def _empty_because(pool: Sequence[CanonicalModel], tests: list[tuple[str, Callable[[CanonicalModel], bool]]]) -> str:
+    """Why a search found nothing: how many of the searched models each filter lets through on its own."""
+    if not pool:
+        return "there is nothing of this kind to search; try another kind or within_role false"
+    # Counted as `matches` is: models, each host of one folded into it.
+    total = len({_identity(m) for m in pool})
+    alone = [f"{name}: {len({_identity(m) for m in pool if test(m)})} of {total}" for name, test in tests]
+    return f"no model passes every filter; each filter alone lets through {'; '.join(alone)}. Loosen or drop one"
 
 
 def _unknown_price(
