@@ -134,8 +134,46 @@ def test_a_pick_that_fails_is_sent_back_and_corrected(
     assert "gpt-7-ultra" in reask and "not in the catalog" in reask
 
 
+REAL_MODEL_BASE = os.environ.get("LLMHUB_CASSETTE_LOCAL_MODEL_BASE")
+"""Where a real local model serves OpenAI's API when `small_local_model.yaml` is recorded (see below)."""
+
+
+def test_a_real_small_model_researches_and_the_rules_decide_what_it_could_not(
+    mini_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real model's whole research, replayed: gemma-3-270m served by llama-cpp-python on loopback.
+
+    Its replies are a real server's (llama.cpp's ids, usage and extra fields), read through any-llm
+    and instructor as in production. Recorded with, after deleting the cassette:
+
+        LLMHUB_VCR_RECORD_MODE=all LLMHUB_CASSETTE_LOCAL_MODEL_BASE=http://127.0.0.1:8765/v1 \\
+            pytest tests/cassette/test_agent_cassettes.py -k real_small_model
+
+    (docs/generator.md says how that server was run). Whatever the model does, every role ends with a
+    pick that passes the constraints: its own when usable, else the rules', with the reason.
+    """
+    if RECORD_MODE != "none" and not REAL_MODEL_BASE:
+        pytest.skip("recording this cassette needs a local model: set LLMHUB_CASSETTE_LOCAL_MODEL_BASE")
+    monkeypatch.setenv("GENERATOR_API_KEY", RECORDING_KEY)
+    monkeypatch.setenv("GENERATOR_API_BASE", (REAL_MODEL_BASE or "") if RECORD_MODE != "none" else CLOSED_PORT_BASE)
+    spec = parse_spec(SPEC.replace("brain:fake-generator", "brain:gemma-3-270m"), source="llmhub.spec.yaml")
+    with make_vcr(LIBRARY).use_cassette("small_local_model.yaml", allow_playback_repeats=False) as tape:
+        result = generate_runtime_from_spec(spec, GeneratorOptions(catalog=mini_catalog))
+    assert RECORD_MODE != "none" or tape.all_played
+    replies = [json.loads(r["body"]["string"]) for r in tape.responses]
+    assert replies and all(
+        r["model"].endswith("gemma-3-270m-q4_k_m.gguf") or r["model"] == "gemma-3-270m" for r in replies
+    )
+    assert all(r["usage"]["prompt_tokens"] > 500 for r in replies)  # the real prompt, as the server counted it
+    assert result.usage is not None and f"{len(replies)} turns" in result.usage
+    if result.decided_by["llm.inference"] == "rules":  # as recorded: an empty answer, then an echo
+        assert any("the LLM's research gave no usable pick" in w for w in result.warnings)
+        rules_only = generate_runtime_from_spec(spec, GeneratorOptions(catalog=mini_catalog, no_llm=True))
+        assert result.runtime.roles == rules_only.runtime.roles
+
+
 def test_no_agent_cassette_holds_a_key() -> None:
     texts = [path.read_text() for path in sorted(LIBRARY.glob("*.yaml"))]
-    assert len(texts) == 3
+    assert len(texts) == 4
     assert not any(RECORDING_KEY in text or "sk-" in text for text in texts)
     assert os.environ.get("LLMHUB_CASSETTE_API_KEY", RECORDING_KEY) not in "".join(texts)
