@@ -8,7 +8,8 @@ Re-record against a local FakeOpenAIServer playing the scripted turns below:
 
     LLMHUB_VCR_RECORD_MODE=all pytest tests/cassette/test_agent_cassettes.py
 
-(delete the three files in cassettes/agent/ first: record mode `all` appends to existing ones).
+(delete the files in cassettes/agent/ first: record mode `all` appends to existing ones; the real
+model's cassette also needs its server, see `test_a_real_small_model_researches...`).
 """
 
 from __future__ import annotations
