@@ -8,6 +8,7 @@ from llmhub.catalog.derive import finish
 from llmhub.catalog.kinds import ModelKind
 from llmhub.catalog.models import Catalog, ModelDraft, PriceTier
 from llmhub.generator import GenerationResult, GeneratorOptions, generate_runtime_from_spec
+from llmhub.generator.needs import needs_for
 from llmhub.generator.rules import RuleSet
 from llmhub_runtime import dump_config, parse_config
 
@@ -177,6 +178,33 @@ def test_a_translation_role_is_measured_on_the_languages_it_names(rules: RuleSet
     assert "measured on the french, german arena boards" in explanation.task_reason
     assert picks(result)[0] == "mistral:polyglot"  # weaker overall, strongest where it matters
     assert "french+german" in explanation.facts["quality"]
+
+
+def test_a_roles_languages_count_as_if_its_description_named_them(rules: RuleSet) -> None:
+    polyglot = chat("mistral", "polyglot", 1380, 0.2, 0.6, arena_scores={"german": 1500, "french": 1490})
+    catalog = catalog_with(polyglot)
+    role = "  r: {description: 'Rewrites help articles', languages: [German, french], preferences: {quality: high}}"
+    explanation = generate(role, catalog, rules).explanations["r"]
+    assert explanation.task == "translation"
+    assert explanation.task_reason.startswith("the role's languages and description name 2 languages")
+    assert "measured on the french, german arena boards" in explanation.task_reason
+    # One language declared, one named: together two, as if both were in the description.
+    mixed = generate("  r: {description: 'Rewrites articles in Spanish', languages: [french]}", catalog, rules)
+    assert mixed.explanations["r"].task == "translation"
+    # A single language makes no translation role; it is still the role's language.
+    spec = spec_with("  r: {description: 'Answers billing questions', languages: [french]}")
+    needs = needs_for("r", spec.roles["r"], spec, rules)
+    assert needs.task != "translation" and needs.languages == ("french",)
+
+
+def test_an_unknown_language_is_a_spec_error_naming_the_field(rules: RuleSet) -> None:
+    from llmhub.spec.validate import validate_spec
+
+    spec = spec_with("  r: {description: 'Answers questions', languages: [french, klingon]}")
+    report = validate_spec(spec, rules=rules, catalog=False, check_env_keys=False)
+    (error,) = [e for e in report.errors if "languages" in str(e)]
+    assert 'roles["r"].languages' in str(error) and "unknown language 'klingon'" in str(error)
+    assert "known: chinese, french, german" in str(error)
 
 
 def test_keyed_only_uses_just_the_providers_whose_keys_are_set(rules: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:

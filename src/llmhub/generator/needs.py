@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from llmhub.cost import Traffic
 from llmhub.generator.rules import RuleSet
 from llmhub.spec.models import Capability, MaxPrice, PreferenceLevel, RoleKind, RoleSpec, SpecConfig
 
-__all__ = ["RoleNeeds", "infer_task", "needs_for", "resolve_kind"]
+__all__ = ["RoleNeeds", "infer_task", "known_languages", "needs_for", "resolve_kind"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class RoleNeeds:
     """The most the role may cost a month at `traffic` (a hard constraint); None: no limit."""
     budget_origin: str = "the role's monthly_budget"
     """Where `monthly_budget` comes from, for explanations (the role's own, or a share of the project's)."""
+    languages: tuple[str, ...] = ()
+    """Languages the role works in, by the rules' names: the spec's `languages:`, then those the description names."""
 
     def with_llm(self, **changes: object) -> RoleNeeds:
         """A copy with needs the LLM read from the description."""
@@ -64,22 +67,34 @@ def _says(text: str, word: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(word.lower())}(?![a-z0-9])", text) is not None
 
 
-def infer_task(description: str, rules: RuleSet) -> tuple[str, str]:
-    """The task a description implies (first task in rule order with a matching word), and why."""
+def infer_task(description: str, rules: RuleSet, languages: Sequence[str] = ()) -> tuple[str, str]:
+    """The task a description implies (first task in rule order with a matching word), and why.
+
+    `languages` (the role's `languages:`) count as if the description named them.
+    """
     text = f" {description.lower()} "
     for name, task in rules.tasks.items():
         for word in task.words:
             if _says(text, word):
                 return name, f"the description says {word!r}"
-        named = _languages(description, task.languages) if task.languages else ()
+        named = _languages(description, task.languages, languages) if task.languages else ()
         if len(named) >= 2:
-            return name, f"the description names {len(named)} languages"
+            where = "the role's languages and description name" if languages else "the description names"
+            return name, f"{where} {len(named)} languages"
     return "general", "no task words in the description: the overall arena score measures quality"
 
 
-def _languages(description: str, languages: dict[str, list[str]]) -> tuple[str, ...]:
+def known_languages(rules: RuleSet) -> tuple[str, ...]:
+    """Every language the rules can measure (some task's `languages:`), in the rules' order."""
+    return tuple(dict.fromkeys(name for task in rules.tasks.values() for name in task.languages))
+
+
+def _languages(description: str, languages: dict[str, list[str]], declared: Sequence[str] = ()) -> tuple[str, ...]:
+    """The languages of `languages` the role declares or its description names, in the rules' order."""
     text = f" {description.lower()} "
-    return tuple(name for name, words in languages.items() if any(_says(text, word) for word in words))
+    return tuple(
+        name for name, words in languages.items() if name in declared or any(_says(text, word) for word in words)
+    )
 
 
 def resolve_kind(kind: RoleKind, description: str, rules: RuleSet) -> tuple[RoleKind, str]:
@@ -119,7 +134,7 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
     if role.task is not None:
         task, reason = role.task, "the role's `task:` field"
     elif role.kind in (RoleKind.chat, RoleKind.tool):
-        task, reason = infer_task(role.description, rules)
+        task, reason = infer_task(role.description, rules, role.languages)
     else:
         task, reason = "general", f"{role.kind.value} roles are not ranked by task"
     kind_rule = rules.kinds[kind]
@@ -128,7 +143,7 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
         task, reason = "vision", "the role requires vision, so the vision leaderboard measures quality"
     categories = tuple(rules.tasks[task].categories) if task in rules.tasks else ()
     if task in rules.tasks and rules.tasks[task].languages:
-        named = _languages(role.description, rules.tasks[task].languages)
+        named = _languages(role.description, rules.tasks[task].languages, role.languages)
         if named:
             categories = named
             reason += f"; measured on the {', '.join(named)} arena boards"
@@ -160,7 +175,17 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
         fallback_price_ratio=_ratio(spec, role, rules),
         traffic=Traffic.from_spec(role.traffic, embedding=kind == RoleKind.embedding) if role.traffic else None,
         monthly_budget=role.monthly_budget,
+        languages=_role_languages(role, rules),
     )
+
+
+def _role_languages(role: RoleSpec, rules: RuleSet) -> tuple[str, ...]:
+    """The role's `languages:`, then the others its description names (whatever its task)."""
+    words: dict[str, list[str]] = {}
+    for task in rules.tasks.values():
+        for name, spellings in task.languages.items():
+            words.setdefault(name, spellings)
+    return tuple(dict.fromkeys([*role.languages, *_languages(role.description, words)]))
 
 
 def _ratio(spec: SpecConfig, role: RoleSpec, rules: RuleSet) -> float | None:

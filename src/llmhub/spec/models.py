@@ -244,6 +244,10 @@ class RoleSpec(_Model):
     """Overrides the task the description implies: `translation` (measured on the arena's boards for the languages
     the description names), `coding`, `vision`, `reasoning`, `creative`, `extraction`, `legal`, `medical`, `finance`
     (the arena's industry boards), `long_context`, `conversation`, `general` (the rules' `tasks:`)."""
+    languages: list[str] = Field(default_factory=list)
+    """Languages the role reads or writes, by the rules' names (`chinese`, `english`, `french`, `german`, `japanese`,
+    `korean`, `russian`, `spanish`), as if the description named them: a translation role is measured on their arena
+    boards, and two or more make the role a translation role unless its `task:` says otherwise."""
     mode_params: Params = Field(default_factory=dict)
     """Call parameters for llmhub.yaml (`temperature`, `max_tokens`, `dimensions`...), over the rules' defaults."""
     resilience: ResilienceConfig | None = None
@@ -300,6 +304,12 @@ class RoleSpec(_Model):
                     "input_tokens and output_tokens, or remove monthly_budget"
                 )
         return self
+
+    @field_validator("languages")
+    @classmethod
+    def _language_names(cls, languages: list[str]) -> list[str]:
+        # Names as the rules spell them (`French` is `french`), each once, in the order given.
+        return list(dict.fromkeys(name.strip().lower() for name in languages))
 
     @field_validator("mode_params", mode="before")
     @classmethod

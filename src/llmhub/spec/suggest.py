@@ -1,8 +1,8 @@
 """Needs the LLM read in role descriptions, written into the spec's own text as a reviewable change.
 
 The agentic generator reports, per role, what a description implies beyond the stated needs
-(`requires`, `min_context`, `open_weights_only`, `preferences.providers` and `.latency`; only ever
-stricter). They are never applied on
+(`requires`, `min_context`, `open_weights_only`, `languages`, `preferences.providers` and `.latency`;
+only ever stricter). They are never applied on
 their own. `apply_suggestions` edits the spec's text in place of the role's entries only, so the
 rest of the file (comments, order, layout) is kept and the change reads as a small diff: an existing
 key's value is replaced (a mapping such as `preferences` keeps its other keys), a new key is added

@@ -331,7 +331,7 @@ def _check_roles(spec: SpecConfig, checker: _Checker, rules: RuleSet, catalog: C
 
 
 def _check_role_settings(spec: SpecConfig, name: str, role: RoleSpec, checker: _Checker, rules: RuleSet) -> bool:
-    """Providers, kind and task of one role; False when it has a problem."""
+    """Providers, kind, task and languages of one role; False when it has a problem."""
     from llmhub.generator.needs import resolve_kind
 
     loc: Loc = ("roles", name)
@@ -364,10 +364,26 @@ def _check_role_settings(spec: SpecConfig, name: str, role: RoleSpec, checker: _
             "(or say 'transcribe' or 'read aloud' in the description)",
         )
         return False
+    return _check_task_and_languages(role, loc, checker, rules)
+
+
+def _check_task_and_languages(role: RoleSpec, loc: Loc, checker: _Checker, rules: RuleSet) -> bool:
+    """The role's `task:` and `languages:` are ones the rules know; False (with the error) otherwise."""
+    from llmhub.generator.needs import known_languages
+
     if role.task is not None and role.task not in rules.tasks:
         checker.error(
             (*loc, "task"),
             f"unknown task {role.task!r}{did_you_mean(role.task, rules.tasks)}; known: {', '.join(rules.tasks)}",
+        )
+        return False
+    known = known_languages(rules)
+    unknown = [name for name in role.languages if name not in known]
+    if unknown:
+        checker.error(
+            (*loc, "languages"),
+            f"unknown language {unknown[0]!r}{did_you_mean(unknown[0], known)}; "
+            + (f"known: {', '.join(known)}" if known else "the rules measure no language (tasks: languages:)"),
         )
         return False
     return True
