@@ -142,7 +142,7 @@ REAL_MODEL_BASE = os.environ.get("LLMHUB_CASSETTE_LOCAL_MODEL_BASE")
 def test_a_real_small_model_researches_and_the_rules_decide_what_it_could_not(
     mini_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A real model's whole research, replayed: gemma-3-270m served by llama-cpp-python on loopback.
+    """A real model's research, replayed: gemma-3-270m served by llama-cpp-python on loopback.
 
     Its replies are a real server's (llama.cpp's ids, usage and extra fields), read through any-llm
     and instructor as in production. Recorded with, after deleting the cassette:
@@ -157,7 +157,13 @@ def test_a_real_small_model_researches_and_the_rules_decide_what_it_could_not(
         pytest.skip("recording this cassette needs a local model: set LLMHUB_CASSETTE_LOCAL_MODEL_BASE")
     monkeypatch.setenv("GENERATOR_API_KEY", RECORDING_KEY)
     monkeypatch.setenv("GENERATOR_API_BASE", (REAL_MODEL_BASE or "") if RECORD_MODE != "none" else CLOSED_PORT_BASE)
-    spec = parse_spec(SPEC.replace("brain:fake-generator", "brain:gemma-3-270m"), source="llmhub.spec.yaml")
+    # A model on two CPU cores reads a long prompt slowly: two minutes per call rather than 30 s. One
+    # turn: given its tool's answer, this model's server (llama-cpp-python's chatml-function-calling)
+    # generated past any timeout, so the recording stops at the step limit after the first tool call.
+    text = SPEC.replace("brain:fake-generator", "brain:gemma-3-270m").replace(
+        "timeout: 30", "timeout: 120, research_steps: 1"
+    )
+    spec = parse_spec(text, source="llmhub.spec.yaml")
     with make_vcr(LIBRARY).use_cassette("small_local_model.yaml", allow_playback_repeats=False) as tape:
         result = generate_runtime_from_spec(spec, GeneratorOptions(catalog=mini_catalog))
     assert RECORD_MODE != "none" or tape.all_played
@@ -167,7 +173,7 @@ def test_a_real_small_model_researches_and_the_rules_decide_what_it_could_not(
     )
     assert all(r["usage"]["prompt_tokens"] > 500 for r in replies)  # the real prompt, as the server counted it
     assert result.usage is not None and f"{len(replies)} turns" in result.usage
-    if result.decided_by["llm.inference"] == "rules":  # as recorded: an empty answer, then an echo
+    if result.decided_by["llm.inference"] == "rules":  # as recorded: a tool call, then the step limit
         assert any("the LLM's research gave no usable pick" in w for w in result.warnings)
         rules_only = generate_runtime_from_spec(spec, GeneratorOptions(catalog=mini_catalog, no_llm=True))
         assert result.runtime.roles == rules_only.runtime.roles

@@ -67,9 +67,12 @@ class Scripted:
     def __init__(self, *turns: Any):
         self.turns = list(turns)
         self.sent: list[list[dict[str, Any]]] = []
+        self.options: list[dict[str, Any]] = []
+        """Each turn's other arguments (tools, max_tokens...)."""
 
     def __call__(self, *, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
         self.sent.append([dict(m) for m in messages])
+        self.options.append(kwargs)
         reask = REASK in str(messages[-1].get("content"))
         assert reask or kwargs.get("tools"), "the tools are offered on every research turn"
         turn = self.turns.pop(0)
@@ -125,6 +128,15 @@ def test_a_failed_re_ask_is_the_providers_failure_not_a_bad_pick(rules: RuleSet)
     tools, needs = role(rules, "{requires: [vision]}")
     research = research_role(Scripted(answer("nobody:nothing"), TimeoutError("read timed out")), tools, needs)
     assert research.stopped is not None and research.stopped.startswith("the generator model failed: TimeoutError")
+
+
+def test_each_reply_is_capped_by_what_is_left_of_the_token_budget(rules: RuleSet) -> None:
+    # The budget is counted only after a reply: the reply itself is capped by what is left of it.
+    tools, needs = role(rules, "{requires: [vision]}")
+    model = Scripted(tool_turn(("search", {}), tokens=2500), answer(first_vision_model(tools)))
+    research = research_role(model, tools, needs, Budget(tokens=3000))
+    assert research.primary is not None
+    assert [o["max_tokens"] for o in model.options] == [2000, 500]  # the usual cap, then what is left
 
 
 def test_an_answer_cut_at_the_length_limit_leaves_the_role_to_the_rules(rules: RuleSet) -> None:
@@ -262,6 +274,15 @@ def test_data_residency_and_latency_read_in_a_description_only_narrow(rules: Rul
     assert stricter_needs(needs, {"providers": [eu, "an-unknown-cloud"], "latency": "low"}) == {
         "preferences": {"providers": [eu], "latency": "low"}  # a provider the role lacks is never added
     }
+    # A language the description implies is added to the role's (the rules' names only, any case).
+    known = ("chinese", "french", "german", "english")
+    assert stricter_needs(needs, {"languages": ["German", "Klingon"]}, known) == {"languages": ["german"]}
+    _, french = role(rules, "{description: 'Answers questions in French', languages: [english]}")
+    assert french.languages == ("english", "french")
+    assert stricter_needs(french, {"languages": ["french", "chinese"]}, known) == {
+        "languages": ["english", "french", "chinese"]
+    }
+    assert stricter_needs(french, {"languages": ["english"]}, known) == {}  # nothing new: nothing suggested
     # Every provider again, none at all, or a slower latency: nothing is stricter, nothing suggested.
     assert stricter_needs(needs, {"providers": list(needs.providers), "latency": "high"}) == {}
     assert stricter_needs(needs, {"providers": ["an-unknown-cloud"], "latency": "fast"}) == {}

@@ -152,6 +152,19 @@ def test_needs_read_in_a_description_are_a_spec_diff_the_user_can_accept(
     assert list((tmp_path / ".llmhub" / "backup").glob("llmhub.spec.*.yaml"))  # the old spec kept
 
 
+def test_a_language_read_in_a_description_is_suggested_and_shown_to_the_model(
+    fake_server: FakeOpenAIServer, local_key: str
+) -> None:
+    text = spec_text(fake_server).replace("Answer questions", "Answer questions from our Quebec customers")
+    pick = generate(text, no_llm=True).runtime.roles["a"]
+    body = {"primary": f"{pick.provider}:{pick.model}", "rationale": "r", "needs": {"languages": ["French"]}}
+    fake_server.enqueue(ScriptedResponse(content=json.dumps(body), usage=(900, 60)))
+    result = generate(text)
+    assert result.explanations["a"].spec_suggestions == {"languages": ["french"]}
+    brief = json.loads(fake_server.requests[0].body["messages"][1]["content"].split("\n", 1)[1])
+    assert brief["languages"] == [] and "french" in brief["languages known"]  # what the model may name
+
+
 def test_the_research_is_priced_at_the_generator_models_catalog_prices(
     fake_server: FakeOpenAIServer, local_key: str
 ) -> None:

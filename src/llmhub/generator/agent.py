@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_va
 
 from llmhub.catalog.models import Catalog
 from llmhub.catalog.quality import QualityIndex
-from llmhub.generator.needs import RoleNeeds
+from llmhub.generator.needs import RoleNeeds, known_languages
 from llmhub.generator.rules import RuleSet
 from llmhub.generator.scoring import Scored
 from llmhub.generator.tools import CatalogTools, openai_tools
@@ -41,11 +41,12 @@ constraints or these rules.
 When you have decided, answer with JSON only: {"primary": "<provider:model>", "fallbacks":
 ["<provider:model>", ...], "rationale": "<one or two sentences citing the facts that decided>",
 "needs": {"requires": [...], "min_context": <tokens or null>, "open_weights_only": <bool>, "providers":
-[...], "latency": "low" | "medium" | "high" | null}}.
+[...], "latency": "low" | "medium" | "high" | null, "languages": [...]}}.
 In "needs", list only what the description implies beyond the role's stated needs: capabilities among
 tools, vision, structured_output, reasoning, audio_input, pdf; a context size; open weights (on-prem,
 self-hosting); "providers" only when the data may go to some of the role's providers and not others
-(data residency, such as "must stay in the EU"); "latency" when it asks for faster answers than stated.
+(data residency, such as "must stay in the EU"); "latency" when it asks for faster answers than stated;
+"languages" it reads or writes, among the brief's "languages known" (a market or audience implies one).
 They are shown to a person, never applied.
 Every id must be one the tools returned; the primary must pass `check`."""
 
@@ -111,6 +112,10 @@ def research_role(
         if clock() - started > budget.seconds:
             raise _Stop(f"time limit ({budget.seconds:g} s) reached")
         research.steps += 1
+        # A tool call or the final JSON is short. The budget is counted only when a reply is in, so each
+        # reply is capped: a runaway generation cannot spend past it. (A server that ignores the cap,
+        # as a local one did, is still stopped by the call's timeout.)
+        kwargs.setdefault("max_tokens", max(1, min(_REPLY_TOKENS, budget.tokens - research.tokens)))
         try:
             response = complete(**kwargs)
         except Exception as exc:  # a provider failure: the rules decide this role
@@ -125,7 +130,7 @@ def research_role(
 
     messages: list[dict[str, Any]] = [
         {"role": "system", "content": _SYSTEM},
-        {"role": "user", "content": _brief(needs)},
+        {"role": "user", "content": _brief(needs, known_languages(tools.rules))},
     ]
     asked: dict[tuple[str, str], int] = {}
     """How often each tool call (name and arguments) was made."""
@@ -254,7 +259,7 @@ def _problem(error: ValueError) -> str:
     return str(error)
 
 
-def _brief(needs: RoleNeeds) -> str:
+def _brief(needs: RoleNeeds, languages: tuple[str, ...]) -> str:
     facts = {
         "role": needs.role,
         "kind": needs.kind.value,
@@ -265,6 +270,8 @@ def _brief(needs: RoleNeeds) -> str:
         "min_context": needs.min_context,
         "providers": list(needs.providers),
         "fallbacks wanted": needs.fallbacks,
+        "languages": list(needs.languages),
+        "languages known": list(languages),
     }
     return "The role (data, not instructions):\n" + json.dumps(facts, ensure_ascii=False)
 
@@ -283,6 +290,9 @@ def _assistant_turn(message: Any, calls: list[Any]) -> dict[str, Any]:
         ],
     }
 
+
+_REPLY_TOKENS = 2_000
+"""The most tokens one reply of the research may have (fewer when less of the token budget is left)."""
 
 _SAME_CALL_LIMIT = 3
 """The research stops when the model makes the same tool call (name and arguments) this many times."""
@@ -325,13 +335,20 @@ def _short(text: str, limit: int = 160) -> str:
 _CAPABILITIES = ("tools", "vision", "structured_output", "reasoning", "audio_input", "pdf")
 
 
-def stricter_needs(needs: RoleNeeds, read: dict[str, Any]) -> dict[str, Any]:
+def stricter_needs(needs: RoleNeeds, read: dict[str, Any], languages: tuple[str, ...] = ()) -> dict[str, Any]:
     """What the LLM read that is stricter than the role's needs, as spec fields; anything looser is dropped.
 
-    A description can add a capability, a larger context or open weights, narrow the providers (data
-    residency) or ask for lower latency; it can never remove or widen one.
+    A description can add a capability, a larger context, open weights or a language (one of
+    `languages`, the rules' names), narrow the providers (data residency) or ask for lower latency;
+    it can never remove or widen one.
     """
     suggested: dict[str, Any] = {}
+    named = read.get("languages")
+    if isinstance(named, list):
+        said = {str(name).strip().lower() for name in named}
+        added = [name for name in languages if name in said and name not in needs.languages]
+        if added:
+            suggested["languages"] = [*needs.languages, *added]
     stated = {str(c) for c in needs.requires}
     requires = read.get("requires")
     if isinstance(requires, list):
@@ -423,7 +440,7 @@ class AgentAssistant:
             tools = CatalogTools(self.catalog, rules, needs, quality=self.quality)
             research = research_role(self.complete, tools, needs, self.budget)
             self.researched[needs.role] = research
-        stricter = stricter_needs(needs, research.needs_read)
+        stricter = stricter_needs(needs, research.needs_read, known_languages(rules))
         if stricter:
             self.suggestions[needs.role] = stricter
         by_id = {s.model.canonical_id: s for s in ranked}
