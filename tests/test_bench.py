@@ -79,8 +79,11 @@ def test_agent_benchmark_reports_tokens_per_role() -> None:
     assert re.search(r"picked\s+(\d+) of \1\b", out)  # every role got a checked pick
 
 
-def test_agent_benchmark_runs_a_model_through_the_hub() -> None:
-    """`--model` sends every research to a real endpoint (here a loopback one) and counts its usage."""
+def run_agent_bench_against_a_scripted_model(*extra: str) -> tuple[subprocess.CompletedProcess[str], int]:
+    """`bench_agent.py --model` against a loopback server whose model always proposes gpt-4.1-mini.
+
+    Returns the finished process and how many chat calls the server answered.
+    """
     import json
     import os
 
@@ -103,6 +106,7 @@ def test_agent_benchmark_runs_a_model_through_the_hub() -> None:
                 server.base_url,
                 "--env-key",
                 "BENCH_AGENT_TEST_KEY",
+                *extra,
             ],
             capture_output=True,
             text=True,
@@ -111,6 +115,13 @@ def test_agent_benchmark_runs_a_model_through_the_hub() -> None:
         )
         calls = server.count("/v1/chat/completions", model="scripted-model")
     assert done.returncode == 0, done.stderr
+    assert "sk-bench-secret" not in done.stdout + done.stderr
+    return done, calls
+
+
+def test_agent_benchmark_runs_a_model_through_the_hub() -> None:
+    """`--model` sends every research to a real endpoint (here a loopback one) and counts its usage."""
+    done, calls = run_agent_bench_against_a_scripted_model()
     out = done.stdout
     roles = int(re.search(r"agentic research on (\d+) roles .*\(the model openai:scripted-model\)", out).group(1))  # type: ignore[union-attr]
     assert calls >= roles  # every role asked the endpoint at least once (a refused pick is sent back once)
@@ -118,45 +129,12 @@ def test_agent_benchmark_runs_a_model_through_the_hub() -> None:
     assert match and int(match.group(1).replace(",", "")) > 100 and int(match.group(2)) > 0  # the server counts words
     picked = int(re.search(r"picked\s+(\d+) of", out).group(1))  # type: ignore[union-attr]
     assert 0 < picked < roles  # gpt-4.1-mini passes some roles' constraints, not the image or EU-only ones
-    assert "sk-bench-secret" not in out + done.stderr
 
 
 def test_agent_benchmark_writes_the_conversations_of_the_first_roles(tmp_path: Path) -> None:
     """`--roles N --transcript FILE`: only N roles are researched, and each one's conversation is written."""
-    import json
-    import os
-
-    from llmhub_runtime.testing import FakeOpenAIServer
-
-    snapshots = os.environ.get("LLMHUB_TEST_SNAPSHOTS")
-    if not snapshots:
-        pytest.skip("LLMHUB_TEST_SNAPSHOTS is not set (.ci/run sets it to ../shared/catalog-snapshots)")
-    answer = json.dumps({"primary": "openai:gpt-4.1-mini", "fallbacks": [], "rationale": "scripted"})
     transcript = tmp_path / "transcript.md"
-    with FakeOpenAIServer(api_key="sk-bench-secret", reply=lambda model, messages: answer) as server:
-        done = subprocess.run(
-            [
-                sys.executable,
-                str(BENCH / "bench_agent.py"),
-                "--snapshot",
-                snapshots,
-                "--model",
-                "openai:scripted-model",
-                "--api-base",
-                server.base_url,
-                "--env-key",
-                "BENCH_AGENT_TEST_KEY",
-                "--roles",
-                "2",
-                "--transcript",
-                str(transcript),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env={**os.environ, "BENCH_AGENT_TEST_KEY": "sk-bench-secret"},
-        )
-    assert done.returncode == 0, done.stderr
+    done, _ = run_agent_bench_against_a_scripted_model("--roles", "2", "--transcript", str(transcript))
     assert "agentic research on 2 roles" in done.stdout
     text = transcript.read_text()
     blocks = text.split("\n## ")
