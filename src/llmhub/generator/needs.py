@@ -86,7 +86,16 @@ def infer_task(description: str, rules: RuleSet, languages: Sequence[str] = ()) 
 
 def known_languages(rules: RuleSet) -> tuple[str, ...]:
     """Every language the rules can measure (some task's `languages:`), in the rules' order."""
-    return tuple(dict.fromkeys(name for task in rules.tasks.values() for name in task.languages))
+    return tuple(_language_words(rules))
+
+
+def _language_words(rules: RuleSet) -> dict[str, list[str]]:
+    """Each language of the rules (any task's `languages:`, the first task naming it) and its spellings."""
+    words: dict[str, list[str]] = {}
+    for task in rules.tasks.values():
+        for name, spellings in task.languages.items():
+            words.setdefault(name, spellings)
+    return words
 
 
 def _languages(description: str, languages: dict[str, list[str]], declared: Sequence[str] = ()) -> tuple[str, ...]:
@@ -181,11 +190,7 @@ def needs_for(name: str, role: RoleSpec, spec: SpecConfig, rules: RuleSet) -> Ro
 
 def _role_languages(role: RoleSpec, rules: RuleSet) -> tuple[str, ...]:
     """The role's `languages:`, then the others its description names (whatever its task)."""
-    words: dict[str, list[str]] = {}
-    for task in rules.tasks.values():
-        for name, spellings in task.languages.items():
-            words.setdefault(name, spellings)
-    return tuple(dict.fromkeys([*role.languages, *_languages(role.description, words)]))
+    return tuple(dict.fromkeys([*role.languages, *_languages(role.description, _language_words(rules))]))
 
 
 def _ratio(spec: SpecConfig, role: RoleSpec, rules: RuleSet) -> float | None:
